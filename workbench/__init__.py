@@ -1,1 +1,48 @@
+"""Vardag: a qualitative research workbench for service research in Jupyter.
 
+>>> import workbench
+>>> p = workbench.open("study/")          # doctest: +SKIP
+>>> p.segments(role="interviewee")        # doctest: +SKIP
+
+Names are imported on first use, so ``import workbench`` stays quick and the command line
+does not load the notebook machinery it does not need.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from workbench._project import Project, init, resolve_coder
+    from workbench._project import open_project as open
+    from workbench.codebook import Codebook, load_codebook
+    from workbench.errors import WorkbenchError
+
+__all__ = [
+    "Codebook",
+    "Project",
+    "WorkbenchError",
+    "init",
+    "load_codebook",
+    "open",
+    "resolve_coder",
+]
+__version__ = "0.1.0"
+
+_WHERE = {
+    "Codebook": ("workbench.codebook", "Codebook"),
+    "load_codebook": ("workbench.codebook", "load_codebook"),
+    "Project": ("workbench._project", "Project"),
+    "init": ("workbench._project", "init"),
+    "open": ("workbench._project", "open_project"),
+    "resolve_coder": ("workbench._project", "resolve_coder"),
+    "WorkbenchError": ("workbench.errors", "WorkbenchError"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        module, attr = _WHERE[name]
+        return getattr(importlib.import_module(module), attr)
+    raise AttributeError(f"module 'workbench' has no attribute {name!r}")

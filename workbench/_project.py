@@ -1,0 +1,443 @@
+"""The one facade notebooks use: ``workbench.open("study/")`` returns a :class:`Project`.
+
+A project is a folder holding ``project.json`` (which database, never a password) and, by
+default, the SQLite database ``project.sqlite``.  The pseudonymisation key, when there is one,
+lives in ``private/`` beside it and never in the database.
+"""
+
+from __future__ import annotations
+
+import csv
+import getpass
+import glob
+import json
+import os
+import re
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+from tqdm.auto import tqdm
+
+from workbench import codebook as cb
+from workbench import ingest
+from workbench.errors import AttributesError, ImportFailed, ProjectError, UnknownItem
+from workbench.store import ImportReport, Store, postgres_engine, public_url, sqlite_engine
+
+if TYPE_CHECKING:
+    from workbench.codebook import Codebook
+
+POINTER = "project.json"
+SQLITE_NAME = "project.sqlite"
+KEY_PATH = Path("private") / "pseudonym-key.json"
+
+
+def resolve_coder(coder: str | None = None) -> str:
+    """The coder's name: the argument, ``WORKBENCH_CODER``, ``JUPYTERHUB_USER``, or the login."""
+    for name in (coder, os.environ.get("WORKBENCH_CODER"), os.environ.get("JUPYTERHUB_USER")):
+        if name:
+            return name.strip()
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name in some containers
+        return "coder"
+
+
+def init(path: str | Path, *, db: str | None = None, codebook: Codebook | None = None) -> Project:
+    """Create a project folder (SQLite by default, or the PostgreSQL URL ``db``).
+
+    The built-in Grönroos codebook becomes version 1 unless another codebook is given.
+    """
+    folder = Path(path)
+    if (folder / POINTER).exists():
+        raise ProjectError(f"{folder}: there is already a project here")
+    folder.mkdir(parents=True, exist_ok=True)
+    pointer: dict[str, Any] = {"format": "vardag-project", "format_version": 1}
+    if db is None or db.startswith("sqlite"):
+        pointer["database"] = "sqlite"
+        pointer["file"] = SQLITE_NAME
+    elif db.startswith("postgresql"):
+        pointer["database"] = public_url(db.split("?")[0])
+        schema = re.search(r"[?&]schema=([A-Za-z_][A-Za-z0-9_]*)", db)
+        pointer["schema"] = schema.group(1) if schema else None
+    else:
+        raise ProjectError(f"{db}: use a postgresql+psycopg:// URL or leave --db out for SQLite")
+    project = Project(folder, pointer, coder=None, read_only=False, url=db)
+    project.store.create_or_migrate(sqlite_file=project.sqlite_file)
+    book = codebook if codebook is not None else cb.builtin_codebook()
+    project.store.save_codebook(book, book.to_yaml(), author=project.coder, note="initial codebook")
+    tmp = folder / (POINTER + ".tmp")
+    tmp.write_text(json.dumps(pointer, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, folder / POINTER)
+    (folder / ".gitignore").write_text("private/\n*.sqlite-wal\n*.sqlite-shm\n", encoding="utf-8")
+    return project
+
+
+def open_project(
+    path: str | Path, *, coder: str | None = None, read_only: bool = False, url: str | None = None
+) -> Project:
+    """Open the project in folder ``path``.
+
+    ``read_only`` opens SQLite with ``mode=ro`` and PostgreSQL with read-only transactions
+    (dashboards).  ``url`` gives the PostgreSQL URL with credentials when the environment
+    (``PGPASSWORD``, ``.pgpass``) does not.
+    """
+    folder = Path(path)
+    pointer_file = folder / POINTER
+    if not pointer_file.exists():
+        raise ProjectError(f"{folder}: no project here (run `workbench init {folder}` first)")
+    try:
+        pointer = json.loads(pointer_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ProjectError(f"{pointer_file}: not a readable project file ({exc})") from exc
+    project = Project(folder, pointer, coder=coder, read_only=read_only, url=url)
+    if not read_only:
+        project.store.create_or_migrate(sqlite_file=project.sqlite_file)
+    return project
+
+
+class Project:
+    """A study: its documents, participants, segments, codebook and codings."""
+
+    def __init__(
+        self,
+        folder: Path,
+        pointer: dict[str, Any],
+        *,
+        coder: str | None,
+        read_only: bool,
+        url: str | None = None,
+    ) -> None:
+        self.path = folder
+        self.coder = resolve_coder(coder)
+        self.read_only = read_only
+        self.sqlite_file: Path | None = None
+        if pointer.get("database") == "sqlite":
+            self.sqlite_file = folder / pointer.get("file", SQLITE_NAME)
+            if read_only and not self.sqlite_file.exists():
+                raise ProjectError(f"{self.sqlite_file}: the project database is missing")
+            engine = sqlite_engine(self.sqlite_file, read_only=read_only)
+        else:
+            target = url or os.environ.get("WORKBENCH_DB_URL") or pointer["database"]
+            engine = postgres_engine(target, schema=pointer.get("schema"), read_only=read_only)
+        self.store = Store(engine, read_only=read_only)
+        self._codebook: tuple[int, Codebook] | None = None
+
+    def __repr__(self) -> str:
+        return f"<Project {str(self.path)!r} coder={self.coder!r}>"
+
+    def close(self) -> None:
+        """Close the database connections."""
+        self.store.close()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    # -- what is in it ------------------------------------------------------------------------
+    @property
+    def documents(self) -> pd.DataFrame:
+        """One row per document: name, participant, language, format, segment counts."""
+        return self.store.documents_frame()
+
+    @property
+    def participants(self) -> pd.DataFrame:
+        """One row per participant: pseudonym and attributes."""
+        return self.store.participants_frame()
+
+    def segments(
+        self,
+        document: str | Sequence[str] | None = None,
+        participant: str | Sequence[str] | None = None,
+        *,
+        role: str | None = None,
+        speaker: str | None = None,
+        contains: str | None = None,
+        coded_by: str | None = None,
+        uncoded_by: str | None = None,
+    ) -> pd.DataFrame:
+        """Every segment (interviewer turns included unless ``role`` says otherwise).
+
+        Columns: segment, document, participant, speaker, role, text, start, end (character
+        offsets into the document), start_time, end_time (seconds, where known), ...
+        """
+        return self.store.segments_frame(
+            document=document,
+            participant=participant,
+            role=role,
+            speaker=speaker,
+            contains=contains,
+            coded_by=coded_by,
+            uncoded_by=uncoded_by,
+        )
+
+    def codings(
+        self,
+        coder: str | Sequence[str] | None = None,
+        *,
+        code: str | Sequence[str] | None = None,
+        segment: int | Sequence[int] | None = None,
+    ) -> pd.DataFrame:
+        """One row per coding: segment, document, participant, code, coder, origin, start,
+        end, quote (the coded text), created_at."""
+        return self.store.codings_frame(coder=coder, code=code, segment=segment)
+
+    def status(self) -> dict[str, Any]:
+        """Counts a researcher checks first: documents, participants, segments, coded share."""
+        counts = self.store.coded_counts()
+        docs = self.documents
+        version = self.store.codebook_content()
+        return {
+            "documents": len(docs),
+            "participants": len(self.participants),
+            "segments": int(docs["segments"].sum()) if len(docs) else 0,
+            "codable_segments": counts["segments"],
+            "coded_segments": counts["coded"],
+            "coded_share": counts["coded"] / counts["segments"] if counts["segments"] else 0.0,
+            "coders": self.store.coders(),
+            "codebook_version": version[0] if version else None,
+        }
+
+    # -- codebook -------------------------------------------------------------------------------
+    @property
+    def codebook(self) -> Codebook:
+        """The project's current codebook."""
+        content = self.store.codebook_content()
+        if content is None:
+            raise ProjectError(f"{self.path}: the project has no codebook")
+        if self._codebook is None or self._codebook[0] != content[0]:
+            self._codebook = (content[0], cb.Codebook.from_yaml(content[1], source="project"))
+        return self._codebook[1]
+
+    @property
+    def codebook_version(self) -> int:
+        content = self.store.codebook_content()
+        return content[0] if content else 0
+
+    def set_codebook(self, codebook: Codebook, *, note: str = "") -> int:
+        """Make ``codebook`` the project's current codebook (a new version); audited."""
+        return self.store.save_codebook(
+            codebook, codebook.to_yaml(), author=self.coder, note=note or "codebook updated"
+        )
+
+    # -- import ---------------------------------------------------------------------------------
+    def import_files(
+        self,
+        paths: Sequence[str | Path],
+        *,
+        attributes: str | Path | None = None,
+        segment: str = "turn",
+        language: str | None = None,
+        pseudonymise: bool = False,
+        names: str | Path | None = None,
+        key: str | Path | None = None,
+        interviewers: Sequence[str] = (),
+        table: ingest.TableColumns | None = None,
+        progress: bool = True,
+    ) -> ImportReport:
+        """Import transcripts (and join participant attributes): all of them or none.
+
+        With ``pseudonymise`` the key file (default ``private/pseudonym-key.json``) is read
+        and, after the import committed, written back; it never enters the database.
+        """
+        files = expand_paths(paths)
+        rows = read_attributes(Path(attributes)) if attributes is not None else []
+        pseudonymiser = None
+        key_file = Path(key) if key is not None else self.path / KEY_PATH
+        if pseudonymise:
+            extra = read_names(Path(names)) if names is not None else []
+            pseudonymiser = (
+                ingest.Pseudonymiser.load(key_file) if key_file.exists() else ingest.Pseudonymiser()
+            )
+            pseudonymiser.add_names(extra)
+
+        def transcripts() -> Iterator[ingest.Transcript]:
+            bar = tqdm(files, unit="file", disable=not progress or len(files) < 2, leave=False)
+            for file in bar:
+                yield from ingest.read(
+                    file,
+                    segment=segment,  # type: ignore[arg-type]
+                    language=language,
+                    pseudonymiser=pseudonymiser,
+                    interviewers=interviewers,
+                    table=table,
+                )
+
+        report = self.store.import_transcripts(
+            transcripts(),
+            user=self.coder,
+            participant_pseudonym=_next_pseudonym,
+            attributes=rows,
+            attributes_source=str(attributes) if attributes is not None else "",
+        )
+        if pseudonymiser is not None:
+            key_file.parent.mkdir(parents=True, exist_ok=True)
+            pseudonymiser.save(key_file)
+        return report
+
+    def import_codings(self, path: str | Path) -> int:
+        """Import codings from a CSV (``document,turn,code,coder,span``; see
+        ``corpora/demo/README.md``); returns how many were new.  All rows or none."""
+        file = Path(path)
+        segs = self.segments()
+        by_turn = {
+            (doc, pos + 1): row
+            for doc, pos, row in zip(
+                segs["document"], segs["position"], segs.itertuples(index=False), strict=True
+            )
+        }
+        rows: list[dict[str, Any]] = []
+        for line, record in _csv_rows(file, ("document", "turn", "code", "coder")):
+            where = f"{file.name}: line {line}"
+            try:
+                turn = int(record["turn"])
+            except ValueError as exc:
+                raise ImportFailed(f"{where}: turn {record['turn']!r} is not a number") from exc
+            seg = by_turn.get((record["document"], turn))
+            if seg is None:
+                raise UnknownItem(
+                    f"{where}: document {record['document']!r} has no turn {turn} in the project"
+                )
+            start, end = seg.start, seg.end
+            span = (record.get("span") or "").strip()
+            if span:
+                offset = seg.text.find(span)
+                if offset < 0:
+                    raise ImportFailed(f"{where}: span {span[:40]!r} is not in turn {turn}")
+                start, end = seg.start + offset, seg.start + offset + len(span)
+            rows.append(
+                {
+                    "segment_id": int(seg.segment),
+                    "code_id": record["code"].strip(),
+                    "coder": record["coder"].strip(),
+                    "start": int(start),
+                    "end": int(end),
+                    "origin": (record.get("origin") or "human").strip() or "human",
+                }
+            )
+        try:
+            return self.store.bulk_add_codings(rows, user=self.coder)
+        except UnknownItem as exc:
+            raise UnknownItem(f"{file.name}: {exc}") from exc
+
+    # -- coding ---------------------------------------------------------------------------------
+    def code(
+        self,
+        segment: int,
+        code: str,
+        *,
+        coder: str | None = None,
+        start: int | None = None,
+        end: int | None = None,
+        origin: str = "human",
+    ) -> bool:
+        """Code a segment, or the span ``start``-``end`` (document offsets) of it; committed and
+        audited at once.  False if that coding already existed."""
+        return self.store.add_coding(
+            segment, code, coder or self.coder, start=start, end=end, origin=origin
+        )
+
+    def uncode(
+        self,
+        segment: int,
+        code: str,
+        *,
+        coder: str | None = None,
+        start: int | None = None,
+        end: int | None = None,
+    ) -> bool:
+        """Remove a coding; committed and audited at once."""
+        return self.store.remove_coding(segment, code, coder or self.coder, start=start, end=end)
+
+    def memo(
+        self, kind: str, target: str | int, text: str | None = None, *, coder: str | None = None
+    ) -> str:
+        """Read (``text`` None) or write a memo on a segment, document, code or the project."""
+        who = coder or self.coder
+        if text is not None:
+            self.store.set_memo(kind, target, who, text)
+        return self.store.memo(kind, target, who)
+
+    def undo(self, coder: str | None = None) -> dict[str, Any] | None:
+        """Undo the coder's latest coding or memo change (works across kernel restarts)."""
+        return self.store.undo(coder or self.coder)
+
+    def redo(self, coder: str | None = None) -> dict[str, Any] | None:
+        """Redo what :meth:`undo` reverted, unless the coder has acted since."""
+        return self.store.redo(coder or self.coder)
+
+
+def _next_pseudonym(label: str, known: set[str]) -> str:
+    if re.fullmatch(r"P\d{2,}", label) and label not in known:
+        return label
+    n = 1
+    while f"P{n:02d}" in known:
+        n += 1
+    return f"P{n:02d}"
+
+
+def expand_paths(paths: Sequence[str | Path]) -> list[Path]:
+    """Files named on the command line; patterns are expanded when the shell did not."""
+    files: list[Path] = []
+    for raw in paths:
+        text = str(raw)
+        if not Path(text).exists() and any(ch in text for ch in "*?["):
+            matched = sorted(glob.glob(text, recursive=True))
+            if not matched:
+                raise ImportFailed(f"{text}: no files match")
+            files.extend(Path(m) for m in matched)
+        elif Path(text).is_dir():
+            raise ImportFailed(f"{text}: is a folder; name the files (e.g. {text}/*.docx)")
+        elif not Path(text).exists():
+            raise ImportFailed(f"{text}: no such file")
+        else:
+            files.append(Path(text))
+    return files
+
+
+def _csv_rows(file: Path, required: Sequence[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ImportFailed(f"{file.name}: cannot be read as UTF-8 CSV ({exc})") from exc
+    reader = csv.DictReader(text.splitlines())
+    missing = [c for c in required if c not in (reader.fieldnames or [])]
+    if missing:
+        raise ImportFailed(f"{file.name}: line 1: missing column(s) {', '.join(missing)}")
+    for line, record in enumerate(reader, start=2):
+        yield line, {k: (v or "") for k, v in record.items() if k is not None}
+
+
+def read_attributes(file: Path) -> list[tuple[int, str, dict[str, str]]]:
+    """``(line, key, attributes)`` rows of a participants CSV keyed by ``file``/``document`` or
+    ``participant``."""
+    if not file.exists():
+        raise AttributesError(f"{file}: no such file")
+    try:
+        header = next(csv.reader(file.read_text(encoding="utf-8-sig").splitlines()), [])
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise AttributesError(f"{file.name}: cannot be read as a UTF-8 CSV ({exc})") from exc
+    key = next((c for c in ("file", "document", "participant", "id") if c in header), None)
+    if key is None:
+        raise AttributesError(
+            f"{file.name}: line 1: needs a column 'file', 'document' or 'participant' to join on"
+        )
+    rows = []
+    for line, record in _csv_rows(file, (key,)):
+        name = record.pop(key).strip()
+        if not name:
+            raise AttributesError(f"{file.name}: line {line}: the {key!r} cell is empty")
+        rows.append((line, name, {k: v.strip() for k, v in record.items() if v.strip()}))
+    return rows
+
+
+def read_names(file: Path) -> list[str]:
+    """Names to pseudonymise, one per line (``#`` comments allowed)."""
+    try:
+        lines = file.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ImportFailed(f"{file}: cannot read the names file ({exc})") from exc
+    return [s for line in lines if (s := line.split("#", 1)[0].strip())]

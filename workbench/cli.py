@@ -1,0 +1,161 @@
+"""The ``workbench`` command line (also ``python -m workbench``).
+
+A :class:`~workbench.errors.WorkbenchError` becomes one line on stderr and exit status 2;
+anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from workbench import _cli_agreement, _cli_codebook, _cli_suggest
+from workbench._project import init, open_project
+from workbench.errors import WorkbenchError
+from workbench.ingest import TableColumns
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    codebook = None
+    if args.codebook:
+        from workbench.codebook import load_codebook
+
+        codebook = load_codebook(Path(args.codebook))
+    project = init(args.project, db=args.db, codebook=codebook)
+    print(f"created project {args.project} (codebook version {project.codebook_version})")
+    project.close()
+    return 0
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    table = None
+    if args.id_column or args.text_column:
+        if not (args.id_column and args.text_column):
+            raise WorkbenchError("tables need both --id-column and --text-column")
+        table = TableColumns(
+            id=args.id_column, text=args.text_column, attributes=tuple(args.attribute_column)
+        )
+    with open_project(args.project) as project:
+        report = project.import_files(
+            args.files,
+            attributes=args.attributes,
+            segment=args.segment,
+            language=args.language,
+            pseudonymise=args.pseudonymise,
+            names=args.names,
+            key=args.key,
+            interviewers=args.interviewer,
+            table=table,
+        )
+    print(
+        f"imported {len(report.imported)} document(s), {report.segments} segments, "
+        f"{report.words} words"
+    )
+    for name in report.skipped:
+        print(f"skipped {name}: already imported (same content)")
+    for name in report.changed:
+        print(f"not imported {name}: a different version of this file is already in the project")
+    return 0
+
+
+def _cmd_import_codings(args: argparse.Namespace) -> int:
+    with open_project(args.project) as project:
+        for file in args.files:
+            added = project.import_codings(file)
+            print(f"{file}: {added} new coding(s)")
+    return 0
+
+
+def _cmd_status(args: argparse.Namespace) -> int:
+    with open_project(args.project, read_only=True) as project:
+        status = project.status()
+    if args.json:
+        print(json.dumps(status, indent=2))
+        return 0
+    print(f"project        {args.project}")
+    print(f"documents      {status['documents']}")
+    print(f"participants   {status['participants']}")
+    print(f"segments       {status['segments']} ({status['codable_segments']} to code)")
+    print(
+        f"coded          {status['coded_segments']} segments "
+        f"({status['coded_share']:.0%} of those to code)"
+    )
+    print(f"coders         {', '.join(status['coders']) or '-'}")
+    print(f"codebook       version {status['codebook_version']}")
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from workbench._demo import run_demo
+
+    return run_demo(Path(args.folder), serve=not args.no_serve, port=args.port)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="workbench", description="Vardag: qualitative research workbench"
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("init", help="create a project folder")
+    p.add_argument("project")
+    p.add_argument("--db", help="postgresql+psycopg://user@host/db (default: a SQLite file)")
+    p.add_argument("--codebook", help="codebook file (.yaml/.qdc/.csv); default: built-in")
+    p.set_defaults(func=_cmd_init)
+
+    p = sub.add_parser("import", help="import transcripts (.docx .txt .md .vtt .srt .csv .xlsx)")
+    p.add_argument("project")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--attributes", help="participants CSV keyed by file or participant")
+    p.add_argument("--segment", choices=["turn", "paragraph", "sentence"], default="turn")
+    p.add_argument("--language", choices=["sv", "en"])
+    p.add_argument("--pseudonymise", "--pseudonymize", action="store_true")
+    p.add_argument("--names", help="file with names to pseudonymise, one per line")
+    p.add_argument("--key", help="pseudonym key file (default: PROJECT/private/pseudonym-key.json)")
+    p.add_argument("--interviewer", action="append", default=[], help="an interviewer's name")
+    p.add_argument("--id-column", help="tables: the respondent id column")
+    p.add_argument("--text-column", help="tables: the answer text column")
+    p.add_argument("--attribute-column", action="append", default=[], help="tables: attributes")
+    p.set_defaults(func=_cmd_import)
+
+    p = sub.add_parser("import-codings", help="import codings (document,turn,code,coder,span)")
+    p.add_argument("project")
+    p.add_argument("files", nargs="+")
+    p.set_defaults(func=_cmd_import_codings)
+
+    p = sub.add_parser("status", help="documents, participants, segments, coded share")
+    p.add_argument("project")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_cmd_status)
+
+    p = sub.add_parser("demo", help="build the demo study and open JupyterLab and Voilà")
+    p.add_argument("folder", nargs="?", default="demo-study")
+    p.add_argument("--no-serve", action="store_true", help="only build the project")
+    p.add_argument("--port", type=int, default=8888)
+    p.set_defaults(func=_cmd_demo)
+
+    for module in (_cli_codebook, _cli_suggest, _cli_agreement):
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except WorkbenchError as exc:
+        print(f"workbench: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("workbench: interrupted; nothing was half-written", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,17 @@
+"""The project database (SQLite by default, PostgreSQL for teams): the only place with SQL."""
+
+from __future__ import annotations
+
+from workbench.store._engine import postgres_engine, public_url, sqlite_engine
+from workbench.store._schema import SCHEMA_VERSION
+from workbench.store._store import ImportReport, Store, now
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "ImportReport",
+    "Store",
+    "now",
+    "postgres_engine",
+    "public_url",
+    "sqlite_engine",
+]

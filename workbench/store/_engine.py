@@ -1,0 +1,167 @@
+"""Engines for SQLite and PostgreSQL, transactions that retry, and schema migrations."""
+
+from __future__ import annotations
+
+import random
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, Engine, create_engine, event, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from workbench.errors import ConcurrencyError, ProjectError
+from workbench.store._schema import SCHEMA_VERSION, meta, metadata
+
+T = TypeVar("T")
+
+_RETRIES = 12
+
+
+def sqlite_engine(path: Path, *, read_only: bool = False) -> Engine:
+    """An engine on a SQLite file: WAL, foreign keys on, writes start ``BEGIN IMMEDIATE``.
+
+    ``read_only`` opens the file with ``mode=ro`` so nothing can be written through it.
+    """
+    if read_only:
+        url = f"sqlite:///file:{path.resolve()}?mode=ro&uri=true"
+    else:
+        url = f"sqlite:///{path.resolve()}"
+    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        if not read_only:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+    return engine
+
+
+def postgres_engine(url: str, *, schema: str | None = None, read_only: bool = False) -> Engine:
+    """An engine on PostgreSQL; the password comes from the URL, ``PGPASSWORD`` or ``.pgpass``."""
+    options = []
+    if schema:
+        options.append(f"-csearch_path={schema}")
+    if read_only:
+        options.append("-cdefault_transaction_read_only=on")
+    connect_args = {"options": " ".join(options)} if options else {}
+    return create_engine(url, connect_args=connect_args, pool_pre_ping=True)
+
+
+def public_url(url: str) -> str:
+    """``url`` without its password, safe to write into the project folder."""
+    return make_url(url).set(password=None).render_as_string(hide_password=False)
+
+
+def _is_transient(exc: DBAPIError) -> bool:
+    message = str(exc.orig).lower() if exc.orig is not None else str(exc).lower()
+    code = getattr(exc.orig, "sqlstate", None)
+    return (
+        "database is locked" in message
+        or "database table is locked" in message
+        or "busy" in message
+        or code in {"40001", "40P01"}  # serialization failure, deadlock detected
+    )
+
+
+def retrying(engine: Engine, work: Callable[[Connection], T], *, what: str = "write") -> T:
+    """Run ``work`` in one transaction, retrying when the database is busy or conflicts.
+
+    After several tries it raises :class:`ConcurrencyError` instead of a raw driver error.
+    """
+    delay = 0.01
+    for attempt in range(_RETRIES):
+        try:
+            with engine.begin() as conn:
+                return work(conn)
+        except (OperationalError, DBAPIError) as exc:
+            if not _is_transient(exc) or attempt == _RETRIES - 1:
+                if _is_transient(exc):
+                    raise ConcurrencyError(
+                        f"the database stayed busy during {what}; nothing was changed, try again"
+                    ) from exc
+                raise
+            time.sleep(delay * (1 + random.random()))
+            delay = min(delay * 2, 1.0)
+    raise AssertionError("unreachable")
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Connection]:
+    """A connection for reads (one consistent snapshot)."""
+    with engine.connect() as conn:
+        yield conn
+
+
+# Each migration brings a database from version N-1 to N: MIGRATIONS[N](conn).
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+
+
+def schema_version(conn: Connection) -> int:
+    """The version recorded in ``meta``; 0 for an empty database."""
+    tables = conn.dialect.get_table_names(conn)
+    if "meta" not in tables:
+        return 0
+    value = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).scalar()
+    return int(value) if value is not None else 0
+
+
+def create_or_migrate(engine: Engine, *, sqlite_file: Path | None = None) -> None:
+    """Create the schema in an empty database or migrate an older one to :data:`SCHEMA_VERSION`.
+
+    Before migrating a SQLite file it is copied to ``<name>.v<old>.bak``.
+    """
+
+    def current(conn: Connection) -> int:
+        return schema_version(conn)
+
+    with engine.connect() as conn:
+        version = current(conn)
+    if version > SCHEMA_VERSION:
+        raise ProjectError(
+            f"the project database has schema version {version}, newer than this workbench "
+            f"({SCHEMA_VERSION}); upgrade the workbench"
+        )
+    if version == SCHEMA_VERSION:
+        return
+    if version == 0:
+
+        def create(conn: Connection) -> None:
+            metadata.create_all(conn)
+            conn.execute(meta.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
+
+        retrying(engine, create, what="creating the project")
+        return
+    if sqlite_file is not None:
+        shutil.copy2(sqlite_file, sqlite_file.with_suffix(f".v{version}.bak"))
+    for target in range(version + 1, SCHEMA_VERSION + 1):
+
+        def step(conn: Connection, target: int = target) -> None:
+            MIGRATIONS[target](conn)
+            conn.execute(
+                meta.update().where(meta.c.key == "schema_version").values(value=str(target))
+            )
+
+        retrying(engine, step, what=f"migrating to schema version {target}")
+
+
+def integrity_ok(engine: Engine) -> bool:
+    """SQLite's ``PRAGMA integrity_check`` (always true on other databases)."""
+    if engine.dialect.name != "sqlite":
+        return True
+    with engine.connect() as conn:
+        return conn.execute(text("PRAGMA integrity_check")).scalar() == "ok"

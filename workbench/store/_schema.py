@@ -1,0 +1,157 @@
+"""Tables of a project database (SQLAlchemy 2 Core), with named constraints.
+
+The schema is versioned: :data:`SCHEMA_VERSION` is the version these tables describe and
+``workbench.store._migrations`` brings older databases up to it.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+SCHEMA_VERSION = 1
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+participants = Table(
+    "participants",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("pseudonym", String(64), nullable=False, unique=True),
+    # The speaker label as it appears in the stored text (a pseudonym when pseudonymised).
+    Column("label", String(200), nullable=False, unique=True),
+    Column("attributes", Text, nullable=False, default="{}"),
+)
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(500), nullable=False),
+    Column("checksum", String(64), nullable=False, unique=True),
+    Column("format", String(16), nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("participant_id", ForeignKey("participants.id"), nullable=True),
+    Column("attributes", Text, nullable=False, default="{}"),
+    Column("text", Text, nullable=False),
+    Column("imported_at", String(32), nullable=False),
+    Column("imported_by", String(200), nullable=False),
+)
+
+segments = Table(
+    "segments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("speaker", String(200), nullable=True),
+    Column("role", String(16), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("start_time", Float, nullable=True),
+    Column("end_time", Float, nullable=True),
+    Column("text", Text, nullable=False),
+    UniqueConstraint("document_id", "position", name="uq_segments_document_position"),
+    CheckConstraint("role IN ('interviewer', 'interviewee')", name="role"),
+    CheckConstraint('"start" <= "end"', name="offsets"),
+)
+
+codebook_versions = Table(
+    "codebook_versions",
+    metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("created_at", String(32), nullable=False),
+    Column("author", String(200), nullable=False),
+    Column("note", Text, nullable=False, default=""),
+    Column("content", Text, nullable=False),  # canonical YAML
+)
+
+codes = Table(
+    "codes",
+    metadata,
+    Column("id", String(100), primary_key=True),
+    Column("parent_id", String(100), nullable=True),
+    Column("position", Integer, nullable=False),
+    Column("label_en", String(300), nullable=False),
+    Column("label_sv", String(300), nullable=False),
+    Column("color", String(16), nullable=False),
+    Column("shortcut", String(32), nullable=True),
+    Column("codable", Boolean, nullable=False, default=True),
+    # Codes removed from the codebook stay here (inactive) while audit rows refer to them.
+    Column("active", Boolean, nullable=False, default=True),
+)
+
+codings = Table(
+    "codings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("segment_id", ForeignKey("segments.id", ondelete="CASCADE"), nullable=False),
+    Column("code_id", ForeignKey("codes.id"), nullable=False),
+    Column("coder", String(200), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("origin", String(16), nullable=False, default="human"),
+    Column("created_at", String(32), nullable=False),
+    UniqueConstraint("segment_id", "code_id", "coder", "start", "end", name="uq_codings_decision"),
+    CheckConstraint("origin IN ('human', 'suggestion')", name="origin"),
+    CheckConstraint('"start" < "end"', name="span"),
+    Index("ix_codings_coder_segment", "coder", "segment_id"),
+    Index("ix_codings_code", "code_id"),
+)
+
+memos = Table(
+    "memos",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("target", String(200), nullable=False),
+    Column("coder", String(200), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("updated_at", String(32), nullable=False),
+    UniqueConstraint("kind", "target", "coder", name="uq_memos_target"),
+    CheckConstraint("kind IN ('segment', 'document', 'code', 'project')", name="kind"),
+)
+
+# Append-only log of every change.  ``undone_by`` points at the audit row of the undo that
+# reverted this action (cleared again by a redo).
+audit = Table(
+    "audit",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", String(32), nullable=False),
+    Column("coder", String(200), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("undoable", Boolean, nullable=False, default=False),
+    Column("undone_by", Integer, nullable=True),
+    Index("ix_audit_coder", "coder", "id"),
+)
+
+Index("ix_segments_document", segments.c.document_id, segments.c.position)

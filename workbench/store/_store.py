@@ -1,0 +1,889 @@
+"""The project database: every read and write the workbench makes, each write one transaction.
+
+Layers above (project facade, widgets, dashboards) call these methods and never write SQL.
+Each coding action is committed at once and logged in ``audit``; undo and redo replay that log,
+so they survive kernel restarts and never touch another coder's work.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, Integer, and_, delete, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from workbench.codebook._model import Codebook
+from workbench.errors import AttributesError, InvalidCode, ProjectError, UnknownItem
+from workbench.ingest._model import Transcript
+from workbench.store._engine import create_or_migrate, integrity_ok, retrying
+from workbench.store._schema import (
+    audit,
+    codebook_versions,
+    codes,
+    codings,
+    documents,
+    memos,
+    meta,
+    participants,
+    segments,
+)
+
+_BATCH = 5000
+MEMO_KINDS = ("segment", "document", "code", "project")
+
+
+def now() -> str:
+    """The current UTC time as ISO 8601 text (what every timestamp column holds)."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+@dataclass
+class ImportReport:
+    """What one import call did."""
+
+    imported: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # same checksum already in the project
+    changed: list[str] = field(default_factory=list)  # same name, different content: not imported
+    segments: int = 0
+    words: int = 0
+
+
+class Store:
+    """All database access of one project."""
+
+    def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
+        self.engine = engine
+        self.read_only = read_only
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def create_or_migrate(self, sqlite_file: Any = None) -> None:
+        """Create the schema or bring it up to date (see :mod:`workbench.store._engine`)."""
+        create_or_migrate(self.engine, sqlite_file=sqlite_file)
+
+    def close(self) -> None:
+        """Release every connection."""
+        self.engine.dispose()
+
+    def integrity_ok(self) -> bool:
+        """Whether the database passes its integrity check."""
+        return integrity_ok(self.engine)
+
+    def _write(self, work: Any, what: str) -> Any:
+        if self.read_only:
+            raise ProjectError("this project is open read-only")
+        return retrying(self.engine, work, what=what)
+
+    def _frame(self, query: Any) -> pd.DataFrame:
+        with self.engine.connect() as conn:
+            result = conn.execute(query)
+            return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+    # -- meta --------------------------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        with self.engine.connect() as conn:
+            value: str | None = conn.execute(select(meta.c.value).where(meta.c.key == key)).scalar()
+            return value
+
+    def set_meta(self, key: str, value: str) -> None:
+        def work(conn: Connection) -> None:
+            self._upsert(conn, meta, {"key": key, "value": value}, ["key"], ["value"])
+
+        self._write(work, f"setting {key}")
+
+    def _upsert(
+        self,
+        conn: Connection,
+        table: Any,
+        values: dict[str, Any],
+        keys: list[str],
+        update_cols: list[str],
+    ) -> None:
+        dialect = sqlite if conn.dialect.name == "sqlite" else postgresql
+        stmt = dialect.insert(table).values(**values)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=keys, set_={c: stmt.excluded[c] for c in update_cols}
+        )
+        conn.execute(stmt)
+
+    # -- import ------------------------------------------------------------------------------
+    def import_transcripts(
+        self,
+        transcripts: Iterable[Transcript],
+        *,
+        user: str,
+        participant_pseudonym: Any,
+        attributes: Sequence[tuple[int, str, dict[str, str]]] = (),
+        attributes_source: str = "",
+    ) -> ImportReport:
+        """Store transcripts in ONE transaction: all of them, or (on any error) none.
+
+        ``transcripts`` may be a generator reading files lazily: memory stays flat because
+        segments are inserted in batches.  ``participant_pseudonym(label, known)`` names a new
+        participant given the labels already known.  ``attributes`` rows ``(line, key, values)``
+        join participant attributes by document name, participant pseudonym or label; a key
+        that matches nothing fails the whole import.
+        """
+        report = ImportReport()
+
+        def work(conn: Connection) -> ImportReport:
+            by_checksum = dict(conn.execute(select(documents.c.checksum, documents.c.name)).all())
+            names = set(by_checksum.values())
+            people = {
+                row.label: row.id
+                for row in conn.execute(select(participants.c.label, participants.c.id))
+            }
+            pseudonyms = set(conn.execute(select(participants.c.pseudonym)).scalars())
+            pending: list[dict[str, Any]] = []
+            stamp = now()
+            for transcript in transcripts:
+                if transcript.checksum in by_checksum:
+                    report.skipped.append(transcript.name)
+                elif transcript.name in names:
+                    report.changed.append(transcript.name)
+                else:
+                    participant_id = None
+                    if transcript.participant:
+                        participant_id = people.get(transcript.participant)
+                        if participant_id is None:
+                            pseudonym = participant_pseudonym(transcript.participant, pseudonyms)
+                            participant_id = conn.execute(
+                                insert(participants).values(
+                                    pseudonym=pseudonym,
+                                    label=transcript.participant,
+                                    attributes=json.dumps(transcript.attributes, sort_keys=True),
+                                )
+                            ).inserted_primary_key[0]  # type: ignore[index]
+                            people[transcript.participant] = participant_id
+                            pseudonyms.add(pseudonym)
+                    doc_id = conn.execute(
+                        insert(documents).values(
+                            name=transcript.name,
+                            checksum=transcript.checksum,
+                            format=transcript.format,
+                            language=transcript.language,
+                            participant_id=participant_id,
+                            attributes="{}",
+                            text=transcript.text,
+                            imported_at=stamp,
+                            imported_by=user,
+                        )
+                    ).inserted_primary_key[0]  # type: ignore[index]
+                    by_checksum[transcript.checksum] = transcript.name
+                    names.add(transcript.name)
+                    for position, seg in enumerate(transcript.segments):
+                        pending.append(
+                            {
+                                "document_id": doc_id,
+                                "position": position,
+                                "speaker": seg.speaker,
+                                "role": seg.role,
+                                "start": seg.start,
+                                "end": seg.end,
+                                "start_time": seg.start_time,
+                                "end_time": seg.end_time,
+                                "text": seg.text,
+                            }
+                        )
+                        report.words += len(seg.text.split())
+                    report.segments += len(transcript.segments)
+                    report.imported.append(transcript.name)
+                    if len(pending) >= _BATCH:
+                        conn.execute(insert(segments), pending)
+                        pending = []
+            if pending:
+                conn.execute(insert(segments), pending)
+            if attributes:
+                self._join_attributes(conn, attributes, attributes_source)
+            if report.imported:
+                conn.execute(
+                    insert(audit).values(
+                        at=stamp,
+                        coder=user,
+                        action="import",
+                        payload=json.dumps({"documents": report.imported}),
+                        undoable=False,
+                    )
+                )
+            return report
+
+        return self._write(work, "the import")  # type: ignore[no-any-return]
+
+    def _join_attributes(
+        self,
+        conn: Connection,
+        rows: Sequence[tuple[int, str, dict[str, str]]],
+        source: str,
+    ) -> None:
+        by_doc = dict(conn.execute(select(documents.c.name, documents.c.participant_id)).all())
+        by_person: dict[str, int] = {}
+        current: dict[int, dict[str, str]] = {}
+        for pid, pseudonym, label, attrs in conn.execute(
+            select(
+                participants.c.id,
+                participants.c.pseudonym,
+                participants.c.label,
+                participants.c.attributes,
+            )
+        ):
+            by_person[pseudonym] = by_person[label] = pid
+            current[pid] = json.loads(attrs)
+        for line, key, values in rows:
+            if key in by_doc:
+                pid = by_doc[key]
+                if pid is None:
+                    raise AttributesError(
+                        f"{source}: line {line}: document {key!r} has no interviewee to attach "
+                        "attributes to"
+                    )
+            elif key in by_person:
+                pid = by_person[key]
+            else:
+                raise AttributesError(
+                    f"{source}: line {line}: no document or participant named {key!r} in the "
+                    "project"
+                )
+            current[pid].update(values)
+            conn.execute(
+                update(participants)
+                .where(participants.c.id == pid)
+                .values(attributes=json.dumps(current[pid], sort_keys=True))
+            )
+
+    def set_participant_attributes(self, rows: dict[int, dict[str, str]], *, user: str) -> None:
+        """Merge attributes into participants (``{participant id: {name: value}}``)."""
+
+        def work(conn: Connection) -> None:
+            current = dict(conn.execute(select(participants.c.id, participants.c.attributes)).all())
+            for pid, attrs in rows.items():
+                merged = {**json.loads(current[pid]), **attrs}
+                conn.execute(
+                    update(participants)
+                    .where(participants.c.id == pid)
+                    .values(attributes=json.dumps(merged, sort_keys=True))
+                )
+            conn.execute(
+                insert(audit).values(
+                    at=now(),
+                    coder=user,
+                    action="attributes",
+                    payload=json.dumps({str(k): v for k, v in rows.items()}, sort_keys=True),
+                    undoable=False,
+                )
+            )
+
+        self._write(work, "setting attributes")
+
+    # -- frames -------------------------------------------------------------------------------
+    def participants_frame(self) -> pd.DataFrame:
+        """One row per participant: ``participant`` (pseudonym) and one column per attribute."""
+        raw = self._frame(
+            select(participants.c.id, participants.c.pseudonym, participants.c.attributes).order_by(
+                participants.c.pseudonym
+            )
+        )
+        attrs = [json.loads(a) for a in raw["attributes"]] if len(raw) else []
+        frame = pd.DataFrame(
+            {"participant_id": raw.get("id", []), "participant": raw.get("pseudonym", [])}
+        )
+        extra = pd.DataFrame(attrs, index=frame.index)
+        return pd.concat([frame, extra], axis=1)
+
+    def documents_frame(self) -> pd.DataFrame:
+        """One row per document with its participant, language, format and segment counts."""
+        seg_counts = (
+            select(
+                segments.c.document_id,
+                func.count().label("segments"),
+                func.sum((segments.c.role == "interviewee").cast(Integer)).label(
+                    "codable_segments"
+                ),
+            )
+            .group_by(segments.c.document_id)
+            .subquery()
+        )
+        query = (
+            select(
+                documents.c.id.label("document_id"),
+                documents.c.name.label("document"),
+                participants.c.pseudonym.label("participant"),
+                documents.c.language,
+                documents.c.format,
+                documents.c.checksum,
+                documents.c.imported_at,
+                func.coalesce(seg_counts.c.segments, 0).label("segments"),
+                func.coalesce(seg_counts.c.codable_segments, 0).label("codable_segments"),
+            )
+            .select_from(documents)
+            .outerjoin(participants, participants.c.id == documents.c.participant_id)
+            .outerjoin(seg_counts, seg_counts.c.document_id == documents.c.id)
+            .order_by(documents.c.name)
+        )
+        return self._frame(query)
+
+    def document_text(self, document_id: int) -> str:
+        with self.engine.connect() as conn:
+            value = conn.execute(
+                select(documents.c.text).where(documents.c.id == document_id)
+            ).scalar()
+        if value is None:
+            raise UnknownItem(f"document {document_id} is not in the project")
+        return str(value)
+
+    def segments_query(self) -> Any:
+        """The select behind :meth:`segments_frame`, for callers that add filters."""
+        return (
+            select(
+                segments.c.id.label("segment"),
+                documents.c.name.label("document"),
+                documents.c.id.label("document_id"),
+                participants.c.pseudonym.label("participant"),
+                segments.c.position,
+                segments.c.speaker,
+                segments.c.role,
+                segments.c.text,
+                segments.c.start,
+                segments.c.end,
+                segments.c.start_time,
+                segments.c.end_time,
+                documents.c.language,
+            )
+            .select_from(segments)
+            .join(documents, documents.c.id == segments.c.document_id)
+            .outerjoin(participants, participants.c.id == documents.c.participant_id)
+        )
+
+    def segments_frame(
+        self,
+        *,
+        document: str | Sequence[str] | None = None,
+        participant: str | Sequence[str] | None = None,
+        role: str | None = None,
+        speaker: str | None = None,
+        contains: str | None = None,
+        coded_by: str | None = None,
+        uncoded_by: str | None = None,
+        ids: Sequence[int] | None = None,
+    ) -> pd.DataFrame:
+        """Segments in document order, filtered by the given arguments."""
+        query = self.segments_query()
+        if document is not None:
+            names = [document] if isinstance(document, str) else list(document)
+            query = query.where(documents.c.name.in_(names))
+        if participant is not None:
+            who = [participant] if isinstance(participant, str) else list(participant)
+            query = query.where(participants.c.pseudonym.in_(who))
+        if role is not None:
+            query = query.where(segments.c.role == role)
+        if speaker is not None:
+            query = query.where(segments.c.speaker == speaker)
+        if contains:
+            query = query.where(func.lower(segments.c.text).contains(contains.lower()))
+        if coded_by is not None:
+            query = query.where(
+                segments.c.id.in_(select(codings.c.segment_id).where(codings.c.coder == coded_by))
+            )
+        if uncoded_by is not None:
+            query = query.where(
+                segments.c.id.not_in(
+                    select(codings.c.segment_id).where(codings.c.coder == uncoded_by)
+                )
+            )
+        if ids is not None:
+            query = query.where(segments.c.id.in_(list(ids)))
+        return self._frame(query.order_by(documents.c.name, segments.c.position))
+
+    def segment(self, segment_id: int) -> dict[str, Any]:
+        """One segment as a dict (raises :class:`UnknownItem`)."""
+        with self.engine.connect() as conn:
+            row = (
+                conn.execute(self.segments_query().where(segments.c.id == segment_id))
+                .mappings()
+                .first()
+            )
+        if row is None:
+            raise UnknownItem(f"segment {segment_id} is not in the project")
+        return dict(row)
+
+    def segment_ids(self, *, role: str | None = "interviewee") -> list[int]:
+        """Every segment id in document order (only ``role``'s segments unless None)."""
+        query = (
+            select(segments.c.id)
+            .join(documents, documents.c.id == segments.c.document_id)
+            .order_by(documents.c.name, segments.c.position)
+        )
+        if role is not None:
+            query = query.where(segments.c.role == role)
+        with self.engine.connect() as conn:
+            return list(conn.execute(query).scalars())
+
+    def codings_frame(
+        self,
+        *,
+        coder: str | Sequence[str] | None = None,
+        segment: int | Sequence[int] | None = None,
+        code: str | Sequence[str] | None = None,
+    ) -> pd.DataFrame:
+        """One row per coding, with the coded text as ``quote``."""
+        query = (
+            select(
+                codings.c.id.label("coding"),
+                codings.c.segment_id.label("segment"),
+                documents.c.name.label("document"),
+                participants.c.pseudonym.label("participant"),
+                codings.c.code_id.label("code"),
+                codings.c.coder,
+                codings.c.origin,
+                codings.c.start,
+                codings.c.end,
+                segments.c.start.label("segment_start"),
+                segments.c.text.label("segment_text"),
+                codings.c.created_at,
+            )
+            .select_from(codings)
+            .join(segments, segments.c.id == codings.c.segment_id)
+            .join(documents, documents.c.id == segments.c.document_id)
+            .outerjoin(participants, participants.c.id == documents.c.participant_id)
+            .order_by(documents.c.name, segments.c.position, codings.c.code_id, codings.c.coder)
+        )
+        for column, wanted in ((codings.c.coder, coder), (codings.c.code_id, code)):
+            if wanted is not None:
+                values = [wanted] if isinstance(wanted, str) else list(wanted)
+                query = query.where(column.in_(values))
+        if segment is not None:
+            ids = [segment] if isinstance(segment, int) else list(segment)
+            query = query.where(codings.c.segment_id.in_(ids))
+        frame = self._frame(query)
+        if frame.empty:
+            frame["quote"] = pd.Series(dtype=str)
+        else:
+            frame["quote"] = [
+                text[s - base : e - base]
+                for text, s, e, base in zip(
+                    frame["segment_text"],
+                    frame["start"],
+                    frame["end"],
+                    frame["segment_start"],
+                    strict=True,
+                )
+            ]
+        return frame.drop(columns=["segment_text", "segment_start"])
+
+    def coded_counts(self, coder: str | None = None) -> dict[str, int]:
+        """Codable segments in total and how many have a coding (by ``coder`` or anyone)."""
+        coded = select(func.count(func.distinct(codings.c.segment_id)))
+        if coder is not None:
+            coded = coded.where(codings.c.coder == coder)
+        total = select(func.count()).select_from(segments).where(segments.c.role == "interviewee")
+        with self.engine.connect() as conn:
+            return {
+                "segments": int(conn.execute(total).scalar() or 0),
+                "coded": int(conn.execute(coded).scalar() or 0),
+            }
+
+    def coders(self) -> list[str]:
+        """Every coder who has a coding, sorted."""
+        with self.engine.connect() as conn:
+            return sorted(conn.execute(select(codings.c.coder).distinct()).scalars())
+
+    # -- codebook --------------------------------------------------------------------------
+    def save_codebook(self, codebook: Codebook, content: str, *, author: str, note: str) -> int:
+        """Record a new codebook version and make its codes current; returns the version.
+
+        Codes that left the codebook stay in ``codes`` as inactive so old codings and audit
+        rows keep their meaning; a code that still has codings cannot leave (merge it first).
+        """
+
+        def work(conn: Connection) -> int:
+            keep = {c.id for c in codebook.codes}
+            used = set(conn.execute(select(codings.c.code_id).distinct()).scalars())
+            orphaned = sorted(used - keep)
+            if orphaned:
+                raise InvalidCode(
+                    f"codes {', '.join(orphaned)} still have codings: merge or recode them "
+                    "before removing them from the codebook"
+                )
+            version = (
+                conn.execute(select(func.max(codebook_versions.c.version))).scalar() or 0
+            ) + 1
+            conn.execute(
+                insert(codebook_versions).values(
+                    version=version, created_at=now(), author=author, note=note, content=content
+                )
+            )
+            conn.execute(update(codes).values(active=False))
+            for position, code in enumerate(codebook.codes):
+                row = {
+                    "id": code.id,
+                    "parent_id": code.parent,
+                    "position": position,
+                    "label_en": code.label.get("en", code.name("sv")),
+                    "label_sv": code.label.get("sv", code.name("en")),
+                    "color": code.color,
+                    "shortcut": code.shortcut,
+                    "codable": code.codable,
+                    "active": True,
+                }
+                self._upsert(conn, codes, row, ["id"], [k for k in row if k != "id"])
+            conn.execute(
+                insert(audit).values(
+                    at=now(),
+                    coder=author,
+                    action="codebook.version",
+                    payload=json.dumps({"version": version, "note": note}),
+                    undoable=False,
+                )
+            )
+            return int(version)
+
+        return self._write(work, "saving the codebook")  # type: ignore[no-any-return]
+
+    def codebook_content(self, version: int | None = None) -> tuple[int, str] | None:
+        """``(version, YAML)`` of the given or the latest codebook version, or None."""
+        query = select(codebook_versions.c.version, codebook_versions.c.content)
+        if version is None:
+            query = query.order_by(codebook_versions.c.version.desc()).limit(1)
+        else:
+            query = query.where(codebook_versions.c.version == version)
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return (int(row[0]), str(row[1])) if row else None
+
+    def codebook_versions_frame(self) -> pd.DataFrame:
+        return self._frame(
+            select(
+                codebook_versions.c.version,
+                codebook_versions.c.created_at,
+                codebook_versions.c.author,
+                codebook_versions.c.note,
+            ).order_by(codebook_versions.c.version)
+        )
+
+    def recode(
+        self, mapping: dict[str, str], *, user: str, segments_only: Sequence[int] | None = None
+    ) -> int:
+        """Move every coding of each source code to its target code (all coders); audited.
+
+        Used when codes are merged or split.  Returns the number of codings moved.
+        """
+
+        def work(conn: Connection) -> int:
+            moved = 0
+            for source, target in mapping.items():
+                rows = conn.execute(
+                    select(codings).where(codings.c.code_id == source)
+                    if segments_only is None
+                    else select(codings).where(
+                        codings.c.code_id == source, codings.c.segment_id.in_(segments_only)
+                    )
+                ).mappings()
+                for row in list(rows):
+                    values = {k: row[k] for k in row if k != "id"}
+                    values["code_id"] = target
+                    conn.execute(delete(codings).where(codings.c.id == row["id"]))
+                    self._insert_ignore(conn, codings, values)
+                    moved += 1
+            conn.execute(
+                insert(audit).values(
+                    at=now(),
+                    coder=user,
+                    action="codings.recode",
+                    payload=json.dumps({"mapping": mapping, "moved": moved}),
+                    undoable=False,
+                )
+            )
+            return moved
+
+        return self._write(work, "recoding")  # type: ignore[no-any-return]
+
+    def _insert_ignore(self, conn: Connection, table: Any, values: dict[str, Any]) -> bool:
+        dialect = sqlite if conn.dialect.name == "sqlite" else postgresql
+        stmt = dialect.insert(table).values(**values).on_conflict_do_nothing()
+        return conn.execute(stmt.returning(table.c.id)).first() is not None
+
+    # -- codings ----------------------------------------------------------------------------
+    def _check_code(self, conn: Connection, code_id: str) -> None:
+        row = conn.execute(
+            select(codes.c.codable, codes.c.active).where(codes.c.id == code_id)
+        ).first()
+        if row is None or not row.active:
+            raise UnknownItem(f"code {code_id!r} is not in the project's codebook")
+        if not row.codable:
+            raise InvalidCode(f"code {code_id!r} is a group; choose one of its codes")
+
+    def _span(
+        self, conn: Connection, segment_id: int, start: int | None, end: int | None
+    ) -> tuple[int, int]:
+        row = conn.execute(
+            select(segments.c.start, segments.c.end).where(segments.c.id == segment_id)
+        ).first()
+        if row is None:
+            raise UnknownItem(f"segment {segment_id} is not in the project")
+        s = row.start if start is None else start
+        e = row.end if end is None else end
+        if not (row.start <= s < e <= row.end):
+            raise InvalidCode(
+                f"span {s}-{e} is not inside segment {segment_id} ({row.start}-{row.end})"
+            )
+        return int(s), int(e)
+
+    def add_coding(
+        self,
+        segment_id: int,
+        code_id: str,
+        coder: str,
+        *,
+        start: int | None = None,
+        end: int | None = None,
+        origin: str = "human",
+    ) -> bool:
+        """Code a segment (or the span ``start``-``end`` of it); False if it already was."""
+
+        def work(conn: Connection) -> bool:
+            self._check_code(conn, code_id)
+            s, e = self._span(conn, segment_id, start, end)
+            values = {
+                "segment_id": segment_id,
+                "code_id": code_id,
+                "coder": coder,
+                "start": s,
+                "end": e,
+                "origin": origin,
+                "created_at": now(),
+            }
+            if not self._insert_ignore(conn, codings, values):
+                return False
+            self._log(conn, coder, "coding.add", values)
+            return True
+
+        return bool(self._write(work, "adding a coding"))
+
+    def remove_coding(
+        self,
+        segment_id: int,
+        code_id: str,
+        coder: str,
+        *,
+        start: int | None = None,
+        end: int | None = None,
+    ) -> bool:
+        """Remove one coding; False if there was none."""
+
+        def work(conn: Connection) -> bool:
+            s, e = self._span(conn, segment_id, start, end)
+            where = and_(
+                codings.c.segment_id == segment_id,
+                codings.c.code_id == code_id,
+                codings.c.coder == coder,
+                codings.c.start == s,
+                codings.c.end == e,
+            )
+            row = conn.execute(select(codings).where(where)).mappings().first()
+            if row is None:
+                return False
+            conn.execute(delete(codings).where(codings.c.id == row["id"]))
+            self._log(conn, coder, "coding.remove", {k: row[k] for k in row if k != "id"})
+            return True
+
+        return bool(self._write(work, "removing a coding"))
+
+    def bulk_add_codings(self, rows: Sequence[dict[str, Any]], *, user: str) -> int:
+        """Insert many codings in one transaction (importing a coder's work); returns the count
+        of new ones.  Each row: segment_id, code_id, coder, start, end, origin."""
+
+        def work(conn: Connection) -> int:
+            known = {
+                row.id: row
+                for row in conn.execute(select(codes.c.id, codes.c.codable, codes.c.active))
+            }
+            stamp = now()
+            added = 0
+            for row in rows:
+                code = known.get(row["code_id"])
+                if code is None or not code.active or not code.codable:
+                    raise UnknownItem(f"code {row['code_id']!r} is not a codable code")
+                values = {**row, "created_at": row.get("created_at") or stamp}
+                added += self._insert_ignore(conn, codings, values)
+            conn.execute(
+                insert(audit).values(
+                    at=stamp,
+                    coder=user,
+                    action="codings.import",
+                    payload=json.dumps({"rows": len(rows), "added": added}),
+                    undoable=False,
+                )
+            )
+            return added
+
+        return self._write(work, "importing codings")  # type: ignore[no-any-return]
+
+    # -- memos ------------------------------------------------------------------------------
+    def set_memo(self, kind: str, target: str | int, coder: str, text: str) -> None:
+        """Write (or with empty ``text`` clear) a coder's memo on a segment, document, code or
+        the project."""
+        if kind not in MEMO_KINDS:
+            raise UnknownItem(f"memo kind {kind!r} is not one of {', '.join(MEMO_KINDS)}")
+
+        def work(conn: Connection) -> None:
+            where = and_(
+                memos.c.kind == kind, memos.c.target == str(target), memos.c.coder == coder
+            )
+            old = conn.execute(select(memos.c.text).where(where)).scalar()
+            if (old or "") == text:
+                return
+            self._apply_memo(conn, kind, str(target), coder, text)
+            self._log(
+                conn,
+                coder,
+                "memo.set",
+                {"kind": kind, "target": str(target), "old": old or "", "new": text},
+            )
+
+        self._write(work, "saving a memo")
+
+    def _apply_memo(self, conn: Connection, kind: str, target: str, coder: str, text: str) -> None:
+        where = and_(memos.c.kind == kind, memos.c.target == target, memos.c.coder == coder)
+        if text:
+            self._upsert(
+                conn,
+                memos,
+                {"kind": kind, "target": target, "coder": coder, "text": text, "updated_at": now()},
+                ["kind", "target", "coder"],
+                ["text", "updated_at"],
+            )
+        else:
+            conn.execute(delete(memos).where(where))
+
+    def memo(self, kind: str, target: str | int, coder: str) -> str:
+        with self.engine.connect() as conn:
+            value = conn.execute(
+                select(memos.c.text).where(
+                    memos.c.kind == kind, memos.c.target == str(target), memos.c.coder == coder
+                )
+            ).scalar()
+        return str(value or "")
+
+    def memos_frame(self) -> pd.DataFrame:
+        return self._frame(select(memos).order_by(memos.c.kind, memos.c.target, memos.c.coder))
+
+    # -- audit, undo, redo ----------------------------------------------------------------------
+    def _log(self, conn: Connection, coder: str, action: str, payload: dict[str, Any]) -> int:
+        result = conn.execute(
+            insert(audit).values(
+                at=now(),
+                coder=coder,
+                action=action,
+                payload=json.dumps(payload, sort_keys=True),
+                undoable=True,
+            )
+        )
+        return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+    def _apply(
+        self, conn: Connection, action: str, payload: dict[str, Any], coder: str, inverse: bool
+    ) -> None:
+        if action == "memo.set":
+            text = payload["old"] if inverse else payload["new"]
+            self._apply_memo(conn, payload["kind"], payload["target"], coder, text)
+            return
+        adding = (action == "coding.add") != inverse
+        key = {k: payload[k] for k in ("segment_id", "code_id", "coder", "start", "end")}
+        if adding:
+            self._insert_ignore(conn, codings, {**payload, "created_at": now()})
+        else:
+            conn.execute(
+                delete(codings).where(*(getattr(codings.c, k) == v for k, v in key.items()))
+            )
+
+    def undo(self, coder: str) -> dict[str, Any] | None:
+        """Revert the coder's latest action that is not undone; returns it (None: nothing)."""
+
+        def work(conn: Connection) -> dict[str, Any] | None:
+            row = (
+                conn.execute(
+                    select(audit)
+                    .where(audit.c.coder == coder, audit.c.undoable, audit.c.undone_by.is_(None))
+                    .order_by(audit.c.id.desc())
+                    .limit(1)
+                )
+                .mappings()
+                .first()
+            )
+            if row is None:
+                return None
+            payload = json.loads(row["payload"])
+            self._apply(conn, row["action"], payload, coder, inverse=True)
+            undo_id = conn.execute(
+                insert(audit).values(
+                    at=now(),
+                    coder=coder,
+                    action="undo",
+                    payload=json.dumps({"undoes": row["id"]}),
+                    undoable=False,
+                )
+            ).inserted_primary_key[0]  # type: ignore[index]
+            conn.execute(update(audit).where(audit.c.id == row["id"]).values(undone_by=undo_id))
+            return {"action": row["action"], **payload}
+
+        return self._write(work, "undo")  # type: ignore[no-any-return]
+
+    def redo(self, coder: str) -> dict[str, Any] | None:
+        """Re-apply the coder's most recently undone action, unless they have acted since."""
+
+        def work(conn: Connection) -> dict[str, Any] | None:
+            last_fresh = (
+                conn.execute(
+                    select(func.max(audit.c.id)).where(audit.c.coder == coder, audit.c.undoable)
+                ).scalar()
+                or 0
+            )
+            row = (
+                conn.execute(
+                    select(audit)
+                    .where(
+                        audit.c.coder == coder,
+                        audit.c.undoable,
+                        audit.c.undone_by.is_not(None),
+                        audit.c.undone_by > last_fresh,
+                    )
+                    .order_by(audit.c.undone_by.desc())
+                    .limit(1)
+                )
+                .mappings()
+                .first()
+            )
+            if row is None:
+                return None
+            payload = json.loads(row["payload"])
+            self._apply(conn, row["action"], payload, coder, inverse=False)
+            conn.execute(
+                insert(audit).values(
+                    at=now(),
+                    coder=coder,
+                    action="redo",
+                    payload=json.dumps({"redoes": row["id"]}),
+                    undoable=False,
+                )
+            )
+            conn.execute(update(audit).where(audit.c.id == row["id"]).values(undone_by=None))
+            return {"action": row["action"], **payload}
+
+        return self._write(work, "redo")  # type: ignore[no-any-return]
+
+    def audit_frame(self, coder: str | None = None) -> pd.DataFrame:
+        query = select(audit).order_by(audit.c.id)
+        if coder is not None:
+            query = query.where(audit.c.coder == coder)
+        return self._frame(query)
+
+    def iter_segment_texts(self, role: str | None = "interviewee") -> Iterator[tuple[int, str]]:
+        """``(segment id, text)`` for every segment, streamed (for fitting suggesters)."""
+        query = select(segments.c.id, segments.c.text).order_by(segments.c.id)
+        if role is not None:
+            query = query.where(segments.c.role == role)
+        with self.engine.connect() as conn:
+            yield from conn.execute(query).tuples()
