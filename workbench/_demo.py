@@ -1,0 +1,117 @@
+"""``workbench demo``: build the demo study and serve JupyterLab (the tagger) and Voilà.
+
+The demo study lives in ``corpora/demo/`` (see its README): interviews, participants.csv,
+names.txt (names to pseudonymise) and two coders' codings.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from workbench._project import init
+from workbench.errors import ProjectError
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "corpora" / "demo"
+INTERVIEWERS = ("Karin Lund", "Sara Nyström")
+DASHBOARD = ROOT / "notebooks" / "dashboards" / "overview.ipynb"
+
+
+def build_demo(folder: Path, *, progress: bool = True) -> None:
+    """Create the demo project in ``folder`` (replacing an earlier demo build there)."""
+    if not DEMO.exists():
+        raise ProjectError(f"{DEMO}: the demo study is missing from this checkout")
+    if (folder / "project.json").exists():
+        shutil.rmtree(folder)
+    project = init(folder)
+    try:
+        interviews = sorted((DEMO / "interviews").iterdir())
+        report = project.import_files(
+            interviews,
+            attributes=DEMO / "participants.csv",
+            pseudonymise=True,
+            names=DEMO / "names.txt",
+            interviewers=INTERVIEWERS,
+            progress=progress,
+        )
+        print(
+            f"imported {len(report.imported)} interviews ({report.segments} segments, "
+            f"{report.words} words), pseudonymised"
+        )
+        for file in sorted((DEMO / "codings").glob("*.csv")):
+            added = project.import_codings(file)
+            print(f"codings {file.name}: {added}")
+        status = project.status()
+        print(
+            f"{status['participants']} participants, {status['codable_segments']} segments to "
+            f"code, {status['coded_share']:.0%} coded by {', '.join(status['coders'])}"
+        )
+    finally:
+        project.close()
+
+
+def _free_port(preferred: int) -> int:
+    for port in [preferred, *range(preferred + 1, preferred + 50)]:
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise ProjectError(f"no free port near {preferred}")
+
+
+def run_demo(folder: Path, *, serve: bool = True, port: int = 8888) -> int:
+    """Build the demo project; unless ``serve`` is False, start JupyterLab and Voilà."""
+    build_demo(folder)
+    if not serve:
+        return 0
+    env = {**os.environ, "WORKBENCH_PROJECT": str(folder.resolve())}
+    bin_dir = Path(sys.executable).parent
+    token = secrets.token_hex(16)
+    lab_port = _free_port(port)
+    lab = subprocess.Popen(
+        [
+            str(bin_dir / "jupyter"),
+            "lab",
+            "--no-browser",
+            f"--port={lab_port}",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={ROOT}",
+            "--ServerApp.default_url=/lab/tree/notebooks/02-code.ipynb",
+        ],
+        env=env,
+    )
+    procs = [lab]
+    links = [
+        f"JupyterLab (tagger): http://localhost:{lab_port}/lab/tree/notebooks/02-code.ipynb?token={token}"
+    ]
+    if DASHBOARD.exists():
+        voila_port = _free_port(lab_port + 100)
+        procs.append(
+            subprocess.Popen(
+                [str(bin_dir / "workbench"), "dashboard", str(folder), f"--port={voila_port}"],
+                env=env,
+            )
+        )
+        links.append(f"Dashboard (Voilà):   http://localhost:{voila_port}/")
+    time.sleep(3)
+    print("\n" + "\n".join(links) + "\n\nPress Ctrl-C to stop.", flush=True)
+    try:
+        while all(p.poll() is None for p in procs):
+            time.sleep(1)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            p.wait(timeout=20)
+    return 0
