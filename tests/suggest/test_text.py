@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+import workbench.suggest as suggest
+from workbench.suggest import detect_language, tokenize
+from workbench.suggest._text import TextFeatures
+
+
+def test_all_names_exist() -> None:
+    for name in suggest.__all__:
+        assert hasattr(suggest, name)
+
+
+def test_detect_language_swedish_and_english() -> None:
+    assert detect_language("Jag ringde och fick vänta i kö") == "sv"
+    assert detect_language("I called and had to wait in the queue") == "en"
+    assert detect_language("Väntetiden") == "sv"
+
+
+def test_tokenize_keeps_letters_and_inner_hyphens() -> None:
+    assert tokenize("E-post, väntetid: 40 min!") == ["e-post", "väntetid", "40", "min"]
+
+
+def test_text_features_state_round_trip() -> None:
+    docs = ["Kön var lång", "The staff were rude", "Informationen var otydlig"]
+    feats = TextFeatures().fit(docs)
+    meta, arrays = feats.state()
+    again = TextFeatures.from_state(meta, arrays)
+    assert (feats.transform(docs) != again.transform(docs)).nnz == 0
+    assert again.feature_names() == feats.feature_names()

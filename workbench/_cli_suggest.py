@@ -1,0 +1,88 @@
+"""``workbench suggest``: evaluate code suggestions on coded CSV files.
+
+The project subcommands (``suggest report``, ``suggest apply``) are wired by the project
+layer on top of :func:`workbench.suggest.report` and :class:`workbench.suggest.CodeSuggester`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from workbench.errors import SuggestError
+
+__all__ = ["register"]
+
+
+def _check_test_codes(
+    train_codes: list[list[str]], test_codes: list[list[str]], lines: list[int], name: str
+) -> None:
+    seen = {c for row in train_codes for c in row}
+    for row, line in zip(test_codes, lines, strict=True):
+        for code in row:
+            if code not in seen:
+                raise SuggestError(
+                    f"{name}: line {line}: code {code!r} never appears in the training file"
+                )
+
+
+def _format_text(result: dict[str, Any]) -> str:
+    out = [
+        f"micro-F1        {result['micro_f1']:.3f}",
+        f"macro-F1        {result['macro_f1']:.3f}",
+        f"precision@1     {result['precision_at_1']:.3f}",
+        f"Brier score     {result['brier']:.4f}",
+        f"fit time        {result['fit_seconds']:.2f} s",
+        "",
+        f"{'code':30s} {'prec':>6s} {'recall':>6s} {'F1':>6s} {'support':>7s}",
+    ]
+    for code, row in result["per_code"].items():
+        if row["status"] == "not enough data":
+            out.append(f"{code:30s} not enough data ({row['train_examples']} training example(s))")
+        else:
+            out.append(
+                f"{code:30s} {row['precision']:6.3f} {row['recall']:6.3f} {row['f1']:6.3f}"
+                f" {row['support']:7d}"
+            )
+    return "\n".join(out)
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    from workbench.suggest import evaluate
+    from workbench.suggest._evaluate import read_coded_csv_lines
+
+    train_texts, train_codes, _ = read_coded_csv_lines(Path(args.train))
+    test_texts, test_codes, test_lines = read_coded_csv_lines(Path(args.test))
+    _check_test_codes(train_codes, test_codes, test_lines, Path(args.test).name)
+    result = evaluate(
+        train_texts,
+        train_codes,
+        test_texts,
+        test_codes,
+        language=args.language,
+        random_state=args.seed,
+    )
+    if args.json:
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+    else:
+        print(_format_text(result))
+    return 0
+
+
+def register(subparsers: Any) -> None:
+    """Add ``suggest`` and its subcommands to the ``workbench`` parser."""
+    p = subparsers.add_parser("suggest", help="code suggestions: evaluate, report, apply")
+    sub = p.add_subparsers(dest="suggest_command", required=True, metavar="SUBCOMMAND")
+    e = sub.add_parser(
+        "evaluate",
+        help="train on one coded CSV (text,codes) and score on another",
+        description="CSV columns: text, codes (codes separated by ';', empty for none).",
+    )
+    e.add_argument("--train", required=True, help="training CSV")
+    e.add_argument("--test", required=True, help="test CSV")
+    e.add_argument("--language", choices=["auto", "en", "sv"], default="auto")
+    e.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    e.add_argument("--json", action="store_true", help="print JSON")
+    e.set_defaults(func=_cmd_evaluate)
