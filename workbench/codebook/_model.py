@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 LANGUAGES = ("sv", "en")
 
@@ -38,6 +39,9 @@ class Code:
     color: str = "#888888"
     shortcut: str | None = None
     codable: bool = True
+    #: A GUID that another tool gave this code (kept from a REFI-QDA import so that a
+    #: re-export keeps it); ``None``: the GUID is derived from the codebook and code ids.
+    guid: str | None = None
 
     def name(self, lang: str = "en") -> str:
         """The label in ``lang``, falling back to the other language."""
@@ -94,3 +98,34 @@ class Codebook:
             labels.append(code.name(lang))
             current = code.parent
         return labels[::-1]
+
+    def ids(self) -> list[str]:
+        """The code ids in tree order."""
+        return [c.id for c in self.codes]
+
+    def descendants(self, code_id: str) -> list[str]:
+        """Ids of every code below ``code_id`` (not itself), in tree order."""
+        below: set[str] = {code_id}
+        found: list[str] = []
+        for code in self.codes:  # tree order: a parent always comes before its children
+            if code.parent in below and code.id not in below:
+                below.add(code.id)
+                found.append(code.id)
+        return found
+
+    def depth(self, code_id: str) -> int:
+        """0 for a top-level code, 1 for its children, ..."""
+        return len(self.path(code_id)) - 1
+
+    @classmethod
+    def from_yaml(cls, text: str, source: str = "codebook.yaml", **kwargs: Any) -> Codebook:
+        """Read the canonical YAML form; see :func:`workbench.codebook.codebook_from_yaml`."""
+        from ._yaml import codebook_from_yaml
+
+        return codebook_from_yaml(text, source=source, **kwargs)
+
+    def to_yaml(self) -> str:
+        """The canonical YAML form; see :func:`workbench.codebook.codebook_to_yaml`."""
+        from ._yaml import codebook_to_yaml
+
+        return codebook_to_yaml(self)

@@ -1,0 +1,96 @@
+"""The ``workbench codebook`` command: show, validate, convert, diff and merge codebook files.
+
+``register(subparsers)`` adds the command; each handler returns the exit status and raises
+:class:`~workbench.errors.WorkbenchError` for bad input (the main CLI prints it as one line
+and exits 2).  Nothing is written when an error occurs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from .codebook import diff, load_codebook, merge, save_codebook
+from .codebook._io import _format
+
+__all__ = ["register"]
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``codebook`` command to an argparse sub-parser collection."""
+    parser = subparsers.add_parser("codebook", help="show, check, convert, diff, merge codebooks")
+    sub = parser.add_subparsers(dest="codebook_command", required=True)
+
+    p = sub.add_parser("show", help="print the code tree with labels and shortcuts")
+    p.add_argument("file")
+    p.add_argument("--lang", choices=("sv", "en"), default="en")
+    p.set_defaults(func=_show)
+
+    p = sub.add_parser("validate", help="check a codebook file")
+    p.add_argument("file")
+    p.add_argument("--strict", action="store_true", help="require labels in sv and en")
+    p.set_defaults(func=_validate)
+
+    p = sub.add_parser("convert", help="convert between .yaml, .qdc and .csv")
+    p.add_argument("input")
+    p.add_argument("output")
+    p.set_defaults(func=_convert)
+
+    p = sub.add_parser("diff", help="show what changed (exit 1 when the files differ)")
+    p.add_argument("a")
+    p.add_argument("b")
+    p.set_defaults(func=_diff)
+
+    p = sub.add_parser("merge", help="three-way merge (exit 1 when there are conflicts)")
+    p.add_argument("base")
+    p.add_argument("ours")
+    p.add_argument("theirs")
+    p.add_argument("-o", "--output", required=True)
+    p.set_defaults(func=_merge)
+
+
+def _show(args: argparse.Namespace) -> int:
+    book = load_codebook(args.file)
+    title = book.title.get(args.lang) or next(iter(book.title.values()), book.id)
+    lines = [f"{title} ({book.id}, version {book.version}, {len(book)} codes)"]
+    for code in book.codes:
+        indent = "  " * book.depth(code.id)
+        key = f"  [{code.shortcut}]" if code.shortcut else ""
+        group = "  (category)" if not code.codable else ""
+        lines.append(f"{indent}{code.name(args.lang)}  <{code.id}>{key}{group}")
+    print("\n".join(lines), file=sys.stdout)
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    book = load_codebook(args.file, languages=("sv", "en") if args.strict else None)
+    print(f"{args.file}: ok ({len(book)} codes)")
+    return 0
+
+
+def _convert(args: argparse.Namespace) -> int:
+    _format(Path(args.output))  # refuse an unknown format before reading
+    book = load_codebook(args.input)
+    save_codebook(book, args.output)
+    print(f"{args.output}: wrote {len(book)} codes")
+    return 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    changes = diff(load_codebook(args.a), load_codebook(args.b))
+    print(str(changes))
+    return 1 if changes else 0
+
+
+def _merge(args: argparse.Namespace) -> int:
+    result = merge(load_codebook(args.base), load_codebook(args.ours), load_codebook(args.theirs))
+    save_codebook(result.codebook, args.output)
+    for conflict in result.conflicts:
+        print(f"conflict: {conflict}")
+    if result.conflicts:
+        print(f"{args.output}: written with {len(result.conflicts)} conflict(s), ours kept")
+        return 1
+    print(f"{args.output}: merged cleanly")
+    return 0
