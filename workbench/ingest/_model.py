@@ -42,7 +42,8 @@ class Transcript:
 
     ``text`` is the whole document as stored: turns joined as ``"Speaker: text"`` paragraphs.
     ``segments`` point into it.  ``participant`` is the interviewee's (pseudonymised) name or a
-    table row's id; ``attributes`` come from table columns.
+    table row's id; ``attributes`` come from table columns and ``row`` is the row's number in
+    the table (header = 1; None for transcripts).
     """
 
     name: str
@@ -53,3 +54,4 @@ class Transcript:
     language: str
     participant: str | None = None
     attributes: dict[str, str] = field(default_factory=dict)
+    row: int | None = None

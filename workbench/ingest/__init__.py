@@ -1,0 +1,33 @@
+"""Import transcripts: read files, detect speakers and timestamps, pseudonymise, segment.
+
+Pure: no database and no widgets.  ``read`` returns :class:`Transcript` objects whose
+segments carry code-point offsets into the stored document text.
+
+Examples
+--------
+>>> from workbench.ingest import read, Pseudonymiser
+>>> key = Pseudonymiser(names=["Anna Berg"])            # doctest: +SKIP
+>>> [doc] = read("interview.docx", pseudonymiser=key)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from workbench.ingest._language import detect_language
+from workbench.ingest._model import Role, Segment, Transcript, Turn
+from workbench.ingest._pseudonym import Pseudonymiser, valid_personnummer
+from workbench.ingest._read import FORMATS, detect_roles, read
+from workbench.ingest._table import TableColumns
+
+__all__ = [
+    "FORMATS",
+    "Pseudonymiser",
+    "Role",
+    "Segment",
+    "TableColumns",
+    "Transcript",
+    "Turn",
+    "detect_language",
+    "detect_roles",
+    "read",
+    "valid_personnummer",
+]

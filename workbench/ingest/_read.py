@@ -1,0 +1,218 @@
+"""``read``: pick the reader by extension, then pseudonymise, assemble and segment."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Collection, Sequence
+from pathlib import Path
+
+from workbench.errors import EmptyFile, ImportFailed, UnsupportedFormat
+from workbench.ingest._captions import read_captions
+from workbench.ingest._decode import decode_text
+from workbench.ingest._docx import read_docx
+from workbench.ingest._labels import clean_body, is_generic, is_interviewer_code, unique
+from workbench.ingest._language import detect_language
+from workbench.ingest._model import Role, Transcript, Turn
+from workbench.ingest._plain import parse_labelled_text
+from workbench.ingest._pseudonym import Pseudonymiser
+from workbench.ingest._segment import Unit, assemble
+from workbench.ingest._table import Row, TableColumns, read_csv, read_xlsx
+
+__all__ = ["FORMATS", "detect_roles", "read"]
+
+#: The extensions :func:`read` understands, without the dot.
+FORMATS = ("txt", "md", "docx", "vtt", "srt", "csv", "xlsx")
+_UNITS = ("turn", "paragraph", "sentence")
+
+
+def _words(text: str) -> int:
+    return text.count(" ") + text.count("\n") + 1
+
+
+def detect_roles(turns: Sequence[Turn], interviewers: Collection[str] = ()) -> dict[str, Role]:
+    """Map each speaker label to ``"interviewer"`` or ``"interviewee"``.
+
+    Role labels (I, Q, Int, Intervjuare, Moderator, ...) and names in ``interviewers`` are
+    interviewers.  Failing those, of exactly two speakers the interviewer is the one whose
+    turns end in "?" most often (tie: the one with fewer words), unless the other one is a
+    respondent code such as R or IP1.
+    """
+    speakers = unique(t.speaker for t in turns if t.speaker)
+    wanted = {" ".join(n.split()).casefold() for n in interviewers}
+    chosen = {s for s in speakers if is_interviewer_code(s) or s.casefold() in wanted}
+    if not chosen and len(speakers) == 2:
+        codes = [s for s in speakers if is_generic(s)]
+        if len(codes) == 1:
+            chosen = {s for s in speakers if s not in codes}
+        else:
+            questions = Counter(t.speaker for t in turns if t.text.rstrip().endswith("?"))
+            words: Counter[str | None] = Counter()
+            for t in turns:
+                words[t.speaker] += _words(t.text)
+            chosen = {max(speakers, key=lambda s: (questions[s], -words[s]))}
+    return {s: ("interviewer" if s in chosen else "interviewee") for s in speakers}
+
+
+def _transcript(
+    turns: list[Turn],
+    *,
+    name: str,
+    fmt: str,
+    checksum: str,
+    unit: Unit,
+    language: str | None,
+    pseudonymiser: Pseudonymiser | None,
+    interviewers: Collection[str],
+) -> Transcript:
+    roles = detect_roles(turns, interviewers)
+    words: Counter[str] = Counter()
+    for t in turns:
+        if t.speaker and roles[t.speaker] == "interviewee":
+            words[t.speaker] += _words(t.text)
+    participant = words.most_common(1)[0][0] if words else None
+    if pseudonymiser is not None:
+        names = {s: pseudonymiser.speaker(s, r, checksum[:12]) for s, r in roles.items()}
+        turns = [
+            Turn(
+                names[t.speaker] if t.speaker else None,
+                pseudonymiser.text(t.text),
+                t.start_time,
+                t.end_time,
+            )
+            for t in turns
+        ]
+        roles = {names[s]: r for s, r in roles.items()}
+        participant = names[participant] if participant else None
+    cleaned = [Turn(t.speaker, clean_body(t.text), t.start_time, t.end_time) for t in turns]
+    cleaned = [t for t in cleaned if t.text]
+    if not cleaned:
+        raise EmptyFile(f"{name}: the file holds no text")
+    language = language or detect_language(" ".join(t.text for t in cleaned[:200]))
+    turn_roles: list[Role] = [roles[t.speaker] if t.speaker else "interviewee" for t in cleaned]
+    text, segments = assemble(cleaned, turn_roles, unit, language)
+    return Transcript(name, fmt, checksum, text, segments, language, participant)
+
+
+def _table_transcripts(
+    rows: list[Row],
+    *,
+    name: str,
+    fmt: str,
+    checksum: str,
+    unit: Unit,
+    language: str | None,
+    pseudonymiser: Pseudonymiser | None,
+) -> list[Transcript]:
+    texts = [clean_body(pseudonymiser.text(r.text) if pseudonymiser else r.text) for r in rows]
+    language = language or detect_language(" ".join(texts[:200]))
+    result: list[Transcript] = []
+    for row, text in zip(rows, texts, strict=True):
+        if not text:
+            continue
+        body, segments = assemble([Turn(None, text)], ["interviewee"], unit, language)
+        result.append(
+            Transcript(
+                name,
+                fmt,
+                checksum,
+                body,
+                segments,
+                language,
+                participant=row.id,
+                attributes=row.attributes,
+                row=row.number,
+            )
+        )
+    if not result:
+        raise EmptyFile(f"{name}: no row has text")
+    return result
+
+
+def read(
+    path: str | Path,
+    *,
+    segment: Unit = "turn",
+    language: str | None = None,
+    pseudonymiser: Pseudonymiser | None = None,
+    interviewers: Collection[str] = (),
+    table: TableColumns | None = None,
+) -> list[Transcript]:
+    """Read a transcript, caption file or answer table into :class:`Transcript` objects.
+
+    Parameters
+    ----------
+    path
+        A ``.txt``, ``.md``, ``.docx``, ``.vtt``, ``.srt``, ``.csv`` or ``.xlsx`` file.
+    segment
+        The coding unit: a speaker ``"turn"``, a ``"paragraph"`` or a ``"sentence"``.
+    language
+        ``"sv"`` or ``"en"``; detected when not given.
+    pseudonymiser
+        Applied to speaker labels and texts before the document text is built, so segment
+        offsets point into the pseudonymised text.
+    interviewers
+        Speaker names to treat as interviewers besides the usual labels (I, Q, Intervjuare...).
+    table
+        For ``.csv``/``.xlsx``: which columns hold the id, the answer and attributes.
+
+    Returns
+    -------
+    list of Transcript
+        One per document, or one per table row with text.
+
+    Raises
+    ------
+    ImportFailed
+        Or its subclasses UnsupportedFormat, EmptyFile, CorruptFile, BadTimestamp; the
+        message names the file and, where known, the line or cue.
+    """
+    path = Path(path)
+    name = path.name
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise UnsupportedFormat(
+            f"{name}: {('.' + fmt) if fmt else 'files without an extension'} "
+            f"cannot be read (use {', '.join('.' + f for f in FORMATS)})"
+        )
+    if segment not in _UNITS:
+        raise ValueError(f"segment must be one of {_UNITS}, not {segment!r}")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ImportFailed(f"{name}: cannot be read ({exc.strerror or exc})") from exc
+    checksum = hashlib.sha256(data).hexdigest()
+    if not data.strip():
+        raise EmptyFile(f"{name}: the file is empty")
+
+    if fmt in ("csv", "xlsx"):
+        rows = read_xlsx(data, name, table) if fmt == "xlsx" else None
+        if rows is None:
+            rows = read_csv(decode_text(data, name), name, table)
+        return _table_transcripts(
+            rows,
+            name=name,
+            fmt=fmt,
+            checksum=checksum,
+            unit=segment,
+            language=language,
+            pseudonymiser=pseudonymiser,
+        )
+    if fmt == "docx":
+        turns = read_docx(data, name)
+    elif fmt in ("vtt", "srt"):
+        turns = read_captions(decode_text(data, name), name, "vtt" if fmt == "vtt" else "srt")
+    else:
+        turns = parse_labelled_text(decode_text(data, name), name)
+    return [
+        _transcript(
+            turns,
+            name=name,
+            fmt=fmt,
+            checksum=checksum,
+            unit=segment,
+            language=language,
+            pseudonymiser=pseudonymiser,
+            interviewers=interviewers,
+        )
+    ]
