@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from workbench.errors import BadTimestamp
@@ -159,21 +158,17 @@ def parse_timestamp(value: str, where: str) -> float:
 def accepted_labels(candidates: Sequence[tuple[str, bool]]) -> set[str]:
     """Decide which ``(label, timestamped)`` candidates are real speakers.
 
-    A timestamped label or a role code always counts.  Otherwise a label counts when it is
-    not a known heading word ("Note", "Datum") and, if the document has any repeated label,
-    when it repeats too: a transcript's speakers speak more than once, a stray "Sedan: ..."
-    line does not.
+    A role code (I, R, IP1) always counts.  When the document's labels carry timestamps
+    (two or more do), only timestamped labels count: a stray "Sedan: ..." line has none.
+    Otherwise any label counts that is not a heading word such as "Note" or "Datum".
     """
-    counts = Counter(label for label, _ in candidates)
-    structured = any(n >= 2 for n in counts.values())
+    timed = sum(1 for _, timestamped in candidates if timestamped) >= 2
     accepted: set[str] = set()
     for label, timestamped in candidates:
         if label in accepted:
             continue
-        if (
-            timestamped
-            or is_generic(label)
-            or (label.casefold() not in _NOT_SPEAKERS and (counts[label] >= 2 or not structured))
+        if is_generic(label) or (
+            (timestamped or not timed) and label.casefold() not in _NOT_SPEAKERS
         ):
             accepted.add(label)
     return accepted

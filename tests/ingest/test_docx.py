@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+import io
+import zipfile
+
+import docx
+import pytest
+
+from workbench.errors import CorruptFile, EmptyFile
+from workbench.ingest import read
+
+from .conftest import FIXTURES
+
+
+def test_read_docx_prefix_labels_with_timestamps() -> None:
+    [doc] = read(FIXTURES / "prefix.docx")
+    assert doc.format == "docx"
+    assert [(s.speaker, s.start_time) for s in doc.segments] == [
+        (None, None),
+        ("Intervjuare", 5.0),
+        ("Sofia", 9.0),
+        ("Intervjuare", 30.0),
+        ("Sofia", 33.0),
+    ]
+    assert doc.segments[2].text.endswith("Sedan kommer leveranserna, t.ex. mjölet.")
+    assert doc.participant == "Sofia"
+
+
+def test_read_docx_bold_speaker_runs() -> None:
+    [doc] = read(FIXTURES / "bold.docx")
+    assert [s.speaker for s in doc.segments] == ["Interviewer", "Kwame", "Interviewer", "Kwame"]
+    assert doc.segments[0].text == "How did the inspection go?"
+    # an unlabelled paragraph continues the last turn
+    assert doc.segments[3].text.endswith("\n\nHe laughs and continues about the paperwork.")
+
+
+def test_read_docx_two_column_table() -> None:
+    [doc] = read(FIXTURES / "table2.docx")
+    assert [s.speaker for s in doc.segments][1:] == ["Speaker 1", "Speaker 2"] * 2
+    assert doc.segments[1].role == "interviewer"
+    assert doc.segments[2].text == "We sell groceries. Mostly local produce."
+
+
+def test_read_docx_three_column_table_with_times() -> None:
+    [doc] = read(FIXTURES / "table3.docx")
+    timed = [(s.speaker, s.start_time, s.end_time) for s in doc.segments[1:]]
+    assert timed == [
+        ("Speaker 1", 1.0, 6.0),
+        ("Speaker 2", 6.0, 15.0),
+        ("Speaker 1", 15.0, 19.0),
+        ("Speaker 2", 19.0, None),
+    ]
+
+
+def test_read_docx_whole_bold_title_is_not_a_speaker(write) -> None:
+    d = docx.Document()
+    d.add_paragraph().add_run("Intervju med kund").bold = True
+    d.add_paragraph("Anna: Hej.")
+    d.add_paragraph("Bo: Hallå.")
+    buffer = io.BytesIO()
+    d.save(buffer)
+    [doc] = read(write("t.docx", buffer.getvalue()))
+    assert [s.speaker for s in doc.segments] == [None, "Anna", "Bo"]
+
+
+def test_read_docx_without_text_is_empty(write) -> None:
+    buffer = io.BytesIO()
+    docx.Document().save(buffer)
+    with pytest.raises(EmptyFile, match="t.docx"):
+        read(write("t.docx", buffer.getvalue()))
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "password-protected"),
+        (b"PK\x03\x04 this is not really a zip", "not a zip"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)), "not a zip"),
+    ],
+)
+def test_read_docx_corrupt_files_raise_corrupt_file(write, content: bytes, reason: str) -> None:
+    with pytest.raises(CorruptFile, match=f"^bad.docx: .*{reason}"):
+        read(write("bad.docx", content))
+
+
+def test_read_docx_zip_that_is_not_word_raises_corrupt_file(write) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        z.writestr("hello.txt", "hi")
+    with pytest.raises(CorruptFile, match="^other.docx: not a readable Word document"):
+        read(write("other.docx", buffer.getvalue()))
+
+
+def test_read_docx_truncated_raises_corrupt_file(write) -> None:
+    data = (FIXTURES / "prefix.docx").read_bytes()
+    with pytest.raises(CorruptFile) as info:
+        read(write("cut.docx", data[: len(data) // 2]))
+    assert "\n" not in str(info.value)
