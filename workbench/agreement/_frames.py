@@ -1,0 +1,295 @@
+"""From codings frames to pattern tables: which coder gave which value to which unit.
+
+A :class:`Tables` holds the distinct coder patterns (``-1`` missing, ``0`` absent, ``1``
+present), their weight per code, and per segment (for bootstraps that resample segments).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from scipy import sparse
+
+from workbench.errors import AgreementError
+
+__all__ = [
+    "Tables",
+    "check_columns",
+    "resolve",
+    "seen_from_codings",
+    "segment_tables",
+    "span_tables",
+]
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass
+class Tables:
+    """Weighted coder patterns for each code of a coded corpus.
+
+    ``patterns``: ``(T, m)`` value per coder (-1 missing, 0 absent, 1 present);
+    ``hist``: ``(K, T)`` weight of each pattern per code (segments, or characters at span level);
+    ``clusters``: ``(S, T)`` weight of each pattern per segment, pooled over codes;
+    ``per_code_clusters``: the same per code (span level only; segment level resamples units).
+    """
+
+    coders: list[str]
+    codes: list[str]
+    segments: IntArray
+    patterns: IntArray
+    hist: FloatArray
+    clusters: sparse.csr_matrix
+    per_code_clusters: list[sparse.csr_matrix] | None = None
+    seen: npt.NDArray[np.bool_] = field(default_factory=lambda: np.zeros((0, 0), bool))
+
+
+def check_columns(frame: pd.DataFrame, needed: Sequence[str], what: str) -> None:
+    """Raise :class:`AgreementError` naming the columns ``frame`` lacks."""
+    if not isinstance(frame, pd.DataFrame):
+        raise AgreementError(f"{what}: expected a pandas DataFrame, got {type(frame).__name__}")
+    missing = [c for c in needed if c not in frame.columns]
+    if missing:
+        raise AgreementError(
+            f"{what}: missing column(s) {', '.join(missing)}; "
+            f"columns are {', '.join(map(str, frame.columns)) or 'none'}"
+        )
+
+
+def seen_from_codings(codings: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame:
+    """Segments each coder saw: every segment of every document they coded at least once.
+
+    ``segments`` needs ``segment`` and ``document``; returns columns ``segment, coder``.
+    """
+    check_columns(codings, ["document", "coder"], "codings")
+    check_columns(segments, ["segment", "document"], "segments")
+    docs = codings[["coder", "document"]].drop_duplicates()
+    seen = docs.merge(segments[["segment", "document"]], on="document")[["segment", "coder"]]
+    return seen.drop_duplicates().sort_values(["coder", "segment"]).reset_index(drop=True)
+
+
+def resolve(
+    codings: pd.DataFrame,
+    seen: pd.DataFrame | None,
+    segments: pd.DataFrame | None,
+    coders: Sequence[str] | str | None,
+) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """Check the inputs; return codings and seen rows of the chosen coders, and the coders.
+
+    Without ``seen``, it is derived from ``segments`` (or, lacking those, from the segments
+    that appear in ``codings``).  A coding always counts as seen.
+    """
+    check_columns(codings, ["segment", "code", "coder"], "codings")
+    if seen is None:
+        if segments is None:
+            if "document" in codings.columns:
+                segments = codings[["segment", "document"]].drop_duplicates()
+            else:
+                segments = codings[["segment"]].drop_duplicates().assign(document=0)
+                codings = codings.assign(document=0)
+        seen = seen_from_codings(codings, segments)
+    check_columns(seen, ["segment", "coder"], "seen")
+    known = sorted(set(codings["coder"].astype(str)) | set(seen["coder"].astype(str)))
+    if isinstance(coders, str):
+        coders = [c.strip() for c in coders.split(",") if c.strip()]
+    if coders is None:
+        chosen = known
+    else:
+        chosen = list(dict.fromkeys(str(c) for c in coders))
+        unknown = [c for c in chosen if c not in known]
+        if unknown:
+            raise AgreementError(
+                f"unknown coder(s) {', '.join(map(repr, unknown))}; "
+                f"known coders: {', '.join(known) or 'none'}"
+            )
+    if len(chosen) < 2:
+        only = f": only {', '.join(map(repr, chosen))}" if chosen else ""
+        raise AgreementError(f"agreement needs at least two coders{only}")
+    mine = codings[codings["coder"].astype(str).isin(chosen)].copy()
+    mine["coder"] = mine["coder"].astype(str)
+    saw = pd.concat(
+        [seen[["segment", "coder"]].astype({"coder": str}), mine[["segment", "coder"]]]
+    ).drop_duplicates()
+    saw = saw[saw["coder"].isin(chosen)]
+    per_segment = saw.groupby("segment")["coder"].nunique()
+    if not (per_segment >= 2).any():
+        raise AgreementError(f"coders {', '.join(chosen)} saw no segment in common")
+    return mine, saw.reset_index(drop=True), chosen
+
+
+def _seen_matrix(
+    saw: pd.DataFrame, coders: list[str]
+) -> tuple[IntArray, npt.NDArray[np.bool_], dict[str, int]]:
+    segs = np.unique(saw["segment"].to_numpy(np.int64))
+    idx = np.searchsorted(segs, saw["segment"].to_numpy(np.int64))
+    col = {c: j for j, c in enumerate(coders)}
+    seen = np.zeros((len(segs), len(coders)), bool)
+    seen[idx, saw["coder"].map(col).to_numpy(np.int64)] = True
+    return segs, seen, col
+
+
+def _decode(ids: IntArray, m: int) -> IntArray:
+    digits = (ids[:, None] // (3 ** np.arange(m, dtype=np.int64))[None, :]) % 3
+    return np.asarray(digits - 1, dtype=np.int64)
+
+
+def _codes(mine: pd.DataFrame, codes: Sequence[str] | str | None) -> list[str]:
+    if isinstance(codes, str):
+        codes = [c.strip() for c in codes.split(",") if c.strip()]
+    if codes is None:
+        return sorted(set(mine["code"].astype(str)))
+    return list(dict.fromkeys(str(c) for c in codes))
+
+
+def segment_tables(
+    mine: pd.DataFrame, saw: pd.DataFrame, coders: list[str], codes: Sequence[str] | str | None
+) -> Tables:
+    """Pattern tables at segment level: a code is present or absent per segment and coder."""
+    m = len(coders)
+    if m > 39:
+        raise AgreementError(f"at most 39 coders at once, got {m}")
+    code_list = _codes(mine, codes)
+    if not code_list:
+        raise AgreementError("no codes to compare: the chosen coders made no codings")
+    segs, seen, col = _seen_matrix(saw, coders)
+    s, k = len(segs), len(code_list)
+    pow3 = 3 ** np.arange(m, dtype=np.int64)
+    base = seen.astype(np.int64) @ pow3  # every seen coder: absent (digit 1)
+
+    code_ix = {c: i for i, c in enumerate(code_list)}
+    rows = mine[mine["code"].astype(str).isin(code_ix)]
+    ci = rows["code"].astype(str).map(code_ix).to_numpy(np.int64)
+    si = np.searchsorted(segs, rows["segment"].to_numpy(np.int64))
+    ji = rows["coder"].map(col).to_numpy(np.int64)
+    triple = np.unique((ci * s + si) * m + ji)
+    pair, ji = np.divmod(triple, m)
+    pairs, inverse = np.unique(pair, return_inverse=True)
+    add = np.bincount(inverse, weights=pow3[ji].astype(float), minlength=len(pairs))
+    pc, ps = np.divmod(pairs, s)
+    new = base[ps] + add.astype(np.int64)
+
+    universe, inv = np.unique(np.concatenate([base, new]), return_inverse=True)
+    base_ix, new_ix = inv[:s], inv[s:]
+    t = len(universe)
+    base_hist = np.bincount(base_ix, minlength=t).astype(float)
+    hist = np.tile(base_hist, (k, 1))
+    np.subtract.at(hist, (pc, base_ix[ps]), 1.0)
+    np.add.at(hist, (pc, new_ix), 1.0)
+
+    r = np.concatenate([np.arange(s), ps, ps])
+    c = np.concatenate([base_ix, base_ix[ps], new_ix])
+    v = np.concatenate([np.full(s, float(k)), -np.ones(len(ps)), np.ones(len(ps))])
+    clusters = sparse.coo_matrix((v, (r, c)), shape=(s, t)).tocsr()
+    clusters.eliminate_zeros()
+    return Tables(
+        coders=coders,
+        codes=code_list,
+        segments=segs,
+        patterns=_decode(universe, m),
+        hist=hist,
+        clusters=clusters,
+        seen=seen,
+    )
+
+
+def span_tables(
+    mine: pd.DataFrame,
+    saw: pd.DataFrame,
+    segments: pd.DataFrame | None,
+    coders: list[str],
+    codes: Sequence[str] | str | None,
+) -> Tables:
+    """Pattern tables at span level: each character of a seen segment is a unit.
+
+    A character's value for a coder is missing when the coder did not see its segment, present
+    when one of the coder's codings of the code covers it, absent otherwise.  Characters outside
+    the given segments (e.g. interviewer turns left out of ``segments``) are not units.  Runs of
+    characters with the same values are kept as one pattern weighted by their length.
+    """
+    if segments is None:
+        raise AgreementError("span level needs the segments frame (segment, document, start, end)")
+    check_columns(segments, ["segment", "document", "start", "end"], "segments")
+    check_columns(mine, ["segment", "document", "code", "coder", "start", "end"], "codings")
+    m = len(coders)
+    if m > 39:
+        raise AgreementError(f"at most 39 coders at once, got {m}")
+    code_list = _codes(mine, codes)
+    if not code_list:
+        raise AgreementError("no codes to compare: the chosen coders made no codings")
+    segs_seen, seen_all, col = _seen_matrix(saw, coders)
+    frame = segments[segments["segment"].isin(segs_seen)].copy()
+    if frame.empty:
+        raise AgreementError("none of the seen segments is in the segments frame")
+    docs = sorted(set(frame["document"].astype(str)) | set(mine["document"].astype(str)))
+    doc_len = pd.concat(
+        [frame[["document", "end"]], mine[["document", "end"]]]
+    ).assign(document=lambda f: f["document"].astype(str))
+    longest = doc_len.groupby("document")["end"].max()
+    offset_of = dict(zip(docs, np.concatenate([[0], np.cumsum(longest[docs].to_numpy() + 1)])[:-1], strict=True))
+    frame = frame.assign(
+        gs=frame["start"].astype(np.int64) + frame["document"].astype(str).map(offset_of),
+        ge=frame["end"].astype(np.int64) + frame["document"].astype(str).map(offset_of),
+    ).sort_values("gs")
+    segs = frame["segment"].to_numpy(np.int64)
+    gs, ge = frame["gs"].to_numpy(np.int64), frame["ge"].to_numpy(np.int64)
+    seen = seen_all[np.searchsorted(segs_seen, segs)]
+    s = len(segs)
+    pow3 = 3 ** np.arange(m, dtype=np.int64)
+
+    rows = mine.assign(code=mine["code"].astype(str))
+    rows = rows[rows["code"].isin(set(code_list))]
+    rows = rows.assign(
+        cs=rows["start"].astype(np.int64) + rows["document"].astype(str).map(offset_of),
+        ce=rows["end"].astype(np.int64) + rows["document"].astype(str).map(offset_of),
+        ji=rows["coder"].map(col),
+    )
+    by_code = dict(tuple(rows.groupby("code")))
+    parts: list[tuple[int, IntArray, IntArray, FloatArray]] = []
+    for ci, code in enumerate(code_list):
+        got = by_code.get(code)
+        cs = got["cs"].to_numpy(np.int64) if got is not None else np.zeros(0, np.int64)
+        ce = got["ce"].to_numpy(np.int64) if got is not None else np.zeros(0, np.int64)
+        jj = got["ji"].to_numpy(np.int64) if got is not None else np.zeros(0, np.int64)
+        points = np.unique(np.concatenate([gs, ge, cs, ce]))
+        p = len(points)
+        diff = np.zeros(m * p)
+        np.add.at(diff, jj * p + np.searchsorted(points, cs), 1.0)
+        np.add.at(diff, jj * p + np.searchsorted(points, ce), -1.0)
+        covered = np.cumsum(diff.reshape(m, p), axis=1)[:, :-1] > 0.5
+        lo, hi = points[:-1], points[1:]
+        owner = np.searchsorted(gs, lo, side="right") - 1
+        inside = (owner >= 0) & (hi <= ge[np.maximum(owner, 0)]) & (hi > lo)
+        owner = owner[inside]
+        digit = seen[owner].T.astype(np.int64) * (1 + covered[:, inside])
+        ids = pow3 @ digit
+        parts.append((ci, owner, ids, (hi - lo)[inside].astype(float)))
+
+    universe, inv = np.unique(np.concatenate([p[2] for p in parts]), return_inverse=True)
+    t = len(universe)
+    k = len(code_list)
+    hist = np.zeros((k, t))
+    per_code: list[sparse.csr_matrix] = []
+    pooled = sparse.csr_matrix((s, t))
+    first = 0
+    for ci, owner, ids, lengths in parts:
+        ix = inv[first : first + len(ids)]
+        first += len(ids)
+        hist[ci] = np.bincount(ix, weights=lengths, minlength=t)
+        mat = sparse.coo_matrix((lengths, (owner, ix)), shape=(s, t)).tocsr()
+        per_code.append(mat)
+        pooled = pooled + mat
+    return Tables(
+        coders=coders,
+        codes=code_list,
+        segments=segs,
+        patterns=_decode(universe, m),
+        hist=hist,
+        clusters=sparse.csr_matrix(pooled),
+        per_code_clusters=per_code,
+        seen=seen,
+    )
