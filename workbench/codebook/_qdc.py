@@ -348,15 +348,16 @@ def codebook_from_qdc(
     walk(codes_el, None)
     if not raws:
         raise CodebookError(f"{source}: the codebook has no codes")
-    raws = _unflatten(raws, cb_id)
-
-    # ids: first those a Vardag export recorded, then slugs of the labels
-    taken: set[str] = set()
     for raw in raws:
         info = _parse_description(raw.description)
         raw.info = info or {}
         if info is None and raw.description.strip():
             raw.info = {"definition": {lang: raw.description.strip()}, "examples": []}
+    raws = _unflatten(raws, cb_id)
+
+    # ids: first those a Vardag export recorded, then slugs of the labels
+    taken: set[str] = set()
+    for raw in raws:
         wanted = raw.info.get("id")
         if wanted and ID_RE.match(wanted) and wanted not in taken:
             raw.id = wanted
@@ -453,7 +454,8 @@ def _unflatten(raws: list[_Raw], cb_id: str) -> list[_Raw]:
     by_path = {full(r): r for r in raws}
     out: list[_Raw] = []
     for raw in raws:
-        if raw.parent is None and ("\\" in raw.name or "/" in raw.name):
+        # a code this module wrote keeps its name as it is (it records its own id)
+        if raw.parent is None and not raw.info.get("id") and ("\\" in raw.name or "/" in raw.name):
             sep = "\\" if "\\" in raw.name else "/"
             parts = [p.strip() for p in raw.name.split(sep)]
             if sep == "/" and "\\".join(parts[:-1]) not in by_path:

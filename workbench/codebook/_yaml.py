@@ -236,8 +236,9 @@ class _Reader:
 
 
 def _compose(text: str, source: str) -> yaml.Node:
-    loader = yaml.SafeLoader(text)
+    loader: yaml.SafeLoader | None = None
     try:
+        loader = yaml.SafeLoader(text)
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -248,7 +249,8 @@ def _compose(text: str, source: str) -> yaml.Node:
         detail = " ".join(str(exc).split())
         raise CodebookError(f"{source}: not valid YAML: {detail}") from exc
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if node is None:
         raise CodebookError(f"{source}: the file is empty")
     return node
