@@ -27,3 +27,14 @@ def test_text_features_state_round_trip() -> None:
     again = TextFeatures.from_state(meta, arrays)
     assert (feats.transform(docs) != again.transform(docs)).nnz == 0
     assert again.feature_names() == feats.feature_names()
+
+
+def test_text_features_match_sklearn_transform() -> None:
+    import numpy as np
+
+    docs = ["Kön var lång, kön!", "The staff were rude", "", "Informationen var otydlig"]
+    feats = TextFeatures(char_weight=0.5).fit(docs[:2] + docs[3:])
+    expected = np.hstack(
+        [feats.word.transform(docs).toarray(), 0.5 * feats.char.transform(docs).toarray()]
+    )
+    np.testing.assert_allclose(feats.transform(docs).toarray(), expected)

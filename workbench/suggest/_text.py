@@ -403,11 +403,47 @@ class TextFeatures:
         return self
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        """The feature rows for ``texts`` (CSR, float64)."""
-        blocks = [self.word.transform(texts)]
+        """The feature rows for ``texts`` (CSR, float64).
+
+        Same values as the two ``TfidfVectorizer.transform`` calls side by side, computed
+        directly: a suggestion for one segment must not wait for input validation.
+        """
+        blocks = [(self.word.build_analyzer(), self.word.vocabulary_, self.word.idf_, 1.0, 0)]
         if self.char is not None:
-            blocks.append(self.char.transform(texts) * self.char_weight)
-        return sp.hstack(blocks, format="csr")
+            blocks.append(
+                (
+                    self.char.build_analyzer(),
+                    self.char.vocabulary_,
+                    self.char.idf_,
+                    self.char_weight,
+                    self.n_word_features,
+                )
+            )
+        indptr = [0]
+        indices: list[int] = []
+        data: list[float] = []
+        for text in texts:
+            for analyze, vocab, idf, scale, offset in blocks:
+                counts: dict[int, int] = {}
+                for term in analyze(text):
+                    col = vocab.get(term)
+                    if col is not None:
+                        counts[col] = counts.get(col, 0) + 1
+                if not counts:
+                    continue
+                cols = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+                tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+                vals = (1.0 + np.log(tf)) * idf[cols]
+                vals *= scale / np.sqrt(vals @ vals)
+                indices.extend((cols + offset).tolist())
+                data.extend(vals.tolist())
+            indptr.append(len(indices))
+        mat = sp.csr_matrix(
+            (np.asarray(data, dtype=np.float64), np.asarray(indices, dtype=np.int64), indptr),
+            shape=(len(texts), self.n_features),
+        )
+        mat.sort_indices()
+        return mat
 
     @property
     def n_word_features(self) -> int:
