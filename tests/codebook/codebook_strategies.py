@@ -61,17 +61,19 @@ def texts(xml_safe: bool = False, min_size: int = 0) -> st.SearchStrategy[str]:
     """Any text YAML can hold; with ``xml_safe`` only what XML 1.0 can (and no CR)."""
     if xml_safe:
         alphabet = st.characters(
-            exclude_categories=("Cs",),
+            exclude_categories=["Cs"],
             exclude_characters="\r\ufffe\uffff",
             min_codepoint=0x09,
         ).filter(lambda ch: ch in "\t\n" or ord(ch) >= 0x20)
     else:
-        alphabet = st.characters(exclude_categories=("Cs",))
+        alphabet = st.characters(exclude_categories=["Cs"])
     return st.text(alphabet, min_size=min_size, max_size=30)
 
 
 def text_dicts(xml_safe: bool = False, need: bool = False) -> st.SearchStrategy[dict[str, str]]:
-    value = texts(xml_safe, min_size=1).filter(lambda s: s.strip() != "") if need else texts(xml_safe)
+    value = (
+        texts(xml_safe, min_size=1).filter(lambda s: s.strip() != "") if need else texts(xml_safe)
+    )
     langs = st.sampled_from(["sv", "en", "de"])
     return st.dictionaries(langs, value, min_size=1 if need else 0, max_size=3)
 
@@ -84,8 +86,14 @@ def codebooks(draw: st.DrawFn, xml_safe: bool = False, max_codes: int = 6) -> Co
     for i, cid in enumerate(code_ids):
         parent = draw(st.sampled_from([None, *code_ids[:i]]))
         examples = draw(
-            st.lists(st.builds(Example, lang=st.sampled_from(["sv", "en"]),
-                               text=texts(xml_safe, 1).filter(lambda s: s != "")), max_size=2)
+            st.lists(
+                st.builds(
+                    Example,
+                    lang=st.sampled_from(["sv", "en"]),
+                    text=texts(xml_safe, 1).filter(lambda s: s != ""),
+                ),
+                max_size=2,
+            )
         )
         codes.append(
             Code(
@@ -106,8 +114,14 @@ def codebooks(draw: st.DrawFn, xml_safe: bool = False, max_codes: int = 6) -> Co
     sets = []
     if draw(st.booleans()):
         members = draw(st.lists(st.sampled_from(code_ids), unique=True, max_size=3))
-        sets.append(CodeSet(id="s1", name=draw(texts(xml_safe, 1).filter(lambda s: s.strip() != "")),
-                            description=draw(texts(xml_safe)), members=tuple(members)))
+        sets.append(
+            CodeSet(
+                id="s1",
+                name=draw(texts(xml_safe, 1).filter(lambda s: s.strip() != "")),
+                description=draw(texts(xml_safe)),
+                members=tuple(members),
+            )
+        )
     return Codebook(
         id=draw(ids()),
         title=draw(text_dicts(xml_safe, need=True)),

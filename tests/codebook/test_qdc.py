@@ -134,22 +134,24 @@ def test_from_qdc_backslash_creates_missing_categories_and_unique_ids() -> None:
 
 
 def test_from_qdc_accepts_schema_location() -> None:
-    attrs = (NS + ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-             'xsi:schemaLocation="urn:QDA-XML:codebook:1.0 Codebook.xsd" origin="NVivo"')
+    attrs = (
+        NS + ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        'xsi:schemaLocation="urn:QDA-XML:codebook:1.0 Codebook.xsd" origin="NVivo"'
+    )
     book = codebook_from_qdc(_qdc(f'<Code guid="{G1}" name="a" isCodable="true"/>', "", attrs))
     assert book.ids() == ["a"]
 
 
-BOMB = """<?xml version="1.0"?>
+BOMB = f"""<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
 <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
-<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes><Code guid="%s" name="&lol3;" isCodable="true"/></Codes></CodeBook>
-""" % G1
+<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes><Code guid="{G1}" name="&lol3;" isCodable="true"/></Codes></CodeBook>
+"""
 
-EXTERNAL = """<?xml version="1.0"?>
+EXTERNAL = f"""<?xml version="1.0"?>
 <!DOCTYPE foo [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
-<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes><Code guid="%s" name="&xxe;" isCodable="true"/></Codes></CodeBook>
-""" % G1
+<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes><Code guid="{G1}" name="&xxe;" isCodable="true"/></Codes></CodeBook>
+"""
 
 
 @pytest.mark.parametrize("xml", [BOMB, EXTERNAL])
@@ -167,8 +169,13 @@ def test_from_qdc_refuses_entities_and_dtds(xml: str) -> None:
         ('<Project xmlns="urn:QDA-XML:project:1.0"/>', "not a REFI-QDA codebook"),
         (f"<CodeBook {NS}/>", "has no <Codes>"),
         (_qdc('<Code name="x" isCodable="true"/>'), "code 'x': no guid"),
-        (_qdc(f'<Code guid="{G1}" name="x"/>', f'<Sets><Set guid="{G3}" name="s">'
-              f'<MemberCode guid="{G3}"/></Set></Sets>'), "set 's': member"),
+        (
+            _qdc(
+                f'<Code guid="{G1}" name="x"/>',
+                f'<Sets><Set guid="{G3}" name="s"><MemberCode guid="{G3}"/></Set></Sets>',
+            ),
+            "set 's': member",
+        ),
     ],
 )
 def test_from_qdc_bad_file_is_one_line_codebook_error(data: str | bytes, fragment: str) -> None:
@@ -181,9 +188,14 @@ def test_from_qdc_bad_file_is_one_line_codebook_error(data: str | bytes, fragmen
 def test_save_qdc_refuses_xml_illegal_characters_and_writes_nothing(tmp_path: Path) -> None:
     book = _sample()
     code = book.get("ep-what")
-    bad = Codebook(id=book.id, title=book.title, codes=tuple(
-        c if c.id != code.id else type(c)(**{**c.__dict__, "label": {"en": "bell\x07"}})
-        for c in book.codes))
+    bad = Codebook(
+        id=book.id,
+        title=book.title,
+        codes=tuple(
+            c if c.id != code.id else type(c)(**{**c.__dict__, "label": {"en": "bell\x07"}})
+            for c in book.codes
+        ),
+    )
     with pytest.raises(CodebookError, match="U\\+0007"):
         save_codebook(bad, tmp_path / "out.qdc")
     assert list(tmp_path.iterdir()) == []

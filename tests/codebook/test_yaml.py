@@ -69,14 +69,22 @@ def test_yaml_roundtrip_any_codebook(book: Codebook) -> None:
     ("old", "new", "needle", "fragment"),
     [
         ("- id: ep-when", "- id: ep-what", "label: {sv: När", "code 'ep-what': id is already used"),
-        ("parent: everyday-process\n    codable: true\n    label: {sv: Vad",
-         "parent: nowhere\n    codable: true\n    label: {sv: Vad", "parent: nowhere",
-         "code 'ep-what': parent 'nowhere' does not exist"),
+        (
+            "parent: everyday-process\n    codable: true\n    label: {sv: Vad",
+            "parent: nowhere\n    codable: true\n    label: {sv: Vad",
+            "parent: nowhere",
+            "code 'ep-what': parent 'nowhere' does not exist",
+        ),
         ('color: "#66BB6A"', 'color: "#66BB6"', "#66BB6", "colour '#66BB6' is not of the form"),
         ("shortcut: w", "shortcut: ctrl+w", "ctrl+w", "shortcut 'ctrl+w' is not a-z"),
-        ("label: {sv: Vad, en: What}", "label: {}", "label: {}", "code 'ep-what': the label is missing"),
+        (
+            "label: {sv: Vad, en: What}",
+            "label: {}",
+            "label: {}",
+            "code 'ep-what': the label is missing",
+        ),
         ("- id: ep-when", "- id: Ep_When", "Ep_When", "id must be lowercase"),
-        ("    color: \"#A5D6A7\"", "    colour: \"#A5D6A7\"", "colour:", "unknown key 'colour'"),
+        ('    color: "#A5D6A7"', '    colour: "#A5D6A7"', "colour:", "unknown key 'colour'"),
         ("codable: false", "codable: maybe", "codable: maybe", "codable must be true or false"),
     ],
 )
@@ -97,8 +105,11 @@ def test_from_yaml_bad_code_names_file_line_and_code(
 def test_from_yaml_duplicate_shortcut_message_exact() -> None:
     text = _replace("shortcut: w", "shortcut: e")
     line = [i for i, s in enumerate(text.splitlines(), 1) if s.strip() == "shortcut: e"][1]
-    with pytest.raises(InvalidCode, match="^demo.yaml: line %d: code 'ep-what': shortcut 'e' is "
-                       "already used by 'everyday-process'$" % line):
+    with pytest.raises(
+        InvalidCode,
+        match=f"^demo.yaml: line {line}: code 'ep-what': shortcut 'e' is "
+        "already used by 'everyday-process'$",
+    ):
         codebook_from_yaml(text, source="demo.yaml")
 
 
@@ -141,5 +152,7 @@ def test_validate_languages_requires_both_labels() -> None:
 
 def test_from_yaml_parent_listed_after_child_is_refused() -> None:
     text = "id: d\ntitle: {en: D}\ncodes:\n  - id: a\n    label: {en: A}\n  - id: b\n    parent: c\n    label: {en: B}\n  - id: c\n    label: {en: C}\n"
-    with pytest.raises(InvalidCode, match="d.yaml: line 7: code 'b': parent 'c' must be listed before"):
+    with pytest.raises(
+        InvalidCode, match="d.yaml: line 7: code 'b': parent 'c' must be listed before"
+    ):
         codebook_from_yaml(text, "d.yaml")

@@ -191,7 +191,7 @@ def merge(base: Codebook, ours: Codebook, theirs: Codebook) -> MergeResult:
     codes = {cid: _unflat_code(cid, f) for cid, f in flat.items()}
     versions = (ours, theirs, base)
     _repair_parents(codes, versions, conflicts)
-    _repair_shortcuts(codes, ours, conflicts)
+    _repair_shortcuts(codes, base, ours, conflicts)
     ordered = _order(codes, base, ours, theirs)
 
     meta = _merge_fields(
@@ -282,7 +282,9 @@ def _repair_parents(
             return
 
 
-def _repair_shortcuts(codes: dict[str, Code], ours: Codebook, conflicts: list[Conflict]) -> None:
+def _repair_shortcuts(
+    codes: dict[str, Code], base: Codebook, ours: Codebook, conflicts: list[Conflict]
+) -> None:
     holders: dict[str, list[str]] = {}
     for cid, code in codes.items():
         if code.shortcut is not None:
@@ -299,7 +301,8 @@ def _repair_shortcuts(codes: dict[str, Code], ours: Codebook, conflicts: list[Co
             new = mine if mine is not None and mine not in used else None
             if new is not None:
                 used.add(new)
-            conflicts.append(Conflict(cid, "shortcut", None, mine, shortcut))
+            old = base.get(cid).shortcut if cid in base else ABSENT
+            conflicts.append(Conflict(cid, "shortcut", old, mine, shortcut))
             codes[cid] = dataclasses.replace(codes[cid], shortcut=new)
 
 

@@ -33,7 +33,7 @@ def _rebuild(
     new = dataclasses.replace(
         book, codes=tuple(codes), sets=tuple(book.sets if sets is None else sets)
     )
-    validate(new)  # parents and cycles first, then put into tree order
+    validate(new, ordered=False)  # parents and cycles first, then put into tree order
     new = dataclasses.replace(new, codes=tree_order(new.codes))
     return new
 

@@ -39,6 +39,7 @@ def validate(
     source: str | None = None,
     languages: Iterable[str] | None = None,
     lines: Lines | None = None,
+    ordered: bool = True,
 ) -> None:
     """Raise :class:`~workbench.errors.InvalidCode` at the first problem in ``codebook``.
 
@@ -53,6 +54,8 @@ def validate(
         ``None``: at least one language.
     lines
         Line numbers per code, aligned with ``codebook.codes``, to put into messages.
+    ordered
+        Require every parent to be listed before its children (as in a file).
     """
     src = source or codebook.id or "codebook"
     required = tuple(languages or ())
@@ -128,7 +131,7 @@ def validate(
             chain.append(current)
             current = parents[current]
     for i, code in enumerate(codebook.codes):
-        if code.parent is not None and seen[code.parent] > i:
+        if ordered and code.parent is not None and seen[code.parent] > i:
             raise fail(i, "parent", f"parent {code.parent!r} must be listed before its children")
 
     set_ids: set[str] = set()
