@@ -412,7 +412,9 @@ def disagreements(
     if codes is not None:
         wanted = {c.strip() for c in codes.split(",")} if isinstance(codes, str) else set(codes)
         mine = mine[mine["code"].astype(str).isin(wanted)]
-    watchers = saw.groupby("segment")["coder"].agg(lambda s: sorted(set(s)))
+    names = np.asarray(chosen, dtype=object)
+    named = saw.drop_duplicates().assign(coder=lambda f: names[f["_j"].to_numpy()])
+    watchers = named.groupby("segment")["coder"].agg(lambda s: sorted(set(s)))
     watchers = watchers[watchers.map(len) >= 2]
     sets = mine.assign(code=mine["code"].astype(str)).groupby(["segment", "coder"])["code"]
     given = {key: sorted(set(v)) for key, v in sets}

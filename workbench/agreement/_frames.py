@@ -94,7 +94,7 @@ def resolve(
                 codings = codings.assign(document=0)
         seen = seen_from_codings(codings, segments)
     check_columns(seen, ["segment", "coder"], "seen")
-    known = sorted(set(codings["coder"].astype(str)) | set(seen["coder"].astype(str)))
+    known = sorted(_unique_str(codings["coder"]) | _unique_str(seen["coder"]))
     if isinstance(coders, str):
         coders = [c.strip() for c in coders.split(",") if c.strip()]
     if coders is None:
@@ -110,27 +110,61 @@ def resolve(
     if len(chosen) < 2:
         only = f": only {', '.join(map(repr, chosen))}" if chosen else ""
         raise AgreementError(f"agreement needs at least two coders{only}")
-    mine = codings[codings["coder"].astype(str).isin(chosen)].copy()
-    mine["coder"] = mine["coder"].astype(str)
-    saw = pd.concat(
-        [seen[["segment", "coder"]].astype({"coder": str}), mine[["segment", "coder"]]]
-    ).drop_duplicates()
-    saw = saw[saw["coder"].isin(chosen)]
-    per_segment = saw.groupby("segment")["coder"].nunique()
-    if not (per_segment >= 2).any():
+    j_cod = _index_of(codings["coder"], chosen)
+    mine = codings[j_cod >= 0].assign(_j=j_cod[j_cod >= 0])
+    mine["coder"] = np.asarray(chosen, dtype=object)[mine["_j"].to_numpy()]
+    j_seen = _index_of(seen["coder"], chosen)
+    saw = pd.DataFrame(
+        {
+            "segment": np.concatenate(
+                [
+                    _ints(seen["segment"], "seen")[j_seen >= 0],
+                    _ints(mine["segment"], "codings"),
+                ]
+            ),
+            "_j": np.concatenate([j_seen[j_seen >= 0], mine["_j"].to_numpy(np.int64)]),
+        }
+    )
+    _, matrix = _seen_matrix(saw, len(chosen))
+    if not (matrix.sum(axis=1) >= 2).any():
         raise AgreementError(f"coders {', '.join(chosen)} saw no segment in common")
-    return mine, saw.reset_index(drop=True), chosen
+    return mine, saw, chosen
 
 
-def _seen_matrix(
-    saw: pd.DataFrame, coders: list[str]
-) -> tuple[IntArray, npt.NDArray[np.bool_], dict[str, int]]:
-    segs = np.unique(saw["segment"].to_numpy(np.int64))
-    idx = np.searchsorted(segs, saw["segment"].to_numpy(np.int64))
-    col = {c: j for j, c in enumerate(coders)}
-    seen = np.zeros((len(segs), len(coders)), bool)
-    seen[idx, saw["coder"].map(col).to_numpy(np.int64)] = True
-    return segs, seen, col
+def _unique_str(column: pd.Series) -> set[str]:
+    return {str(v) for v in pd.unique(column.to_numpy(dtype=object))}
+
+
+def _index_of(column: pd.Series, names: list[str]) -> IntArray:
+    """Position of each value in ``names`` (-1 when absent or missing), by a hash lookup."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    lookup = pd.Index(names, dtype=object).get_indexer([str(u) for u in uniques])
+    return np.asarray(np.append(lookup, -1)[codes], dtype=np.int64)
+
+
+def _ints(column: pd.Series, what: str) -> IntArray:
+    try:
+        return column.to_numpy(dtype=np.int64)
+    except (TypeError, ValueError) as exc:
+        raise AgreementError(f"{what}: column {column.name} must hold whole numbers") from exc
+
+
+def _seen_matrix(saw: pd.DataFrame, m: int) -> tuple[IntArray, npt.NDArray[np.bool_]]:
+    """Sorted segment ids and a (segments x coders) matrix: who saw which segment."""
+    ids = saw["segment"].to_numpy(np.int64)
+    segs = np.sort(pd.unique(ids))
+    seen = np.zeros((len(segs), m), bool)
+    seen[np.searchsorted(segs, ids), saw["_j"].to_numpy(np.int64)] = True
+    return segs, seen
+
+
+def _sorted_unique(keys: IntArray, space: int) -> IntArray:
+    """Sorted distinct ``keys`` in ``[0, space)``: a mark array when that is cheap."""
+    if space <= 50_000_000:
+        mark = np.zeros(space, bool)
+        mark[keys] = True
+        return np.flatnonzero(mark).astype(np.int64)
+    return np.unique(keys)
 
 
 def _decode(ids: IntArray, m: int) -> IntArray:
@@ -142,7 +176,7 @@ def _codes(mine: pd.DataFrame, codes: Sequence[str] | str | None) -> list[str]:
     if isinstance(codes, str):
         codes = [c.strip() for c in codes.split(",") if c.strip()]
     if codes is None:
-        return sorted(set(mine["code"].astype(str)))
+        return sorted(_unique_str(mine["code"]))
     return list(dict.fromkeys(str(c) for c in codes))
 
 
@@ -156,19 +190,20 @@ def segment_tables(
     code_list = _codes(mine, codes)
     if not code_list:
         raise AgreementError("no codes to compare: the chosen coders made no codings")
-    segs, seen, col = _seen_matrix(saw, coders)
+    segs, seen = _seen_matrix(saw, m)
     s, k = len(segs), len(code_list)
     pow3 = 3 ** np.arange(m, dtype=np.int64)
     base = seen.astype(np.int64) @ pow3  # every seen coder: absent (digit 1)
 
-    code_ix = {c: i for i, c in enumerate(code_list)}
-    rows = mine[mine["code"].astype(str).isin(code_ix)]
-    ci = rows["code"].astype(str).map(code_ix).to_numpy(np.int64)
+    ci = _index_of(mine["code"], code_list)
+    rows = mine[ci >= 0]
+    ci = ci[ci >= 0]
     si = np.searchsorted(segs, rows["segment"].to_numpy(np.int64))
-    ji = rows["coder"].map(col).to_numpy(np.int64)
-    triple = np.unique((ci * s + si) * m + ji)
+    ji = rows["_j"].to_numpy(np.int64)
+    triple = _sorted_unique((ci * s + si) * m + ji, k * s * m)
     pair, ji = np.divmod(triple, m)
-    pairs, inverse = np.unique(pair, return_inverse=True)
+    first = np.concatenate([[True], pair[1:] != pair[:-1]])
+    pairs, inverse = pair[first], np.cumsum(first) - 1
     add = np.bincount(inverse, weights=pow3[ji].astype(float), minlength=len(pairs))
     pc, ps = np.divmod(pairs, s)
     new = base[ps] + add.astype(np.int64)
@@ -221,7 +256,7 @@ def span_tables(
     code_list = _codes(mine, codes)
     if not code_list:
         raise AgreementError("no codes to compare: the chosen coders made no codings")
-    segs_seen, seen_all, col = _seen_matrix(saw, coders)
+    segs_seen, seen_all = _seen_matrix(saw, m)
     frame = segments[segments["segment"].isin(segs_seen)].copy()
     if frame.empty:
         raise AgreementError("none of the seen segments is in the segments frame")
@@ -246,7 +281,7 @@ def span_tables(
     rows = rows.assign(
         cs=rows["start"].astype(np.int64) + rows["document"].astype(str).map(offset_of),
         ce=rows["end"].astype(np.int64) + rows["document"].astype(str).map(offset_of),
-        ji=rows["coder"].map(col),
+        ji=rows["_j"],
     )
     by_code = dict(tuple(rows.groupby("code")))
     parts: list[tuple[int, IntArray, IntArray, FloatArray]] = []
