@@ -1,13 +1,23 @@
 """Analysis frames: pure functions from a project's codings to pandas DataFrames.
 
 Nothing here draws or writes; dashboards and notebooks render these frames.  Every function
-that counts takes the ``codings`` frame from :func:`codings_frame`, so a filter (user group,
-language, coder layer) applied once flows into every view.
+that counts takes the ``codings`` frame from :func:`codings_frame` (or :func:`enrich`), so a
+filter (user group, language, coder layer) applied once flows into every view.
+
+Counting rules, used everywhere:
+
+* a code counts once per *segment* and once per *participant*, however many coders or spans
+  applied it (``segments`` and ``participants`` are distinct counts);
+* a *theme* of a behaviour-process code (needs, expectations, ...) is one of its child codes
+  when the codebook has any, and otherwise a code applied to the same segment (a functional
+  quality dimension, an organisation code, ...); valence and user-type codes are never themes;
+* a quality dimension's experience is *positive* / *negative* when a valence code
+  (``val-positive`` / ``val-negative``) sits on the same segment.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -24,9 +34,35 @@ GROUPS = {
 }
 VALENCE = {"val-positive": "positive", "val-negative": "negative"}
 EVERYDAY = ("ep-what", "ep-how", "ep-why", "ep-goal", "ep-solutions")
+USER_TYPES = ("user-external", "user-internal")
 TECHNICAL = "pq-technical"
 FUNCTIONAL_GROUP = "pq-functional"
 IMAGE = "pq-image"
+#: Codes that qualify other codes and are never counted as a theme.
+NOT_THEMES = (*VALENCE, *USER_TYPES)
+#: Columns of the codings frame that are not participant attributes.
+CORE = (
+    "coding",
+    "segment",
+    "document",
+    "participant",
+    "code",
+    "coder",
+    "origin",
+    "start",
+    "end",
+    "quote",
+    "created_at",
+    "language",
+    "label",
+    "group",
+    "parent",
+    "path",
+    "color",
+    "order",
+    "codable",
+)
+LAYERS = ("all", "consensus")
 
 
 def codings_frame(
@@ -34,33 +70,109 @@ def codings_frame(
 ) -> pd.DataFrame:
     """One row per coding with its segment, participant attributes, code path, coder, origin.
 
-    ``layer``: ``"all"`` (every coder), ``"consensus"``, a coder's name, or a list of coders.
-    Columns: segment, document, participant, code, label, group, path, color, coder, origin,
-    quote, segment_text, language, and one column per participant attribute.
+    Parameters
+    ----------
+    project
+        An open project (read-only is enough).
+    layer
+        ``"all"`` (every coder), ``"consensus"`` (see :func:`consensus`), a coder's name, or
+        a list of coders.
+    lang
+        Language of the code labels (``"sv"`` or ``"en"``).
+
+    Columns: coding, segment, document, participant, code, coder, origin, start, end, quote,
+    language (of the document), label, group, parent, path, color, order, codable, and one
+    column per participant attribute (see :func:`attribute_columns`).
     """
-    coder = None if layer == "all" else layer
-    codings = project.codings(coder=coder)
-    segments = project.segments(role="interviewee")[["segment", "text", "language"]]
+    wanted = None if isinstance(layer, str) and layer in LAYERS else layer
+    codings = project.codings(coder=wanted)
+    documents = project.documents[["document", "language"]]
     people = project.participants.drop(columns=["participant_id"], errors="ignore")
-    return enrich(codings, segments, people, project.codebook, lang=lang)
+    return enrich(
+        select_layer(codings, layer), documents, people, project.codebook, lang=lang
+    )
+
+
+def select_layer(codings: pd.DataFrame, layer: str | Sequence[str]) -> pd.DataFrame:
+    """The codings of one layer: ``"all"``, ``"consensus"``, one coder or a list of coders."""
+    if isinstance(layer, str):
+        if layer == "all":
+            return codings
+        if layer == "consensus":
+            return consensus(codings)
+        return codings[codings["coder"] == layer]
+    return codings[codings["coder"].isin(list(layer))]
+
+
+def consensus(codings: pd.DataFrame) -> pd.DataFrame:
+    """Codings that a majority of a document's coders applied to the same segment.
+
+    A (segment, code) pair is kept when more than half of the coders who coded anything in
+    that document applied it (so a document with one coder keeps that coder's codings).  One
+    row per kept pair, the earliest coding's span and quote, with coder ``"consensus"``.
+    """
+    if codings.empty:
+        return codings.assign(coder=pd.Series(dtype=str))
+    coders = codings.groupby("document")["coder"].nunique()
+    agree = codings.groupby(["segment", "code"])["coder"].transform("nunique")
+    needed = codings["document"].map(coders) / 2
+    kept = codings[agree > needed]
+    kept = kept.sort_values(["segment", "code", "coding"]).drop_duplicates(["segment", "code"])
+    return kept.assign(coder="consensus").reset_index(drop=True)
 
 
 def enrich(
     codings: pd.DataFrame,
-    segments: pd.DataFrame,
+    documents: pd.DataFrame,
     participants: pd.DataFrame,
     codebook: Codebook,
     *,
     lang: str = "en",
 ) -> pd.DataFrame:
-    """Join codings with segment text, participant attributes and the code tree."""
-    frame = codings.merge(
-        segments.rename(columns={"text": "segment_text"}), on="segment", how="left"
-    )
-    frame = frame.merge(participants, on="participant", how="left")
+    """Join codings with their document's language, participant attributes and the code tree.
+
+    Participant attributes whose name clashes with a core column (e.g. ``language``) are left
+    out: the document's language is the one that counts.
+    """
+    frame = codings.drop(columns=["language"], errors="ignore")
+    if "language" in documents:
+        frame = frame.merge(
+            documents[["document", "language"]].drop_duplicates("document"),
+            on="document",
+            how="left",
+        )
+    attrs = [c for c in participants.columns if c == "participant" or c not in CORE]
+    frame = frame.merge(participants[attrs], on="participant", how="left")
+    return relabel(frame, codebook, lang=lang)
+
+
+def relabel(codings: pd.DataFrame, codebook: Codebook, *, lang: str = "en") -> pd.DataFrame:
+    """The codings with the code columns (label, group, parent, path, color, order, codable)
+    in language ``lang``; cheap, so a language switch does not re-read the project."""
     info = code_table(codebook, lang=lang)
-    frame = frame.merge(info, left_on="code", right_on="code", how="left")
-    return frame.reset_index(drop=True)
+    frame = codings.drop(columns=[c for c in info.columns if c != "code"], errors="ignore")
+    return frame.merge(info, on="code", how="left").reset_index(drop=True)
+
+
+def attribute_columns(codings: pd.DataFrame) -> list[str]:
+    """The participant attribute columns of a codings frame, in order."""
+    return [c for c in codings.columns if c not in CORE]
+
+
+def filter_codings(codings: pd.DataFrame, **criteria: str | Iterable[str] | None) -> pd.DataFrame:
+    """The codings whose column values match: ``filter_codings(f, user_type="external",
+    language=["sv"])``.  ``None`` or an empty list means no condition on that column."""
+    frame = codings
+    for column, wanted in criteria.items():
+        if wanted is None:
+            continue
+        values = [wanted] if isinstance(wanted, str) else list(wanted)
+        if not values:
+            continue
+        if column not in frame:
+            return frame.iloc[0:0]
+        frame = frame[frame[column].isin(values)]
+    return frame
 
 
 def code_table(codebook: Codebook, lang: str = "en") -> pd.DataFrame:
@@ -80,7 +192,9 @@ def code_table(codebook: Codebook, lang: str = "en") -> pd.DataFrame:
                 "codable": code.codable,
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(
+        rows, columns=["code", "label", "group", "parent", "path", "color", "order", "codable"]
+    )
 
 
 def frequencies(
@@ -88,7 +202,8 @@ def frequencies(
 ) -> pd.DataFrame:
     """How often each code occurs: distinct ``segments`` and distinct ``participants``.
 
-    With ``by`` (any participant attribute) the counts are split by its values.
+    With ``by`` (any participant attribute) the counts are split by its values.  Sorted by
+    participants, then segments (most first), then codebook order.
     """
     frame = codings if codes is None else codings[codings["code"].isin(codes)]
     keys = ["code", "label", "color", "order"] + ([by] if by else [])
@@ -104,7 +219,8 @@ def frequencies(
 
 
 def cooccurrence(codings: pd.DataFrame) -> pd.DataFrame:
-    """Code × code matrix: the number of segments in which both codes occur."""
+    """Code × code matrix: the number of segments in which both codes occur (the diagonal:
+    segments with the code)."""
     pairs = codings[["segment", "code"]].drop_duplicates()
     if pairs.empty:
         return pd.DataFrame()
@@ -113,84 +229,113 @@ def cooccurrence(codings: pd.DataFrame) -> pd.DataFrame:
 
 
 def framework_matrix(codings: pd.DataFrame, codes: Sequence[str] | None = None) -> pd.DataFrame:
-    """Participants × codes; each cell lists that participant's quotes for the code."""
+    """Participants × codes; each cell lists that participant's distinct quotes for the code
+    (an empty list where they have none)."""
     frame = codings if codes is None else codings[codings["code"].isin(codes)]
     if frame.empty:
         return pd.DataFrame()
     cells = frame.groupby(["participant", "code"])["quote"].agg(lambda q: list(dict.fromkeys(q)))
-    return cells.unstack("code")
+    table = cells.unstack("code")
+    if codes is not None:
+        table = table.reindex(columns=[c for c in codes if c in table.columns])
+    return table.apply(lambda col: col.apply(lambda v: v if isinstance(v, list) else []))
 
 
 def representative_quotes(codings: pd.DataFrame, code: str, n: int = 3) -> list[dict[str, Any]]:
-    """Up to ``n`` quotes for ``code``, from different participants, of a readable length."""
-    frame = codings[codings["code"] == code].copy()
+    """Up to ``n`` quotes for ``code``, from different participants, of a readable length.
+
+    Quotes of 60-400 characters come first, then those from segments with more codes (richer
+    passages), then shorter ones.
+    """
+    frame = codings[codings["code"] == code].drop_duplicates(["segment", "quote"]).copy()
     if frame.empty:
         return []
     frame["length"] = frame["quote"].str.len()
-    # Prefer quotes of 60-400 characters, and then those that many codes were applied to.
     frame["richness"] = frame["segment"].map(codings.groupby("segment")["code"].nunique())
     frame["fit"] = (frame["length"].between(60, 400)).astype(int)
-    frame = frame.sort_values(["fit", "richness", "length"], ascending=[False, False, True])
+    frame = frame.sort_values(
+        ["fit", "richness", "length", "segment"], ascending=[False, False, True, True]
+    )
     picked = frame.drop_duplicates("participant").head(n)
     return [
         {
             "participant": r.participant,
             "quote": r.quote,
             "document": r.document,
-            "segment": r.segment,
+            "segment": int(r.segment),
         }
         for r in picked.itertuples()
     ]
 
 
-def themes(
-    codings: pd.DataFrame, code: str, *, by: str | None = None, exclude_groups: Sequence[str] = ()
-) -> pd.DataFrame:
-    """The themes raised under ``code``: the codes co-occurring with it in the same segments
-    (or its child codes when the codebook has any), ranked by the number of participants.
-
-    Columns: theme, label, color, participants, segments, share (of the participants who raised
-    ``code``), and with ``by`` one participants column per value of that attribute.
-    """
+def _theme_rows(codings: pd.DataFrame, code: str) -> tuple[pd.DataFrame, int]:
+    """The codings that are themes of ``code`` and how many participants raised ``code``."""
+    children = codings[codings["parent"] == code] if "parent" in codings else codings.iloc[0:0]
+    if not children.empty:
+        return children, int(children["participant"].nunique())
     under = codings[codings["code"] == code]
-    if under.empty:
-        return pd.DataFrame(
-            columns=["theme", "label", "color", "participants", "segments", "share"]
-        )
-    segments = set(under["segment"])
-    together = codings[codings["segment"].isin(segments) & (codings["code"] != code)]
-    together = together[~together["group"].isin(exclude_groups)]
-    raised = under["participant"].nunique()
+    segments = under["segment"].unique()
+    together = codings[
+        codings["segment"].isin(segments)
+        & (codings["code"] != code)
+        & ~codings["code"].isin(NOT_THEMES)
+    ]
+    if "codable" in together:
+        together = together[together["codable"].fillna(True).astype(bool)]
+    return together, int(under["participant"].nunique())
+
+
+def themes(codings: pd.DataFrame, code: str, *, by: str | None = None) -> pd.DataFrame:
+    """The themes raised under ``code`` ranked by the number of participants (see the module
+    docstring for what a theme is).
+
+    Columns: theme, label, color, order, participants, segments, share (of the participants
+    who raised ``code``); with ``by``, one participants column ``"{by}={value}"`` per value.
+    """
+    columns = ["theme", "label", "color", "order", "participants", "segments", "share"]
+    together, raised = _theme_rows(codings, code)
+    if together.empty:
+        return pd.DataFrame(columns=columns)
     grouped = (
-        together.groupby(["code", "label", "color"])
-        .agg(participants=("participant", "nunique"), segments=("segment", "nunique"))
+        together.groupby("code")
+        .agg(
+            label=("label", "first"),
+            color=("color", "first"),
+            order=("order", "first"),
+            participants=("participant", "nunique"),
+            segments=("segment", "nunique"),
+        )
         .reset_index()
         .rename(columns={"code": "theme"})
     )
-    grouped["share"] = grouped["participants"] / raised
+    grouped["share"] = grouped["participants"] / raised if raised else 0.0
+    grouped = grouped[columns]
     if by and by in together:
         split = together.groupby(["code", by])["participant"].nunique().unstack(by).fillna(0)
-        grouped = grouped.merge(
-            split.astype(int).add_prefix(f"{by}: "), left_on="theme", right_index=True, how="left"
-        )
-    return grouped.sort_values(["participants", "segments"], ascending=False).reset_index(drop=True)
+        split.columns = [f"{by}={value}" for value in split.columns]
+        grouped = grouped.merge(split.astype(int), left_on="theme", right_index=True, how="left")
+    return grouped.sort_values(
+        ["participants", "segments", "order"], ascending=[False, False, True]
+    ).reset_index(drop=True)
 
 
 def summary(codings: pd.DataFrame, *, by: str | None = None) -> dict[str, dict[str, Any]]:
     """Needs, expectations, information gaps and sources: for each, how many participants
-    raise it (by group), its themes and representative quotes."""
+    raise it (and, with ``by``, per group), its themes and representative quotes."""
     result: dict[str, dict[str, Any]] = {}
     for name, code in GROUPS.items():
-        frame = codings[codings["code"] == code]
+        frame = codings[(codings["code"] == code) | (codings.get("parent") == code)]
         entry: dict[str, Any] = {
             "code": code,
             "participants": int(frame["participant"].nunique()),
             "segments": int(frame["segment"].nunique()),
-            "themes": themes(codings, code, by=by, exclude_groups=()),
+            "themes": themes(codings, code, by=by),
             "quotes": representative_quotes(codings, code),
         }
         if by and by in frame:
-            entry["by"] = frame.groupby(by)["participant"].nunique().to_dict()
+            entry["by"] = {
+                str(k): int(v) for k, v in frame.groupby(by)["participant"].nunique().items()
+            }
         result[name] = entry
     return result
 
@@ -198,99 +343,164 @@ def summary(codings: pd.DataFrame, *, by: str | None = None) -> dict[str, dict[s
 def gaps_and_sources(codings: pd.DataFrame) -> pd.DataFrame:
     """Information gaps paired with the information sources the same participants mention.
 
-    One row per participant who has a gap: their gap quotes and their source quotes.
+    One row per participant who has a gap: ``gaps`` and ``sources`` (their distinct quotes)
+    and ``has_source``; sorted by participant.
     """
     gaps = codings[codings["code"] == GROUPS["information_gaps"]]
     sources = codings[codings["code"] == GROUPS["information_sources"]]
+    source_quotes = sources.groupby("participant")["quote"].agg(lambda q: list(dict.fromkeys(q)))
     rows = []
-    for participant, frame in gaps.groupby("participant"):
-        theirs = sources[sources["participant"] == participant]
+    for participant, frame in gaps.groupby("participant", sort=True):
+        theirs = source_quotes.get(participant, [])
         rows.append(
             {
                 "participant": participant,
                 "gaps": list(dict.fromkeys(frame["quote"])),
-                "sources": list(dict.fromkeys(theirs["quote"])),
-                "has_source": not theirs.empty,
+                "sources": theirs,
+                "has_source": bool(theirs),
             }
         )
     return pd.DataFrame(rows, columns=["participant", "gaps", "sources", "has_source"])
+
+
+def quality_dimensions(codebook: Codebook) -> list[tuple[str, str]]:
+    """``(code, kind)`` for technical quality, each functional dimension and image, in the
+    order of Grönroos's model (only codes the codebook has)."""
+    dims = [(TECHNICAL, "technical")]
+    if FUNCTIONAL_GROUP in codebook:
+        dims += [(c.id, "functional") for c in codebook.children(FUNCTIONAL_GROUP)]
+    dims.append((IMAGE, "image"))
+    return [(code, kind) for code, kind in dims if code in codebook]
 
 
 def perceived_quality(
     codings: pd.DataFrame, codebook: Codebook, *, by: str | None = None, lang: str = "en"
 ) -> pd.DataFrame:
     """Technical quality, each functional dimension and image with counts of positive and
-    negative experiences (a valence code on the same segment), in participants and segments.
+    negative experiences (a valence code on the same segment), in segments and participants.
 
     Columns: code, label, kind (technical/functional/image), color, mentions, positive,
-    negative (segments), participants, positive_participants, negative_participants,
-    and ``by`` when given.
+    negative, neutral (segments; neutral: no valence), participants, positive_participants,
+    negative_participants, and ``by`` when given.  Every dimension has a row (zeros when it
+    is never mentioned); with ``by``, one row per dimension and value of ``by``.
     """
-    dims = [(TECHNICAL, "technical")]
-    if FUNCTIONAL_GROUP in codebook:
-        dims += [(c.id, "functional") for c in codebook.children(FUNCTIONAL_GROUP)]
-    dims.append((IMAGE, "image"))
-    valence = (
-        codings[codings["code"].isin(VALENCE)]
-        .groupby("segment")["code"]
-        .agg(lambda codes: {VALENCE[c] for c in codes})
+    dims = quality_dimensions(codebook)
+    kinds = dict(dims)
+    valence = codings[codings["code"].isin(list(VALENCE))]
+    positive = set(valence.loc[valence["code"] == "val-positive", "segment"])
+    negative = set(valence.loc[valence["code"] == "val-negative", "segment"])
+    keep = ["segment", "participant", "code"] + ([by] if by and by in codings else [])
+    frame = codings.loc[codings["code"].isin(list(kinds)), keep].drop_duplicates(
+        ["segment", "participant", "code"]
     )
-    rows = []
-    for code_id, kind in dims:
-        if code_id not in codebook:
-            continue
-        code = codebook.get(code_id)
-        frame = codings[codings["code"] == code_id].drop_duplicates(["segment", "participant"])
-        tones = frame["segment"].map(valence).apply(lambda s: s if isinstance(s, set) else set())
-        frame = frame.assign(
-            positive=tones.apply(lambda s: "positive" in s),
-            negative=tones.apply(lambda s: "negative" in s),
-        )
-        groups = frame.groupby(by) if by and by in frame else [(None, frame)]
-        for value, part in groups:
-            row = {
-                "code": code_id,
-                "label": code.name(lang),
-                "kind": kind,
-                "color": code.color,
-                "mentions": int(part["segment"].nunique()),
-                "positive": int(part.loc[part["positive"], "segment"].nunique()),
-                "negative": int(part.loc[part["negative"], "segment"].nunique()),
-                "participants": int(part["participant"].nunique()),
-                "positive_participants": int(part.loc[part["positive"], "participant"].nunique()),
-                "negative_participants": int(part.loc[part["negative"], "participant"].nunique()),
-            }
-            if by:
-                row[by] = value
-            rows.append(row)
-    return pd.DataFrame(rows)
+    frame = frame.assign(
+        positive=frame["segment"].isin(positive), negative=frame["segment"].isin(negative)
+    )
+    frame["pseg"] = frame["segment"].where(frame["positive"])
+    frame["nseg"] = frame["segment"].where(frame["negative"])
+    frame["useg"] = frame["segment"].where(~frame["positive"] & ~frame["negative"])
+    frame["ppart"] = frame["participant"].where(frame["positive"])
+    frame["npart"] = frame["participant"].where(frame["negative"])
+    keys = ["code"] + ([by] if by and by in codings else [])
+    counts = frame.groupby(keys).agg(
+        mentions=("segment", "nunique"),
+        positive=("pseg", "nunique"),
+        negative=("nseg", "nunique"),
+        neutral=("useg", "nunique"),
+        participants=("participant", "nunique"),
+        positive_participants=("ppart", "nunique"),
+        negative_participants=("npart", "nunique"),
+    )
+    if by and by in codings:
+        values = sorted(codings[by].dropna().unique().tolist(), key=str)
+        index = pd.MultiIndex.from_product([[c for c, _ in dims], values], names=keys)
+    else:
+        index = pd.Index([c for c, _ in dims], name="code")
+    counts = counts.reindex(index, fill_value=0).reset_index()
+    counts.insert(1, "label", [codebook.get(c).name(lang) for c in counts["code"]])
+    counts.insert(2, "kind", counts["code"].map(kinds))
+    counts.insert(3, "color", [codebook.get(c).color for c in counts["code"]])
+    numbers = [c for c in counts.columns if c not in ("code", "label", "kind", "color", by)]
+    counts[numbers] = counts[numbers].astype(int)
+    return counts
+
+
+def priorities(quality: pd.DataFrame, n: int = 3) -> pd.DataFrame:
+    """Where to start: the quality dimensions most participants experienced negatively
+    (ties: more negative segments, then fewer positive participants).  Dimensions nobody
+    experienced negatively are left out."""
+    frame = quality.groupby(["code", "label", "kind"], sort=False, as_index=False)[
+        ["negative_participants", "negative", "positive_participants"]
+    ].sum()
+    frame = frame[frame["negative_participants"] > 0]
+    return frame.sort_values(
+        ["negative_participants", "negative", "positive_participants"],
+        ascending=[False, False, True],
+        kind="stable",
+    ).head(n).reset_index(drop=True)
 
 
 def everyday_processes(codings: pd.DataFrame) -> pd.DataFrame:
-    """Per participant: what they do, how, why, their goal and the solutions they seek."""
+    """Per participant: what they do, how, why, their goal and the solutions they seek.
+
+    One row per participant with any everyday-process coding; each cell a list of distinct
+    quotes (empty when none).
+    """
     frame = codings[codings["code"].isin(EVERYDAY)]
     if frame.empty:
         return pd.DataFrame(columns=["participant", *EVERYDAY])
     cells = frame.groupby(["participant", "code"])["quote"].agg(lambda q: list(dict.fromkeys(q)))
     table = cells.unstack("code").reindex(columns=list(EVERYDAY))
+    table = table.apply(lambda col: col.apply(lambda v: v if isinstance(v, list) else []))
+    table.columns.name = None
     return table.reset_index()
 
 
 def quotes(
-    codings: pd.DataFrame, *, code: str | None = None, participant: str | None = None, **attrs: str
+    codings: pd.DataFrame,
+    *,
+    code: str | None = None,
+    participant: str | None = None,
+    with_code: str | None = None,
+    valence: str | None = None,
+    **attrs: str,
 ) -> pd.DataFrame:
-    """The quotes behind any number: filter by code, participant and attribute values."""
+    """The quotes behind any number: filter by code, participant and attribute values.
+
+    ``with_code``: only segments that also carry that code (a theme's quotes);
+    ``valence``: ``"positive"`` / ``"negative"`` keeps segments with that valence code.
+    Columns: participant, document, segment, code, label, quote, and the participant
+    attributes; one row per distinct (segment, code, quote), in document order.
+    """
     frame = codings
     if code is not None:
-        frame = frame[frame["code"] == code]
+        frame = frame[(frame["code"] == code) | (frame.get("parent") == code)]
     if participant is not None:
         frame = frame[frame["participant"] == participant]
+    for also, wanted in ((with_code, with_code), (valence, _valence_code(valence))):
+        if also is not None:
+            segments = codings.loc[codings["code"] == wanted, "segment"].unique()
+            frame = frame[frame["segment"].isin(segments)]
     for column, value in attrs.items():
-        if column in frame:
-            frame = frame[frame[column] == value]
+        frame = frame[frame[column] == value] if column in frame else frame.iloc[0:0]
     cols = [
         c
-        for c in ("participant", "document", "code", "label", "coder", "quote", "segment")
+        for c in ("participant", "document", "segment", "code", "label", "quote")
         if c in frame
     ]
-    return frame[cols].drop_duplicates(["segment", "code", "quote"]).reset_index(drop=True)
+    cols += attribute_columns(frame)
+    return (
+        frame[cols]
+        .drop_duplicates(["segment", "code", "quote"])
+        .sort_values(["document", "segment"], kind="stable")
+        .reset_index(drop=True)
+    )
+
+
+def _valence_code(valence: str | None) -> str | None:
+    if valence is None:
+        return None
+    for code, name in VALENCE.items():
+        if name == valence:
+            return code
+    raise ValueError(f"valence must be 'positive' or 'negative', not {valence!r}")

@@ -1,0 +1,225 @@
+"""A small sample study with known numbers, for tests, screenshots and trying the dashboard.
+
+Six participants of a municipality's food-safety inspection (four businesses, two staff),
+interviewed in Swedish and English, coded by ``anna`` (everything) and ``erik`` (a few
+segments, for the consensus layer).  The expected figures are spelled out in the tests.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from workbench.codebook import Code, Codebook
+from workbench.ingest._model import Segment, Transcript
+
+
+def _code(
+    id: str, en: str, sv: str, parent: str | None = None, color: str = "#888888", **kw: Any
+) -> Code:
+    return Code(id=id, label={"en": en, "sv": sv}, parent=parent, color=color, **kw)
+
+
+#: A compact version of the built-in Grönroos codebook (the same ids), so the sample does not
+#: depend on the built-in file's wording or colours.
+SAMPLE_CODEBOOK = Codebook(
+    id="sample",
+    title={"en": "Service perspective (sample)", "sv": "Tjänsteperspektiv (exempel)"},
+    codes=(
+        _code("ep", "Everyday process", "Vardagsprocess", color="#4C78A8", codable=False),
+        _code("ep-what", "What they do", "Vad de gör", "ep", "#4C78A8"),
+        _code("ep-how", "How they do it", "Hur de gör det", "ep", "#5B8DBE"),
+        _code("ep-why", "Why that way", "Varför så", "ep", "#6FA0CF"),
+        _code("ep-goal", "What they want to achieve", "Vad de vill uppnå", "ep", "#82B2DD"),
+        _code("ep-solutions", "Solutions sought", "Lösningar de söker", "ep", "#9CC4E8"),
+        _code("bp", "Behaviour process", "Beteendeprocess", color="#F58518", codable=False),
+        _code("bp-needs", "Needs", "Behov", "bp", "#F58518"),
+        _code("bp-expectations", "Expectations", "Förväntningar", "bp", "#E45756"),
+        _code("bp-information-gaps", "Information gaps", "Kunskapsluckor", "bp", "#B279A2"),
+        _code(
+            "bp-information-sources", "Information sources", "Informationskällor", "bp", "#9D755D"
+        ),
+        _code("pq", "Perceived quality", "Upplevd kvalitet", color="#54A24B", codable=False),
+        _code("pq-technical", "Technical quality (what)", "Teknisk kvalitet (vad)", "pq", "#2E7D32"),
+        _code(
+            "pq-functional",
+            "Functional quality (how)",
+            "Funktionell kvalitet (hur)",
+            "pq",
+            "#54A24B",
+            codable=False,
+        ),
+        _code("fq-attitudes", "Attitudes", "Attityder", "pq-functional", "#54A24B"),
+        _code("fq-behaviour", "Behaviour", "Beteende", "pq-functional", "#5FAE55"),
+        _code("fq-accessibility", "Accessibility", "Tillgänglighet", "pq-functional", "#6BB960"),
+        _code("fq-punctuality", "Punctuality", "Punktlighet", "pq-functional", "#77C36B"),
+        _code("fq-communication", "Communication", "Kommunikation", "pq-functional", "#83CC77"),
+        _code("fq-servicescape", "Servicescape", "Servicemiljö", "pq-functional", "#8FD483"),
+        _code("fq-trust", "Trust", "Förtroende", "pq-functional", "#9BDB90"),
+        _code(
+            "fq-recovery", "Handling problems", "Hantering av problem", "pq-functional", "#A8E19D"
+        ),
+        _code("pq-image", "Image", "Image", "pq", "#72B7B2"),
+        _code("val", "Valence", "Värdering", color="#BAB0AC", codable=False),
+        _code("val-positive", "Positive", "Positiv", "val", "#1B9E77"),
+        _code("val-negative", "Negative", "Negativ", "val", "#D95F02"),
+        _code("user", "User type", "Användartyp", color="#BAB0AC", codable=False),
+        _code("user-external", "External user", "Extern användare", "user", "#BAB0AC"),
+        _code("user-internal", "Internal user", "Intern användare", "user", "#9E9E9E"),
+    ),
+)
+
+#: (document, language, attributes, turns); each turn: (text, anna's codes, erik's codes).
+SAMPLE: list[tuple[str, str, dict[str, str], list[tuple[str, list[str], list[str]]]]] = [
+    (
+        "p01-restaurang.txt",
+        "sv",
+        {"role": "owner", "business_type": "restaurant", "user_type": "external",
+         "district": "Centrum"},
+        [
+            ("Vi driver en liten restaurang med lunchservering, och egenkontrollen gör vi på "
+             "kvällarna när köket är stängt.", ["ep-what", "ep-how"], ["ep-what"]),
+            ("Vi behöver veta i förväg vad inspektören kommer att titta på, annars hinner vi "
+             "inte förbereda oss.", ["bp-needs", "fq-communication"],
+             ["bp-needs", "fq-communication"]),
+            ("Inspektören var vänlig och förklarade varför temperaturen i kylen var viktig.",
+             ["fq-attitudes", "val-positive"], ["fq-attitudes", "val-positive"]),
+            ("Jag visste inte att avgiften skulle komma som en separat faktura, ingen hade sagt "
+             "något.", ["bp-information-gaps", "fq-communication", "val-negative"],
+             ["bp-information-gaps", "val-negative"]),
+        ],
+    ),
+    (
+        "p02-kafe.txt",
+        "sv",
+        {"role": "owner", "business_type": "café", "user_type": "external",
+         "district": "Hamnen"},
+        [
+            ("Vi förväntar oss att få besked om resultatet inom en vecka, inte efter en månad.",
+             ["bp-expectations", "fq-punctuality", "val-negative"], []),
+            ("Det är svårt att nå någon på kommunen, telefontiden är bara en timme om dagen.",
+             ["fq-accessibility", "val-negative", "bp-needs"], []),
+            ("Jag letar mest på Livsmedelsverkets webbplats när jag undrar något.",
+             ["bp-information-sources"], []),
+            ("Jag förstod inte vad den nya märkningsregeln innebar för våra bakverk.",
+             ["bp-information-gaps"], []),
+        ],
+    ),
+    (
+        "p03-grocery.txt",
+        "en",
+        {"role": "staff", "business_type": "grocery shop", "user_type": "external",
+         "district": "Centrum"},
+        [
+            ("I restock the chilled counters every morning and log the temperatures on paper.",
+             ["ep-what", "ep-how"], []),
+            ("We log it because the inspector asked us to, so we can show it went well.",
+             ["ep-why", "ep-goal"], []),
+            ("The inspection report itself was clear and the advice actually helped us fix the "
+             "fridge.", ["pq-technical", "val-positive"], ["pq-technical"]),
+            ("What we need is a simple checklist we can keep by the counter.",
+             ["bp-needs", "ep-solutions"], []),
+        ],
+    ),
+    (
+        "p04-inspektor.txt",
+        "sv",
+        {"role": "inspector", "business_type": "municipality", "user_type": "internal",
+         "district": "Centrum"},
+        [
+            ("Vi försöker alltid komma i tid, men när vi blir försenade hör vi sällan av oss.",
+             ["fq-punctuality", "fq-communication", "val-negative"], []),
+            ("Företagarna förväntar sig att vi ska ge konkreta råd, inte bara peka på fel.",
+             ["bp-expectations", "fq-behaviour"], []),
+            ("Kommunens rykte är att vi är stränga men rättvisa.", ["pq-image", "val-positive"],
+             []),
+        ],
+    ),
+    (
+        "p05-food-truck.txt",
+        "en",
+        {"role": "owner", "business_type": "food truck", "user_type": "external",
+         "district": "Hamnen"},
+        [
+            ("Nobody told me which rules apply to a food truck that moves between districts.",
+             ["bp-information-gaps", "fq-communication", "val-negative"],
+             ["bp-information-gaps"]),
+            ("I asked other truck owners in a Facebook group and called the help line.",
+             ["bp-information-sources", "fq-accessibility", "val-positive"], []),
+            ("I expect the same answer whichever inspector I talk to.",
+             ["bp-expectations", "fq-trust"], []),
+            ("When the inspector found a problem with the water tank she helped me sort it out "
+             "the same day.", ["fq-recovery", "val-positive"], []),
+        ],
+    ),
+    (
+        "p06-administrator.txt",
+        "en",
+        {"role": "administrator", "business_type": "municipality", "user_type": "internal",
+         "district": "Centrum"},
+        [
+            ("Our e-service for registering a business crashes on phones, which gives a poor "
+             "impression.", ["fq-servicescape", "val-negative", "pq-image"], []),
+            ("Businesses need to know what the fee covers before they are invoiced.",
+             ["bp-needs", "bp-information-gaps", "fq-communication"], []),
+        ],
+    ),
+]
+
+
+def sample_transcripts() -> list[Transcript]:
+    """The sample interviews as transcripts (interviewee turns only)."""
+    out = []
+    for name, lang, _attrs, turns in SAMPLE:
+        who = f"Person {name[1:3]}"
+        parts: list[str] = []
+        segments: list[Segment] = []
+        offset = 0
+        for text, _anna, _erik in turns:
+            prefix = f"{who}: "
+            start = offset + len(prefix)
+            segments.append(Segment(who, "interviewee", text, start, start + len(text)))
+            parts.append(prefix + text)
+            offset += len(prefix) + len(text) + 2
+        out.append(
+            Transcript(
+                name=name,
+                format="txt",
+                checksum=f"sample-{name}",
+                text="\n\n".join(parts),
+                segments=segments,
+                language=lang,
+                participant=who,
+            )
+        )
+    return out
+
+
+def build_sample_project(path: str | Path, codebook: Codebook | None = None) -> Path:
+    """Create the sample study in folder ``path`` (which must not hold a project yet)."""
+    import workbench
+
+    project = workbench.init(path, codebook=codebook or SAMPLE_CODEBOOK)
+    try:
+        project.store.import_transcripts(
+            sample_transcripts(),
+            user="sample",
+            participant_pseudonym=lambda label, known: f"P{len(known) + 1:02d}",
+            attributes=[(i + 2, name, attrs) for i, (name, _l, attrs, _t) in enumerate(SAMPLE)],
+        )
+        segs = project.segments(role="interviewee")
+        rows = []
+        for name, _lang, _attrs, turns in SAMPLE:
+            ids = segs.loc[segs["document"] == name, "segment"].tolist()
+            for segment_id, (_text, anna, erik) in zip(ids, turns, strict=True):
+                for coder, codes in (("anna", anna), ("erik", erik)):
+                    rows += [
+                        {"segment_id": int(segment_id), "code_id": code, "coder": coder,
+                         "start": None, "end": None, "origin": "human"}
+                        for code in codes
+                    ]
+        for row in rows:
+            project.code(row["segment_id"], row["code_id"], coder=row["coder"])
+    finally:
+        project.close()
+    return Path(path)
