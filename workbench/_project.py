@@ -369,6 +369,12 @@ class Project:
         """Redo what :meth:`undo` reverted, unless the coder has acted since."""
         return self.store.redo(coder or self.coder)
 
+    def tagger(self, coder: str | None = None, **options: Any) -> Any:
+        """The coding widget for this project (see :class:`workbench.widgets.Tagger`)."""
+        from workbench.widgets import Tagger
+
+        return Tagger(self, coder=coder, **options)
+
 
 def _next_pseudonym(label: str, known: set[str]) -> str:
     if re.fullmatch(r"P\d{2,}", label) and label not in known:

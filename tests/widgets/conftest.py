@@ -1,0 +1,107 @@
+"""A small study to code: two interviews, a three-code tree, texts with emoji and accents."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+import workbench
+from workbench._project import Project
+from workbench.codebook import Code, Codebook
+from workbench.ingest._model import Segment, Transcript
+
+BOOK = Codebook(
+    id="t",
+    title={"en": "Test"},
+    codes=(
+        Code(
+            id="process", label={"en": "Process", "sv": "Process"}, codable=False, color="#555555"
+        ),
+        Code(
+            id="needs",
+            label={"en": "Needs", "sv": "Behov"},
+            parent="process",
+            color="#c0392b",
+            shortcut="n",
+            definition={"en": "What the user needs"},
+            use_when={"en": "a need is named"},
+        ),
+        Code(
+            id="trust",
+            label={"en": "Trust", "sv": "Tillit"},
+            parent="process",
+            color="#2e86c1",
+            shortcut="t",
+        ),
+        Code(
+            id="gap",
+            label={"en": "Information gap", "sv": "Informationsglapp"},
+            color="#f1c40f",
+            shortcut="shift+g",
+        ),
+    ),
+)
+
+TURNS = {
+    "a.txt": [
+        ("Interviewer", "interviewer", "What do you need?"),
+        ("Anna", "interviewee", "Kaffe 👩‍🍳 och e\u0301n smörgås, tack."),
+        ("Interviewer", "interviewer", "And then?"),
+        ("Anna", "interviewee", "I trust the staff 😀 completely."),
+        ("Anna", "interviewee", "Nobody told me when the bus leaves."),
+    ],
+    "b.txt": [
+        ("Interviewer", "interviewer", "Tell me more."),
+        ("Bo", "interviewee", "Å ä ö: waiting is the worst part."),
+        ("Bo", "interviewee", "The app never says why."),
+    ],
+}
+
+
+def transcript(name: str, turns: list[tuple[str, str, str]]) -> Transcript:
+    """A transcript whose document text joins ``Speaker: text`` paragraphs."""
+    parts: list[str] = []
+    segments: list[Segment] = []
+    offset = 0
+    for i, (who, role, words) in enumerate(turns):
+        head = f"{who}: "
+        start = offset + len(head)
+        segments.append(
+            Segment(who, role, words, start, start + len(words), 10.0 * i + 65, 10.0 * i + 70)
+        )  # type: ignore[arg-type]
+        parts.append(head + words)
+        offset += len(head) + len(words) + 2
+    text = "\n\n".join(parts)
+    participant = next(who for who, role, _ in turns if role == "interviewee")
+    return Transcript(
+        name=name,
+        format="txt",
+        checksum=hashlib.sha256(text.encode()).hexdigest(),
+        text=text,
+        segments=segments,
+        language="en",
+        participant=participant,
+        attributes={"region": "north"},
+    )
+
+
+def build_study(
+    folder: Path, turns: dict[str, list[tuple[str, str, str]]] | None = None
+) -> Project:
+    """Create a project in ``folder`` holding the test codebook and transcripts."""
+    project = workbench.init(folder, codebook=BOOK)
+    project.store.import_transcripts(
+        [transcript(n, t) for n, t in (turns or TURNS).items()],
+        user="t",
+        participant_pseudonym=lambda label, known: f"P{len(known) + 1:02d}",
+    )
+    return project
+
+
+@pytest.fixture
+def study(tmp_path: Path) -> Project:
+    project = build_study(tmp_path / "study")
+    project.coder = "anna"
+    return project

@@ -1,0 +1,12 @@
+"""Widgets researchers use in JupyterLab: the :class:`Tagger` codes a study segment by segment.
+
+>>> import workbench
+>>> p = workbench.open("study/")      # doctest: +SKIP
+>>> p.tagger(coder="anna")            # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from workbench.widgets._tagger import Suggest, Tagger
+
+__all__ = ["Suggest", "Tagger"]

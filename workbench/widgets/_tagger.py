@@ -1,0 +1,575 @@
+"""The tagger: one widget to code a whole study, segment by segment, from the keyboard.
+
+Python holds the ordered list of segment ids and writes every decision through the
+:class:`~workbench.Project` at once; the browser only ever holds the current segment and its
+context (synced traits) and sends small messages (``{"type": "toggle", "code": ...}``).  Every
+handler is a plain method, so the widget is tested without a browser.
+"""
+
+from __future__ import annotations
+
+import math
+import pathlib
+import time
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import anywidget
+import pandas as pd
+import traitlets
+
+from workbench.errors import InvalidCode, UnknownItem, WorkbenchError
+from workbench.widgets import _payload as pl
+
+if TYPE_CHECKING:
+    from workbench._project import Project
+
+Suggest = Callable[[str], Sequence[tuple[str, float, str]]]
+
+_HERE = pathlib.Path(__file__).parent
+_CONTEXT = 2  # turns shown before and after the current one
+_FILTER_KEYS = ("document", "participant", "code", "search", "uncoded", "others")
+
+
+class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
+    """Code a project's interviewee segments: codes by click or key, spans, memos, undo.
+
+    Parameters
+    ----------
+    project
+        The open :class:`~workbench.Project`.
+    coder
+        Who codes; default: ``WORKBENCH_CODER``, ``JUPYTERHUB_USER`` or the login name.
+    suggest
+        Optional ``suggest(text) -> [(code_id, confidence, reason), ...]`` ranking codes for
+        the current segment; an accepted suggestion is stored with ``origin="suggestion"``.
+    lang
+        Language of code labels (``"sv"`` or ``"en"``); default: the documents' language.
+    blind
+        Hide other coders' codings until "compare" is switched on (default True).
+    start
+        Segment id to open on; default: the first segment this coder has not coded.
+
+    Examples
+    --------
+    >>> p = workbench.open("study/")              # doctest: +SKIP
+    >>> p.tagger(coder="anna")                    # doctest: +SKIP
+    """
+
+    _esm = _HERE / "_tagger.js"
+    _css = _HERE / "_tagger.css"
+
+    coder = traitlets.Unicode("").tag(sync=True)
+    lang = traitlets.Unicode("en").tag(sync=True)
+    codebook = traitlets.Dict().tag(sync=True)
+    keymap = traitlets.Dict().tag(sync=True)
+    segment = traitlets.Dict().tag(sync=True)
+    progress = traitlets.Dict().tag(sync=True)
+    suggestions: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
+    status = traitlets.Dict().tag(sync=True)
+    filters = traitlets.Dict().tag(sync=True)
+    filter_options = traitlets.Dict().tag(sync=True)
+    compare = traitlets.Bool(False).tag(sync=True)
+
+    def __init__(
+        self,
+        project: Project,
+        *,
+        coder: str | None = None,
+        suggest: Suggest | None = None,
+        lang: str | None = None,
+        blind: bool = True,
+        start: int | None = None,
+    ) -> None:
+        from workbench._project import resolve_coder
+
+        super().__init__()
+        self.project = project
+        self._suggest = suggest
+        self._status_seq = 0
+        self._memo_seq = 0
+        self.coder = resolve_coder(coder) if coder else project.coder
+        docs = project.documents
+        self._docs = {int(r.document_id): r for r in docs.itertuples(index=False)}
+        people = project.participants
+        self._people: dict[str, dict[str, str]] = {}
+        for row in people.to_dict("records"):
+            name = str(row.pop("participant"))
+            row.pop("participant_id", None)
+            self._people[name] = {
+                k: str(v) for k, v in row.items() if not (isinstance(v, float) and math.isnan(v))
+            }
+        if lang is None:
+            langs = docs["language"].value_counts() if len(docs) else pd.Series(dtype=int)
+            lang = "sv" if len(langs) and langs.index[0] == "sv" else "en"
+        self.lang = lang
+        self._book_version = -1
+        self._load_codebook()
+        self._all: list[int] = project.store.segment_ids(role="interviewee")
+        self._ids: list[int] = self._all
+        self._mine: set[int] = set(
+            project.store.segments_frame(coded_by=self.coder, role="interviewee")["segment"]
+        )
+        self._doc_ids: dict[int, set[int]] = {}
+        self._index = 0
+        self._current: dict[str, Any] | None = None
+        self.compare = not blind
+        self.filters = {
+            "document": "",
+            "participant": "",
+            "code": "",
+            "search": "",
+            "uncoded": False,
+            "others": False,
+        }
+        self.filter_options = {
+            "documents": [str(r.document) for r in docs.itertuples(index=False)],
+            "participants": sorted(self._people),
+        }
+        self.on_msg(self._on_msg)
+        if start is not None:
+            self._goto_id(int(start))
+        else:
+            first = next((i for i, sid in enumerate(self._ids) if sid not in self._mine), 0)
+            self._show(first)
+        if not self.status:
+            self._say("idle", f"Coding as {self.coder}")
+
+    # -- validation --------------------------------------------------------------------------
+    @traitlets.validate("lang")
+    def _valid_lang(self, proposal: Any) -> str:
+        if proposal["value"] not in ("sv", "en"):
+            raise traitlets.TraitError(f"lang must be 'sv' or 'en', not {proposal['value']!r}")
+        return str(proposal["value"])
+
+    # -- what the front end asks for ------------------------------------------------------------
+    def _on_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if isinstance(content, dict):
+            self.handle(content)
+
+    def handle(self, message: dict[str, Any]) -> None:
+        """Act on one front-end message; a user's mistake becomes an error status line."""
+        kind = message.get("type")
+        handler = self._handlers().get(str(kind))
+        try:
+            if handler is None:
+                raise InvalidCode(f"tagger: unknown message type {kind!r}")
+            handler(message)
+        except WorkbenchError as exc:
+            self._say("error", str(exc))
+
+    def _handlers(self) -> dict[str, Callable[[dict[str, Any]], object]]:
+        return {
+            "toggle": lambda m: self.toggle(
+                str(m.get("code", "")), _opt_int(m, "start"), _opt_int(m, "end")
+            ),
+            "remove": lambda m: self.remove(
+                str(m.get("code", "")), _opt_int(m, "start"), _opt_int(m, "end")
+            ),
+            "next": lambda m: self.next(),
+            "prev": lambda m: self.previous(),
+            "next_uncoded": lambda m: self.next_uncoded(),
+            "go": lambda m: self.go(int(m.get("index", 0))),
+            "undo": lambda m: self.undo(),
+            "redo": lambda m: self.redo(),
+            "accept": lambda m: self.accept(m.get("code") or None),
+            "memo": lambda m: self.save_memo(
+                str(m.get("kind", "")), str(m.get("text", "")), m.get("target")
+            ),
+            "filter": lambda m: self.set_filters(
+                **{k: m[k] for k in _FILTER_KEYS if k in m},
+            ),
+            "compare": lambda m: self.set_compare(bool(m.get("on"))),
+            "lang": lambda m: self.set_lang(str(m.get("lang", ""))),
+            "refresh": lambda m: self.refresh(),
+        }
+
+    # -- navigation ---------------------------------------------------------------------------
+    @property
+    def segment_id(self) -> int | None:
+        """The id of the segment on screen (None when the list is empty)."""
+        return self._ids[self._index] if self._ids else None
+
+    @property
+    def segment_ids(self) -> list[int]:
+        """The ordered ids the tagger moves through (after filters)."""
+        return list(self._ids)
+
+    def next(self) -> None:
+        """Move to the next segment in the list."""
+        if self._index + 1 < len(self._ids):
+            self._show(self._index + 1)
+        else:
+            self._say("idle", "This is the last segment in the list")
+
+    def previous(self) -> None:
+        """Move to the previous segment in the list."""
+        if self._index > 0:
+            self._show(self._index - 1)
+        else:
+            self._say("idle", "This is the first segment in the list")
+
+    def go(self, index: int) -> None:
+        """Move to position ``index`` (0-based) of the list."""
+        if not 0 <= index < len(self._ids):
+            raise UnknownItem(f"tagger: there is no segment number {index + 1} in this list")
+        self._show(index)
+
+    def next_uncoded(self) -> None:
+        """Move to the next segment this coder has not coded (wrapping around)."""
+        n = len(self._ids)
+        order = [(self._index + step) % n for step in range(1, n + 1)]
+        candidates = [i for i in order if self._ids[i] not in self._mine]
+        # Another tagger of the same coder may have coded some since: check in small batches.
+        for chunk in range(0, len(candidates), 50):
+            batch = candidates[chunk : chunk + 50]
+            done = set(
+                self.project.codings(self.coder, segment=[self._ids[i] for i in batch])["segment"]
+            )
+            self._mine |= done
+            for i in batch:
+                if self._ids[i] not in done:
+                    self._show(i)
+                    return
+        self._say("idle", "Every segment in this list is coded")
+
+    def _goto_id(self, segment_id: int) -> bool:
+        try:
+            index = self._ids.index(segment_id)
+        except ValueError:
+            self._show(self._index)
+            return False
+        self._show(index)
+        return True
+
+    def refresh(self) -> None:
+        """Re-read the current segment (codings, memos) and progress from the database."""
+        self._load_codebook()
+        self._show(self._index)
+
+    # -- coding -------------------------------------------------------------------------------
+    def toggle(self, code: str, start: int | None = None, end: int | None = None) -> bool:
+        """Toggle ``code`` on the segment, or on the span ``start``-``end`` (code points into
+        the segment text).  Returns True when the code is now applied."""
+        seg = self._need_segment()
+        s, e = self._doc_span(seg, start, end)
+        mine = [c for c in seg["codings"] if c["code"] == code]
+        rel = (s - seg["start"], e - seg["start"])
+        if any((c["start"], c["end"]) == rel for c in mine):
+            self.project.uncode(seg["id"], code, coder=self.coder, start=s, end=e)
+            self._after_write(f"Removed {self._label(code)}")
+            return False
+        self.project.code(seg["id"], code, coder=self.coder, start=s, end=e)
+        what = "" if (s, e) == (seg["start"], seg["end"]) else " on the selected text"
+        self._after_write(f"Added {self._label(code)}{what}")
+        return True
+
+    def remove(self, code: str, start: int | None = None, end: int | None = None) -> None:
+        """Remove this coder's coding of ``code`` (on the span, or the whole segment)."""
+        seg = self._need_segment()
+        s, e = self._doc_span(seg, start, end)
+        if not self.project.uncode(seg["id"], code, coder=self.coder, start=s, end=e):
+            raise UnknownItem(f"tagger: {self._label(code)} is not coded there")
+        self._after_write(f"Removed {self._label(code)}")
+
+    def accept(self, code: str | None = None) -> None:
+        """Accept a suggestion (default: the top one not yet applied) for the whole segment."""
+        seg = self._need_segment()
+        on = {c["code"] for c in seg["codings"] if c["whole"]}
+        pick = code or next((s["code"] for s in self.suggestions if s["code"] not in on), None)
+        if pick is None:
+            self._say("idle", "No suggestion to accept")
+            return
+        self.project.code(seg["id"], pick, coder=self.coder, origin="suggestion")
+        self._after_write(f"Accepted suggestion {self._label(pick)}")
+
+    def undo(self) -> None:
+        """Undo this coder's latest change (also one made before a kernel restart)."""
+        self._replay(self.project.undo(self.coder), "Undid")
+
+    def redo(self) -> None:
+        """Redo what :meth:`undo` reverted."""
+        self._replay(self.project.redo(self.coder), "Redid")
+
+    def _replay(self, done: dict[str, Any] | None, verb: str) -> None:
+        if done is None:
+            self._say("idle", f"Nothing to {verb[:-1].lower()}")
+            return
+        target: int | None = None
+        if done["action"].startswith("coding"):
+            target = int(done["segment_id"])
+            what = f"{verb} {done['action'].split('.')[1]} {self._label(done['code_id'])}"
+        else:
+            what = f"{verb} the {done['kind']} memo"
+            self._memo_seq += 1
+            if done["kind"] == "segment":
+                target = int(done["target"])
+        if target is not None and target != self.segment_id:
+            self._track(target)
+            if not self._goto_id(target):
+                what += f" (segment {target} is outside the current filter)"
+        else:
+            self._show(self._index)
+        self._say("saved", what)
+
+    def save_memo(self, kind: str, text: str, target: Any = None) -> None:
+        """Save the coder's memo on the current segment (``kind="segment"``) or its document
+        (``"document"``); ``target`` names the segment or document id it was written for."""
+        seg = self._need_segment()
+        if kind == "segment":
+            ident = int(target) if target is not None else seg["id"]
+        elif kind == "document":
+            ident = int(target) if target is not None else seg["document_id"]
+            if ident not in self._docs:
+                raise UnknownItem(f"tagger: document {ident} is not in the project")
+        else:
+            raise InvalidCode(f"tagger: memo kind {kind!r} is not 'segment' or 'document'")
+        self.project.memo(kind, ident, text, coder=self.coder)
+        key = "memo" if kind == "segment" else "doc_memo"
+        if (kind == "segment" and ident == seg["id"]) or (
+            kind == "document" and ident == seg["document_id"]
+        ):
+            seg[key] = text  # kept in Python only: the browser already shows what was typed
+        self._say("saved", f"Saved the {kind} memo")
+
+    # -- filters and modes ----------------------------------------------------------------------
+    def set_filters(self, **filters: Any) -> None:
+        """Narrow the list: ``document``, ``participant``, ``code``, ``search`` (text),
+        ``uncoded`` (only segments I have not coded), ``others`` (coded by another coder but
+        not by me).  Empty values switch a filter off."""
+        unknown = set(filters) - set(_FILTER_KEYS)
+        if unknown:
+            raise InvalidCode(f"tagger: unknown filter {sorted(unknown)[0]!r}")
+        new = {**self.filters, **filters}
+        for key in ("document", "participant", "code", "search"):
+            new[key] = str(new[key] or "").strip()
+        new["uncoded"] = bool(new["uncoded"])
+        new["others"] = bool(new["others"])
+        if new["code"] and new["code"] not in self._codes:
+            raise UnknownItem(f"tagger: code {new['code']!r} is not in the codebook")
+        current = self.segment_id
+        self._ids = self._filtered(new)
+        self.filters = new
+        index = self._ids.index(current) if current in self._ids else 0
+        self._show(index)
+        self._say("idle", f"{len(self._ids)} segments match" if self._ids else "No segment matches")
+
+    def _filtered(self, f: dict[str, Any]) -> list[int]:
+        if not any(f[k] for k in _FILTER_KEYS):
+            return self._all
+        frame = self.project.store.segments_frame(
+            document=f["document"] or None,
+            participant=f["participant"] or None,
+            role="interviewee",
+            contains=f["search"] or None,
+            uncoded_by=self.coder if f["uncoded"] else None,
+        )
+        ids = [int(i) for i in frame["segment"]]
+        if f["code"]:
+            coded = self.project.codings(None if self.compare else self.coder, code=f["code"])
+            keep = set(coded["segment"])
+            ids = [i for i in ids if i in keep]
+        if f["others"]:
+            every = self.project.codings()
+            mine = every["coder"] == self.coder
+            theirs = set(every.loc[~mine, "segment"]) - set(every.loc[mine, "segment"])
+            ids = [i for i in ids if i in theirs]
+        return ids
+
+    def set_compare(self, on: bool) -> None:
+        """Show (True) or hide (blind mode) other coders' codings on the segment."""
+        self.compare = on
+        self._show(self._index)
+        self._say("idle", "Comparing with other coders" if on else "Blind: only my codes")
+
+    def set_lang(self, lang: str) -> None:
+        """Show code labels in ``"sv"`` or ``"en"``."""
+        if lang not in ("sv", "en"):
+            raise InvalidCode(f"tagger: language {lang!r} is not 'sv' or 'en'")
+        self.lang = lang
+        self._book_version = -1
+        self.refresh()
+
+    # -- building what is shown -------------------------------------------------------------------
+    def _load_codebook(self) -> None:
+        version = self.project.codebook_version
+        if version == self._book_version:
+            return
+        book = self.project.codebook
+        self._book = book
+        self._codes = {c.id: c for c in book.codes}
+        self.codebook = pl.codebook_payload(book, self.lang)
+        self.keymap = pl.key_map(book)
+        self._book_version = version
+
+    def _label(self, code: str) -> str:
+        found = self._codes.get(code)
+        return f"“{pl.label(found.label, self.lang, code)}”" if found else repr(code)
+
+    def _need_segment(self) -> dict[str, Any]:
+        if self._current is None:
+            raise UnknownItem("tagger: no segment is shown (the list is empty)")
+        return self._current
+
+    def _doc_span(self, seg: dict[str, Any], start: int | None, end: int | None) -> tuple[int, int]:
+        if start is None and end is None:
+            return seg["start"], seg["end"]
+        if start is None or end is None:
+            raise InvalidCode("tagger: a span needs both start and end")
+        length = seg["end"] - seg["start"]
+        if not 0 <= start < end <= length:
+            raise InvalidCode(
+                f"tagger: span {start}-{end} is not inside segment {seg['id']} (0-{length})"
+            )
+        s, e = pl.trim_span(seg["text"], start, end)
+        if s == e:
+            raise InvalidCode("tagger: the selected text is only white space")
+        return seg["start"] + s, seg["start"] + e
+
+    def _after_write(self, what: str) -> None:
+        self._show(self._index, keep_suggestions=True)
+        self._say("saved", what)
+
+    def _track(self, segment_id: int) -> None:
+        mine = self.project.codings(self.coder, segment=segment_id)
+        if len(mine):
+            self._mine.add(segment_id)
+        else:
+            self._mine.discard(segment_id)
+
+    def _show(self, index: int, *, keep_suggestions: bool = False) -> None:
+        if not self._ids:
+            self._index = 0
+            self._current = None
+            self.segment = {"empty": True, "message": "No segment matches the filters."}
+            self.suggestions = []
+            self._progress(None)
+            return
+        self._index = max(0, min(index, len(self._ids) - 1))
+        sid = self._ids[self._index]
+        window = self.project.store.segments_frame(
+            ids=list(range(sid - 2 * _CONTEXT - 2, sid + 2 * _CONTEXT + 3))
+        )
+        rows = window.to_dict("records")
+        row = next((r for r in rows if int(r["segment"]) == sid), None)
+        if row is None:  # deleted by someone else since the list was made
+            self._ids = [i for i in self._ids if i != sid]
+            self._show(self._index)
+            return
+        doc_id, pos = int(row["document_id"]), int(row["position"])
+        same = sorted(
+            (r for r in rows if int(r["document_id"]) == doc_id), key=lambda r: int(r["position"])
+        )
+        before = [pl.turn(r) for r in same if pos - _CONTEXT <= int(r["position"]) < pos]
+        after = [pl.turn(r) for r in same if pos < int(r["position"]) <= pos + _CONTEXT]
+        start, end = int(row["start"]), int(row["end"])
+        every = self.project.codings(segment=sid).to_dict("records")
+        mine = [c for c in every if c["coder"] == self.coder]
+        theirs = [c for c in every if c["coder"] != self.coder] if self.compare else []
+        codings = pl.codings_payload(mine, start, end)
+        if codings:
+            self._mine.add(sid)
+        else:
+            self._mine.discard(sid)
+        participant = str(row["participant"] or "")
+        doc = self._docs.get(doc_id)
+        self._current = {
+            "id": sid,
+            "index": self._index,
+            "count": len(self._ids),
+            "document": str(row["document"]),
+            "document_id": doc_id,
+            "participant": participant,
+            "attributes": self._people.get(participant, {}),
+            "language": str(row["language"]),
+            "speaker": str(row["speaker"] or ""),
+            "time": pl.clock(row["start_time"]),
+            "end_time": pl.clock(row["end_time"]),
+            "position": pos + 1,
+            "turns": int(doc.segments) if doc is not None else 0,
+            "text": str(row["text"]),
+            "start": start,
+            "end": end,
+            "before": before,
+            "after": after,
+            "codings": codings,
+            "on": sorted({c["code"] for c in codings if c["whole"]}),
+            "partial": sorted({c["code"] for c in codings if not c["whole"]}),
+            "others": pl.codings_payload(theirs, start, end, with_coder=True),
+            "memo": self.project.memo("segment", sid, coder=self.coder),
+            "doc_memo": self.project.memo("document", doc_id, coder=self.coder),
+            "memo_seq": self._memo_seq,
+        }
+        self.segment = dict(self._current)
+        if not keep_suggestions:
+            self._suggestions(str(row["text"]))
+        else:
+            on = set(self._current["on"])
+            self.suggestions = [{**s, "on": s["code"] in on} for s in self.suggestions]
+        self._progress(doc_id)
+
+    def _suggestions(self, text: str) -> None:
+        if self._suggest is None:
+            self.suggestions = []
+            return
+        try:
+            ranked = list(self._suggest(text))
+        except Exception as exc:  # a suggester's bug must not stop the coding
+            self.suggestions = []
+            self._say("error", f"suggestions failed: {exc}")
+            return
+        on = set(self._current["on"]) if self._current else set()
+        out: list[dict[str, Any]] = []
+        for code, confidence, reason in ranked:
+            found = self._codes.get(code)
+            if found is None or not found.codable:
+                continue
+            out.append(
+                {
+                    "code": code,
+                    "label": pl.label(found.label, self.lang, code),
+                    "color": found.color,
+                    "confidence": round(float(confidence), 3),
+                    "reason": str(reason),
+                    "on": code in on,
+                }
+            )
+        out.sort(key=lambda s: -float(s["confidence"]))
+        self.suggestions = out[:5]
+
+    def _progress(self, doc_id: int | None) -> None:
+        doc_total = doc_coded = 0
+        if doc_id is not None:
+            ids = self._doc_ids.get(doc_id)
+            if ids is None:
+                name = str(self._docs[doc_id].document) if doc_id in self._docs else ""
+                frame = self.project.store.segments_frame(document=name, role="interviewee")
+                ids = self._doc_ids[doc_id] = {int(i) for i in frame["segment"]}
+            doc_total, doc_coded = len(ids), len(ids & self._mine)
+        self.progress = {
+            "doc_coded": doc_coded,
+            "doc_total": doc_total,
+            "coded": len(self._mine),
+            "total": len(self._all),
+            "index": self._index,
+            "count": len(self._ids),
+        }
+
+    def _say(self, state: str, text: str) -> None:
+        self._status_seq += 1
+        self.status = {
+            "state": state,
+            "text": text,
+            "seq": self._status_seq,
+            "at": time.strftime("%H:%M:%S"),
+        }
+
+
+def _opt_int(message: dict[str, Any], key: str) -> int | None:
+    value = message.get(key)
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError) as exc:
+        raise InvalidCode(f"tagger: {key} {value!r} is not a number") from exc
