@@ -76,7 +76,9 @@ def _overall(
     }
     result["cohen_kappa"] = []
     for i, j in pairs:
-        fig = figure(float(point[f"kappa {i}/{j}"][0]), boot[f"kappa {i}/{j}"], float(point[f"n {i}/{j}"][0]))
+        fig = figure(
+            float(point[f"kappa {i}/{j}"][0]), boot[f"kappa {i}/{j}"], float(point[f"n {i}/{j}"][0])
+        )
         result["cohen_kappa"].append(
             {
                 "coders": [coders[i], coders[j]],
@@ -259,7 +261,11 @@ def _as_number(x: Any) -> float | None:
 def _encode_table(df: pd.DataFrame, level: str) -> tuple[IntArray, FloatArray, list[str]]:
     """Category indices (units x coders, -1 missing), their numeric values, the labels."""
     cells = df.to_numpy(dtype=object)
-    missing = np.vectorize(_is_missing, otypes=[bool])(cells) if cells.size else np.zeros(cells.shape, bool)
+    missing = (
+        np.vectorize(_is_missing, otypes=[bool])(cells)
+        if cells.size
+        else np.zeros(cells.shape, bool)
+    )
     present = [(r, c) for r, c in zip(*np.nonzero(~missing), strict=True)]
     numbers = {}
     for r, c in present:
@@ -313,8 +319,8 @@ def reliability_table(
     codes, values, _labels = _encode_table(df, level)
     if not ((codes >= 0).sum(axis=1) >= 2).any():
         raise AgreementError("no unit of the reliability table was rated by two coders")
-    patterns, counts = np.unique(codes, axis=0, return_counts=True)
-    counts = counts.astype(float)
+    patterns, raw_counts = np.unique(codes, axis=0, return_counts=True)
+    counts = raw_counts.astype(float)
     pairs = list(combinations(range(len(coders)), 2))
     point = _compute(patterns, values, counts[None, :], level, pairs)
     if bootstrap:
@@ -441,7 +447,14 @@ def disagreements(
         row["shared"] = sorted(common)
         row["only_some"] = sorted(union - common)
         rows.append(row)
-    columns = ["segment", "document", "coders", *[f"codes_{c}" for c in chosen], "shared", "only_some"]
+    columns = [
+        "segment",
+        "document",
+        "coders",
+        *[f"codes_{c}" for c in chosen],
+        "shared",
+        "only_some",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 

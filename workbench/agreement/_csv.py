@@ -56,9 +56,12 @@ def read_reliability_csv(path: str | Path, level: str = "nominal") -> pd.DataFra
             + (f" ({', '.join(coders)})" if coders else "")
         )
     if len(set(coders)) != len(coders) or any(not c for c in coders):
-        raise AgreementError(f"{name}: line {header_line}: coder names must be unique and non-empty")
+        raise AgreementError(
+            f"{name}: line {header_line}: coder names must be unique and non-empty"
+        )
     width = len(header)
-    units, data = [], []
+    units: list[str] = []
+    data: list[list[object]] = []
     for line, row in rows[1:]:
         if len(row) > width and any(cell.strip() for cell in row[width:]):
             raise AgreementError(

@@ -167,6 +167,25 @@ def _sorted_unique(keys: IntArray, space: int) -> IntArray:
     return np.unique(keys)
 
 
+def _sorted_distinct(values: IntArray) -> IntArray:
+    """Sorted distinct values (a sort and a comparison: faster than a hash for these sizes)."""
+    values = np.sort(values)
+    if len(values) == 0:
+        return values
+    return values[np.concatenate([[True], values[1:] != values[:-1]])]
+
+
+def _compact(ids: IntArray, space: int) -> tuple[IntArray, IntArray]:
+    """Distinct ``ids`` (all in ``[0, space)``) and each id's position among them."""
+    if space <= 50_000_000:
+        lookup = np.full(space, -1, np.int64)
+        universe = _sorted_unique(ids, space)
+        lookup[universe] = np.arange(len(universe))
+        return universe, lookup[ids]
+    universe, inverse = np.unique(ids, return_inverse=True)
+    return universe, inverse.astype(np.int64)
+
+
 def _decode(ids: IntArray, m: int) -> IntArray:
     digits = (ids[:, None] // (3 ** np.arange(m, dtype=np.int64))[None, :]) % 3
     return np.asarray(digits - 1, dtype=np.int64)
@@ -208,7 +227,7 @@ def segment_tables(
     pc, ps = np.divmod(pairs, s)
     new = base[ps] + add.astype(np.int64)
 
-    universe, inv = np.unique(np.concatenate([base, new]), return_inverse=True)
+    universe, inv = _compact(np.concatenate([base, new]), 3**m)
     base_ix, new_ix = inv[:s], inv[s:]
     t = len(universe)
     base_hist = np.bincount(base_ix, minlength=t).astype(float)
@@ -260,41 +279,41 @@ def span_tables(
     frame = segments[segments["segment"].isin(segs_seen)].copy()
     if frame.empty:
         raise AgreementError("none of the seen segments is in the segments frame")
-    docs = sorted(set(frame["document"].astype(str)) | set(mine["document"].astype(str)))
-    doc_len = pd.concat(
-        [frame[["document", "end"]], mine[["document", "end"]]]
-    ).assign(document=lambda f: f["document"].astype(str))
-    longest = doc_len.groupby("document")["end"].max()
-    offset_of = dict(zip(docs, np.concatenate([[0], np.cumsum(longest[docs].to_numpy() + 1)])[:-1], strict=True))
-    frame = frame.assign(
-        gs=frame["start"].astype(np.int64) + frame["document"].astype(str).map(offset_of),
-        ge=frame["end"].astype(np.int64) + frame["document"].astype(str).map(offset_of),
-    ).sort_values("gs")
-    segs = frame["segment"].to_numpy(np.int64)
-    gs, ge = frame["gs"].to_numpy(np.int64), frame["ge"].to_numpy(np.int64)
+    # Lay the documents end to end so that one integer axis holds every character.
+    docs = sorted(_unique_str(frame["document"]) | _unique_str(mine["document"]))
+    seg_doc = _index_of(frame["document"], docs)
+    cod_doc = _index_of(mine["document"], docs)
+    seg_end = _ints(frame["end"], "segments")
+    cod_end = _ints(mine["end"], "codings")
+    longest = np.zeros(len(docs), np.int64)
+    np.maximum.at(longest, seg_doc, seg_end)
+    np.maximum.at(longest, cod_doc, cod_end)
+    offset = np.concatenate([[0], np.cumsum(longest + 1)])[:-1]
+    gs_all = _ints(frame["start"], "segments") + offset[seg_doc]
+    order = np.argsort(gs_all, kind="stable")
+    segs = frame["segment"].to_numpy(np.int64)[order]
+    gs, ge = gs_all[order], (seg_end + offset[seg_doc])[order]
     seen = seen_all[np.searchsorted(segs_seen, segs)]
     s = len(segs)
     pow3 = 3 ** np.arange(m, dtype=np.int64)
 
-    rows = mine.assign(code=mine["code"].astype(str))
-    rows = rows[rows["code"].isin(set(code_list))]
-    rows = rows.assign(
-        cs=rows["start"].astype(np.int64) + rows["document"].astype(str).map(offset_of),
-        ce=rows["end"].astype(np.int64) + rows["document"].astype(str).map(offset_of),
-        ji=rows["_j"],
-    )
-    by_code = dict(tuple(rows.groupby("code")))
+    code_ix = _index_of(mine["code"], code_list)
+    keep = code_ix >= 0
+    cs_all = (_ints(mine["start"], "codings") + offset[cod_doc])[keep]
+    ce_all = (cod_end + offset[cod_doc])[keep]
+    jj_all = mine["_j"].to_numpy(np.int64)[keep]
+    code_ix = code_ix[keep]
+    by_code = np.argsort(code_ix, kind="stable")
+    bounds = np.searchsorted(code_ix[by_code], np.arange(len(code_list) + 1))
+    seg_points = np.concatenate([gs, ge])
     parts: list[tuple[int, IntArray, IntArray, FloatArray]] = []
-    for ci, code in enumerate(code_list):
-        got = by_code.get(code)
-        cs = got["cs"].to_numpy(np.int64) if got is not None else np.zeros(0, np.int64)
-        ce = got["ce"].to_numpy(np.int64) if got is not None else np.zeros(0, np.int64)
-        jj = got["ji"].to_numpy(np.int64) if got is not None else np.zeros(0, np.int64)
-        points = np.unique(np.concatenate([gs, ge, cs, ce]))
+    for ci in range(len(code_list)):
+        pick = by_code[bounds[ci] : bounds[ci + 1]]
+        cs, ce, jj = cs_all[pick], ce_all[pick], jj_all[pick]
+        points = _sorted_distinct(np.concatenate([seg_points, cs, ce]))
         p = len(points)
-        diff = np.zeros(m * p)
-        np.add.at(diff, jj * p + np.searchsorted(points, cs), 1.0)
-        np.add.at(diff, jj * p + np.searchsorted(points, ce), -1.0)
+        diff = np.bincount(jj * p + np.searchsorted(points, cs), minlength=m * p).astype(float)
+        diff -= np.bincount(jj * p + np.searchsorted(points, ce), minlength=m * p)
         covered = np.cumsum(diff.reshape(m, p), axis=1)[:, :-1] > 0.5
         lo, hi = points[:-1], points[1:]
         owner = np.searchsorted(gs, lo, side="right") - 1
@@ -304,12 +323,11 @@ def span_tables(
         ids = pow3 @ digit
         parts.append((ci, owner, ids, (hi - lo)[inside].astype(float)))
 
-    universe, inv = np.unique(np.concatenate([p[2] for p in parts]), return_inverse=True)
+    universe, inv = _compact(np.concatenate([p[2] for p in parts]), 3**m)
     t = len(universe)
     k = len(code_list)
     hist = np.zeros((k, t))
     per_code: list[sparse.csr_matrix] = []
-    pooled = sparse.csr_matrix((s, t))
     first = 0
     for ci, owner, ids, lengths in parts:
         ix = inv[first : first + len(ids)]
@@ -317,7 +335,13 @@ def span_tables(
         hist[ci] = np.bincount(ix, weights=lengths, minlength=t)
         mat = sparse.coo_matrix((lengths, (owner, ix)), shape=(s, t)).tocsr()
         per_code.append(mat)
-        pooled = pooled + mat
+    pooled = sparse.coo_matrix(
+        (
+            np.concatenate([p[3] for p in parts]),
+            (np.concatenate([p[1] for p in parts]), inv),
+        ),
+        shape=(s, t),
+    ).tocsr()
     return Tables(
         coders=coders,
         codes=code_list,
