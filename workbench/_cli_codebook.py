@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .codebook import diff, load_codebook, merge, save_codebook
+from .errors import CodebookError
 from .codebook._io import _format
 
 __all__ = ["register"]
@@ -85,7 +86,14 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _merge(args: argparse.Namespace) -> int:
-    result = merge(load_codebook(args.base), load_codebook(args.ours), load_codebook(args.theirs))
+    books = [load_codebook(path) for path in (args.base, args.ours, args.theirs)]
+    for path, book in zip((args.ours, args.theirs), books[1:], strict=True):
+        if book.id != books[0].id:
+            raise CodebookError(
+                f"{Path(path).name}: cannot merge unrelated codebooks: its id {book.id!r} is "
+                f"not the base's {books[0].id!r}"
+            )
+    result = merge(*books)
     save_codebook(result.codebook, args.output)
     for conflict in result.conflicts:
         print(f"conflict: {conflict}")

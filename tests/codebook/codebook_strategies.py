@@ -11,7 +11,6 @@ id: demo
 version: 3
 title: {sv: Demokodbok, en: Demo codebook}
 description: {sv: "En liten kodbok: för tester.", en: A small codebook for tests.}
-
 codes:
   - id: everyday-process
     parent: null
@@ -23,7 +22,6 @@ codes:
 
   - id: ep-what
     parent: everyday-process
-    codable: true
     label: {sv: Vad, en: What}
     definition: {sv: "Vad som görs.\\nAndra raden.", en: What is done.}
     use_when: {sv: När en aktivitet nämns., en: When an activity is named.}
@@ -36,14 +34,12 @@ codes:
 
   - id: ep-when
     parent: everyday-process
-    codable: true
     label: {sv: När, en: When}
     color: "#A5D6A7"
     shortcut: shift+w
 
   - id: functional-quality
     parent: null
-    codable: true
     label: {sv: Funktionell kvalitet, en: Functional quality}
     color: "#1565C0"
     shortcut: "1"

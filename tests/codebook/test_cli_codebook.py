@@ -106,7 +106,7 @@ def test_cli_merge_of_unrelated_codebooks_writes_nothing(demo: Path, tmp_path: P
     other = tmp_path / "other.yaml"
     other.write_text(SAMPLE_YAML.replace("id: demo", "id: other", 1), encoding="utf-8")
     out = tmp_path / "out.yaml"
-    with pytest.raises(WorkbenchError, match="cannot merge unrelated codebooks"):
+    with pytest.raises(WorkbenchError, match="^other.yaml: cannot merge unrelated codebooks"):
         _run("merge", str(demo), str(demo), str(other), "-o", str(out))
     assert not out.exists()
 

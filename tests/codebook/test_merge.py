@@ -22,7 +22,7 @@ from workbench.codebook import (
 from workbench.codebook._merge import ABSENT, _flat_code
 from workbench.errors import CodebookError, InvalidCode
 
-SETTINGS = settings(max_examples=60, deadline=None)
+SETTINGS = settings(max_examples=50, deadline=None)
 
 
 def _edit(book: Codebook, data: st.DataObject, steps: int = 4) -> Codebook:

@@ -57,7 +57,7 @@ def test_qdc_roundtrip_sample_is_unchanged() -> None:
     assert again.to_yaml() == SAMPLE_YAML
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(codebooks(xml_safe=True))
 def test_qdc_roundtrip_any_codebook(book: Codebook) -> None:
     xml = codebook_to_qdc(book)
