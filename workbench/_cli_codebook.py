@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from .codebook import diff, load_codebook, merge, save_codebook
-from .errors import CodebookError
 from .codebook._io import _format
+from .errors import CodebookError
 
 __all__ = ["register"]
 
