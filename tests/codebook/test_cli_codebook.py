@@ -114,3 +114,8 @@ def test_cli_merge_of_unrelated_codebooks_writes_nothing(demo: Path, tmp_path: P
 def test_cli_convert_to_unknown_format_reads_nothing(demo: Path, tmp_path: Path) -> None:
     with pytest.raises(WorkbenchError, match="unknown codebook format"):
         _run("convert", str(demo), str(tmp_path / "out.docx"))
+
+
+def test_cli_missing_file_is_one_line_error(tmp_path: Path) -> None:
+    with pytest.raises(WorkbenchError, match="^nope.yaml: cannot read: "):
+        _run("show", str(tmp_path / "nope.yaml"))

@@ -169,6 +169,7 @@ def test_from_qdc_refuses_entities_and_dtds(xml: str) -> None:
         ('<Project xmlns="urn:QDA-XML:project:1.0"/>', "not a REFI-QDA codebook"),
         (f"<CodeBook {NS}/>", "has no <Codes>"),
         (_qdc('<Code name="x" isCodable="true"/>'), "code 'x': no guid"),
+        (_qdc(f'<Code guid="{G1}" name="x"/><Code guid="{{{G1}}}" name="y"/>'), "used twice"),
         (
             _qdc(
                 f'<Code guid="{G1}" name="x"/>',

@@ -325,6 +325,7 @@ def codebook_from_qdc(
     if codes_el is None:
         raise CodebookError(f"{source}: the codebook has no <Codes>")
     raws: list[_Raw] = []
+    seen_guids: set[str] = set()
 
     def walk(el: ET.Element, parent: _Raw | None) -> None:
         for code_el in el.findall(_Q + "Code"):
@@ -334,6 +335,9 @@ def codebook_from_qdc(
                 raise CodebookError(f"{source}: a <Code> has no name (guid {guid})")
             if not guid:
                 raise CodebookError(f"{source}: code {name!r}: no guid")
+            if _norm_guid(guid) in seen_guids:
+                raise CodebookError(f"{source}: code {name!r}: guid {guid} is used twice")
+            seen_guids.add(_norm_guid(guid))
             raw = _Raw(
                 guid=guid,
                 name=name,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from ..errors import InvalidCode
 from ._model import Code, Codebook
@@ -159,8 +159,9 @@ def _line(lines: Lines | None, index: int) -> int | str:
     return lines[index].get("", "?")
 
 
-def _check_texts(code: Code, index: int, required: tuple[str, ...], fail: object) -> None:
-    assert callable(fail)
+def _check_texts(
+    code: Code, index: int, required: tuple[str, ...], fail: Callable[[int, str, str], InvalidCode]
+) -> None:
     if not any(isinstance(v, str) and v.strip() for v in code.label.values()):
         raise fail(index, "label", "the label is missing")
     for lang in required:
