@@ -50,7 +50,9 @@ def generate(n_segments: int, n_codes: int, seed: int = 0) -> tuple[pd.DataFrame
     return out, pd.concat(seen, ignore_index=True)
 
 
-def package_alphas(codings: pd.DataFrame, seen: pd.DataFrame, codes: list[str]) -> tuple[dict[str, float], float]:
+def package_alphas(
+    codings: pd.DataFrame, seen: pd.DataFrame, codes: list[str]
+) -> tuple[dict[str, float], float]:
     """The krippendorff package's nominal alpha per code, and the seconds its calls took."""
     n = int(seen["segment"].max()) + 1
     base = np.full((len(CODERS), n), np.nan)
@@ -90,8 +92,10 @@ def main() -> None:
     ours = report.per_code.set_index("code")["krippendorff_alpha"]
     theirs, their_time = package_alphas(codings, seen, list(ours.index))
     diff = max(abs(ours[c] - theirs[c]) for c in ours.index)
-    print(f"pooled alpha {report.overall['krippendorff_alpha']['value']:.4f}, "
-          f"mean per-code alpha {ours.mean():.4f}")
+    print(
+        f"pooled alpha {report.overall['krippendorff_alpha']['value']:.4f}, "
+        f"mean per-code alpha {ours.mean():.4f}"
+    )
     print(
         f"our per-code alpha+kappa: {ours_time:.2f} s; krippendorff package (alpha only): "
         f"{their_time:.2f} s ({their_time / ours_time:.0f}x); max |diff| {diff:.1e}"

@@ -22,14 +22,19 @@ from workbench.agreement import (
 from workbench.errors import AgreementError, WorkbenchError
 
 
-
 def _segment_matrix(c: dict, code: str) -> np.ndarray:
     """coders x segments: NaN unseen, 1 coded, 0 not coded (the brute-force reference)."""
     segs = c["segments"]["segment"].tolist()
     out = np.full((len(c["coders"]), len(segs)), np.nan)
     seen = set(map(tuple, c["seen"][["segment", "coder"]].to_numpy().tolist()))
     coded = set(
-        map(tuple, c["codings"].loc[c["codings"]["code"] == code, ["segment", "coder"]].to_numpy().tolist())
+        map(
+            tuple,
+            c["codings"]
+            .loc[c["codings"]["code"] == code, ["segment", "coder"]]
+            .to_numpy()
+            .tolist(),
+        )
     )
     for i, coder in enumerate(c["coders"]):
         for j, seg in enumerate(segs):
@@ -39,26 +44,22 @@ def _segment_matrix(c: dict, code: str) -> np.ndarray:
 
 
 def _span_matrix(c: dict, code: str) -> np.ndarray:
-    """coders x characters of every segment, brute force."""
+    """coders x characters of every segment, character by character."""
+    seen = set(map(tuple, c["seen"][["segment", "coder"]].to_numpy().tolist()))
+    mine = c["codings"][c["codings"]["code"] == code]
     cols = []
     for seg in c["segments"].itertuples():
-        for ch in range(seg.start, seg.end):
-            col = []
-            for coder in c["coders"]:
-                if not ((c["seen"]["segment"] == seg.segment) & (c["seen"]["coder"] == coder)).any():
-                    col.append(np.nan)
-                    continue
-                mine = c["codings"]
-                hit = (
-                    (mine["document"] == seg.document)
-                    & (mine["coder"] == coder)
-                    & (mine["code"] == code)
-                    & (mine["start"] <= ch)
-                    & (mine["end"] > ch)
-                )
-                col.append(1.0 if hit.any() else 0.0)
-            cols.append(col)
-    return np.array(cols).T
+        block = np.full((len(c["coders"]), seg.end - seg.start), np.nan)
+        for i, coder in enumerate(c["coders"]):
+            if (seg.segment, coder) not in seen:
+                continue
+            block[i] = 0.0
+            spans = mine[(mine["document"] == seg.document) & (mine["coder"] == coder)]
+            for start, end in zip(spans["start"], spans["end"], strict=True):
+                for ch in range(max(start, seg.start), min(end, seg.end)):
+                    block[i, ch - seg.start] = 1.0
+        cols.append(block)
+    return np.concatenate(cols, axis=1)
 
 
 def _kappa(matrix: np.ndarray, i: int, j: int) -> float:
@@ -95,7 +96,9 @@ def test_agreement_segment_level_matches_brute_force(corpus_factory, seed: int) 
 
 
 def test_agreement_span_level_matches_brute_force(corpus: dict) -> None:
-    report = agreement(corpus["codings"], corpus["seen"], segments=corpus["segments"], level="span", bootstrap=0)
+    report = agreement(
+        corpus["codings"], corpus["seen"], segments=corpus["segments"], level="span", bootstrap=0
+    )
     table = report.per_code.set_index("code")
     pooled = []
     for code in ("a", "b", "c"):
@@ -104,7 +107,8 @@ def test_agreement_span_level_matches_brute_force(corpus: dict) -> None:
         alpha = krippendorff.alpha(reliability_data=matrix, level_of_measurement="nominal")
         assert table.loc[code, "krippendorff_alpha"] == pytest.approx(alpha, abs=1e-9)
         assert table.loc[code, "n"] == matrix.shape[1]
-        assert table.loc[code, "kappa anna/erik"] == pytest.approx(_kappa(matrix, 0, 1), abs=1e-9)
+        expected = _kappa(matrix, 0, 1)
+        assert table.loc[code, "kappa anna/erik"] == pytest.approx(expected, abs=1e-9, nan_ok=True)
     whole = np.concatenate(pooled, axis=1)
     alpha = krippendorff.alpha(reliability_data=whole, level_of_measurement="nominal")
     assert report.overall["krippendorff_alpha"]["value"] == pytest.approx(alpha, abs=1e-9)
@@ -121,7 +125,11 @@ def test_agreement_bootstrap_is_seeded_and_brackets_the_estimate(corpus: dict) -
         fig = one.overall[key]
         assert fig["ci_low"] < fig["value"] < fig["ci_high"]
     row = one.per_code.iloc[0]
-    assert row["krippendorff_alpha_ci_low"] <= row["krippendorff_alpha"] <= row["krippendorff_alpha_ci_high"]
+    assert (
+        row["krippendorff_alpha_ci_low"]
+        <= row["krippendorff_alpha"]
+        <= row["krippendorff_alpha_ci_high"]
+    )
 
 
 def test_agreement_span_bootstrap_resamples_segments(corpus: dict) -> None:
@@ -137,8 +145,12 @@ def test_agreement_span_bootstrap_resamples_segments(corpus: dict) -> None:
 def test_agreement_missing_is_not_disagreement() -> None:
     # erik never saw segment 3; anna coded it.  Without seen, it would count as disagreement.
     codings = pd.DataFrame(
-        {"segment": [1, 1, 2, 2, 3], "document": ["d", "d", "d", "d", "e"], "code": "x",
-         "coder": ["anna", "erik", "anna", "erik", "anna"]}
+        {
+            "segment": [1, 1, 2, 2, 3],
+            "document": ["d", "d", "d", "d", "e"],
+            "code": "x",
+            "coder": ["anna", "erik", "anna", "erik", "anna"],
+        }
     )
     seen = pd.DataFrame({"segment": [1, 2, 3, 4, 1, 2, 4], "coder": ["anna"] * 4 + ["erik"] * 3})
     report = agreement(codings, seen, bootstrap=0)
@@ -152,12 +164,16 @@ def test_agreement_derives_seen_from_segments_frame(corpus: dict) -> None:
     implicit = agreement(corpus["codings"], segments=corpus["segments"], bootstrap=0)
     assert implicit.to_dict() == given_seen.to_dict()
     olle = derived[derived["coder"] == "olle"]
-    assert set(olle["segment"]) == set(corpus["segments"].loc[corpus["segments"]["document"] != "d2", "segment"])
+    assert set(olle["segment"]) == set(
+        corpus["segments"].loc[corpus["segments"]["document"] != "d2", "segment"]
+    )
 
 
 def test_seen_from_codings_covers_every_segment_of_coded_documents() -> None:
     segments = pd.DataFrame({"segment": [1, 2, 3, 4], "document": ["a", "a", "b", "b"]})
-    codings = pd.DataFrame({"segment": [1, 3], "document": ["a", "b"], "code": "x", "coder": ["anna", "erik"]})
+    codings = pd.DataFrame(
+        {"segment": [1, 3], "document": ["a", "b"], "code": "x", "coder": ["anna", "erik"]}
+    )
     seen = seen_from_codings(codings, segments)
     assert seen.to_dict("records") == [
         {"segment": 1, "coder": "anna"},
@@ -168,7 +184,9 @@ def test_seen_from_codings_covers_every_segment_of_coded_documents() -> None:
 
 
 def test_agreement_restricts_coders_and_codes(corpus: dict) -> None:
-    report = agreement(corpus["codings"], corpus["seen"], coders="anna,erik", codes=["a", "zzz"], bootstrap=0)
+    report = agreement(
+        corpus["codings"], corpus["seen"], coders="anna,erik", codes=["a", "zzz"], bootstrap=0
+    )
     assert report.coders == ["anna", "erik"]
     assert report.per_code["code"].tolist() == ["a", "zzz"]
     unused = report.per_code.set_index("code").loc["zzz"]
@@ -181,12 +199,24 @@ def test_agreement_report_is_json_ready_and_readable(corpus: dict) -> None:
     data = report.to_dict()
     text = json.dumps(data, allow_nan=False)
     assert "NaN" not in text
-    for key in ("percent_agreement", "krippendorff_alpha", "fleiss_kappa", "cohen_kappa", "units", "coders", "per_code"):
+    for key in (
+        "percent_agreement",
+        "krippendorff_alpha",
+        "fleiss_kappa",
+        "cohen_kappa",
+        "units",
+        "coders",
+        "per_code",
+    ):
         assert key in data
     assert data["per_code"][1]["krippendorff_alpha"] is None
     assert data["per_code"][1]["status"] == "undefined (no variation)"
     shown = str(report)
-    assert "Krippendorff's alpha" in shown and "anna/erik" in shown and "undefined (no variation)" in shown
+    assert (
+        "Krippendorff's alpha" in shown
+        and "anna/erik" in shown
+        and "undefined (no variation)" in shown
+    )
 
 
 @pytest.mark.parametrize(
@@ -298,3 +328,40 @@ def test_drift_batches_in_time_order() -> None:
 def test_package_all_names_exist() -> None:
     for name in agreement_pkg.__all__:
         assert hasattr(agreement_pkg, name)
+
+
+def test_agreement_span_level_ignores_characters_outside_segments(corpus: dict) -> None:
+    segments = corpus["segments"].iloc[::2]  # e.g. interviewer turns left out
+    report = agreement(
+        corpus["codings"], corpus["seen"], segments=segments, level="span", bootstrap=0
+    )
+    chars = int((segments["end"] - segments["start"]).sum())  # every segment is seen by two
+    assert report.per_code["n"].tolist() == [chars] * 3
+    assert report.units == chars
+
+
+def test_agreement_cluster_weights_add_up_to_the_pooled_counts(corpus: dict) -> None:
+    from workbench.agreement._frames import resolve, segment_tables, span_tables
+
+    mine, saw, coders = resolve(corpus["codings"], corpus["seen"], None, None)
+    for tables in (
+        segment_tables(mine, saw, coders, None),
+        span_tables(mine, saw, corpus["segments"], coders, None),
+    ):
+        pooled = np.asarray(tables.clusters.sum(axis=0)).ravel()
+        assert np.allclose(pooled, tables.hist.sum(axis=0))
+        if tables.per_code_clusters is not None:
+            for ci, mat in enumerate(tables.per_code_clusters):
+                assert np.allclose(np.asarray(mat.sum(axis=0)).ravel(), tables.hist[ci])
+
+
+def test_reliability_table_interval_contains_estimate() -> None:
+    rng = np.random.default_rng(2)
+    truth = rng.integers(1, 6, 80)
+    data = np.stack([truth, np.where(rng.random(80) < 0.8, truth, rng.integers(1, 6, 80))], axis=1)
+    report = reliability_table(pd.DataFrame(data, columns=["a", "b"]), "ordinal", bootstrap=500)
+    for key in ("percent_agreement", "krippendorff_alpha", "fleiss_kappa"):
+        fig = report.overall[key]
+        assert fig["ci_low"] < fig["value"] < fig["ci_high"]
+    pair = report.overall["cohen_kappa"][0]
+    assert pair["coders"] == ["a", "b"] and pair["ci_low"] < pair["kappa"] < pair["ci_high"]

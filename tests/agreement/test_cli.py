@@ -40,9 +40,16 @@ def _write(tmp_path: Path, text: str, name: str = "reliability.csv") -> str:
     return str(path)
 
 
-def test_cli_table_json_reproduces_the_paper(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_table_json_reproduces_the_paper(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = _write(tmp_path, PAPER_CSV)
-    for level, published in (("nominal", 0.743), ("ordinal", 0.815), ("interval", 0.849), ("ratio", 0.797)):
+    for level, published in (
+        ("nominal", 0.743),
+        ("ordinal", 0.815),
+        ("interval", 0.849),
+        ("ratio", 0.797),
+    ):
         assert _run(["--table", path, "--level", level, "--json", "--bootstrap", "200"]) == 0
         data = json.loads(capsys.readouterr().out)
         assert round(data["krippendorff_alpha"]["value"], 3) == published
@@ -53,7 +60,9 @@ def test_cli_table_json_reproduces_the_paper(tmp_path: Path, capsys: pytest.Capt
         assert "per_code" not in data
 
 
-def test_cli_table_text_without_unit_column(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_table_text_without_unit_column(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = _write(tmp_path, "anna;erik\nx;x\ny;y\nx;y\n")
     assert _run(["--table", path, "--bootstrap", "0"]) == 0
     out = capsys.readouterr().out
@@ -67,13 +76,23 @@ def test_cli_table_text_without_unit_column(tmp_path: Path, capsys: pytest.Captu
         ("", [], "reliability.csv: the file is empty"),
         ("unit,A\n1,2\n", [], "reliability.csv: needs at least two coder columns, found 1 (A)"),
         ("unit,A,B\n", [], "reliability.csv: no units (only a header)"),
-        ("unit,A,B\n1,1,2\n2,x,1\n", ["--level", "interval"], "reliability.csv: line 3: coder A: value 'x' is not a number"),
-        ("unit,A,B\n1,1,\n2,,1\n", [], "reliability.csv: no unit of the reliability table was rated by two coders"),
+        (
+            "unit,A,B\n1,1,2\n2,x,1\n",
+            ["--level", "interval"],
+            "reliability.csv: line 3: coder A: value 'x' is not a number",
+        ),
+        (
+            "unit,A,B\n1,1,\n2,,1\n",
+            [],
+            "reliability.csv: no unit of the reliability table was rated by two coders",
+        ),
         ("unit,A,B\n1,1,1\n", ["--level", "span"], "--level span is for projects"),
         ("unit,A,B\n1,1,1\n", ["--coders", "A,B"], "--coders and --codes are for projects"),
     ],
 )
-def test_cli_table_bad_input_is_one_line(tmp_path: Path, text: str, argv: list[str], message: str) -> None:
+def test_cli_table_bad_input_is_one_line(
+    tmp_path: Path, text: str, argv: list[str], message: str
+) -> None:
     path = _write(tmp_path, text)
     with pytest.raises(WorkbenchError) as info:
         _run(["--table", path, *argv])
@@ -142,14 +161,33 @@ def test_cli_project_json(fake_project: _FakeProject, capsys: pytest.CaptureFixt
     assert data["cohen_kappa"][0]["coders"] == ["anna", "erik"]
 
 
-def test_cli_project_span_text(fake_project: _FakeProject, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_project_span_text(
+    fake_project: _FakeProject, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert _run(["study/", "--level", "span", "--codes", "a", "--bootstrap", "0"]) == 0
     out = capsys.readouterr().out
     assert "level: span" in out and "characters seen by two or more coders: 36" in out
 
 
 def test_cli_project_unknown_coder(fake_project: _FakeProject) -> None:
-    with pytest.raises(AgreementError, match="unknown coder\\(s\\) 'bob'; known coders: anna, erik"):
+    with pytest.raises(
+        AgreementError, match="unknown coder\\(s\\) 'bob'; known coders: anna, erik"
+    ):
         _run(["study/", "--coders", "anna,bob"])
     with pytest.raises(AgreementError, match="a project takes segment, span"):
         _run(["study/", "--level", "interval"])
+
+
+def test_cli_main_wires_the_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from workbench.cli import main
+
+    path = _write(tmp_path, PAPER_CSV)
+    assert main(["agreement", "--table", path, "--level", "ordinal", "--bootstrap", "0"]) == 0
+    assert "0.815" in capsys.readouterr().out
+    bad = _write(tmp_path, "unit,A,B\n1,1,x\n", "bad.csv")
+    assert main(["agreement", "--table", bad, "--level", "ratio"]) == 2
+    err = capsys.readouterr().err
+    assert (
+        err
+        == "workbench: bad.csv: line 2: coder B: value 'x' is not a number (ratio level needs numbers)\n"
+    )

@@ -53,9 +53,9 @@ def _cell(x: Any, width: int) -> str:
 def _fmt(fig: dict[str, Any], key: str = "value") -> str:
     if fig[key] is None:
         return str(fig["status"])
-    text = f"{fig[key]:.3f}"
+    text = f"{fig[key]:6.3f}"
     if fig.get("ci_low") is not None:
-        text += f"  [{fig['ci_low']:.3f}, {fig['ci_high']:.3f}]"
+        text += f"  [{fig['ci_low']:6.3f}, {fig['ci_high']:6.3f}]"
     return text
 
 
@@ -105,12 +105,18 @@ class AgreementReport:
             f"{self.unit_name}: {self.units}   bootstrap: {self.bootstrap}",
             f"overall ({self.pooling}); 95 % bootstrap intervals in brackets",
         ]
-        for key in FIGURES:
-            fig = self.overall[key]
-            lines.append(f"  {TITLES[key]:<22s} {_fmt(fig):<34s} n={fig['n']}")
-        for pair in self.overall["cohen_kappa"]:
-            name = f"Cohen's kappa {pair['coders'][0]}/{pair['coders'][1]}"
-            lines.append(f"  {name:<22s} {_fmt(pair, 'kappa'):<34s} n={pair['n']}")
+        named = [(TITLES[key], _fmt(self.overall[key]), self.overall[key]["n"]) for key in FIGURES]
+        named += [
+            (
+                f"Cohen's kappa {pair['coders'][0]}/{pair['coders'][1]}",
+                _fmt(pair, "kappa"),
+                pair["n"],
+            )
+            for pair in self.overall["cohen_kappa"]
+        ]
+        width = max(len(name) for name, _, _ in named)
+        for name, text, n in named:
+            lines.append(f"  {name:<{width}s}  {text:<26s}  n={n}")
         lines.extend(f"note: {note}" for note in self.notes)
         if not self.per_code.empty:
             lines.append("")
