@@ -156,3 +156,19 @@ def test_from_yaml_parent_listed_after_child_is_refused() -> None:
         InvalidCode, match="d.yaml: line 7: code 'b': parent 'c' must be listed before"
     ):
         codebook_from_yaml(text, "d.yaml")
+
+
+def test_from_yaml_unquoted_scalars_in_texts_are_kept_as_written() -> None:
+    text = _replace("label: {sv: När, en: When}", "label: {sv: ja, en: yes}")
+    text = text.replace(
+        "definition: {sv: Det", "use_when: {en: 2014-05-14}\n    definition: {sv: Det"
+    )
+    book = codebook_from_yaml(text, "demo.yaml")
+    assert book.get("ep-when").label == {"sv": "ja", "en": "yes"}
+    assert book.get("everyday-process").use_when == {"en": "2014-05-14"}
+    assert 'label: {sv: ja, en: "yes"}' in book.to_yaml()
+
+
+def test_from_yaml_null_text_is_refused() -> None:
+    with pytest.raises(CodebookError, match="line 16: code 'ep-what': label \\(en\\) must be text"):
+        codebook_from_yaml(_replace("en: What}", "en: null}"), "demo.yaml")

@@ -87,12 +87,12 @@ class _Reader:
         value = self.scalar(node, what, code_id)
         if value is None and optional:
             return None
-        if isinstance(value, bool) or value is None or isinstance(value, (list, dict)):
+        if value is None:
             raise self.error(node, f"{what} must be text", code_id)
-        if isinstance(value, (int, float)):
-            return node.value  # e.g. shortcut: 1, or an id written as digits
         if not isinstance(value, str):
-            raise self.error(node, f"{what} must be text", code_id)
+            # an unquoted 1, yes or 2014-05-14 is meant as text: keep it as written
+            assert isinstance(node, yaml.ScalarNode)
+            return str(node.value)
         return value
 
     def texts(self, node: yaml.Node, what: str, code_id: str | None = None) -> dict[str, str]:
