@@ -7,12 +7,14 @@ Generates seeded codings (about 2 codes per segment per coder, each coder keepin
 documents), times :func:`workbench.agreement.agreement` without bootstrap (every per-code
 percent agreement, alpha, Fleiss' and Cohen's kappa, plus the pooled figures, starting from the
 codings frame), then the ``krippendorff`` package's alpha per code on the same data (building
-its dense matrices is not timed), and prints the ratio and the largest difference.
+its dense matrices is not timed), and prints the ratio and the largest difference.  Times are
+the best of three runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import time
 
 import krippendorff
@@ -20,6 +22,8 @@ import numpy as np
 import pandas as pd
 
 from workbench.agreement import agreement
+from workbench.agreement._api import _compute
+from workbench.agreement._frames import resolve, segment_tables
 
 CODERS = ("anna", "erik", "olle")
 
@@ -86,11 +90,24 @@ def main() -> None:
         f"{len(codings):,} codings ({per:.2f} codes per coded segment per coder)"
     )
     agreement(codings.head(1000), seen[seen["segment"] < 20], bootstrap=0)  # warm-up imports
-    start = time.perf_counter()
-    report = agreement(codings, seen, bootstrap=0)
-    ours_time = time.perf_counter() - start
+    ours_time = math.inf
+    for _ in range(3):  # best of 3: the machine is shared
+        start = time.perf_counter()
+        report = agreement(codings, seen, bootstrap=0)
+        ours_time = min(ours_time, time.perf_counter() - start)
     ours = report.per_code.set_index("code")["krippendorff_alpha"]
-    theirs, their_time = package_alphas(codings, seen, list(ours.index))
+    mine, saw, coders = resolve(codings, seen, None, None)
+    start = time.perf_counter()
+    tables = segment_tables(mine, saw, coders, None)
+    build_time = time.perf_counter() - start
+    start = time.perf_counter()
+    pairs = [(0, 1), (0, 2), (1, 2)]
+    _compute(tables.patterns, np.array([0.0, 1.0]), tables.hist, "nominal", pairs)
+    stats_time = time.perf_counter() - start
+    their_time = math.inf
+    for _ in range(3):
+        theirs, seconds = package_alphas(codings, seen, list(ours.index))
+        their_time = min(their_time, seconds)
     diff = max(abs(ours[c] - theirs[c]) for c in ours.index)
     print(
         f"pooled alpha {report.overall['krippendorff_alpha']['value']:.4f}, "
@@ -99,6 +116,11 @@ def main() -> None:
     print(
         f"our per-code alpha+kappa: {ours_time:.2f} s; krippendorff package (alpha only): "
         f"{their_time:.2f} s ({their_time / ours_time:.0f}x); max |diff| {diff:.1e}"
+    )
+    print(
+        f"  of ours: codings frame -> {len(tables.patterns)} coder patterns x {len(tables.codes)} "
+        f"codes {build_time:.2f} s; every per-code statistic from the counts "
+        f"{stats_time * 1000:.1f} ms"
     )
 
 

@@ -105,10 +105,10 @@ def _check_bootstrap(bootstrap: int) -> int:
 def agreement(
     codings: pd.DataFrame,
     seen: pd.DataFrame | None = None,
-    *,
-    segments: pd.DataFrame | None = None,
     coders: Sequence[str] | str | None = None,
     codes: Sequence[str] | str | None = None,
+    *,
+    segments: pd.DataFrame | None = None,
     level: str = "segment",
     bootstrap: int = 1000,
     seed: int = 0,
@@ -462,11 +462,11 @@ def drift(
     codings: pd.DataFrame,
     seen: pd.DataFrame | None = None,
     coders: Sequence[str] | str | None = None,
+    batch_size: int = 50,
+    order_by: str | None = None,
     *,
     segments: pd.DataFrame | None = None,
     codes: Sequence[str] | str | None = None,
-    batch_size: int = 50,
-    order_by: str | None = None,
 ) -> pd.DataFrame:
     """Agreement per batch of ``batch_size`` segments, in coding order: has it drifted?
 
