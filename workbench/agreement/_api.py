@@ -377,7 +377,7 @@ def krippendorff_alpha(reliability_data: Any, level: str = "nominal") -> float:
     Same layout as ``krippendorff.alpha(reliability_data=...)``; NaN when undefined.
 
     >>> krippendorff_alpha([[1, 2, 3, 3], [1, 2, 3, 4]], "interval")  # doctest: +ELLIPSIS
-    0.90...
+    0.888...
     """
     return _single(reliability_data, level, "alpha")
 
