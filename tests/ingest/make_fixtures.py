@@ -1,6 +1,6 @@
 """Write the small real files in ``fixtures/`` (run again after changing them).
 
-    .venv/bin/python tests/ingest/make_fixtures.py
+.venv/bin/python tests/ingest/make_fixtures.py
 """
 
 from __future__ import annotations

@@ -49,7 +49,11 @@ def test_read_vtt_bad_timestamp_names_file_and_cue(write) -> None:
 
 
 def test_read_srt_bad_timestamp_names_cue(write) -> None:
-    srt = (FIXTURES / "captions.srt").read_text(encoding="utf-8").replace("00:00:05,000", "00:00:75,000")
+    srt = (
+        (FIXTURES / "captions.srt")
+        .read_text(encoding="utf-8")
+        .replace("00:00:05,000", "00:00:75,000")
+    )
     with pytest.raises(BadTimestamp, match=r"^t\.srt: cue 2: "):
         read(write("t.srt", srt))
 

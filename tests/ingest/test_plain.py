@@ -24,7 +24,10 @@ def _speakers(text: str) -> list[tuple[str | None, str]]:
         ("Intervjuare: Hur?\nIP1: Så.", [("Intervjuare", "Hur?"), ("IP1", "Så.")]),
         ("Q: Why?\nA: Because.", [("Q", "Why?"), ("A", "Because.")]),
         ("**Anna:** Hej.\n**Bo:** Hallå.", [("Anna", "Hej."), ("Bo", "Hallå.")]),
-        ("Anna Svensson: Hej.\nBo von Ek: Hallå.", [("Anna Svensson", "Hej."), ("Bo von Ek", "Hallå.")]),
+        (
+            "Anna Svensson: Hej.\nBo von Ek: Hallå.",
+            [("Anna Svensson", "Hej."), ("Bo von Ek", "Hallå.")],
+        ),
         ("Anna Berg  0:17\nSo.\n\nSam  0:25\nYes.", [("Anna Berg", "So."), ("Sam", "Yes.")]),
     ],
 )

@@ -21,7 +21,10 @@ def test_read_csv_one_transcript_per_row_with_text() -> None:
 
 def test_read_xlsx_rows() -> None:
     docs = read(FIXTURES / "answers.xlsx", table=TableColumns("Respondent", "Svar", ["Kommun"]))
-    assert [(d.participant, d.attributes["Kommun"]) for d in docs] == [("101", "Lund"), ("103", "Ystad")]
+    assert [(d.participant, d.attributes["Kommun"]) for d in docs] == [
+        ("101", "Lund"),
+        ("103", "Ystad"),
+    ]
     assert docs[1].text == "Bra bemötande, dålig information."
 
 

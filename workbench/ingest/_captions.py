@@ -18,7 +18,6 @@ _VTT_TS = re.compile(r"(?:\d+:)?(\d{1,2}):(\d{1,2})\.\d{1,3}")
 _SRT_TS = re.compile(r"\d+:(\d{1,2}):(\d{1,2})[,.]\d{1,3}")
 _VOICE = re.compile(r"<v(?:\.[\w-]+)*[ \t]+([^>\n]+?)[ \t]*>")
 _TAGS = re.compile(r"<[^>\n]*>|\{\\[^}\n]*\}")
-_SPACE = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*$")
 
 
@@ -39,10 +38,14 @@ def _check_timings(text: str, name: str, kind: Literal["vtt", "srt"]) -> None:
 
 
 def _cue_text(lines: list[str]) -> tuple[str | None, str]:
-    raw = "\n".join(lines)
-    voice = _VOICE.search(raw)
-    text = _SPACE.sub(" ", html.unescape(_TAGS.sub("", raw))).strip()
-    return (voice.group(1).strip() if voice else None), text
+    raw = " ".join(lines)
+    voice = None
+    if "<" in raw or "{" in raw:
+        voice = _VOICE.search(raw)
+        raw = _TAGS.sub("", raw)
+    if "&" in raw:
+        raw = html.unescape(raw)
+    return (voice.group(1).strip() if voice else None), " ".join(raw.split())
 
 
 def read_captions(text: str, name: str, kind: Literal["vtt", "srt"]) -> list[Turn]:

@@ -2,22 +2,80 @@
 
 from __future__ import annotations
 
-import re
-
 __all__ = ["detect_language"]
 
-_SV = re.compile(
-    r"\b(?:och|att|det|som|är|på|för|med|jag|inte|har|vi|till|av|om|så|men|var|kan|den|ett"
-    r"|hon|han|mycket|också|när|eller|skulle|där|bara|från)\b",
-    re.IGNORECASE,
+_SV = frozenset(
+    [
+        "och",
+        "att",
+        "det",
+        "som",
+        "är",
+        "på",
+        "för",
+        "med",
+        "jag",
+        "inte",
+        "har",
+        "vi",
+        "till",
+        "av",
+        "om",
+        "så",
+        "men",
+        "var",
+        "kan",
+        "den",
+        "ett",
+        "hon",
+        "han",
+        "mycket",
+        "också",
+        "när",
+        "eller",
+        "skulle",
+        "där",
+        "bara",
+        "från",
+    ]
 )
-_EN = re.compile(
-    r"\b(?:the|and|to|of|that|is|it|you|for|was|with|we|have|not|but|they|this|on|are|be"
-    r"|at|what|so|would|there|just|from|or|when|very|she|he)\b",
-    re.IGNORECASE,
+_EN = frozenset(
+    [
+        "the",
+        "and",
+        "to",
+        "of",
+        "that",
+        "is",
+        "it",
+        "you",
+        "for",
+        "was",
+        "with",
+        "we",
+        "have",
+        "not",
+        "but",
+        "they",
+        "this",
+        "on",
+        "are",
+        "be",
+        "at",
+        "what",
+        "so",
+        "would",
+        "there",
+        "just",
+        "from",
+        "or",
+        "when",
+        "very",
+        "she",
+        "he",
+    ]
 )
-_SV_LETTERS = re.compile(r"[åäöÅÄÖ]")
-_SAMPLE = 20_000
+_SAMPLE = 6_000
 
 
 def detect_language(text: str) -> str:
@@ -28,7 +86,9 @@ def detect_language(text: str) -> str:
     >>> detect_language("Jag tycker att det är bra."), detect_language("I think it is fine.")
     ('sv', 'en')
     """
-    sample = text[:_SAMPLE]
-    sv = len(_SV.findall(sample)) + 0.5 * len(_SV_LETTERS.findall(sample))
-    en = len(_EN.findall(sample))
+    sample = text[:_SAMPLE].lower()
+    words = sample.split()
+    sv: float = sum(1 for w in words if w in _SV)
+    en = sum(1 for w in words if w in _EN)
+    sv += 0.5 * (sample.count("å") + sample.count("ä") + sample.count("ö"))
     return "en" if en > sv else "sv"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from workbench.errors import BadTimestamp
 from workbench.ingest._labels import (
     LABEL,
     TIMESTAMP,
@@ -52,8 +53,11 @@ def parse_labelled_text(text: str, name: str) -> list[Turn]:
         body = (m["rest"] or "") + text[m.end() : end]
         seconds = None
         if ts is not None:
-            line = text.count("\n", 0, m.start()) + 1
-            seconds = parse_timestamp(ts, f"{name}: line {line}")
+            try:
+                seconds = parse_timestamp(ts, name)
+            except BadTimestamp:  # count lines only when there is an error to report
+                line = text.count("\n", 0, m.start()) + 1
+                parse_timestamp(ts, f"{name}: line {line}")
         raw.append((label, body, seconds))
 
     turns: list[Turn] = []

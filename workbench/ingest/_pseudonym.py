@@ -23,7 +23,8 @@ _PHONE = (
     r"|0\d{1,3}-\d{5,8}"  # 070-1234567
     r"|0\d{7,9})"  # 0701234567
 )
-_NUMBER = rf"(?<![\w+\-/.,:])(?:{_PNR}|{_PHONE})(?![\w]|[-/.,:]\d)"
+# The lookahead lets the scan skip positions that cannot start a number.
+_NUMBERS = re.compile(rf"(?=[\d+])(?<![\w+\-/.,:])(?:{_PNR}|{_PHONE})(?![\w]|[-/.,:]\d)")
 _PHONE_ONLY = re.compile(_PHONE)
 _DIGITS = re.compile(r"\d")
 _PLACEHOLDER = re.compile(r"P(\d+)|I(\d+)|\[Person (\d+)\]")
@@ -101,7 +102,8 @@ class Pseudonymiser:
         self._persons = 0
         self._participants = 0
         self._interviewers = 0
-        self._pattern: re.Pattern[str] | None = None
+        self._pattern: tuple[re.Pattern[str], re.Pattern[str]] | None = None
+        self._persons_by_folded: dict[str, str] = {}
         for real, placeholder in (key or {}).items():
             self._remember(real, placeholder)
         for name in names:
@@ -185,31 +187,35 @@ class Pseudonymiser:
         return self.participant_pseudonym(label)
 
     # -- text --------------------------------------------------------------------------
-    def _compiled(self) -> re.Pattern[str]:
+    def _compiled(self) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
+        """Name patterns for lower-cased text and, as a fallback, case-insensitive text."""
         if self._pattern is None:
-            persons = sorted({k.lower() for k, v in self.key.items() if v.startswith("[Person")})
-            speakers = sorted(
-                {
-                    k
-                    for k, v in self.key.items()
-                    if not v.startswith("[Person") and "@" not in k and not is_generic(k)
-                }
+            self._persons_by_folded = {}
+            for k, v in self.key.items():
+                if v.startswith("[Person"):
+                    self._persons_by_folded.setdefault(k.lower(), v)
+            words = set(self._persons_by_folded)
+            words.update(
+                k.lower()
+                for k, v in self.key.items()
+                if not v.startswith("[Person") and "@" not in k and not is_generic(k)
             )
-            names = []
-            if persons:
-                names.append(f"(?i:{_trie_pattern(persons)})")
-            if speakers:
-                names.append(_trie_pattern(speakers))
-            alternatives = [_NUMBER]
-            if names:
-                alternatives.append(rf"\b(?P<name>{'|'.join(names)})(?P<gen>s?)\b")
-            self._pattern = re.compile("|".join(alternatives))
-        return self._pattern
+            trie = _trie_pattern(sorted(words)) if words else "(?!)"
+            self._pattern = (
+                re.compile(rf"\b({trie})s?\b"),
+                re.compile(rf"\b({trie})s?\b", re.IGNORECASE),
+            )
+        return self._pattern if self._persons_by_folded or len(self.key) else None
 
-    def _replace(self, m: re.Match[str]) -> str:
-        if m["name"] is not None:
-            found = self._lookup(m["name"])
-            return (found + m["gen"]) if found else m.group(0)
+    def _name(self, word: str) -> str | None:
+        """A speaker's name as written (case-sensitive), or a person's name in any case."""
+        found = self.key.get(word)
+        if found is not None and (found.startswith("[Person") or not is_generic(word)):
+            return found
+        return self._persons_by_folded.get(word.lower())
+
+    @staticmethod
+    def _number(m: re.Match[str]) -> str:
         if m["pnr"] is not None:
             value = m["pnr"]
             mobile = len(value) == 10 and value.startswith("07")
@@ -227,7 +233,29 @@ class Pseudonymiser:
         """Return ``text`` with names, e-mail addresses, phone numbers and personnummer replaced."""
         if "@" in text:
             text = _EMAIL.sub("[e-mail]", text)
-        return self._compiled().sub(self._replace, text)
+        text = _NUMBERS.sub(self._number, text)
+        patterns = self._compiled()
+        if patterns is None:
+            return text
+        # Matching lower-cased text without IGNORECASE is several times faster.
+        lowered = text.lower()
+        if len(lowered) == len(text):
+            matches = patterns[0].finditer(lowered)
+        else:
+            matches = patterns[1].finditer(text)
+        out: list[str] = []
+        pos = 0
+        for m in matches:
+            start, end = m.span(1)
+            replacement = self._name(text[start:end])
+            if replacement is not None:
+                out.append(text[pos:start])
+                out.append(replacement)
+                pos = end
+        if not out:
+            return text
+        out.append(text[pos:])
+        return "".join(out)
 
     # -- files -------------------------------------------------------------------------
     @classmethod

@@ -84,8 +84,9 @@ def _transcript(
         ]
         roles = {names[s]: r for s, r in roles.items()}
         participant = names[participant] if participant else None
-    cleaned = [Turn(t.speaker, clean_body(t.text), t.start_time, t.end_time) for t in turns]
-    cleaned = [t for t in cleaned if t.text]
+        # readers return clean text; replacements may leave a turn empty or padded
+        turns = [Turn(t.speaker, clean_body(t.text), t.start_time, t.end_time) for t in turns]
+    cleaned = [t for t in turns if t.text]
     if not cleaned:
         raise EmptyFile(f"{name}: the file holds no text")
     language = language or detect_language(" ".join(t.text for t in cleaned[:200]))

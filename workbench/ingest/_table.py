@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -101,14 +102,18 @@ def read_xlsx(data: bytes, name: str, table: TableColumns | None) -> list[Row]:
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise CorruptFile(f"{name}: not an Excel workbook (not a zip file)")
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        with warnings.catch_warnings():  # "extension not supported" etc. are noise here
+            warnings.simplefilter("ignore")
+            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises KeyError, InvalidFileException, lxml errors, ...
         raise CorruptFile(f"{name}: not a readable Excel workbook ({type(exc).__name__})") from exc
     try:
         sheet = book.worksheets[0] if book.worksheets else None
         if sheet is None:
             raise EmptyFile(f"{name}: the workbook has no worksheet")
-        records = list(sheet.iter_rows(values_only=True))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            records = list(sheet.iter_rows(values_only=True))
     except ImportFailed:
         raise
     except Exception as exc:

@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from workbench.errors import ImportFailed
+from workbench.ingest import Pseudonymiser, read, valid_personnummer
+
+from .conftest import FIXTURES
+
+
+def test_pseudonymiser_names_parts_genitive_case_insensitive() -> None:
+    p = Pseudonymiser(names=["Anna Berg", "Karl Ek"])
+    out = p.text("Annas bok. anna berg och BERG. Karl sa till Anna. Karlsson kom.")
+    assert out == (
+        "[Person 1]s bok. [Person 1] och [Person 1]. [Person 2] sa till [Person 1]. Karlsson kom."
+    )
+
+
+def test_pseudonymiser_email() -> None:
+    assert Pseudonymiser().text("Mejla a.b-c+x@kommun.example.se nu.") == "Mejla [e-mail] nu."
+
+
+@pytest.mark.parametrize(
+    "phone",
+    [
+        "070-123 45 67",
+        "08-123 456 78",
+        "+46 70 123 45 67",
+        "0701234567",
+        "031-12 34 56",
+        "070-1234567",
+        "+44 20 7946 0958",
+        "+46701234567",
+    ],
+)
+def test_pseudonymiser_phone_numbers(phone: str) -> None:
+    assert Pseudonymiser().text(f"Ring {phone} i dag.") == "Ring [phone] i dag."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "År 2023 och 1998 2004 2010.",
+        "Kl 08:30 till 17:00.",
+        "Det kostar 2 500 kr, ibland 12 500 kr.",
+        "Den 2023-05-01 kom de.",
+        "Datum 05 12 2023.",
+        "Version 0.5.1 och 3,5 procent.",
+        "Vi hade 120 000 besökare och 45 anställda.",
+        "Tidsperiod 2019-2021, sida 12-14.",
+        "Kod 08 30.",
+    ],
+)
+def test_pseudonymiser_phone_false_positives_are_kept(text: str) -> None:
+    assert Pseudonymiser().text(text) == text
+
+
+@pytest.mark.parametrize(
+    "pnr", ["811218-9876", "19811218-9876", "198112189876", "811218+9876", "811278-9873"]
+)
+def test_pseudonymiser_valid_personnummer_replaced(pnr: str) -> None:
+    assert Pseudonymiser().text(f"Mitt nummer är {pnr}.") == "Mitt nummer är [personnummer]."
+
+
+@pytest.mark.parametrize("pnr", ["811218-9877", "19811218-9870", "811318-9876"])
+def test_pseudonymiser_invalid_personnummer_kept(pnr: str) -> None:
+    assert Pseudonymiser().text(f"Nummer {pnr}.") == f"Nummer {pnr}."
+
+
+def test_valid_personnummer_samordningsnummer_day_plus_60() -> None:
+    assert valid_personnummer("811278-9873")
+    assert not valid_personnummer("811292-9876")
+
+
+def test_pseudonymiser_speakers_stable_across_files() -> None:
+    p = Pseudonymiser()
+    assert p.speaker("Sofia Lind", "interviewee", "doc1") == "P01"
+    assert p.speaker("Olle", "interviewee", "doc2") == "P02"
+    assert p.speaker("Sofia Lind", "interviewee", "doc3") == "P01"
+    assert p.participant_pseudonym("Olle") == "P02"
+    assert p.speaker("Maria", "interviewer") == "I1"
+    assert p.speaker("Int", "interviewer") == "Interviewer"
+    # a role code is a different person in every document
+    assert p.speaker("R", "interviewee", "doc1") == "P03"
+    assert p.speaker("R", "interviewee", "doc2") == "P04"
+    assert p.text("Sofia sa till Maria att I och R går.") == "P01 sa till I1 att I och R går."
+
+
+def test_pseudonymiser_save_load_roundtrip(tmp_path) -> None:
+    p = Pseudonymiser(names=["Anna Berg"])
+    p.speaker("Olle", "interviewee", "d")
+    key = tmp_path / "key.json"
+    p.save(key)
+    assert json.loads(key.read_text(encoding="utf-8"))["Olle"] == "P01"
+    q = Pseudonymiser.load(key)
+    assert q.speaker("Nils", "interviewee", "d") == "P02"
+    assert q.add_name("Eva Ek") == "[Person 2]"
+    assert q.text("Anna och Olle") == "[Person 1] och P01"
+    assert [f.name for f in tmp_path.iterdir()] == ["key.json"]
+
+
+def test_pseudonymiser_load_bad_key(tmp_path) -> None:
+    (tmp_path / "key.json").write_text("[1, 2]", encoding="utf-8")
+    with pytest.raises(ImportFailed, match="^key.json: "):
+        Pseudonymiser.load(tmp_path / "key.json")
+
+
+def test_read_with_pseudonymiser_replaces_speakers_and_offsets_hold() -> None:
+    p = Pseudonymiser(names=["Kafé Linden"])
+    [doc] = read(FIXTURES / "teams.vtt", pseudonymiser=p)
+    assert [s.speaker for s in doc.segments] == ["I1", "P01", "I1"]
+    assert doc.participant == "P01"
+    assert doc.segments[0].text == "Hej P01, hör du mig?"
+    assert "Olle" not in doc.text and "Maria" not in doc.text
+    for s in doc.segments:
+        assert doc.text[s.start : s.end] == s.text
+    [txt] = read(FIXTURES / "interview.txt", pseudonymiser=p)
+    assert txt.participant == "P02"
+    assert [s.speaker for s in txt.segments] == [None, "Interviewer", "P02", "Interviewer", "P02"]
+    assert txt.text.startswith("Intervju 2, [Person 1]\n\nInterviewer: Okej")
+
+
+def test_read_table_with_pseudonymiser() -> None:
+    from workbench.ingest import TableColumns
+
+    p = Pseudonymiser(names=["Inspektören"])
+    docs = read(FIXTURES / "answers.csv", table=TableColumns("id", "answer"), pseudonymiser=p)
+    assert docs[1].text == "[Person 1] var trevlig men otydlig."
