@@ -104,6 +104,7 @@ class Pseudonymiser:
         self._interviewers = 0
         self._pattern: tuple[re.Pattern[str], re.Pattern[str]] | None = None
         self._persons_by_folded: dict[str, str] = {}
+        self._has_names = False
         for real, placeholder in (key or {}).items():
             self._remember(real, placeholder)
         for name in names:
@@ -200,12 +201,13 @@ class Pseudonymiser:
                 for k, v in self.key.items()
                 if not v.startswith("[Person") and "@" not in k and not is_generic(k)
             )
+            self._has_names = bool(words)
             trie = _trie_pattern(sorted(words)) if words else "(?!)"
             self._pattern = (
                 re.compile(rf"\b({trie})s?\b"),
                 re.compile(rf"\b({trie})s?\b", re.IGNORECASE),
             )
-        return self._pattern if self._persons_by_folded or len(self.key) else None
+        return self._pattern if self._has_names else None
 
     def _name(self, word: str) -> str | None:
         """A speaker's name as written (case-sensitive), or a person's name in any case."""
