@@ -54,3 +54,15 @@ def test_diff_reports_reordering() -> None:
     b = move_code(a, "ep-when", "everyday-process", index=0)
     changes = diff(a, b)
     assert changes.reordered == ("everyday-process",) and bool(changes)
+
+
+def test_diff_reports_metadata_and_sets() -> None:
+    import dataclasses
+
+    a = codebook_from_yaml(SAMPLE_YAML, "demo.yaml")
+    b = dataclasses.replace(a, version=4, sets=())
+    changes = diff(a, b)
+    assert [c.field for c in changes.metadata] == ["version"]
+    assert [(c.item, c.field) for c in changes.sets] == [("process", "removed")]
+    assert "~ codebook version: 3 -> 4" in changes.to_text()
+    assert "~ set process: removed: 'Process codes' -> (none)" in str(changes)

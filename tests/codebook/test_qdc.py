@@ -206,3 +206,16 @@ def test_slugify_folds_nordic_letters_and_keeps_ids_unique() -> None:
     assert slugify("Åsikter om Ærlighet & Øl") == "asikter-om-aerlighet-ol"
     assert slugify("Vad?", taken={"vad"}) == "vad-2"
     assert slugify("!!!") == "code"
+
+
+def test_from_qdc_nested_foreign_codes_keep_hierarchy_and_free_description() -> None:
+    xml = _qdc(
+        f'<Code guid="{G1}" name="Kvalitet" isCodable="false">'
+        "<Description>Upplevd kvalitet.\nTvå rader.</Description>"
+        f'<Code guid="{G3}" name="Teknisk kvalitet" isCodable="true" color="#123456"/>'
+        "</Code>"
+    )
+    book = codebook_from_qdc(xml, "maxqda.qdc", lang="sv")
+    assert book.get("kvalitet").definition == {"sv": "Upplevd kvalitet.\nTvå rader."}
+    assert book.get("teknisk-kvalitet").parent == "kvalitet"
+    assert book.get("kvalitet").guid == G1 and book.get("teknisk-kvalitet").guid == G3
