@@ -1,0 +1,100 @@
+"""Fixtures for the exchange tests: a small project with two coders, memos and attributes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import workbench
+from workbench._project import Project
+from workbench.codebook import Code, Codebook, CodeSet
+from workbench.ingest import Segment, Transcript
+
+ROOT = Path(__file__).resolve().parents[2]
+SHARED = next(
+    (p for p in (ROOT.parent / "shared", Path("/work/shared")) if p.exists()),
+    ROOT.parent / "shared",
+)
+SCHEMA = SHARED / "refi-qda" / "schema" / "Project.xsd"
+
+BOOK = Codebook(
+    id="test-book",
+    title={"en": "Test", "sv": "Test"},
+    codes=(
+        Code(
+            id="process", label={"en": "Process", "sv": "Process"}, codable=False, color="#112233"
+        ),
+        Code(
+            id="queue",
+            label={"en": "Queue", "sv": "Kö"},
+            parent="process",
+            color="#AA0000",
+            definition={"en": "Waiting in line.", "sv": "Att vänta i kö."},
+        ),
+        Code(id="app", label={"en": "App", "sv": "App"}, parent="process", color="#00AA00"),
+        Code(id="trust", label={"en": "Trust", "sv": "Förtroende"}, color="#0000AA"),
+    ),
+    sets=(CodeSet(id="core", name="Core", description="Main codes", members=("queue", "trust")),),
+)
+
+
+def transcript(name: str, turns: list[tuple[str, str]], participant: str) -> Transcript:
+    pieces, segs, pos = [], [], 0
+    for speaker, body in turns:
+        prefix = f"{speaker}: "
+        start = pos + len(prefix)
+        role = "interviewer" if speaker == "I" else "interviewee"
+        segs.append(Segment(speaker, role, body, start, start + len(body)))  # type: ignore[arg-type]
+        pieces.append(prefix + body)
+        pos += len(prefix) + len(body) + 2
+    text = "\n\n".join(pieces)
+    return Transcript(name, "txt", f"sum-{name}", text, segs, "sv", participant=participant)
+
+
+def build_project(folder: Path) -> Project:
+    project = workbench.init(folder, codebook=BOOK)
+    docs = [
+        transcript(
+            "anna.txt",
+            [
+                ("I", "Hur började dagen?"),
+                ("P01", "Jag stod i kö på vårdcentralen 😀 i en timme, så går det."),
+                ("I", "Och appen?"),
+                ("P01", "Appen 👍🏽 visade fel tid. Då litar jag inte på den."),
+            ],
+            "P01",
+        ),
+        transcript(
+            "bo.txt",
+            [("I", "How was it?"), ("P02", "The queue was short.\nThe app worked well.")],
+            "P02",
+        ),
+    ]
+    project.store.import_transcripts(
+        docs,
+        user="lead",
+        participant_pseudonym=lambda label, known: label,
+        attributes=[(2, "P01", {"age": "34", "city": "Åbo"}), (3, "P02", {"age": "51"})],
+    )
+    segs = project.segments()
+    by = {(r.document, r.position): r for r in segs.itertuples()}
+    s1, s3, s5 = by[("anna.txt", 1)], by[("anna.txt", 3)], by[("bo.txt", 1)]
+    project.code(int(s1.segment), "queue", coder="alice")  # whole segment
+    project.code(int(s1.segment), "queue", coder="bob")
+    start = int(s3.start) + s3.text.index("litar")
+    project.code(int(s3.segment), "trust", coder="alice", start=start, end=start + 16)
+    project.code(int(s3.segment), "app", coder="bob", start=int(s3.start), end=int(s3.start) + 9)
+    project.code(int(s5.segment), "app", coder="alice", start=int(s5.start) + 21, end=int(s5.end))
+    project.memo("segment", int(s1.segment), "Köer återkommer – viktigt.", coder="alice")
+    project.memo("document", int(s5.document_id), "Short interview.", coder="bob")
+    project.memo("code", "trust", "Trust needs a definition.", coder="alice")
+    project.memo("project", "project", "Pilot study memo.", coder="bob")
+    return project
+
+
+@pytest.fixture
+def study(tmp_path: Path) -> Project:
+    project = build_project(tmp_path / "study")
+    yield project  # type: ignore[misc]
+    project.close()

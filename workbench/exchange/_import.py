@@ -1,0 +1,485 @@
+"""Import a REFI-QDA Project Exchange file (``.qdpx``) into a new or existing project.
+
+Everything is read, checked and planned before the project is touched; then the codebook,
+the documents (one transaction), the codings (one transaction) and the memos are written.
+Text sources become documents cut into turns (when the text reads as a labelled transcript
+whose text is unchanged) or paragraphs; positions are converted to code points of the text
+with ``"\\n"`` line endings.  Whatever cannot be carried over is listed in the report.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from workbench import ingest
+from workbench._project import Project, init, open_project
+from workbench.codebook import Codebook
+from workbench.errors import ExchangeError, WorkbenchError
+from workbench.exchange._codes import merge_codebook, read_codebook
+from workbench.exchange._parse import Parsed, RawCoding, RawSelection, RawSource, parse_project
+from workbench.exchange._positions import PositionMap, detect_mode, normalise_newlines
+from workbench.exchange._report import ExchangeReport
+from workbench.exchange._safety import Archive, parse_xml, read_archive
+from workbench.ingest import Segment, Transcript
+
+_PSEUDONYM = re.compile(r"P\d{2,}")
+
+
+@dataclass
+class _Doc:
+    name: str
+    text: str
+    spans: list[tuple[int, int]]  # segment spans, by position
+    transcript: Transcript | None = None  # None: already in the project
+
+
+@dataclass
+class _Plan:
+    codebook: Codebook | None = None  # the project's new codebook (None: unchanged)
+    docs: list[_Doc] = field(default_factory=list)
+    codings: list[tuple[str, int, str, str, int, int, str | None]] = field(default_factory=list)
+    memos: dict[tuple[str, Any, str], list[str]] = field(default_factory=dict)
+
+
+def _decode(data: bytes) -> str | None:
+    try:
+        return data.decode("utf-8-sig").lstrip("\ufeff")
+    except UnicodeDecodeError:
+        return None
+
+
+def _paragraph_spans(text: str) -> list[tuple[int, int]]:
+    pattern = r"(?:[^\n]|\n(?!\s*\n))+" if "\n\n" in text else r"[^\n]+"
+    spans = []
+    for m in re.finditer(pattern, text):
+        piece = m.group()
+        stripped = piece.strip()
+        if stripped:
+            start = m.start() + piece.index(stripped[0])
+            spans.append((start, start + len(stripped)))
+    return spans
+
+
+def _segments(text: str, name: str) -> tuple[list[Segment], str]:
+    """Turns when the text reads as a labelled transcript and keeps its text, else paragraphs."""
+    with tempfile.TemporaryDirectory(prefix="vardag-qdpx-") as tmp:
+        file = Path(tmp) / "source.txt"
+        file.write_text(text, encoding="utf-8")
+        try:
+            found = ingest.read(file)
+        except WorkbenchError:
+            found = []
+    if len(found) == 1 and found[0].text == text and found[0].segments:
+        return found[0].segments, found[0].language
+    segs = [Segment(None, "interviewee", text[a:b], a, b) for a, b in _paragraph_spans(text)]
+    return segs, ingest.detect_language(text)
+
+
+def _stamp(value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return value.strip()
+
+
+def _pseudonym(label: str, known: set[str]) -> str:
+    if _PSEUDONYM.fullmatch(label) and label not in known:
+        return label
+    n = 1
+    while f"P{n:02d}" in known:
+        n += 1
+    return f"P{n:02d}"
+
+
+class _Planner:
+    def __init__(
+        self,
+        archive: Archive,
+        parsed: Parsed,
+        project: Project | None,
+        coder: str,
+        report: ExchangeReport,
+    ) -> None:
+        self.archive = archive
+        self.parsed = parsed
+        self.project = project
+        self.coder = coder
+        self.report = report
+        self.plan = _Plan()
+        self.code_ids: dict[str, str] = {}  # normalised GUID -> project code id
+        self.codable: set[str] = set()
+
+    def user(self, *guids: str | None) -> str:
+        for guid in guids:
+            if guid:
+                return self.parsed.users.get(guid) or f"user-{guid[:8]}"
+        return self.coder
+
+    # -- codebook ----------------------------------------------------------------------------
+    def codebook(self) -> None:
+        coded = {
+            c.code
+            for s in self.parsed.sources
+            for c in [*s.codings, *(c for sel in s.selections for c in sel.codings)]
+        }
+        read = read_codebook(self.parsed, self.archive.name, coded, self.report)
+        if self.project is None:
+            if read is not None:
+                self.plan.codebook = read[0]
+                self.code_ids = read[1]
+                self.report.codes_added = [c.name() for c in read[0].codes]
+            book = self.plan.codebook
+        else:
+            existing = self.project.codebook
+            book = existing
+            if read is not None:
+                book, mapping = merge_codebook(existing, read[0], self.archive.name, self.report)
+                self.code_ids = {g: mapping[i] for g, i in read[1].items()}
+                if book is not existing:
+                    self.plan.codebook = book
+        self.codable = {c.id for c in book.codes if c.codable} if book is not None else set()
+
+    # -- documents ---------------------------------------------------------------------------
+    def documents(self) -> dict[str, _Doc]:
+        existing_names: set[str] = set()
+        by_hash: dict[str, tuple[str, int]] = {}
+        if self.project is not None:
+            docs = self.project.documents
+            for doc_id, name, checksum in zip(
+                docs["document_id"], docs["document"], docs["checksum"], strict=True
+            ):
+                existing_names.add(str(name))
+                text = self.project.store.document_text(int(doc_id))
+                digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+                by_hash[digest] = by_hash[str(checksum)] = (str(name), int(doc_id))
+        cases = self._cases()
+        used = set(existing_names)
+        result: dict[str, _Doc] = {}
+        for src in self.parsed.sources:
+            where = f"{src.kind} source {src.name!r}"
+            if src.kind != "text":
+                n_sel = len(src.selections)
+                n_cod = len(src.codings) + sum(len(s.codings) for s in src.selections)
+                self.report.not_carried.append(
+                    f"{where} ({n_sel} selection(s), {n_cod} coding(s)): only text sources "
+                    "are imported"
+                )
+                continue
+            raw = src.content
+            if raw is None and src.path:
+                data = self.archive.find(src.path)
+                if data is None:
+                    self.report.not_carried.append(f"{where}: {src.path} is not in the archive")
+                    continue
+                raw = _decode(data)
+                if raw is None:
+                    self.report.not_carried.append(f"{where}: {src.path} is not UTF-8 text")
+                    continue
+            if raw is None:
+                self.report.not_carried.append(f"{where}: no plain text (rich text only)")
+                continue
+            raw = raw.lstrip("\ufeff")
+            text = normalise_newlines(raw)
+            if not text.strip():
+                self.report.not_carried.append(f"{where}: the text is empty")
+                continue
+            digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            if digest in by_hash:
+                name, doc_id = by_hash[digest]
+                assert self.project is not None
+                segs = self.project.segments(document=name).sort_values("position")
+                spans = [(int(a), int(b)) for a, b in zip(segs["start"], segs["end"], strict=True)]
+                doc = _Doc(name, text, spans)
+                self.report.skipped.append(name)
+            else:
+                name = src.name
+                if name in used:
+                    n = 2
+                    while f"{name} ({n})" in used:
+                        n += 1
+                    self.report.adjusted.append(
+                        f"{where}: a different document has this name; imported as {name} ({n})"
+                    )
+                    name = f"{name} ({n})"
+                segments, language = _segments(text, name)
+                label, attrs = cases.get(src.guid, (None, {}))
+                attrs = dict(attrs)
+                for var, value in src.variables.items():
+                    key = self.parsed.variables.get(var, f"variable-{var[:8]}")
+                    if label is None:
+                        self.report.not_carried.append(
+                            f"{where}: variable {key!r}: the document has no case to hold it"
+                        )
+                    else:
+                        attrs.setdefault(key, value)
+                transcript = Transcript(
+                    name=name,
+                    format="qdpx",
+                    checksum=digest,
+                    text=text,
+                    segments=segments,
+                    language=language,
+                    participant=label,
+                    attributes=attrs,
+                )
+                doc = _Doc(name, text, [(s.start, s.end) for s in segments], transcript)
+                by_hash[digest] = (name, -1)
+                self.plan.docs.append(doc)
+                self.report.documents.append(name)
+            used.add(doc.name)
+            result[src.guid] = doc
+            self._selections(src, raw, doc)
+        return result
+
+    def _cases(self) -> dict[str, tuple[str, dict[str, str]]]:
+        text_sources = {s.guid for s in self.parsed.sources if s.kind == "text"}
+        owner: dict[str, tuple[str, dict[str, str]]] = {}
+        for case in self.parsed.cases:
+            label = case.name
+            if label is None:
+                label = f"case-{case.guid[:8]}"
+                self.report.adjusted.append(f"case {case.guid} has no name: called {label}")
+            attrs = {
+                self.parsed.variables.get(g, f"variable-{g[:8]}"): v
+                for g, v in case.variables.items()
+            }
+            mine = [s for s in case.sources if s in text_sources]
+            if not mine:
+                self.report.not_carried.append(
+                    f"case {label!r}: no text document to attach the participant to"
+                )
+            for src in mine:
+                if src in owner:
+                    self.report.adjusted.append(
+                        f"case {label!r}: source {src} already belongs to case "
+                        f"{owner[src][0]!r}; kept there"
+                    )
+                else:
+                    owner[src] = (label, attrs)
+        return owner
+
+    # -- selections -> codings and memo anchors ---------------------------------------------
+    def _selections(self, src: RawSource, raw: str, doc: _Doc) -> None:
+        where = f"source {src.name!r}"
+        mode = detect_mode(raw, [s.end for s in src.selections], self.parsed.origin)
+        convert = PositionMap(raw, mode)
+        length = len(doc.text)
+        changed = False
+        items: list[tuple[RawSelection, int, int]] = []
+        for sel in src.selections:
+            start, end = convert(sel.start), convert(sel.end)
+            changed = changed or (start, end) != (sel.start, sel.end)
+            if not 0 <= start < end <= length:
+                self.report.not_carried.append(
+                    f"{where}: selection {sel.guid} ({sel.start}-{sel.end}) is outside the "
+                    f"text (length {length})"
+                )
+                continue
+            items.append((sel, start, end))
+        if changed:
+            how = {
+                "utf16": "UTF-16 code units",
+                "crlf-one": "code points with CRLF as one",
+                "codepoints": "code points with CRLF as two",
+            }[mode]
+            self.report.adjusted.append(f"{where}: positions read as {how}")
+        if src.codings:
+            items.append((RawSelection(src.guid, 0, length, None, None, src.codings), 0, length))
+        for sel, start, end in items:
+            quote = doc.text[start:end][:40]
+            label = f"{where}: selection {quote!r}"
+            if not sel.codings and not sel.notes:
+                self.report.not_carried.append(f"{label} ({start}-{end}) has no coding and no note")
+                continue
+            overlap = [
+                (i, max(start, a), min(end, b))
+                for i, (a, b) in enumerate(doc.spans)
+                if a < end and start < b
+            ]
+            if not overlap:
+                self.report.not_carried.append(f"{label} lies outside every segment")
+                continue
+            if len(overlap) > 1 and sel.codings:
+                self.report.adjusted.append(
+                    f"{label} spans {len(overlap)} segments: coded on each, clipped to it"
+                )
+            for coding in sel.codings:
+                self._coding(coding, sel, doc, overlap, label)
+            for note in sel.notes + [n for c in sel.codings for n in c.notes]:
+                self._memo(note, "segment", (doc.name, overlap[0][0]))
+
+    def _coding(
+        self,
+        coding: RawCoding,
+        sel: RawSelection,
+        doc: _Doc,
+        overlap: list[tuple[int, int, int]],
+        label: str,
+    ) -> None:
+        code = self.code_ids.get(coding.code)
+        if code is None:
+            self.report.not_carried.append(f"{label}: coding with unknown code {coding.code}")
+            return
+        if code not in self.codable:
+            self.report.not_carried.append(f"{label}: code {code!r} is a category in the project")
+            return
+        coder = self.user(coding.user, sel.user)
+        stamp = _stamp(coding.created) or _stamp(sel.created)
+        for position, a, b in overlap:
+            self.plan.codings.append((doc.name, position, code, coder, a, b, stamp))
+
+    # -- notes -> memos ----------------------------------------------------------------------
+    def _memo(self, note_guid: str, kind: str, target: Any) -> None:
+        note = self.parsed.notes.get(note_guid)
+        if note is None:
+            self.report.not_carried.append(f"note reference {note_guid}: no such note")
+            return
+        self._referenced.add(note_guid)
+        text = note.content
+        if text is None and note.path:
+            data = self.archive.find(note.path)
+            text = None if data is None else _decode(data)
+        if text is None:
+            self.report.not_carried.append(f"note {note.name or note.guid}: no text")
+            return
+        coder = self.user(note.user)
+        self.plan.memos.setdefault((kind, target, coder), []).append(normalise_newlines(text))
+
+    def notes(self) -> None:
+        for code_guid, refs in self.parsed.code_notes.items():
+            code = self.code_ids.get(code_guid)
+            for ref in refs:
+                if code is None:
+                    self.report.not_carried.append(f"note {ref} on unknown code {code_guid}")
+                else:
+                    self._memo(ref, "code", code)
+        for ref in self.parsed.project_notes:
+            self._memo(ref, "project", "project")
+        for guid, note in self.parsed.notes.items():
+            if guid not in self._referenced:
+                self.report.adjusted.append(
+                    f"note {note.name or guid} is not attached to anything: kept as a project memo"
+                )
+                self._memo(guid, "project", "project")
+
+    def run(self) -> _Plan:
+        self._referenced: set[str] = set()
+        self.codebook()
+        docs = self.documents()
+        for src in self.parsed.sources:
+            if src.guid in docs:
+                for ref in src.notes:
+                    self._memo(ref, "document", docs[src.guid].name)
+        self.notes()
+        return self.plan
+
+
+def _write(project: Project, plan: _Plan, report: ExchangeReport, coder: str) -> None:
+    if plan.codebook is not None and project.codebook != plan.codebook:
+        project.set_codebook(plan.codebook, note=f"codes imported from {report.file}")
+    new = [d.transcript for d in plan.docs if d.transcript is not None]
+    if new:
+        result = project.store.import_transcripts(new, user=coder, participant_pseudonym=_pseudonym)
+        if result.changed or len(result.imported) != len(new):  # planned against this state
+            raise ExchangeError(f"{report.file}: the project changed during the import")
+        report.participants = len({t.participant for t in new if t.participant})
+    segs = project.segments()
+    seg_id = {
+        (str(d), int(p)): int(s)
+        for d, p, s in zip(segs["document"], segs["position"], segs["segment"], strict=True)
+    }
+    doc_id = {str(n): int(i) for n, i in zip(segs["document"], segs["document_id"], strict=True)}
+    rows = [
+        {
+            "segment_id": seg_id[(doc, position)],
+            "code_id": code,
+            "coder": who,
+            "start": a,
+            "end": b,
+            "origin": "human",
+            "created_at": stamp,
+        }
+        for doc, position, code, who, a, b, stamp in plan.codings
+    ]
+    report.codings_read = len(rows)
+    if rows:
+        report.codings = project.store.bulk_add_codings(rows, user=coder)
+    for (kind, target, who), texts in plan.memos.items():
+        if kind == "segment":
+            ident = str(seg_id[target])
+        elif kind == "document":
+            ident = str(doc_id[target])
+        else:
+            ident = str(target)
+        incoming = "\n\n".join(texts)
+        mine = project.store.memo(kind, ident, who)
+        if incoming in mine:
+            continue
+        if mine:
+            report.adjusted.append(
+                f"memo by {who} on {kind} {target}: the project had another text; both kept"
+            )
+            incoming = f"{mine}\n\n--- from {report.file} ---\n{incoming}"
+        project.store.set_memo(kind, ident, who, incoming)
+        report.memos += 1
+
+
+def import_qdpx(
+    path: str | Path, project_dir: str | Path, *, coder: str | None = None
+) -> ExchangeReport:
+    """Import the ``.qdpx`` file ``path`` into the project in ``project_dir``.
+
+    A folder without a project gets a new one whose codebook is the file's.  Documents
+    already in the project (same text) are not imported again, so importing a file twice
+    changes nothing.  Bad or unsafe input raises :class:`~workbench.errors.ExchangeError`
+    before anything is written.
+
+    Returns
+    -------
+    ExchangeReport
+        What was imported, adjusted (positions converted, codings clipped) and not carried
+        over (non-text sources, selections out of range or without codes, ...).
+    """
+    file = Path(path)
+    archive = read_archive(file)
+    root = parse_xml(archive.qde, f"{archive.name}: project.qde")
+    parsed = parse_project(root, archive.name)
+    report = ExchangeReport(file=archive.name)
+    folder = Path(project_dir)
+    if (folder / "project.json").exists():
+        with open_project(folder, coder=coder) as project:
+            plan = _Planner(archive, parsed, project, project.coder, report).run()
+            _write(project, plan, report, project.coder)
+        return report
+    created = not folder.exists()
+    if folder.exists() and any(folder.iterdir()):
+        raise ExchangeError(f"{folder}: not empty and not a project; choose an empty folder")
+    who = coder or _coder()
+    plan = _Planner(archive, parsed, None, who, report).run()
+    try:
+        with init(folder, codebook=plan.codebook) as project:
+            _write(project, plan, report, who)
+    except BaseException:
+        if created:
+            shutil.rmtree(folder, ignore_errors=True)
+        else:
+            for child in folder.iterdir():
+                shutil.rmtree(child) if child.is_dir() else child.unlink()
+        raise
+    return report
+
+
+def _coder() -> str:
+    from workbench._project import resolve_coder
+
+    return resolve_coder(None)
