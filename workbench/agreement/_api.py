@@ -13,7 +13,16 @@ import pandas as pd
 from scipy import sparse
 
 from workbench.agreement._bootstrap import cluster_weights, pattern_weights
-from workbench.agreement._frames import Tables, resolve, segment_tables, span_tables
+from workbench.agreement._frames import (
+    Tables,
+    _index_of,
+    _seen_matrix,
+    _sorted_unique,
+    _unique_str,
+    resolve,
+    segment_tables,
+    span_tables,
+)
 from workbench.agreement._report import FIGURES, NO_UNITS, NO_VARIATION, OK, AgreementReport, figure
 from workbench.agreement._stats import (
     LEVELS,
@@ -418,32 +427,56 @@ def disagreements(
     if codes is not None:
         wanted = {c.strip() for c in codes.split(",")} if isinstance(codes, str) else set(codes)
         mine = mine[mine["code"].astype(str).isin(wanted)]
-    names = np.asarray(chosen, dtype=object)
-    named = saw.drop_duplicates().assign(coder=lambda f: names[f["_j"].to_numpy()])
-    watchers = named.groupby("segment")["coder"].agg(lambda s: sorted(set(s)))
-    watchers = watchers[watchers.map(len) >= 2]
-    sets = mine.assign(code=mine["code"].astype(str)).groupby(["segment", "coder"])["code"]
-    given = {key: sorted(set(v)) for key, v in sets}
+    # Find the segments where some code was given by some but not all who saw them, without
+    # a Python loop; only those get their code lists built below.
+    segs, seen_m = _seen_matrix(saw, len(chosen))
+    n_seen = seen_m.sum(axis=1)
+    code_list = sorted(_unique_str(mine["code"]))
+    ci = _index_of(mine["code"], code_list)
+    si = np.searchsorted(segs, mine["segment"].to_numpy(np.int64))
+    space = len(code_list) * len(segs) * len(chosen)
+    triple = _sorted_unique(
+        (ci * len(segs) + si) * len(chosen) + mine["_j"].to_numpy(np.int64), space
+    )
+    pair = triple // len(chosen)
+    first = np.flatnonzero(np.concatenate([[True], pair[1:] != pair[:-1]])) if len(pair) else pair
+    pairs, counts = pair[first], np.diff(np.append(first, len(pair)))
+    pair_seg = pairs % max(len(segs), 1)
+    split = pair_seg[counts < n_seen[pair_seg]]
+    split_rows = _sorted_unique(split[n_seen[split] >= 2], len(segs))
+    # Code lists per (segment, coder), from one sort instead of a groupby.
+    keep = np.isin(si, split_rows)
+    key = si[keep] * len(chosen) + mine["_j"].to_numpy(np.int64)[keep]
+    code_ix = ci[keep]
+    order = np.lexsort((code_ix, key))
+    key, code_ix = key[order], code_ix[order]
+    starts = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]])) if len(key) else key
+    ends = np.append(starts[1:], len(key))
+    names_of = np.asarray(code_list, dtype=object)
+    given = {
+        int(key[a]): sorted(set(names_of[code_ix[a:b]].tolist()))
+        for a, b in zip(starts, ends, strict=True)
+    }
+    docs = np.full(len(segs), None, dtype=object)
+    if segments is not None and {"segment", "document"} <= set(segments.columns):
+        known = segments[segments["segment"].isin(segs)]
+        docs[np.searchsorted(segs, known["segment"].to_numpy(np.int64))] = known["document"]
     if "document" in mine.columns:
-        doc_of = mine.drop_duplicates("segment").set_index("segment")["document"].to_dict()
-    elif segments is not None and "document" in segments.columns:
-        doc_of = segments.set_index("segment")["document"].to_dict()
-    else:
-        doc_of = {}
+        docs[si] = mine["document"].to_numpy(dtype=object)
     rows = []
-    for segment, who in watchers.items():
-        per = {c: given.get((segment, c), []) for c in who}
+    for r, seen_row in zip(split_rows.tolist(), seen_m[split_rows].tolist(), strict=True):
+        segment = int(segs[r])
+        who = [j for j, saw_it in enumerate(seen_row) if saw_it]
+        per = {j: given.get(r * len(chosen) + j, []) for j in who}
         as_sets = [set(v) for v in per.values()]
         union, common = set().union(*as_sets), set.intersection(*as_sets)
-        if union == common:
-            continue
         row: dict[str, Any] = {
             "segment": segment,
-            "document": doc_of.get(segment),
-            "coders": who,
+            "document": docs[r],
+            "coders": [chosen[j] for j in who],
         }
-        for c in chosen:
-            row[f"codes_{c}"] = per.get(c)
+        for j, c in enumerate(chosen):
+            row[f"codes_{c}"] = per.get(j)
         row["shared"] = sorted(common)
         row["only_some"] = sorted(union - common)
         rows.append(row)
