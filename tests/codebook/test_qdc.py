@@ -91,6 +91,9 @@ def test_from_qdc_reads_atlasti_export() -> None:
     (group,) = book.sets
     assert group.name == "code group 1" and group.members == ("code1",)
     assert group.description == "kategorie 1"
+    assert group.guid == "ECA18D76-2B8B-4F26-BC1D-19ECA19FB3F0"
+    assert 'guid="ECA18D76-2B8B-4F26-BC1D-19ECA19FB3F0"' in codebook_to_qdc(book)
+    assert codebook_from_yaml(book.to_yaml()) == book
     SCHEMA.validate(codebook_to_qdc(book))
 
 

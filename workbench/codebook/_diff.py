@@ -142,7 +142,7 @@ def diff(a: Codebook, b: Codebook) -> CodebookDiff:
     )
     for sid, s in a_sets.items():
         if sid in b_sets:
-            for name in ("name", "description", "members"):
+            for name in ("name", "description", "members", "guid"):
                 if getattr(s, name) != getattr(b_sets[sid], name):
                     sets.append(Change(sid, name, getattr(s, name), getattr(b_sets[sid], name)))
     return CodebookDiff(

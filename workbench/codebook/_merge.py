@@ -155,7 +155,12 @@ def _changed(a: Mapping[str, Any], b: Mapping[str, Any]) -> list[str]:
 
 
 def _flat_set(code_set: CodeSet) -> dict[str, Any]:
-    return {"name": code_set.name, "description": code_set.description, "members": code_set.members}
+    return {
+        "name": code_set.name,
+        "description": code_set.description,
+        "guid": code_set.guid,
+        "members": code_set.members,
+    }
 
 
 def _flat_meta(book: Codebook) -> dict[str, Any]:
@@ -213,6 +218,7 @@ def merge(base: Codebook, ours: Codebook, theirs: Codebook) -> MergeResult:
             name=f["name"],
             description=f["description"],
             members=tuple(m for m in f["members"] if m in codes),
+            guid=f["guid"],
         )
         for sid, f in set_fields.items()
     )

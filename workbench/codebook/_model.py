@@ -56,6 +56,8 @@ class CodeSet:
     name: str
     description: str = ""
     members: tuple[str, ...] = ()
+    #: A GUID another tool gave this set (kept from a REFI-QDA import); ``None``: derived.
+    guid: str | None = None
 
 
 @dataclass(frozen=True)

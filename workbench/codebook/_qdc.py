@@ -186,7 +186,7 @@ def codebook_to_qdc(codebook: Codebook, *, lang: str = "en") -> str:
                 sets_el,
                 "Set",
                 {
-                    "guid": set_guid(codebook.id, s.id),
+                    "guid": s.guid or set_guid(codebook.id, s.id),
                     "name": _check_xml_text(codebook, f"set {s.id!r}", s.name),
                 },
             )
@@ -417,9 +417,15 @@ def codebook_from_qdc(
             if _norm_guid(ref) not in by_guid:
                 raise CodebookError(f"{source}: set {name!r}: member {ref!r} is not a code here")
             members.append(by_guid[_norm_guid(ref)])
+        guid = (set_el.get("guid") or "").strip()
+        foreign = guid and _norm_guid(guid) != _norm_guid(set_guid(cb_id, set_id))
         sets.append(
             CodeSet(
-                id=set_id, name=name, description=description, members=tuple(dict.fromkeys(members))
+                id=set_id,
+                name=name,
+                description=description,
+                members=tuple(dict.fromkeys(members)),
+                guid=guid if foreign else None,
             )
         )
 

@@ -34,7 +34,7 @@ _CODE_KEYS = (
     "guid",
 )
 _TOP_KEYS = ("id", "version", "title", "description", "codes", "sets")
-_SET_KEYS = ("id", "name", "description", "members")
+_SET_KEYS = ("id", "name", "description", "members", "guid")
 
 
 # --------------------------------------------------------------------------- reading
@@ -229,8 +229,15 @@ class _Reader:
                 member = self.string(m, f"a member of set {set_id!r}")
                 assert member is not None
                 members.append(member)
+        guid = (
+            self.string(fields["guid"][1], "the set guid", optional=True)
+            if "guid" in fields
+            else None
+        )
         assert set_id is not None and name is not None
-        return CodeSet(id=set_id, name=name, description=description, members=tuple(members))
+        return CodeSet(
+            id=set_id, name=name, description=description, members=tuple(members), guid=guid
+        )
 
 
 # libyaml's parser (when PyYAML was built with it) is ~10x faster and keeps the same marks
@@ -418,5 +425,7 @@ def codebook_to_yaml(codebook: Codebook) -> str:
                 parts.append(f"description: {_scalar(s.description, True)}")
             members = ", ".join(_scalar(m, True) for m in s.members)
             parts.append(f"members: [{members}]")
+            if s.guid is not None:
+                parts.append(f"guid: {_scalar(s.guid, True)}")
             out.append("  - {" + ", ".join(parts) + "}")
     return "\n".join(out) + "\n"
