@@ -365,3 +365,18 @@ def test_reliability_table_interval_contains_estimate() -> None:
         assert fig["ci_low"] < fig["value"] < fig["ci_high"]
     pair = report.overall["cohen_kappa"][0]
     assert pair["coders"] == ["a", "b"] and pair["ci_low"] < pair["kappa"] < pair["ci_high"]
+
+
+def test_agreement_takes_coders_positionally_and_documents_from_segments(corpus: dict) -> None:
+    report = agreement(corpus["codings"], corpus["seen"], ["anna", "olle"], ["b"], bootstrap=0)
+    assert report.coders == ["anna", "olle"]
+    assert report.per_code["code"].tolist() == ["b"]
+    out = disagreements(
+        corpus["codings"].drop(columns=["document"]),
+        corpus["seen"],
+        ["anna", "erik"],
+        segments=corpus["segments"],
+    )
+    assert len(out) > 0
+    expected = corpus["segments"].set_index("segment")["document"]
+    assert out["document"].tolist() == expected.loc[out["segment"]].tolist()

@@ -460,7 +460,9 @@ def disagreements(
     docs = np.full(len(segs), None, dtype=object)
     if segments is not None and {"segment", "document"} <= set(segments.columns):
         known = segments[segments["segment"].isin(segs)]
-        docs[np.searchsorted(segs, known["segment"].to_numpy(np.int64))] = known["document"]
+        docs[np.searchsorted(segs, known["segment"].to_numpy(np.int64))] = known[
+            "document"
+        ].to_numpy(dtype=object)
     if "document" in mine.columns:
         docs[si] = mine["document"].to_numpy(dtype=object)
     rows = []
