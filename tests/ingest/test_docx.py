@@ -96,3 +96,36 @@ def test_read_docx_truncated_raises_corrupt_file(write) -> None:
     with pytest.raises(CorruptFile) as info:
         read(write("cut.docx", data[: len(data) // 2]))
     assert "\n" not in str(info.value)
+
+
+def _bold_doc(write, rows: list[tuple[str, str]]):
+    d = docx.Document()
+    for bold, rest in rows:
+        p = d.add_paragraph()
+        p.add_run(bold).bold = True
+        p.add_run(rest)
+    buffer = io.BytesIO()
+    d.save(buffer)
+    return write("b.docx", buffer.getvalue())
+
+
+def test_read_docx_bold_without_colon_repeated_is_speaker(write) -> None:
+    path = _bold_doc(write, [("Anna", " Hur?"), ("Bo", " Så."), ("Anna", " Och?"), ("Bo", " Ja.")])
+    [doc] = read(path)
+    assert [s.speaker for s in doc.segments] == ["Anna", "Bo", "Anna", "Bo"]
+
+
+def test_read_docx_bold_emphasis_is_not_speaker(write) -> None:
+    path = _bold_doc(write, [("I:", " Hur?"), ("R:", " Bra."), ("Viktigt", " är att svara i tid.")])
+    [doc] = read(path)
+    assert [s.speaker for s in doc.segments] == ["I", "R"]
+    assert doc.segments[1].text == "Bra.\n\nViktigt är att svara i tid."
+
+
+def test_read_docx_bold_label_with_timestamp(write) -> None:
+    path = _bold_doc(write, [("[00:00:04] Anna:", " Hur?"), ("[00:01:10] Bo:", " Så.")])
+    [doc] = read(path)
+    assert [(s.speaker, s.start_time, s.end_time) for s in doc.segments] == [
+        ("Anna", 4.0, 70.0),
+        ("Bo", 70.0, None),
+    ]

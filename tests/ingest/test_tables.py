@@ -47,3 +47,11 @@ def test_read_csv_comma_delimited_and_quoted(write) -> None:
 def test_read_csv_all_rows_empty(write) -> None:
     with pytest.raises(EmptyFile):
         read(write("a.csv", "id;text\n1;\n2;  \n"), table=TableColumns("id", "text"))
+
+
+def test_read_xlsx_encrypted_is_corrupt(write) -> None:
+    from workbench.errors import CorruptFile
+
+    data = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512
+    with pytest.raises(CorruptFile, match="^s.xlsx: the workbook is password-protected"):
+        read(write("s.xlsx", data), table=TableColumns("id", "text"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections import Counter
 
 from workbench.errors import BadTimestamp, CorruptFile
 from workbench.ingest._decode import normalise
@@ -24,9 +25,11 @@ _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _TS = re.compile(rf"[\[(]?({TIMESTAMP})[\])]?")
 _TS_PREFIX = re.compile(rf"[ \t]*[\[(]?({TIMESTAMP})[\])]?[ \t]*(?:[-–][ \t]*)?")
 
-# (speaker or None, text, start seconds, explicit): explicit speakers come from bold runs or
-# table cells and need no guessing; paragraphs without one continue the previous turn.
-_Block = tuple[str | None, str, float | None, bool]
+# (speaker or None, text, start seconds, explicit, whole paragraph): explicit speakers come
+# from bold runs or table cells and need no guessing; paragraphs without one continue the
+# previous turn.  A bold start without a colon ("**Anna** Hej") is only a speaker when the
+# same bold label starts another paragraph too; "**Viktigt** är att ..." is emphasis.
+_Block = tuple[str | None, str, float | None, bool, str]
 
 
 def _open(data: bytes, name: str):  # type: ignore[no-untyped-def]
@@ -79,10 +82,10 @@ def _paragraph_block(paragraph, name: str) -> _Block | None:  # type: ignore[no-
             head = head[m.end() :]
         head = head.strip().rstrip(":").strip()
         rest = rest.lstrip().removeprefix(":").strip()
-        whole_ends_colon = bold[0].strip().endswith(":")
-        if looks_like_label(head) and (rest or whole_ends_colon):
-            return head, rest, time, True
-    return None, text, None, False
+        colon = bold[0].strip().endswith(":") or bold[1].lstrip().startswith(":")
+        if looks_like_label(head) and (rest or colon):
+            return head, rest, time, colon or time is not None, text
+    return None, text, None, False, text
 
 
 def _table_blocks(table, name: str) -> list[_Block]:  # type: ignore[no-untyped-def]
@@ -107,9 +110,9 @@ def _table_blocks(table, name: str) -> list[_Block]:  # type: ignore[no-untyped-
             speaker = cells[0].rstrip(":").strip()
             if speaker.casefold() in {"speaker", "talare", "name", "namn", "person"}:
                 continue  # a header row
-            blocks.append((speaker, "\n\n".join(cells[1:]), time, True))
+            blocks.append((speaker, "\n\n".join(cells[1:]), time, True, ""))
         else:
-            blocks.append((None, "\n\n".join(cells), time, False))
+            blocks.append((None, "\n\n".join(cells), time, False, ""))
     return blocks
 
 
@@ -137,12 +140,19 @@ def read_docx(data: bytes, name: str) -> list[Turn]:
     except Exception as exc:
         raise CorruptFile(f"{name}: not a readable Word document ({_reason(exc)})") from exc
 
-    if not any(explicit for *_, explicit in blocks):
-        text = normalise("\n\n".join(text for _, text, _, _ in blocks))
+    bold_only = Counter(s for s, _, _, explicit, _ in blocks if s is not None and not explicit)
+    blocks = [
+        (s, text, time, True, whole)
+        if s is not None and (explicit or bold_only[s] >= 2)
+        else (None, whole or text, None, False, whole)
+        for s, text, time, explicit, whole in blocks
+    ]
+    if not any(explicit for _, _, _, explicit, _ in blocks):
+        text = normalise("\n\n".join(text for _, text, _, _, _ in blocks))
         return parse_labelled_text(text, name)
 
     turns: list[tuple[str | None, list[str], float | None]] = []
-    for speaker, text, time, explicit in blocks:
+    for speaker, text, time, explicit, _ in blocks:
         if not explicit and turns:
             # A prefix label on an unbolded paragraph still starts a turn.
             label, rest, ptime = split_prefix_label(text, f"{name}: paragraph")

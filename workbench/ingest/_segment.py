@@ -74,6 +74,7 @@ _ABBREVIATIONS = {
         "u.k",
     ],
 }
+_TRAIN_CHARS = 300_000
 _NLTK_LANGUAGE = {"sv": "swedish", "en": "english"}
 
 
@@ -94,7 +95,9 @@ def _sentence_tokenizer(train_text: str, language: str):  # type: ignore[no-unty
 
     tokenizer = _pretrained(language)
     if tokenizer is None:
-        tokenizer = PunktSentenceTokenizer(train_text)
+        # Punkt learns abbreviations and sentence starters well from a few thousand
+        # sentences; training on the whole of a long document only costs time.
+        tokenizer = PunktSentenceTokenizer(train_text[:_TRAIN_CHARS])
     else:  # copy the parameters: we add abbreviations
         copy = PunktSentenceTokenizer()
         params = copy._params

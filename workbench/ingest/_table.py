@@ -99,6 +99,10 @@ def read_xlsx(data: bytes, name: str, table: TableColumns | None) -> list[Row]:
 
     import openpyxl
 
+    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        raise CorruptFile(
+            f"{name}: the workbook is password-protected or an old binary .xls, not a .xlsx"
+        )
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise CorruptFile(f"{name}: not an Excel workbook (not a zip file)")
     try:
