@@ -42,7 +42,7 @@ def test_tagger_codebook_payload_keeps_tree_and_texts(study: Project) -> None:
     assert codes["needs"]["depth"] == 1 and codes["needs"]["shortcut"] == "n"
     assert codes["needs"]["definition"] == "What the user needs"
     assert "Behov" in codes["needs"]["labels"] and "Needs" in codes["needs"]["labels"]
-    assert tagger.keymap["n"] == {"action": "toggle", "code": "needs", "what": "toggle Needs"}
+    assert tagger.keymap["n"] == {"action": "toggle", "code": "needs", "what": "Needs"}
     assert tagger.keymap["shift+g"]["code"] == "gap"
     assert tagger.keymap["ArrowRight"]["action"] == "next"  # still navigates when n is a code
 
@@ -275,3 +275,19 @@ def test_tagger_front_end_files_are_shipped() -> None:
     assert "export default" in tagger_js.read_text(encoding="utf-8")
     assert str(Tagger._esm) == tagger_js.read_text(encoding="utf-8")
     assert ".vt-root" in str(Tagger._css)
+
+
+@pytest.mark.slow
+def test_tagger_notebook_runs_headless(study: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    nbclient = pytest.importorskip("nbclient")
+    nbformat = pytest.importorskip("nbformat")
+    notebook = Path(__file__).resolve().parents[2] / "notebooks" / "02-code.ipynb"
+    nb = nbformat.read(notebook, as_version=4)
+    assert all(not cell.get("outputs") for cell in nb.cells if cell.cell_type == "code")
+    monkeypatch.setenv("WORKBENCH_PROJECT", str(study.path))
+    monkeypatch.setenv("WORKBENCH_CODER", "anna")
+    nbclient.NotebookClient(
+        nb, timeout=60, resources={"metadata": {"path": str(notebook.parent)}}
+    ).execute()
+    shown = nb.cells[-1].outputs[0]["data"]
+    assert "application/vnd.jupyter.widget-view+json" in shown

@@ -62,7 +62,7 @@ def codebook_payload(book: Codebook, lang: str) -> dict[str, Any]:
     return {"codes": codes, "lang": lang}
 
 
-def key_map(book: Codebook) -> dict[str, dict[str, str]]:
+def key_map(book: Codebook, lang: str = "en") -> dict[str, dict[str, str]]:
     """Every key the tagger answers to: ``{key: {"action": ..., "code": ..., "what": ...}}``.
 
     A code's shortcut wins over a single-letter navigation key (``n``, ``p``, ``u``, ``z``,
@@ -76,7 +76,7 @@ def key_map(book: Codebook) -> dict[str, dict[str, str]]:
             keys[code.shortcut] = {
                 "action": "toggle",
                 "code": code.id,
-                "what": f"toggle {label(code.label, 'en', code.id)}",
+                "what": label(code.label, lang, code.id),
             }
     return keys
 

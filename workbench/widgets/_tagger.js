@@ -12,7 +12,12 @@ function h(tag, attrs = {}, ...children) {
   for (const [key, value] of Object.entries(attrs)) {
     if (value === undefined || value === null || value === false) continue;
     if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-    else if (key === "style" && typeof value === "object") Object.assign(node.style, value);
+    else if (key === "style" && typeof value === "object") {
+      for (const [prop, v] of Object.entries(value)) {
+        if (prop.startsWith("--")) node.style.setProperty(prop, v);
+        else node.style[prop] = v;
+      }
+    }
     else node.setAttribute(key, value === true ? "" : String(value));
   }
   for (const child of children.flat()) {
@@ -561,13 +566,23 @@ function render({ model, el }) {
   }
 
   function renderHelp() {
-    const keys = model.get("keymap") || {};
-    const rows = Object.entries(keys).map(([key, b]) => h("tr", {}, h("td", {}, h("kbd", {}, keyLabel(key))), h("td", {}, b.what)));
+    const groups = new Map(); // one row per action (and code), listing every key for it
+    for (const [key, b] of Object.entries(model.get("keymap") || {})) {
+      const id = `${b.action}:${b.code}`;
+      if (!groups.has(id)) groups.set(id, { ...b, keys: [] });
+      groups.get(id).keys.push(key);
+    }
+    const row = (g) => h("tr", {}, h("td", {}, ...g.keys.map((k) => h("kbd", {}, keyLabel(k)))), h("td", {}, g.what));
+    const all = [...groups.values()];
+    const codes = all.filter((g) => g.action === "toggle");
+    const other = all.filter((g) => g.action !== "toggle");
     help.replaceChildren(
       h("div", { class: "vt-help-card" },
         h("h3", {}, "Keyboard"),
-        h("p", { class: "vt-muted" }, "Select words first to code only them. Keys work while the tagger has focus, never while you type a memo."),
-        h("table", {}, ...rows),
+        h("p", { class: "vt-muted" }, "Select words first to code only them; otherwise a code's key codes the whole turn. Keys work while the tagger has focus, never while you type in a memo or filter."),
+        h("div", { class: "vt-help-cols" },
+          h("table", {}, h("caption", {}, "Move, undo, suggestions"), ...other.map(row)),
+          h("table", {}, h("caption", {}, "Codes (toggle)"), ...codes.map(row))),
         h("button", { type: "button", class: "vt-btn", onclick: () => { help.hidden = true; root.focus({ preventScroll: true }); } }, "Close")),
     );
   }

@@ -111,6 +111,7 @@ class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
             project.store.segments_frame(coded_by=self.coder, role="interviewee")["segment"]
         )
         self._doc_ids: dict[int, set[int]] = {}
+        self._turns: dict[int, list[dict[str, Any]]] = {}
         self._index = 0
         self._current: dict[str, Any] | None = None
         self.compare = not blind
@@ -218,19 +219,21 @@ class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
     def next_uncoded(self) -> None:
         """Move to the next segment this coder has not coded (wrapping around)."""
         n = len(self._ids)
-        order = [(self._index + step) % n for step in range(1, n + 1)]
-        candidates = [i for i in order if self._ids[i] not in self._mine]
-        # Another tagger of the same coder may have coded some since: check in small batches.
-        for chunk in range(0, len(candidates), 50):
-            batch = candidates[chunk : chunk + 50]
-            done = set(
-                self.project.codings(self.coder, segment=[self._ids[i] for i in batch])["segment"]
-            )
-            self._mine |= done
-            for i in batch:
-                if self._ids[i] not in done:
-                    self._show(i)
+        batch: list[int] = []
+        for step in range(1, n + 1):
+            i = (self._index + step) % n
+            if self._ids[i] not in self._mine:
+                batch.append(i)
+            if batch and (len(batch) == 16 or step == n):
+                # Another tagger of the same coder may have coded some since: check the DB.
+                ids = [self._ids[j] for j in batch]
+                done = set(self.project.codings(self.coder, segment=ids)["segment"])
+                self._mine |= done
+                found = next((j for j in batch if self._ids[j] not in done), None)
+                if found is not None:
+                    self._show(found)
                     return
+                batch = []
         self._say("idle", "Every segment in this list is coded")
 
     def _goto_id(self, segment_id: int) -> bool:
@@ -399,7 +402,7 @@ class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
         self._book = book
         self._codes = {c.id: c for c in book.codes}
         self.codebook = pl.codebook_payload(book, self.lang)
-        self.keymap = pl.key_map(book)
+        self.keymap = pl.key_map(book, self.lang)
         self._book_version = version
 
     def _label(self, code: str) -> str:
@@ -447,21 +450,17 @@ class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
             return
         self._index = max(0, min(index, len(self._ids) - 1))
         sid = self._ids[self._index]
-        window = self.project.store.segments_frame(
-            ids=list(range(sid - 2 * _CONTEXT - 2, sid + 2 * _CONTEXT + 3))
-        )
-        rows = window.to_dict("records")
-        row = next((r for r in rows if int(r["segment"]) == sid), None)
-        if row is None:  # deleted by someone else since the list was made
+        try:
+            head = self.project.store.segment(sid)
+        except UnknownItem:  # deleted by someone else since the list was made
             self._ids = [i for i in self._ids if i != sid]
             self._show(self._index)
             return
-        doc_id, pos = int(row["document_id"]), int(row["position"])
-        same = sorted(
-            (r for r in rows if int(r["document_id"]) == doc_id), key=lambda r: int(r["position"])
-        )
-        before = [pl.turn(r) for r in same if pos - _CONTEXT <= int(r["position"]) < pos]
-        after = [pl.turn(r) for r in same if pos < int(r["position"]) <= pos + _CONTEXT]
+        doc_id, pos = int(head["document_id"]), int(head["position"])
+        turns = self._document_turns(doc_id, str(head["document"]))
+        row = turns[pos] if pos < len(turns) and int(turns[pos]["segment"]) == sid else head
+        before = [pl.turn(r) for r in turns[max(0, pos - _CONTEXT) : pos]]
+        after = [pl.turn(r) for r in turns[pos + 1 : pos + 1 + _CONTEXT]]
         start, end = int(row["start"]), int(row["end"])
         every = self.project.codings(segment=sid).to_dict("records")
         mine = [c for c in every if c["coder"] == self.coder]
@@ -508,6 +507,22 @@ class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
             self.suggestions = [{**s, "on": s["code"] in on} for s in self.suggestions]
         self._progress(doc_id)
 
+    def _document_turns(self, doc_id: int, name: str) -> list[dict[str, Any]]:
+        """Every turn of a document in position order, from a small cache (turns never
+        change after import; codings and memos are always read fresh)."""
+        turns = self._turns.get(doc_id)
+        if turns is None:
+            frame = self.project.store.segments_frame(document=name)
+            turns = [r for r in frame.to_dict("records") if int(r["document_id"]) == doc_id]
+            turns.sort(key=lambda r: int(r["position"]))
+            if len(self._turns) >= 4:
+                self._turns.pop(next(iter(self._turns)))
+            self._turns[doc_id] = turns
+            self._doc_ids[doc_id] = {int(r["segment"]) for r in turns if r["role"] == "interviewee"}
+        else:
+            self._turns[doc_id] = self._turns.pop(doc_id)  # most recently used last
+        return turns
+
     def _suggestions(self, text: str) -> None:
         if self._suggest is None:
             self.suggestions = []
@@ -540,11 +555,7 @@ class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
     def _progress(self, doc_id: int | None) -> None:
         doc_total = doc_coded = 0
         if doc_id is not None:
-            ids = self._doc_ids.get(doc_id)
-            if ids is None:
-                name = str(self._docs[doc_id].document) if doc_id in self._docs else ""
-                frame = self.project.store.segments_frame(document=name, role="interviewee")
-                ids = self._doc_ids[doc_id] = {int(i) for i in frame["segment"]}
+            ids = self._doc_ids[doc_id]
             doc_total, doc_coded = len(ids), len(ids & self._mine)
         self.progress = {
             "doc_coded": doc_coded,

@@ -1,0 +1,91 @@
+"""Helpers for browser tests: Chromium settings, a JupyterLab handle, notebooks, screenshots."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "screenshots"
+
+
+def need_browser() -> None:
+    if CHROMIUM.exists():
+        return
+    if os.environ.get("WORKBENCH_REQUIRE_BROWSER"):
+        pytest.fail(f"WORKBENCH_REQUIRE_BROWSER is set but {CHROMIUM} is missing")
+    pytest.skip(f"{CHROMIUM} is not installed")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Lab:
+    """A running JupyterLab: its URL, token, served folder and log file."""
+
+    url: str
+    token: str
+    root: Path
+    log: Path
+    process: subprocess.Popen[bytes] = field(repr=False)
+
+    def lab_url(self, path: str) -> str:
+        return f"{self.url}/lab/tree/{path}?token={self.token}"
+
+    def api(self, path: str) -> Any:
+        request = urllib.request.Request(
+            f"{self.url}{path}", headers={"Authorization": f"token {self.token}"}
+        )
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return json.load(response)
+
+
+class ConsoleErrors(list[str]):
+    """Console errors and uncaught exceptions a page produced."""
+
+
+def screenshot(page: Any, name: str, **options: Any) -> Path:
+    """Save a screenshot as ``screenshots/<name>.png`` (the folder is git-ignored)."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), **options)
+    return path
+
+
+def run_notebook(page: Any, lab: Lab, path: str, *, timeout: float = 45_000) -> None:
+    """Open ``path`` (relative to ``lab.root``) in JupyterLab, wait for its kernel, run all."""
+    page.goto(lab.lab_url(path))
+    page.wait_for_function(
+        "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
+        " && window.jupyterapp.shell.currentWidget.sessionContext"
+        " && window.jupyterapp.shell.currentWidget.sessionContext.session"
+        " && window.jupyterapp.shell.currentWidget.sessionContext.session.kernel",
+        timeout=timeout,
+    )
+    page.wait_for_function(
+        "() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle'",
+        timeout=timeout,
+    )
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")

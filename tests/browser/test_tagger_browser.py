@@ -1,0 +1,248 @@
+"""The tagger in a real JupyterLab: code by click, key and selected span, memo, move, undo.
+
+Runs ``notebooks/02-code.ipynb`` as a researcher would, then checks the database holds
+exactly the codings made in the browser.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from _lab import ROOT, SCREENSHOTS, Lab, run_notebook, screenshot
+
+import workbench
+from workbench.codebook import Code, Codebook
+from workbench.ingest._model import Segment, Transcript
+
+pytestmark = pytest.mark.browser
+
+BOOK = Codebook(
+    id="browser",
+    title={"en": "Browser test", "sv": "Webbläsartest"},
+    codes=(
+        Code(
+            id="process",
+            label={"en": "Everyday process", "sv": "Vardagsprocess"},
+            codable=False,
+            color="#4a5568",
+        ),
+        Code(
+            id="needs",
+            label={"en": "Needs", "sv": "Behov"},
+            parent="process",
+            color="#c0392b",
+            shortcut="n",
+            definition={"en": "What the user needs to get done."},
+            use_when={"en": "A need or goal is named."},
+            do_not_use_when={"en": "Only a wish about the service's look."},
+        ),
+        Code(
+            id="trust",
+            label={"en": "Trust", "sv": "Tillit"},
+            parent="process",
+            color="#2e86c1",
+            shortcut="t",
+        ),
+        Code(
+            id="gap",
+            label={"en": "Information gap", "sv": "Informationsglapp"},
+            color="#d4a017",
+            shortcut="shift+g",
+        ),
+        Code(
+            id="quality", label={"en": "Quality", "sv": "Kvalitet"}, codable=False, color="#2f855a"
+        ),
+        Code(
+            id="technical",
+            label={"en": "Technical quality", "sv": "Teknisk kvalitet"},
+            parent="quality",
+            color="#2f855a",
+            shortcut="1",
+        ),
+        Code(
+            id="functional",
+            label={"en": "Functional quality", "sv": "Funktionell kvalitet"},
+            parent="quality",
+            color="#805ad5",
+            shortcut="2",
+        ),
+    ),
+)
+FIRST = "Kaffe 👩‍🍳 och e\u0301n 😀 smörgås åt Åsa, tack — annars blir jag sur."
+TURNS = [
+    ("Interviewer", "interviewer", "Vad behöver du en vanlig morgon?"),
+    ("Åsa", "interviewee", FIRST),
+    ("Interviewer", "interviewer", "Och sedan?"),
+    ("Åsa", "interviewee", "Ingen sa när bussen går, så jag väntade i en halvtimme."),
+    ("Åsa", "interviewee", "Personalen är snäll, det litar jag på."),
+]
+
+
+def study(folder: Path) -> None:
+    parts, segments, offset = [], [], 0
+    for i, (who, role, words) in enumerate(TURNS):
+        start = offset + len(who) + 2
+        segments.append(
+            Segment(who, role, words, start, start + len(words), 12.0 * i + 61, 12.0 * i + 70)
+        )  # type: ignore[arg-type]
+        parts.append(f"{who}: {words}")
+        offset = start + len(words) + 2
+    text = "\n\n".join(parts)
+    project = workbench.init(folder, codebook=BOOK)
+    project.store.import_transcripts(
+        [
+            Transcript(
+                name="morgon.txt",
+                format="txt",
+                checksum=hashlib.sha256(text.encode()).hexdigest(),
+                text=text,
+                segments=segments,
+                language="sv",
+                participant="Åsa",
+                attributes={"district": "Väster", "user type": "daily"},
+            )
+        ],
+        user="t",
+        participant_pseudonym=lambda label, known: f"P{len(known) + 1:02d}",
+    )
+    project.close()
+
+
+def select_text(page: Any, words: str) -> None:
+    """Select ``words`` in the current segment as a mouse drag would (a DOM Range)."""
+    page.evaluate(
+        """(words) => {
+            const root = document.querySelector('.vt-text');
+            const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+            let node;
+            while ((node = walker.nextNode())) {
+                const at = node.data.indexOf(words);
+                if (at >= 0) {
+                    const range = document.createRange();
+                    range.setStart(node, at);
+                    range.setEnd(node, at + words.length);
+                    const sel = window.getSelection();
+                    sel.removeAllRanges();
+                    sel.addRange(range);
+                    return;
+                }
+            }
+            throw new Error('text not found: ' + words);
+        }""",
+        words,
+    )
+
+
+def saved(page: Any, text: str) -> None:
+    """Wait until the status line says the write with ``text`` came back saved."""
+    page.wait_for_function(
+        """(text) => {
+            const s = document.querySelector('.vt-status');
+            return s && s.dataset.state === 'saved' && s.textContent.includes(text);
+        }""",
+        arg=text,
+        timeout=10_000,
+    )
+
+
+def test_tagger_browser_codes_spans_memos_and_undo(page: Any, lab: Lab) -> None:
+    study(lab.root / "demo-study")
+    (lab.root / "notebooks").mkdir()
+    shutil.copy(ROOT / "notebooks" / "02-code.ipynb", lab.root / "notebooks" / "02-code.ipynb")
+
+    run_notebook(page, lab, "notebooks/02-code.ipynb")
+    page.wait_for_selector(".vt-root .vt-text", timeout=45_000)
+    page.wait_for_function(
+        "(t) => document.querySelector('.vt-text').textContent === t", arg=FIRST, timeout=10_000
+    )
+    text = page.locator(".vt-text")
+    assert page.locator(".vt-coder").inner_text() == "anna"
+    assert "Vad behöver du" in page.locator(".vt-before").inner_text()
+    text.click()  # focus the tagger, as a researcher would
+
+    page.keyboard.press("t")  # whole turn: Trust
+    saved(page, "Added “Tillit”")
+    assert page.locator('button.vt-code[data-code="trust"]').get_attribute("aria-pressed") == "true"
+
+    page.locator('button.vt-code[data-code="gap"]').click()  # whole turn by click, then off by key
+    saved(page, "Added “Informationsglapp”")
+    page.keyboard.press("Shift+G")
+    saved(page, "Removed “Informationsglapp”")
+
+    select_text(page, "smörgås")  # after emoji, a ZWJ sequence and a combining accent
+    page.keyboard.press("n")
+    saved(page, "Added “Behov” on the selected text")
+    assert page.locator("mark.vt-hl").inner_text() == "smörgås"
+
+    select_text(page, "annars blir jag sur")  # the text is now split around the highlight
+    page.locator('button.vt-code[data-code="functional"]').click()
+    saved(page, "Added “Funktionell kvalitet” on the selected text")
+
+    page.locator(".vt-details").wait_for()
+    page.locator('button.vt-code[data-code="needs"]').hover()
+    assert "Only a wish" in page.locator(".vt-details").inner_text()
+
+    memo = page.locator(".vt-memo-segment")
+    memo.click()
+    page.keyboard.type("Låter äkta 👍 — n t z")  # shortcut letters must not fire while typing
+    page.locator(".vt-memo-document").click()  # blur saves the segment memo
+    saved(page, "Saved the segment memo")
+    page.keyboard.type("Lugn intervju")
+    saved(page, "Saved the document memo")  # debounced save while the area keeps focus
+    page.locator(".vt-root").screenshot(path=str(SCREENSHOTS / "tagger-coded.png"))
+
+    text.click()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        "() => document.querySelector('.vt-text').textContent.startsWith('Ingen sa')"
+    )
+    page.keyboard.press("2")
+    saved(page, "Added “Funktionell kvalitet”")
+    page.keyboard.press("z")
+    saved(page, "Undid add “Funktionell kvalitet”")
+    page.keyboard.press("y")
+    saved(page, "Redid add “Funktionell kvalitet”")
+    page.keyboard.press("z")
+    saved(page, "Undid add “Funktionell kvalitet”")
+    page.keyboard.press("Enter")  # next uncoded
+    page.wait_for_function(
+        "() => document.querySelector('.vt-text').textContent.startsWith('Personalen')"
+    )
+    page.keyboard.press("?")
+    page.locator(".vt-help").wait_for(state="visible")
+    assert "accept the top suggestion" in page.locator(".vt-help").inner_text()
+    screenshot(page, "tagger-help")
+    page.keyboard.press("Escape")
+    page.locator(".vt-help").wait_for(state="hidden")
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function("(t) => document.querySelector('.vt-text').textContent === t", arg=FIRST)
+    assert page.locator(".vt-memo-segment").input_value() == "Låter äkta 👍 — n t z"
+    assert page.locator(".vt-chip[data-span]").count() == 3
+    screenshot(page, "tagger", full_page=True)
+    page.locator(".vt-root").screenshot(path=str(SCREENSHOTS / "tagger-widget.png"))
+
+    project = workbench.open(lab.root / "demo-study", read_only=True)
+    try:
+        rows = sorted(
+            (r.quote, r.code, r.origin) for r in project.codings("anna").itertuples(index=False)
+        )
+        first_id = project.segments(role="interviewee")["segment"].iloc[0]
+        memo_text = project.memo("segment", int(first_id), coder="anna")
+        doc_memo = project.memo(
+            "document", int(project.documents["document_id"].iloc[0]), coder="anna"
+        )
+    finally:
+        project.close()
+    assert rows == sorted(
+        [
+            ("annars blir jag sur", "functional", "human"),
+            (FIRST, "trust", "human"),
+            ("smörgås", "needs", "human"),
+        ]
+    )
+    assert memo_text == "Låter äkta 👍 — n t z" and doc_memo == "Lugn intervju"
