@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -89,7 +88,11 @@ def test_frequencies_count_segments_and_participants(codings: pd.DataFrame) -> N
 
 def test_frequencies_by_attribute(codings: pd.DataFrame) -> None:
     freq = a.frequencies(codings, by="user_type", codes=["fq-communication"])
-    counts = dict(zip(freq["user_type"], zip(freq["segments"], freq["participants"])))
+    counts = dict(
+        zip(
+            freq["user_type"], zip(freq["segments"], freq["participants"], strict=True), strict=True
+        )
+    )
     assert counts == {"external": (3, 2), "internal": (2, 2)}
 
 
@@ -182,9 +185,10 @@ def test_perceived_quality_by_group_has_every_dimension(codings: pd.DataFrame) -
     comm = quality[quality["code"] == "fq-communication"].set_index("user_type")
     assert comm.loc["external", "negative"] == 2
     assert comm.loc["internal", "mentions"] == 2
-    assert quality[(quality["code"] == "fq-trust")].set_index("user_type").loc[
-        "internal", "mentions"
-    ] == 0
+    assert (
+        quality[(quality["code"] == "fq-trust")].set_index("user_type").loc["internal", "mentions"]
+        == 0
+    )
 
 
 def test_perceived_quality_empty_codings_gives_zeros(codings: pd.DataFrame) -> None:

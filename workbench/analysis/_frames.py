@@ -88,9 +88,7 @@ def codings_frame(
     codings = project.codings(coder=wanted)
     documents = project.documents[["document", "language"]]
     people = project.participants.drop(columns=["participant_id"], errors="ignore")
-    return enrich(
-        select_layer(codings, layer), documents, people, project.codebook, lang=lang
-    )
+    return enrich(select_layer(codings, layer), documents, people, project.codebook, lang=lang)
 
 
 def select_layer(codings: pd.DataFrame, layer: str | Sequence[str]) -> pd.DataFrame:
@@ -433,11 +431,15 @@ def priorities(quality: pd.DataFrame, n: int = 3) -> pd.DataFrame:
         ["negative_participants", "negative", "positive_participants"]
     ].sum()
     frame = frame[frame["negative_participants"] > 0]
-    return frame.sort_values(
-        ["negative_participants", "negative", "positive_participants"],
-        ascending=[False, False, True],
-        kind="stable",
-    ).head(n).reset_index(drop=True)
+    return (
+        frame.sort_values(
+            ["negative_participants", "negative", "positive_participants"],
+            ascending=[False, False, True],
+            kind="stable",
+        )
+        .head(n)
+        .reset_index(drop=True)
+    )
 
 
 def everyday_processes(codings: pd.DataFrame) -> pd.DataFrame:
@@ -484,9 +486,7 @@ def quotes(
     for column, value in attrs.items():
         frame = frame[frame[column] == value] if column in frame else frame.iloc[0:0]
     cols = [
-        c
-        for c in ("participant", "document", "segment", "code", "label", "quote")
-        if c in frame
+        c for c in ("participant", "document", "segment", "code", "label", "quote") if c in frame
     ]
     cols += attribute_columns(frame)
     return (

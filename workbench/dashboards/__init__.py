@@ -1,7 +1,32 @@
-"""Dashboards for stakeholders: a Voilà app and a static HTML report over analysis frames."""
+"""Dashboards for stakeholders: a Voilà app and a static HTML report over analysis frames.
+
+>>> from workbench.dashboards import show      # in a Voilà notebook    # doctest: +SKIP
+>>> show()              # WORKBENCH_PROJECT and QUERY_STRING say what   # doctest: +SKIP
+"""
 
 from __future__ import annotations
 
+from workbench.dashboards._app import Dashboard, dashboard, options_from_query, show
+from workbench.dashboards._figures import bars_figure, quality_figure
+from workbench.dashboards._i18n import LANGS, text
+from workbench.dashboards._model import DashboardData, Filters, Views
+from workbench.dashboards._report import render_report, write_report
 from workbench.dashboards._sample import SAMPLE_CODEBOOK, build_sample_project
 
-__all__ = ["SAMPLE_CODEBOOK", "build_sample_project"]
+__all__ = [
+    "LANGS",
+    "SAMPLE_CODEBOOK",
+    "Dashboard",
+    "DashboardData",
+    "Filters",
+    "Views",
+    "bars_figure",
+    "build_sample_project",
+    "dashboard",
+    "options_from_query",
+    "quality_figure",
+    "render_report",
+    "show",
+    "text",
+    "write_report",
+]

@@ -40,7 +40,9 @@ SAMPLE_CODEBOOK = Codebook(
             "bp-information-sources", "Information sources", "Informationskällor", "bp", "#9D755D"
         ),
         _code("pq", "Perceived quality", "Upplevd kvalitet", color="#54A24B", codable=False),
-        _code("pq-technical", "Technical quality (what)", "Teknisk kvalitet (vad)", "pq", "#2E7D32"),
+        _code(
+            "pq-technical", "Technical quality (what)", "Teknisk kvalitet (vad)", "pq", "#2E7D32"
+        ),
         _code(
             "pq-functional",
             "Functional quality (how)",
@@ -74,94 +76,179 @@ SAMPLE: list[tuple[str, str, dict[str, str], list[tuple[str, list[str], list[str
     (
         "p01-restaurang.txt",
         "sv",
-        {"role": "owner", "business_type": "restaurant", "user_type": "external",
-         "district": "Centrum"},
+        {
+            "role": "owner",
+            "business_type": "restaurant",
+            "user_type": "external",
+            "district": "Centrum",
+        },
         [
-            ("Vi driver en liten restaurang med lunchservering, och egenkontrollen gör vi på "
-             "kvällarna när köket är stängt.", ["ep-what", "ep-how"], ["ep-what"]),
-            ("Vi behöver veta i förväg vad inspektören kommer att titta på, annars hinner vi "
-             "inte förbereda oss.", ["bp-needs", "fq-communication"],
-             ["bp-needs", "fq-communication"]),
-            ("Inspektören var vänlig och förklarade varför temperaturen i kylen var viktig.",
-             ["fq-attitudes", "val-positive"], ["fq-attitudes", "val-positive"]),
-            ("Jag visste inte att avgiften skulle komma som en separat faktura, ingen hade sagt "
-             "något.", ["bp-information-gaps", "fq-communication", "val-negative"],
-             ["bp-information-gaps", "val-negative"]),
+            (
+                "Vi driver en liten restaurang med lunchservering, och egenkontrollen gör vi på "
+                "kvällarna när köket är stängt.",
+                ["ep-what", "ep-how"],
+                ["ep-what"],
+            ),
+            (
+                "Vi behöver veta i förväg vad inspektören kommer att titta på, annars hinner vi "
+                "inte förbereda oss.",
+                ["bp-needs", "fq-communication"],
+                ["bp-needs", "fq-communication"],
+            ),
+            (
+                "Inspektören var vänlig och förklarade varför temperaturen i kylen var viktig.",
+                ["fq-attitudes", "val-positive"],
+                ["fq-attitudes", "val-positive"],
+            ),
+            (
+                "Jag visste inte att avgiften skulle komma som en separat faktura, ingen hade sagt "
+                "något.",
+                ["bp-information-gaps", "fq-communication", "val-negative"],
+                ["bp-information-gaps", "val-negative"],
+            ),
         ],
     ),
     (
         "p02-kafe.txt",
         "sv",
-        {"role": "owner", "business_type": "café", "user_type": "external",
-         "district": "Hamnen"},
+        {"role": "owner", "business_type": "café", "user_type": "external", "district": "Hamnen"},
         [
-            ("Vi förväntar oss att få besked om resultatet inom en vecka, inte efter en månad.",
-             ["bp-expectations", "fq-punctuality", "val-negative"], []),
-            ("Det är svårt att nå någon på kommunen, telefontiden är bara en timme om dagen.",
-             ["fq-accessibility", "val-negative", "bp-needs"], []),
-            ("Jag letar mest på Livsmedelsverkets webbplats när jag undrar något.",
-             ["bp-information-sources"], []),
-            ("Jag förstod inte vad den nya märkningsregeln innebar för våra bakverk.",
-             ["bp-information-gaps"], []),
+            (
+                "Vi förväntar oss att få besked om resultatet inom en vecka, inte efter en månad.",
+                ["bp-expectations", "fq-punctuality", "val-negative"],
+                [],
+            ),
+            (
+                "Det är svårt att nå någon på kommunen, telefontiden är bara en timme om dagen.",
+                ["fq-accessibility", "val-negative", "bp-needs"],
+                [],
+            ),
+            (
+                "Jag letar mest på Livsmedelsverkets webbplats när jag undrar något.",
+                ["bp-information-sources"],
+                [],
+            ),
+            (
+                "Jag förstod inte vad den nya märkningsregeln innebar för våra bakverk.",
+                ["bp-information-gaps"],
+                [],
+            ),
         ],
     ),
     (
         "p03-grocery.txt",
         "en",
-        {"role": "staff", "business_type": "grocery shop", "user_type": "external",
-         "district": "Centrum"},
+        {
+            "role": "staff",
+            "business_type": "grocery shop",
+            "user_type": "external",
+            "district": "Centrum",
+        },
         [
-            ("I restock the chilled counters every morning and log the temperatures on paper.",
-             ["ep-what", "ep-how"], []),
-            ("We log it because the inspector asked us to, so we can show it went well.",
-             ["ep-why", "ep-goal"], []),
-            ("The inspection report itself was clear and the advice actually helped us fix the "
-             "fridge.", ["pq-technical", "val-positive"], ["pq-technical"]),
-            ("What we need is a simple checklist we can keep by the counter.",
-             ["bp-needs", "ep-solutions"], []),
+            (
+                "I restock the chilled counters every morning and log the temperatures on paper.",
+                ["ep-what", "ep-how"],
+                [],
+            ),
+            (
+                "We log it because the inspector asked us to, so we can show it went well.",
+                ["ep-why", "ep-goal"],
+                [],
+            ),
+            (
+                "The inspection report itself was clear and the advice actually helped us fix the "
+                "fridge.",
+                ["pq-technical", "val-positive"],
+                ["pq-technical"],
+            ),
+            (
+                "What we need is a simple checklist we can keep by the counter.",
+                ["bp-needs", "ep-solutions"],
+                [],
+            ),
         ],
     ),
     (
         "p04-inspektor.txt",
         "sv",
-        {"role": "inspector", "business_type": "municipality", "user_type": "internal",
-         "district": "Centrum"},
+        {
+            "role": "inspector",
+            "business_type": "municipality",
+            "user_type": "internal",
+            "district": "Centrum",
+        },
         [
-            ("Vi försöker alltid komma i tid, men när vi blir försenade hör vi sällan av oss.",
-             ["fq-punctuality", "fq-communication", "val-negative"], []),
-            ("Företagarna förväntar sig att vi ska ge konkreta råd, inte bara peka på fel.",
-             ["bp-expectations", "fq-behaviour"], []),
-            ("Kommunens rykte är att vi är stränga men rättvisa.", ["pq-image", "val-positive"],
-             []),
+            (
+                "Vi försöker alltid komma i tid, men när vi blir försenade hör vi sällan av oss.",
+                ["fq-punctuality", "fq-communication", "val-negative"],
+                [],
+            ),
+            (
+                "Företagarna förväntar sig att vi ska ge konkreta råd, inte bara peka på fel.",
+                ["bp-expectations", "fq-behaviour"],
+                [],
+            ),
+            (
+                "Kommunens rykte är att vi är stränga men rättvisa.",
+                ["pq-image", "val-positive"],
+                [],
+            ),
         ],
     ),
     (
         "p05-food-truck.txt",
         "en",
-        {"role": "owner", "business_type": "food truck", "user_type": "external",
-         "district": "Hamnen"},
+        {
+            "role": "owner",
+            "business_type": "food truck",
+            "user_type": "external",
+            "district": "Hamnen",
+        },
         [
-            ("Nobody told me which rules apply to a food truck that moves between districts.",
-             ["bp-information-gaps", "fq-communication", "val-negative"],
-             ["bp-information-gaps"]),
-            ("I asked other truck owners in a Facebook group and called the help line.",
-             ["bp-information-sources", "fq-accessibility", "val-positive"], []),
-            ("I expect the same answer whichever inspector I talk to.",
-             ["bp-expectations", "fq-trust"], []),
-            ("When the inspector found a problem with the water tank she helped me sort it out "
-             "the same day.", ["fq-recovery", "val-positive"], []),
+            (
+                "Nobody told me which rules apply to a food truck that moves between districts.",
+                ["bp-information-gaps", "fq-communication", "val-negative"],
+                ["bp-information-gaps"],
+            ),
+            (
+                "I asked other truck owners in a Facebook group and called the help line.",
+                ["bp-information-sources", "fq-accessibility", "val-positive"],
+                [],
+            ),
+            (
+                "I expect the same answer whichever inspector I talk to.",
+                ["bp-expectations", "fq-trust"],
+                [],
+            ),
+            (
+                "When the inspector found a problem with the water tank she helped me sort it out "
+                "the same day.",
+                ["fq-recovery", "val-positive"],
+                [],
+            ),
         ],
     ),
     (
         "p06-administrator.txt",
         "en",
-        {"role": "administrator", "business_type": "municipality", "user_type": "internal",
-         "district": "Centrum"},
+        {
+            "role": "administrator",
+            "business_type": "municipality",
+            "user_type": "internal",
+            "district": "Centrum",
+        },
         [
-            ("Our e-service for registering a business crashes on phones, which gives a poor "
-             "impression.", ["fq-servicescape", "val-negative", "pq-image"], []),
-            ("Businesses need to know what the fee covers before they are invoiced.",
-             ["bp-needs", "bp-information-gaps", "fq-communication"], []),
+            (
+                "Our e-service for registering a business crashes on phones, which gives a poor "
+                "impression.",
+                ["fq-servicescape", "val-negative", "pq-image"],
+                [],
+            ),
+            (
+                "Businesses need to know what the fee covers before they are invoiced.",
+                ["bp-needs", "bp-information-gaps", "fq-communication"],
+                [],
+            ),
         ],
     ),
 ]
@@ -208,18 +295,12 @@ def build_sample_project(path: str | Path, codebook: Codebook | None = None) -> 
             attributes=[(i + 2, name, attrs) for i, (name, _l, attrs, _t) in enumerate(SAMPLE)],
         )
         segs = project.segments(role="interviewee")
-        rows = []
         for name, _lang, _attrs, turns in SAMPLE:
             ids = segs.loc[segs["document"] == name, "segment"].tolist()
             for segment_id, (_text, anna, erik) in zip(ids, turns, strict=True):
                 for coder, codes in (("anna", anna), ("erik", erik)):
-                    rows += [
-                        {"segment_id": int(segment_id), "code_id": code, "coder": coder,
-                         "start": None, "end": None, "origin": "human"}
-                        for code in codes
-                    ]
-        for row in rows:
-            project.code(row["segment_id"], row["code_id"], coder=row["coder"])
+                    for code in codes:
+                        project.code(int(segment_id), code, coder=coder)
     finally:
         project.close()
     return Path(path)

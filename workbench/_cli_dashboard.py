@@ -1,0 +1,110 @@
+"""``workbench dashboard`` (Voilà app) and ``workbench report`` (one self-contained HTML file)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from workbench.errors import ProjectError
+
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "dashboards" / "overview.ipynb"
+#: Holds ``voila/templates/vardag``: the lab template minus its CDN stylesheet.
+TEMPLATES = Path(__file__).resolve().parent / "dashboards" / "jupyter"
+
+
+def voila_command(
+    notebook: Path, *, port: int, host: str = "127.0.0.1", python: str | None = None
+) -> list[str]:
+    """The Voilà command line: code hidden, sources stripped, no tracebacks, no browser."""
+    return [
+        python or sys.executable,
+        "-m",
+        "voila",
+        str(notebook),
+        f"--port={port}",
+        f"--Voila.ip={host}",
+        "--no-browser",
+        "--strip_sources=True",
+        "--show_tracebacks=False",
+        "--template=vardag",
+    ]
+
+
+def voila_env(project: Path, lang: str | None = None) -> dict[str, str]:
+    """The environment for Voilà's kernels: which study, and the interface language."""
+    env = dict(os.environ)
+    env["WORKBENCH_PROJECT"] = str(project.resolve())
+    env["JUPYTER_PATH"] = os.pathsep.join(
+        p for p in (str(TEMPLATES), os.environ.get("JUPYTER_PATH", "")) if p
+    )
+    if lang:
+        env["WORKBENCH_DASHBOARD_LANG"] = lang
+    return env
+
+
+def _check_project(path: str) -> Path:
+    from workbench._project import open_project
+
+    folder = Path(path)
+    with open_project(folder, read_only=True):
+        pass
+    return folder
+
+
+def _cmd_dashboard(args: argparse.Namespace) -> int:
+    folder = _check_project(args.project)
+    if not NOTEBOOK.is_file():
+        raise ProjectError(f"{NOTEBOOK}: the dashboard notebook is missing from this install")
+    command = voila_command(NOTEBOOK, port=args.port, host=args.host)
+    print(f"dashboard for {folder} at http://{args.host}:{args.port}/ (Ctrl-C stops it)")
+    try:
+        return subprocess.call(command, env=voila_env(folder, args.lang))
+    except KeyboardInterrupt:
+        return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from workbench.dashboards import write_report
+
+    _check_project(args.project)
+    out = write_report(args.project, args.output, lang=args.lang or "en", layer=args.layer)
+    print(f"wrote {out}")
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``dashboard`` and ``report`` to the ``workbench`` command line."""
+    p = subparsers.add_parser("dashboard", help="serve the stakeholder dashboard (Voilà)")
+    p.add_argument("project")
+    p.add_argument("--port", type=int, default=8866)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: local)")
+    p.add_argument("--lang", choices=["sv", "en"], help="interface language (default: en)")
+    p.set_defaults(func=_cmd_dashboard)
+
+    p = subparsers.add_parser("report", help="write the dashboard as one self-contained HTML file")
+    p.add_argument("project")
+    p.add_argument("-o", "--output", required=True, help="the HTML file to write")
+    p.add_argument("--lang", choices=["sv", "en"], default="en")
+    p.add_argument("--layer", default="all", help="whose codings: all, consensus or a coder's name")
+    p.set_defaults(func=_cmd_report)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run ``dashboard`` or ``report`` alone (``python -m workbench._cli_dashboard``)."""
+    from workbench.errors import WorkbenchError
+
+    parser = argparse.ArgumentParser(prog="workbench")
+    register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except WorkbenchError as exc:
+        print(f"workbench: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

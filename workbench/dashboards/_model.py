@@ -1,0 +1,177 @@
+"""What a dashboard shows, computed from a project without drawing: filters in, views out.
+
+The project is read once per coder layer; a language switch only relabels codes, and the
+views of each filter state are cached, so going back to an earlier state costs nothing and a
+change only recomputes the views of the new state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from workbench import analysis as a
+
+if TYPE_CHECKING:
+    from workbench._project import Project
+    from workbench.codebook import Codebook
+
+#: Attributes offered as the "user group" and "user type" filters, when the study has them.
+GROUP_ATTRIBUTE = "role"
+TYPE_ATTRIBUTE = "user_type"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """One filter state.  Empty strings mean "all"."""
+
+    lang: str = "en"
+    layer: str = "all"
+    group: str = ""
+    user_type: str = ""
+    attribute: str = ""
+    value: str = ""
+    language: str = ""
+    by: str = ""
+
+    def criteria(self) -> dict[str, str | None]:
+        """Column conditions for :func:`workbench.analysis.filter_codings`."""
+        out: dict[str, str | None] = {
+            GROUP_ATTRIBUTE: self.group or None,
+            TYPE_ATTRIBUTE: self.user_type or None,
+            "language": self.language or None,
+        }
+        if self.attribute and self.value:
+            out[self.attribute] = self.value
+        return out
+
+
+@dataclass
+class Views:
+    """Everything one filter state shows."""
+
+    codings: pd.DataFrame
+    participants: int
+    documents: int
+    summary: dict[str, dict[str, Any]]
+    quality: pd.DataFrame
+    quality_by: pd.DataFrame | None
+    priorities: pd.DataFrame
+    pairs: pd.DataFrame
+    everyday: pd.DataFrame
+    people: pd.DataFrame = field(repr=False)
+
+
+class DashboardData:
+    """A project's codings loaded once, and the cached views of each filter state.
+
+    Parameters
+    ----------
+    project
+        An open project; only read (open it with ``read_only=True``).
+    codings
+        Optional: codings already enriched (``workbench.analysis.codings_frame``), for tests
+        and benchmarks; the ``"all"`` layer.
+    """
+
+    def __init__(
+        self,
+        project: Project | None,
+        *,
+        codebook: Codebook | None = None,
+        codings: pd.DataFrame | None = None,
+        title: str = "",
+    ) -> None:
+        self.project = project
+        if codebook is None:
+            if project is None:
+                raise ValueError("give a project or a codebook")
+            codebook = project.codebook
+        self.codebook = codebook
+        self.title = title or (project.path.name if project is not None else "")
+        self._layers: dict[str, pd.DataFrame] = {}
+        if codings is not None:
+            self._layers["all"] = codings
+        self._labelled: dict[tuple[str, str], pd.DataFrame] = {}
+        self._views: dict[Filters, Views] = {}
+        self.coders: list[str] = (
+            project.store.coders()
+            if project is not None
+            else sorted(codings["coder"].unique())
+            if codings is not None
+            else []
+        )
+
+    # -- data -----------------------------------------------------------------------------
+    def layer(self, layer: str) -> pd.DataFrame:
+        """The enriched codings of a coder layer (read once)."""
+        if layer not in self._layers:
+            if "all" in self._layers:
+                base = self._layers["all"]
+                self._layers[layer] = a.select_layer(base, layer)
+            else:
+                assert self.project is not None
+                self._layers[layer] = a.codings_frame(self.project, layer)
+        return self._layers[layer]
+
+    def labelled(self, layer: str, lang: str) -> pd.DataFrame:
+        """The codings of ``layer`` with code labels in ``lang``."""
+        key = (layer, lang)
+        if key not in self._labelled:
+            self._labelled[key] = a.relabel(self.layer(layer), self.codebook, lang=lang)
+        return self._labelled[key]
+
+    def attributes(self) -> list[str]:
+        """Participant attributes to filter or compare by."""
+        return a.attribute_columns(self.layer("all"))
+
+    def values(self, column: str) -> list[str]:
+        """The values a column takes in the study, sorted."""
+        frame = self.layer("all")
+        if column not in frame:
+            return []
+        return sorted(str(v) for v in frame[column].dropna().unique())
+
+    def layers(self) -> list[str]:
+        """``all``, ``consensus`` (with two coders or more), then each coder."""
+        return ["all", *(["consensus"] if len(self.coders) > 1 else []), *self.coders]
+
+    # -- views ----------------------------------------------------------------------------
+    def views(self, filters: Filters) -> Views:
+        """The views of one filter state (cached)."""
+        if filters not in self._views:
+            self._views[filters] = self._compute(filters)
+        return self._views[filters]
+
+    def _compute(self, f: Filters) -> Views:
+        codings = a.filter_codings(self.labelled(f.layer, f.lang), **f.criteria())
+        by = f.by or None
+        quality = a.perceived_quality(codings, self.codebook, lang=f.lang)
+        attrs = a.attribute_columns(codings)
+        people = (
+            codings[["participant", *attrs]]
+            .drop_duplicates("participant")
+            .set_index("participant")
+            .sort_index()
+        )
+        return Views(
+            codings=codings,
+            participants=int(codings["participant"].nunique()),
+            documents=int(codings["document"].nunique()),
+            summary=a.summary(codings, by=by),
+            quality=quality,
+            quality_by=(
+                a.perceived_quality(codings, self.codebook, by=by, lang=f.lang) if by else None
+            ),
+            priorities=a.priorities(quality),
+            pairs=a.gaps_and_sources(codings),
+            everyday=a.everyday_processes(codings),
+            people=people,
+        )
+
+    def quotes(self, filters: Filters, **query: Any) -> pd.DataFrame:
+        """The quotes behind a number in the view of ``filters``
+        (see :func:`workbench.analysis.quotes`)."""
+        return a.quotes(self.views(filters).codings, **query)
