@@ -282,6 +282,9 @@ class Project:
         """Import codings from a CSV (``document,turn,code,coder,span``; see
         ``corpora/demo/README.md``); returns how many were new.  All rows or none."""
         file = Path(path)
+        key_file = self.path / KEY_PATH
+        # Spans are quoted from the source files: pseudonymise them like the transcripts.
+        hide = ingest.Pseudonymiser.load(key_file).text if key_file.exists() else str
         segs = self.segments()
         by_turn = {
             (doc, pos + 1): row
@@ -302,7 +305,7 @@ class Project:
                     f"{where}: document {record['document']!r} has no turn {turn} in the project"
                 )
             start, end = seg.start, seg.end
-            span = (record.get("span") or "").strip()
+            span = hide((record.get("span") or "").strip())
             if span:
                 offset = seg.text.find(span)
                 if offset < 0:

@@ -12,7 +12,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from workbench import _cli_agreement, _cli_codebook, _cli_suggest
+from workbench import (
+    _cli_agreement,
+    _cli_codebook,
+    _cli_dashboard,
+    _cli_exchange,
+    _cli_suggest,
+)
 from workbench._project import init, open_project
 from workbench.errors import WorkbenchError
 from workbench.ingest import TableColumns
@@ -88,6 +94,19 @@ def _cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_merge(args: argparse.Namespace) -> int:
+    from workbench._merge import merge_projects
+
+    report = merge_projects([Path(p) for p in args.projects], Path(args.output))
+    print(
+        f"merged into {args.output}: {report.documents} new document(s), {report.codings} new "
+        f"coding(s), {report.memos} new memo(s)"
+    )
+    for conflict in report.conflicts:
+        print(f"conflict: {conflict}")
+    return 1 if report.conflicts else 0
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     from workbench._demo import run_demo
 
@@ -138,7 +157,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8888)
     p.set_defaults(func=_cmd_demo)
 
-    for module in (_cli_codebook, _cli_suggest, _cli_agreement):
+    p = sub.add_parser("merge", help="merge copies of a project coded apart")
+    p.add_argument("projects", nargs="+", help="project folders")
+    p.add_argument("-o", "--output", required=True, help="the merged project (new or existing)")
+    p.set_defaults(func=_cmd_merge)
+
+    for module in (_cli_codebook, _cli_suggest, _cli_agreement, _cli_exchange, _cli_dashboard):
         module.register(sub)
     return parser
 
