@@ -13,7 +13,7 @@ import hashlib
 import re
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -68,7 +68,8 @@ def _paragraph_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _segments(text: str, name: str) -> tuple[list[Segment], str]:
-    """Turns when the text reads as a labelled transcript and keeps its text, else paragraphs."""
+    """Turns when the text reads as a labelled transcript (each turn found in order in
+    ``text``), else paragraphs; offsets always point into ``text`` unchanged."""
     with tempfile.TemporaryDirectory(prefix="vardag-qdpx-") as tmp:
         file = Path(tmp) / "source.txt"
         file.write_text(text, encoding="utf-8")
@@ -76,8 +77,21 @@ def _segments(text: str, name: str) -> tuple[list[Segment], str]:
             found = ingest.read(file)
         except WorkbenchError:
             found = []
-    if len(found) == 1 and found[0].text == text and found[0].segments:
-        return found[0].segments, found[0].language
+    if len(found) == 1 and any(seg.speaker for seg in found[0].segments):
+        if found[0].text == text:
+            return found[0].segments, found[0].language
+        # the reader joins turns with blank lines: find each segment in the original text
+        located: list[Segment] = []
+        cursor = 0
+        for seg in found[0].segments:
+            at = text.find(seg.text, cursor)
+            skipped = text[cursor:at].strip()
+            if at < 0 or skipped not in ("", f"{seg.speaker}:"):
+                break
+            located.append(replace(seg, start=at, end=at + len(seg.text)))
+            cursor = at + len(seg.text)
+        else:
+            return located, found[0].language
     segs = [Segment(None, "interviewee", text[a:b], a, b) for a, b in _paragraph_spans(text)]
     return segs, ingest.detect_language(text)
 
