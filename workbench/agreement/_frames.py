@@ -108,7 +108,7 @@ def resolve(
                 f"known coders: {', '.join(known) or 'none'}"
             )
     if len(chosen) < 2:
-        only = f": only {', '.join(map(repr, chosen))}" if chosen else ""
+        only = f": only {', '.join(map(repr, chosen))}" if chosen else "; there are no codings"
         raise AgreementError(f"agreement needs at least two coders{only}")
     j_cod = _index_of(codings["coder"], chosen)
     mine = codings[j_cod >= 0].assign(_j=j_cod[j_cod >= 0])
