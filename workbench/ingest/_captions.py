@@ -16,8 +16,9 @@ _BLOCKS = re.compile(r"\n(?:[ \t]*\n)+")
 _TIMING = re.compile(r"^[ \t]*(\S*?)[ \t]*-->[ \t]*(\S*)", re.MULTILINE)
 _VTT_TS = re.compile(r"(?:\d+:)?(\d{1,2}):(\d{1,2})\.\d{1,3}")
 _SRT_TS = re.compile(r"\d+:(\d{1,2}):(\d{1,2})[,.]\d{1,3}")
-_VOICE = re.compile(r"<v(?:\.[\w-]+)*[ \t]+([^>\n]+?)[ \t]*>")
-_TAGS = re.compile(r"<[^>\n]*>|\{\\[^}\n]*\}")
+# "[^<>]" (not ".") keeps these linear on lines full of unmatched "<".
+_VOICE = re.compile(r"<v(?:\.[\w-]+)*[ \t]+([^<>\n]+?)[ \t]*>")
+_TAGS = re.compile(r"<[^<>\n]*>|\{\\[^{}\n]*\}")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*$")
 
 
