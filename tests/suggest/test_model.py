@@ -187,3 +187,11 @@ def test_fit_bad_input_messages(texts) -> None:
         CodeSuggester().fit(texts, [[] for _ in texts])
     with pytest.raises(SuggestError, match="language"):
         CodeSuggester(language="de").fit(texts, [["a"] for _ in texts])
+
+
+def test_suggester_calibration_subsample_keeps_ranking(texts, codes) -> None:
+    full = CodeSuggester(random_state=0).fit(texts * 3, codes * 3)
+    sub = CodeSuggester(random_state=0, calibration_samples=12).fit(texts * 3, codes * 3)
+    np.testing.assert_array_equal(
+        full.predict_proba(texts).argmax(axis=1), sub.predict_proba(texts).argmax(axis=1)
+    )

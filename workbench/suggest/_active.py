@@ -11,12 +11,17 @@ _POOL = 4000  # candidates considered for diversity; the rest are far less uncer
 
 
 def uncertainty(
-    proba: np.ndarray, thresholds: np.ndarray, learned: np.ndarray, has_prior: np.ndarray
+    proba: np.ndarray,
+    thresholds: np.ndarray,
+    learned: np.ndarray,
+    has_prior: np.ndarray,
+    n_positive: np.ndarray | None = None,
 ) -> np.ndarray:
     """Per-segment uncertainty in [0, 1].
 
-    For codes with a learned model: 1 at the code's threshold, 0 at certainty, averaged
-    between the most uncertain code and the mean over codes.  Codes without a learned model
+    For codes with a learned model: 1 at the code's threshold, 0 at certainty; codes with
+    fewer positive examples weigh more (1 / sqrt(1 + n)); the most uncertain code and the
+    weighted mean count half each.  Codes without a learned model
     add the normalised entropy of the prior (segments that resemble no code well are worth
     a look), and count fully when nothing is learned yet.
     """
@@ -27,7 +32,13 @@ def uncertainty(
         t = np.clip(thresholds[learned], 1e-3, 1 - 1e-3)
         dist = np.where(p >= t, (p - t) / (1 - t), (t - p) / t)
         u = 1.0 - np.clip(dist, 0.0, 1.0)
-        parts.append(0.5 * u.max(axis=1) + 0.5 * u.mean(axis=1))
+        if n_positive is not None:
+            # Codes with few examples matter more: their models change most per example.
+            wts = 1.0 / np.sqrt(1.0 + n_positive[learned].astype(np.float64))
+        else:
+            wts = np.ones(u.shape[1])
+        uw = u * wts / wts.max()
+        parts.append(0.5 * uw.max(axis=1) + 0.5 * (u * wts).sum(axis=1) / wts.sum())
     rest = has_prior & ~learned
     if rest.sum() > 1:
         q = proba[:, rest] / np.maximum(proba[:, rest].sum(axis=1, keepdims=True), 1e-12)
@@ -43,9 +54,9 @@ def uncertainty(
 def select(x: sp.csr_matrix, unc: np.ndarray, k: int, rng: np.random.Generator) -> list[int]:
     """Greedy uncertainty-times-distance selection of ``k`` distinct rows of ``x``.
 
-    The first pick is the most uncertain row; each later pick maximises
-    ``uncertainty * min cosine distance to the rows already picked`` (a k-center /
-    k-means++-like spread).  Ties break at random with ``rng``.
+    Each pick maximises ``uncertainty * density * min cosine distance to the rows already
+    picked``: density (cosine to the candidates' centroid) keeps outliers from coming first,
+    the distance spreads the batch (k-center style).  Ties break at random with ``rng``.
     """
     n = x.shape[0]
     k = min(k, n)
@@ -57,6 +68,11 @@ def select(x: sp.csr_matrix, unc: np.ndarray, k: int, rng: np.random.Generator) 
     xs = sp.diags(1.0 / np.maximum(norms, 1e-12)) @ xs
     xs = sp.csr_matrix(xs)
     u = score[pool]
+    # Information density: prefer typical segments (cosine to the pool's centroid) over
+    # outliers, which max-min distance alone would pick first.
+    centroid = np.asarray(xs.mean(axis=0)).ravel()
+    dens = np.clip(xs @ centroid, 0.0, None)
+    u = u * dens / max(float(dens.max()), 1e-12)
     mindist = np.ones(len(pool))
     taken = np.zeros(len(pool), dtype=bool)
     picks: list[int] = []

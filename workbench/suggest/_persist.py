@@ -44,6 +44,7 @@ _PARAMS = (
     "class_weight",
     "calibration",
     "inner_cv",
+    "calibration_samples",
     "tune_thresholds",
     "at_least_one",
     "prior_strength",
