@@ -137,12 +137,12 @@ class Dashboard:
             fig, box = _figure_box()
             fig.on_click(self._click(name))
             self.section_figs[name] = (fig, box)
-            parts = {"empty": w.HTML(), "drill": w.HTML(), "quotes": w.HTML()}
+            parts = {"head": w.HTML(), "empty": w.HTML(), "drill": w.HTML(), "quotes": w.HTML()}
             self.section_html[name] = parts
             sections.append(
                 self._section(
                     name,
-                    [box, parts["empty"], parts["drill"], parts["quotes"]],
+                    [parts["head"], box, parts["empty"], parts["drill"], parts["quotes"]],
                     lead=f"{name}_lead",
                 )
             )
@@ -296,10 +296,8 @@ class Dashboard:
                     bars_figure(themes, key="theme", lang=lang, by=by, total=entry["participants"]),
                 )
             parts["drill"].value = f'<p class="vd-hint">{escape(text("quotes_pick", lang))}</p>'
-            parts["quotes"].value = (
-                f"<p><b>{escape(text('people_of', lang, n=entry['participants'], total=total))}"
-                f"</b></p>" + h.quote_cards(entry["quotes"], views.people, lang)
-            )
+            parts["head"].value = h.headline(entry["participants"], total, lang)
+            parts["quotes"].value = h.quote_cards(entry["quotes"], views.people, lang)
         # gaps and sources
         for name, (fig, _box) in self.gap_figs.items():
             entry = views.summary[name]
@@ -334,7 +332,7 @@ class Dashboard:
 
     def _topics(self, views: Views) -> None:
         counts = views.codings.groupby("code")["segment"].nunique()
-        options = [(text("quotes_pick", self.filters.lang).split(".")[0] + " …", "")]
+        options = [(text("choose", self.filters.lang), "")]
         for code in self.data.codebook.codes:
             if code.codable and code.id in counts.index:
                 options.append((f"{code.name(self.filters.lang)} ({counts[code.id]})", code.id))

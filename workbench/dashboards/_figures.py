@@ -70,7 +70,7 @@ def bars_figure(
             value = column.split("=", 1)[1]
             fig.add_trace(
                 go.Bar(
-                    x=frame[column],
+                    x=frame[column].astype(int).tolist(),
                     y=labels,
                     orientation="h",
                     name=value_name(value, lang),
@@ -84,7 +84,7 @@ def bars_figure(
         share = [f" ({n / total:.0%})" if total else "" for n in frame["participants"].astype(int)]
         fig.add_trace(
             go.Bar(
-                x=frame["participants"],
+                x=frame["participants"].astype(int).tolist(),
                 y=labels,
                 orientation="h",
                 marker_color=list(frame["color"].fillna(PALETTE[0])),
@@ -119,7 +119,7 @@ def quality_figure(quality: pd.DataFrame, *, lang: str) -> go.Figure:
     fig = go.Figure()
     fig.add_trace(
         go.Bar(
-            x=-frame["negative"],
+            x=(-frame["negative"]).astype(int).tolist(),
             y=y,
             orientation="h",
             name=text("negative", lang),
@@ -136,7 +136,7 @@ def quality_figure(quality: pd.DataFrame, *, lang: str) -> go.Figure:
     )
     fig.add_trace(
         go.Bar(
-            x=frame["positive"],
+            x=frame["positive"].astype(int).tolist(),
             y=y,
             orientation="h",
             name=text("positive", lang),

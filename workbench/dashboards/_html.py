@@ -25,6 +25,7 @@ CSS = """
   padding-bottom: 4px; margin: 0 0 6px 0; }
 .vd-section h3 { font-size: 17px; font-weight: 600; margin: 12px 0 4px 0; }
 .vd-lead { color: #475569; margin: 0 0 8px 0; }
+.vd-headline { font-size: 17px; font-weight: 600; margin: 4px 0; }
 .vd-kpi { display: inline-block; background: #f8fafc; border: 1px solid #e2e8f0;
   border-radius: 6px; padding: 8px 14px; margin: 0 8px 8px 0; }
 .vd-kpi b { font-size: 22px; display: block; }
@@ -132,6 +133,11 @@ def quote_cards(quotes: Iterable[dict[str, object]], people: pd.DataFrame, lang:
     frame = pd.DataFrame(rows)
     body = quote_list(frame, lang, people=people)
     return f"<h3>{escape(text('representative', lang))}</h3>{body}"
+
+
+def headline(n: int, total: int, lang: str) -> str:
+    """``4 of 6 participants`` in bold, above a chart."""
+    return f'<p class="vd-headline">{escape(text("people_of", lang, n=n, total=total))}</p>'
 
 
 def kpis(items: Sequence[tuple[str, str]]) -> str:

@@ -56,9 +56,10 @@ STRINGS: dict[str, dict[str, str]] = {
             "organisation's <b>image</b>. Bars to the right are positive experiences, to the "
             "left negative ones (counted in passages)."
         ),
-        "technical": "Technical quality (what)",
-        "functional": "Functional quality (how)",
+        "technical": "Outcome (what)",
+        "functional": "Process (how)",
         "image": "Image",
+        "choose": "Choose a topic …",
         "positive": "Positive",
         "negative": "Negative",
         "everyday": "Everyday processes",
@@ -139,9 +140,10 @@ STRINGS: dict[str, dict[str, str]] = {
             "<b>image</b>. Staplar åt höger är positiva upplevelser, åt vänster negativa "
             "(räknat i textavsnitt)."
         ),
-        "technical": "Teknisk kvalitet (vad)",
-        "functional": "Funktionell kvalitet (hur)",
+        "technical": "Resultat (vad)",
+        "functional": "Process (hur)",
         "image": "Image",
+        "choose": "Välj ett ämne …",
         "positive": "Positiv",
         "negative": "Negativ",
         "everyday": "Vardagsprocesser",

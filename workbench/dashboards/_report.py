@@ -119,7 +119,7 @@ def _themes_block(name: str, views: Views, chart: _Charts, lang: str, total: int
     entry = views.summary[name]
     code = GROUPS[name]
     themes = entry["themes"]
-    head = f"<p><b>{escape(text('people_of', lang, n=entry['participants'], total=total))}</b></p>"
+    head = h.headline(entry["participants"], total, lang)
     if themes.empty:
         body = f'<p class="vd-hint">{escape(text("themes_none", lang))}</p>'
     else:
