@@ -52,7 +52,9 @@ class Lab:
     process: subprocess.Popen[bytes] = field(repr=False)
 
     def lab_url(self, path: str) -> str:
-        return f"{self.url}/lab/tree/{path}?token={self.token}"
+        """``path`` in a fresh JupyterLab workspace (no tabs restored from other tests)."""
+        workspace = f"t{os.urandom(6).hex()}"
+        return f"{self.url}/lab/workspaces/{workspace}/tree/{path}?reset&token={self.token}"
 
     def api(self, path: str) -> Any:
         request = urllib.request.Request(
@@ -77,15 +79,11 @@ def screenshot(page: Any, name: str, **options: Any) -> Path:
 def run_notebook(page: Any, lab: Lab, path: str, *, timeout: float = 45_000) -> None:
     """Open ``path`` (relative to ``lab.root``) in JupyterLab, wait for its kernel, run all."""
     page.goto(lab.lab_url(path))
+    current = "window.jupyterapp?.shell?.currentWidget"
     page.wait_for_function(
-        "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
-        " && window.jupyterapp.shell.currentWidget.sessionContext"
-        " && window.jupyterapp.shell.currentWidget.sessionContext.session"
-        " && window.jupyterapp.shell.currentWidget.sessionContext.session.kernel",
-        timeout=timeout,
-    )
-    page.wait_for_function(
-        "() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle'",
+        f"""(path) => {current}?.context?.path === path
+            && {current}?.sessionContext?.session?.kernel?.status === 'idle'""",
+        arg=path,
         timeout=timeout,
     )
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")

@@ -7,6 +7,7 @@ exactly the codings made in the browser.
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -164,6 +165,10 @@ def test_tagger_browser_codes_spans_memos_and_undo(page: Any, lab: Lab) -> None:
     assert "Vad behöver du" in page.locator(".vt-before").inner_text()
     text.click()  # focus the tagger, as a researcher would
 
+    cells = page.locator(".jp-Notebook .jp-Cell").count()
+    for key in ("a", "b", "d", "d", "m", "Shift+Enter"):  # notebook shortcuts stay off
+        page.keyboard.press(key)
+    assert page.locator(".jp-Notebook .jp-Cell").count() == cells
     page.keyboard.press("t")  # whole turn: Trust
     saved(page, "Added “Tillit”")
     assert page.locator('button.vt-code[data-code="trust"]').get_attribute("aria-pressed") == "true"
@@ -203,11 +208,11 @@ def test_tagger_browser_codes_spans_memos_and_undo(page: Any, lab: Lab) -> None:
     page.keyboard.press("2")
     saved(page, "Added “Funktionell kvalitet”")
     page.keyboard.press("z")
-    saved(page, "Undid add “Funktionell kvalitet”")
+    saved(page, "Undid adding “Funktionell kvalitet”")
     page.keyboard.press("y")
-    saved(page, "Redid add “Funktionell kvalitet”")
+    saved(page, "Redid adding “Funktionell kvalitet”")
     page.keyboard.press("z")
-    saved(page, "Undid add “Funktionell kvalitet”")
+    saved(page, "Undid adding “Funktionell kvalitet”")
     page.keyboard.press("Enter")  # next uncoded
     page.wait_for_function(
         "() => document.querySelector('.vt-text').textContent.startsWith('Personalen')"
@@ -246,3 +251,90 @@ def test_tagger_browser_codes_spans_memos_and_undo(page: Any, lab: Lab) -> None:
         ]
     )
     assert memo_text == "Låter äkta 👍 — n t z" and doc_memo == "Lugn intervju"
+
+
+NOTEBOOK = {
+    "cells": [
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "id": "a1",
+            "metadata": {},
+            "outputs": [],
+            "source": [
+                "import workbench\n",
+                "\n",
+                "def suggest(text):\n",
+                "    return [('needs', 0.41, \"the word 'behöver'\"), ('trust', 0.82, \"the word 'litar'\")]\n",
+                "\n",
+                "workbench.open('compare-study').tagger(coder='anna', suggest=suggest)",
+            ],
+        }
+    ],
+    "metadata": {
+        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}
+    },
+    "nbformat": 4,
+    "nbformat_minor": 5,
+}
+
+
+def test_tagger_browser_compare_suggestions_and_filters(page: Any, lab: Lab) -> None:
+    study(lab.root / "compare-study")
+    project = workbench.open(lab.root / "compare-study", coder="bo")
+    first = project.segments(role="interviewee").iloc[0]
+    at = int(first.start) + FIRST.index("smörgås")
+    project.code(int(first.segment), "gap", start=at, end=at + len("smörgås"))
+    project.close()
+    (lab.root / "compare.ipynb").write_text(json.dumps(NOTEBOOK), encoding="utf-8")
+
+    run_notebook(page, lab, "compare.ipynb")
+    page.wait_for_selector(".vt-root .vt-text", timeout=45_000)
+    page.wait_for_selector(".vt-suggestion")
+    labels = page.locator(".vt-suggestion-label").all_inner_texts()
+    assert labels == ["Tillit", "Behov"]  # ranked by confidence
+    assert page.locator(".vt-others .vt-chip").count() == 0  # blind by default
+    assert page.locator("mark.vt-hl").count() == 0
+
+    page.locator(".vt-switch").click()  # compare
+    page.wait_for_selector(".vt-others .vt-chip")
+    assert "bo" in page.locator(".vt-others").inner_text()
+    assert page.locator("mark.vt-hl-other").inner_text() == "smörgås"
+
+    page.locator(".vt-filter-toggle").click()
+    page.locator(".vt-f-others").check()
+    page.wait_for_function(
+        "() => document.querySelector('.vt-position').textContent === 'Segment 1 of 1'"
+    )
+    page.locator(".vt-filters button", has_text="Clear").click()
+    page.wait_for_function(
+        "() => document.querySelector('.vt-position').textContent === 'Segment 1 of 3'"
+    )
+
+    page.locator(".vt-code-filter").fill("")
+    page.locator(".vt-code-filter").type("glapp tn")  # typing in the filter box codes nothing
+    assert page.locator("button.vt-code:visible").count() == 0
+    page.locator(".vt-code-filter").fill("glapp")
+    assert (
+        page.locator("button.vt-code:visible").all_inner_texts()[0].startswith("Informationsglapp")
+    )
+    page.locator(".vt-code-filter").fill("")
+
+    page.locator(".vt-text").click()
+    page.keyboard.press("=")  # accept the top suggestion
+    saved(page, "Accepted suggestion “Tillit”")
+    assert page.locator(".vt-chip .vt-tag", has_text="suggested").count() == 1
+    page.locator(".vt-root").screenshot(path=str(SCREENSHOTS / "tagger-compare.png"))
+
+    page.locator(".vt-lang").select_option("en")
+    page.wait_for_function(
+        "() => document.querySelector('button.vt-code[data-code=\"trust\"]').textContent.startsWith('Trust')"
+    )
+
+    project = workbench.open(lab.root / "compare-study", read_only=True)
+    try:
+        mine = [(r.code, r.origin) for r in project.codings("anna").itertuples(index=False)]
+        theirs = [(r.code, r.quote) for r in project.codings("bo").itertuples(index=False)]
+    finally:
+        project.close()
+    assert mine == [("trust", "suggestion")] and theirs == [("gap", "smörgås")]

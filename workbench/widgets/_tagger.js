@@ -70,6 +70,7 @@ function keyName(event) {
   if (event.ctrlKey || event.metaKey) return (event.shiftKey ? "ctrl+shift+" : "ctrl+") + k.toLowerCase();
   if (event.altKey) return "";
   if (k.length === 1 && /[a-z]/i.test(k)) return event.shiftKey ? `shift+${k.toLowerCase()}` : k.toLowerCase();
+  if (k.length > 1 && event.shiftKey) return `shift+${k}`; // Shift+Enter must not act as Enter
   return k;
 }
 
@@ -267,6 +268,8 @@ function render({ model, el }) {
     }
     if (target instanceof HTMLButtonElement && (event.key === "Enter" || event.key === " ")) return;
     const binding = (model.get("keymap") || {})[keyName(event)];
+    // Plain keys never reach JupyterLab: "a", "b", "d d", "m" would edit the notebook.
+    if (!event.ctrlKey && !event.metaKey && !event.altKey) event.stopPropagation();
     if (!binding) return;
     event.preventDefault();
     event.stopPropagation();
@@ -574,7 +577,8 @@ function render({ model, el }) {
     }
     const row = (g) => h("tr", {}, h("td", {}, ...g.keys.map((k) => h("kbd", {}, keyLabel(k)))), h("td", {}, g.what));
     const all = [...groups.values()];
-    const codes = all.filter((g) => g.action === "toggle");
+    const order = [...codeById.keys()];
+    const codes = all.filter((g) => g.action === "toggle").sort((a, b) => order.indexOf(a.code) - order.indexOf(b.code));
     const other = all.filter((g) => g.action !== "toggle");
     help.replaceChildren(
       h("div", { class: "vt-help-card" },

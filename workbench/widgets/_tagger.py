@@ -301,7 +301,8 @@ class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
         target: int | None = None
         if done["action"].startswith("coding"):
             target = int(done["segment_id"])
-            what = f"{verb} {done['action'].split('.')[1]} {self._label(done['code_id'])}"
+            change = "adding" if done["action"] == "coding.add" else "removing"
+            what = f"{verb} {change} {self._label(done['code_id'])}"
         else:
             what = f"{verb} the {done['kind']} memo"
             self._memo_seq += 1
