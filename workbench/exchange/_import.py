@@ -329,7 +329,12 @@ class _Planner:
                 )
             for coding in sel.codings:
                 self._coding(coding, sel, doc, overlap, label)
-            for note in sel.notes + [n for c in sel.codings for n in c.notes]:
+            notes = sel.notes + [n for c in sel.codings for n in c.notes]
+            if len(overlap) > 1 and notes:
+                self.report.adjusted.append(
+                    f"{label} spans {len(overlap)} segments: its note is a memo on the first"
+                )
+            for note in notes:
                 self._memo(note, "segment", (doc.name, overlap[0][0]))
 
     def _coding(

@@ -1,0 +1,59 @@
+"""Positions written by other tools become code points of the text with LF line endings."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from workbench.exchange._positions import PositionMap, detect_mode, normalise_newlines
+
+PIECES = st.lists(
+    st.sampled_from(["a", "å", "ö", " ", "\r\n", "\n", "😀", "👍🏽", "x", "\u00e9"]), max_size=30
+)
+
+
+def _utf16(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+@settings(max_examples=150, deadline=None)
+@given(PIECES, PIECES, PIECES)
+def test_position_map_utf16_finds_the_same_quote(
+    before: list[str], quote: list[str], after: list[str]
+) -> None:
+    raw = "".join(before + quote + after)
+    start, end = _utf16("".join(before)), _utf16("".join(before + quote))
+    convert = PositionMap(raw, "utf16")
+    text = normalise_newlines(raw)
+    assert text[convert(start) : convert(end)] == normalise_newlines("".join(quote))
+
+
+@settings(max_examples=150, deadline=None)
+@given(PIECES, PIECES, PIECES)
+def test_position_map_code_points_with_crlf_as_two(
+    before: list[str], quote: list[str], after: list[str]
+) -> None:
+    raw = "".join(before + quote + after)
+    start, end = len("".join(before)), len("".join(before + quote))
+    convert = PositionMap(raw, "codepoints")
+    assert normalise_newlines(raw)[convert(start) : convert(end)] == normalise_newlines(
+        "".join(quote)
+    )
+
+
+def test_position_map_crlf_as_one_is_already_normalised() -> None:
+    raw = "ab\r\ncd"
+    convert = PositionMap(raw, "crlf-one")
+    assert normalise_newlines(raw)[convert(3) : convert(5)] == "cd"
+
+
+def test_detect_mode_by_tool_and_by_length() -> None:
+    assert detect_mode("abc", [1], "NVivo 14") == "utf16"
+    assert detect_mode("abc", [1], "ATLAS.ti 23") == "crlf-one"
+    assert detect_mode("a😀b", [4], "") == "utf16"  # only UTF-16 units reach 4
+    assert detect_mode("a😀b", [3], "QualCoder 3.5") == "codepoints"
+
+
+def test_position_map_out_of_range_stays_out_of_range() -> None:
+    convert = PositionMap("a😀b", "utf16")
+    assert convert(9) > 3 and convert(-1) < 0
