@@ -23,7 +23,14 @@ from tqdm.auto import tqdm
 from workbench import codebook as cb
 from workbench import ingest
 from workbench.errors import AttributesError, ImportFailed, ProjectError, UnknownItem
-from workbench.store import ImportReport, Store, postgres_engine, public_url, sqlite_engine
+from workbench.store import (
+    ImportReport,
+    Store,
+    postgres_engine,
+    public_url,
+    split_schema,
+    sqlite_engine,
+)
 
 if TYPE_CHECKING:
     from workbench.codebook import Codebook
@@ -58,9 +65,9 @@ def init(path: str | Path, *, db: str | None = None, codebook: Codebook | None =
         pointer["database"] = "sqlite"
         pointer["file"] = SQLITE_NAME
     elif db.startswith("postgresql"):
-        pointer["database"] = public_url(db.split("?")[0])
-        schema = re.search(r"[?&]schema=([A-Za-z_][A-Za-z0-9_]*)", db)
-        pointer["schema"] = schema.group(1) if schema else None
+        plain, schema = split_schema(db)
+        pointer["database"] = public_url(plain)
+        pointer["schema"] = schema
     else:
         raise ProjectError(f"{db}: use a postgresql+psycopg:// URL or leave --db out for SQLite")
     project = Project(folder, pointer, coder=None, read_only=False, url=db)
@@ -119,8 +126,12 @@ class Project:
                 raise ProjectError(f"{self.sqlite_file}: the project database is missing")
             engine = sqlite_engine(self.sqlite_file, read_only=read_only)
         else:
-            target = url or os.environ.get("WORKBENCH_DB_URL") or pointer["database"]
-            engine = postgres_engine(target, schema=pointer.get("schema"), read_only=read_only)
+            target, schema = split_schema(
+                url or os.environ.get("WORKBENCH_DB_URL") or pointer["database"]
+            )
+            engine = postgres_engine(
+                target, schema=schema or pointer.get("schema"), read_only=read_only
+            )
         self.store = Store(engine, read_only=read_only)
         self._codebook: tuple[int, Codebook] | None = None
 

@@ -121,10 +121,12 @@ def test_crash_killed_coder_loses_nothing_reported(tmp_path: Path, db: str | Non
             text=True,
             env=env_for(db),
         )
-        time.sleep(rng.uniform(1.5, 3.0))
+        assert proc.stdout is not None
+        first = proc.stdout.readline()  # the coder is up and has committed one action
+        time.sleep(rng.uniform(0.1, 1.0))
         proc.send_signal(signal.SIGKILL)
         out, _ = proc.communicate()
-        reported = [line for line in out.splitlines() if line.endswith("}")]
+        reported = [line for line in (first + out).splitlines() if line.endswith("}")]
         assert reported, "the coder reported no action before it was killed"
         log_lines.extend(reported)
         if db:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from workbench.store._engine import postgres_engine, public_url, sqlite_engine
+from workbench.store._engine import postgres_engine, public_url, split_schema, sqlite_engine
 from workbench.store._schema import SCHEMA_VERSION
 from workbench.store._store import ImportReport, Store, now
 
@@ -13,5 +13,6 @@ __all__ = [
     "now",
     "postgres_engine",
     "public_url",
+    "split_schema",
     "sqlite_engine",
 ]

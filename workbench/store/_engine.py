@@ -62,9 +62,18 @@ def postgres_engine(url: str, *, schema: str | None = None, read_only: bool = Fa
     return create_engine(url, connect_args=connect_args, pool_pre_ping=True)
 
 
+def split_schema(url: str) -> tuple[str, str | None]:
+    """``postgresql+psycopg://.../db?schema=name`` → (URL without it, ``name``)."""
+    parsed = make_url(url)
+    schema = parsed.query.get("schema")
+    if isinstance(schema, tuple):
+        schema = schema[-1]
+    return parsed.difference_update_query(["schema"]).render_as_string(hide_password=False), schema
+
+
 def public_url(url: str) -> str:
     """``url`` without its password, safe to write into the project folder."""
-    return make_url(url).set(password=None).render_as_string(hide_password=False)
+    return make_url(url)._replace(password=None).render_as_string(hide_password=False)
 
 
 def _is_transient(exc: DBAPIError) -> bool:
