@@ -61,3 +61,15 @@ def test_read_srt_bad_timestamp_names_cue(write) -> None:
 def test_read_vtt_without_header_is_corrupt(write) -> None:
     with pytest.raises(CorruptFile, match="^t.vtt: not a WebVTT file"):
         read(write("t.vtt", "00:01.000 --> 00:02.000\nHej\n"))
+
+
+def test_read_vtt_unlabelled_cue_continues_previous_speaker(write) -> None:
+    vtt = (
+        "WEBVTT\n\n00:01.000 --> 00:02.000\nAnna: Hej, hur\n\n"
+        "00:02.000 --> 00:03.000\nmår du?\n\n00:03.500 --> 00:04.000\nBo: Bra.\n"
+    )
+    [doc] = read(write("z.vtt", vtt))
+    assert [(s.speaker, s.text, s.end_time) for s in doc.segments] == [
+        ("Anna", "Hej, hur mår du?", 3.0),
+        ("Bo", "Bra.", 4.0),
+    ]

@@ -54,7 +54,8 @@ def read_captions(text: str, name: str, kind: Literal["vtt", "srt"]) -> list[Tur
 
     Speakers come from ``<v Name>`` voice tags (Teams) or a ``Name:`` prefix (Zoom).
     Consecutive cues of one speaker become one turn from the first cue's start to the last
-    cue's end; cues without any speaker are joined until a cue ends a sentence.
+    cue's end, and an unlabelled cue continues the speaker before it.  In a file without
+    any speaker, cues are joined until a cue ends a sentence.
     """
     import webvtt
     from webvtt.errors import MalformedCaptionError, MalformedFileError
@@ -90,7 +91,10 @@ def read_captions(text: str, name: str, kind: Literal["vtt", "srt"]) -> list[Tur
 
     turns: list[Turn] = []
     current: tuple[str | None, list[str], float, float] | None = None
+    named = any(speaker for speaker, *_ in cues)
     for speaker, body, start, end in cues:
+        if speaker is None and named and current is not None:
+            speaker = current[0]  # an unlabelled cue continues the speaker before it
         if (
             current is not None
             and current[0] == speaker
