@@ -105,3 +105,8 @@ def study(tmp_path: Path) -> Project:
     project = build_study(tmp_path / "study")
     project.coder = "anna"
     return project
+
+
+@pytest.fixture
+def book() -> Codebook:
+    return BOOK

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 
 import workbench
 from workbench._project import Project
+from workbench.codebook import Code, Codebook
 from workbench.widgets import Tagger
 
 
@@ -291,3 +293,21 @@ def test_tagger_notebook_runs_headless(study: Project, monkeypatch: pytest.Monke
     ).execute()
     shown = nb.cells[-1].outputs[0]["data"]
     assert "application/vnd.jupyter.widget-view+json" in shown
+
+
+def test_tagger_empty_project_shows_message(tmp_path: Path, book: Codebook) -> None:
+    project = workbench.init(tmp_path / "empty", codebook=book)
+    tagger = project.tagger(coder="anna")
+    assert tagger.segment["empty"] and tagger.progress["total"] == 0
+    tagger.handle({"type": "next_uncoded"})
+    tagger.handle({"type": "toggle", "code": "needs"})
+    assert tagger.status["state"] == "error"
+
+
+def test_tagger_new_codebook_version_shows_on_next_move(study: Project, book: Codebook) -> None:
+    tagger = Tagger(study, coder="anna")
+    extra = Code(id="hope", label={"en": "Hope", "sv": "Hopp"}, color="#118833", shortcut="h")
+    study.set_codebook(dataclasses.replace(book, codes=(*book.codes, extra)))
+    tagger.next()
+    assert tagger.keymap["h"]["code"] == "hope"
+    assert tagger.toggle("hope")

@@ -449,6 +449,8 @@ class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
             self.suggestions = []
             self._progress(None)
             return
+        if not keep_suggestions:
+            self._load_codebook()  # a new codebook version shows on the next move
         self._index = max(0, min(index, len(self._ids) - 1))
         sid = self._ids[self._index]
         try:
