@@ -3,6 +3,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from workbench.errors import ImportFailed
 from workbench.ingest import Pseudonymiser, read, valid_personnummer
@@ -128,3 +130,43 @@ def test_read_table_with_pseudonymiser() -> None:
     p = Pseudonymiser(names=["Inspektören"])
     docs = read(FIXTURES / "answers.csv", table=TableColumns("id", "answer"), pseudonymiser=p)
     assert docs[1].text == "[Person 1] var trevlig men otydlig."
+
+
+def test_pseudonymiser_phone_with_trunk_zero_in_brackets() -> None:
+    assert Pseudonymiser().text("Ring +46 (0)70 123 45 67.") == "Ring [phone]."
+
+
+_pieces = st.sampled_from(
+    [
+        "Anna",
+        "Berg",
+        "annas",
+        "Bo",
+        " ",
+        "\n",
+        "070-123 45 67",
+        "811218-9876",
+        "811218-9877",
+        "a@b.se",
+        "2 500 kr",
+        "1998",
+        "-",
+        "+",
+        "0",
+        "7",
+        ".",
+        "İ",
+        "ß",
+        "Ek",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_pieces, max_size=30).map(" ".join))
+def test_pseudonymiser_text_is_idempotent_and_hides_names(text: str) -> None:
+    p = Pseudonymiser(names=["Anna Berg"])
+    p.speaker("Bo Ek", "interviewee", "d")
+    once = p.text(text)
+    assert p.text(once) == once
+    assert "811218-9876" not in once and "a@b.se" not in once

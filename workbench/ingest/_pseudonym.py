@@ -25,7 +25,7 @@ _PHONE = (
     r"|0\d{7,9})"  # 0701234567
 )
 # The lookahead lets the scan skip positions that cannot start a number.
-_NUMBERS = re.compile(rf"(?=[\d+])(?<![\w+\-/.,:])(?:{_PNR}|{_PHONE})(?![\w]|[-/.,:]\d)")
+_NUMBERS = re.compile(rf"(?=[\d+])(?<![\d+\-/.,:])(?:{_PNR}|{_PHONE})(?!\d|[-/.,:]\d)")
 _PHONE_ONLY = re.compile(_PHONE)
 _DIGITS = re.compile(r"\d")
 _PLACEHOLDER = re.compile(r"P(\d+)|I(\d+)|\[Person (\d+)\]")
