@@ -178,6 +178,7 @@ class _Planner:
                 by_hash[digest] = by_hash[str(checksum)] = (str(name), int(doc_id))
         cases = self._cases()
         used = set(existing_names)
+        planned: dict[str, _Doc] = {}
         result: dict[str, _Doc] = {}
         for src in self.parsed.sources:
             where = f"{src.kind} source {src.name!r}"
@@ -208,7 +209,12 @@ class _Planner:
                 self.report.not_carried.append(f"{where}: the text is empty")
                 continue
             digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-            if digest in by_hash:
+            if digest in planned:
+                doc = planned[digest]
+                self.report.adjusted.append(
+                    f"{where}: the same text as {doc.name!r}; its codings and notes go there"
+                )
+            elif digest in by_hash:
                 name, doc_id = by_hash[digest]
                 assert self.project is not None
                 segs = self.project.segments(document=name).sort_values("position")
@@ -247,7 +253,7 @@ class _Planner:
                     attributes=attrs,
                 )
                 doc = _Doc(name, text, [(s.start, s.end) for s in segments], transcript)
-                by_hash[digest] = (name, -1)
+                planned[digest] = doc
                 self.plan.docs.append(doc)
                 self.report.documents.append(name)
             used.add(doc.name)
@@ -393,6 +399,7 @@ class _Planner:
 
     def run(self) -> _Plan:
         self._referenced: set[str] = set()
+        self.report.not_carried.extend(self.parsed.other)
         self.codebook()
         docs = self.documents()
         for src in self.parsed.sources:

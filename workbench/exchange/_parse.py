@@ -84,6 +84,7 @@ class Parsed:
     notes: dict[str, RawNote]
     sets: list[ET.Element]
     project_notes: list[str]
+    other: list[str] = field(default_factory=list)  # parts the workbench has no place for
 
 
 def children(el: ET.Element, name: str) -> Iterator[ET.Element]:
@@ -164,12 +165,22 @@ def parse_project(root: ET.Element, source: str) -> Parsed:
         guid = norm_guid(var.get("guid"))
         variables[guid] = var.get("name") or f"variable-{guid[:8]}"
 
+    other: list[str] = []
+    for part, item in (("Links", "Link"), ("Graphs", "Graph")):
+        el = child(root, part)
+        if el is not None:
+            count = sum(1 for _ in children(el, item))
+            other.append(f"{count} {item.lower()}(s) in <{part}>")
     cases: list[RawCase] = []
     cases_el = child(root, "Cases")
     for case in [] if cases_el is None else children(cases_el, "Case"):
-        name = (case.get("name") or "").strip() or None
+        case_name = (case.get("name") or "").strip() or None
+        for ref_kind in ("CodeRef", "SelectionRef"):
+            n_refs = sum(1 for _ in children(case, ref_kind))
+            if n_refs:
+                other.append(f"case {case_name or case.get('guid')}: {n_refs} {ref_kind}(s)")
         srcs = _refs(case, "SourceRef") + _refs(case, "MemberSource")
-        cases.append(RawCase(norm_guid(case.get("guid")), name, srcs, _values(case)))
+        cases.append(RawCase(norm_guid(case.get("guid")), case_name, srcs, _values(case)))
 
     sources: list[RawSource] = []
     sources_el = child(root, "Sources")
@@ -235,4 +246,5 @@ def parse_project(root: ET.Element, source: str) -> Parsed:
         notes=notes,
         sets=[] if sets_el is None else list(children(sets_el, "Set")),
         project_notes=_refs(root, "NoteRef"),
+        other=other,
     )

@@ -18,6 +18,27 @@ from workbench.errors import ExchangeError
 MAX_TOTAL = 500 * 1024 * 1024
 MAX_RATIO = 200
 RATIO_FLOOR = 1024 * 1024
+MAX_MEMBERS = 100_000
+#: Members never read (the import carries text only); their sizes are still checked.
+_SKIP = (
+    ".pdf",
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".gif",
+    ".bmp",
+    ".tif",
+    ".tiff",
+    ".mp3",
+    ".mp4",
+    ".m4a",
+    ".wav",
+    ".mov",
+    ".avi",
+    ".docx",
+    ".rtf",
+    ".odt",
+)
 _CHUNK = 1 << 16
 _DRIVE = re.compile(r"\A[A-Za-z]:")
 
@@ -72,6 +93,8 @@ def read_archive(path: str | Path) -> Archive:
         raise ExchangeError(f"{source}: not a REFI-QDA project (not a zip file)") from exc
     with zf:
         infos = [i for i in zf.infolist() if not i.is_dir()]
+        if len(infos) > MAX_MEMBERS:
+            raise ExchangeError(f"{source}: more than {MAX_MEMBERS} files in the archive")
         names = [_check_member(source, i) for i in infos]
         declared = sum(i.file_size for i in infos)
         if declared > MAX_TOTAL:
@@ -86,6 +109,8 @@ def read_archive(path: str | Path) -> Archive:
         files: dict[str, bytes] = {}
         total = 0
         for info, name in zip(infos, names, strict=True):
+            if name.casefold().endswith(_SKIP):
+                continue
             chunks: list[bytes] = []
             size = 0
             try:
@@ -99,7 +124,14 @@ def read_archive(path: str | Path) -> Archive:
                                 "declares (refused as a possible zip bomb)"
                             )
                         chunks.append(chunk)
-            except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError) as exc:
+            except (
+                zipfile.BadZipFile,
+                OSError,
+                EOFError,
+                RuntimeError,
+                ValueError,
+                NotImplementedError,
+            ) as exc:
                 raise ExchangeError(
                     f"{source}: member {info.filename!r} is damaged ({exc})"
                 ) from exc
