@@ -50,3 +50,21 @@ def test_import_qdpx_same_text_twice_and_unplaceable_parts(tmp_path: Path) -> No
     with workbench.open(tmp_path / "study") as project:
         assert list(project.codings()["quote"]) == ["Hej"]
         assert list(project.codings()["coder"]) == ["me"]  # no creatingUser: the importer
+
+
+def test_import_qdpx_backslash_hierarchy_and_empty_sets(tmp_path: Path) -> None:
+    """A Taguette-style codebook (levels in the name) and an empty ``<Sets/>`` still read."""
+    codes = "".join(
+        f'<Code guid="C000000{i}-0000-4000-8000-000000000001" name="{name}" isCodable="true"/>'
+        for i, name in enumerate(["Kvalitet\\Teknisk", "Kvalitet\\Funktionell"])
+    )
+    body = f"<CodeBook><Codes>{codes}</Codes></CodeBook><Sets/>"
+    file = make_zip(tmp_path / "t.qdpx", {"project.qde": project_qde(body)})
+    import_qdpx(file, tmp_path / "study")
+    with workbench.open(tmp_path / "study") as project:
+        book = project.codebook
+        assert [book.path(c.id) for c in book.codes] == [
+            ["Kvalitet"],
+            ["Kvalitet", "Teknisk"],
+            ["Kvalitet", "Funktionell"],
+        ]

@@ -54,6 +54,7 @@ def test_import_qdpx_atlasti_crlf_as_one_and_spanning_selection(tmp_path: Path) 
     # a selection across two paragraphs is kept on each, clipped to it
     assert ("Tid", "Sam", "lång tid.") in codings and ("Tid", "Sam", "Andra") in codings
     assert any("spans 2 segments" in line for line in report.adjusted)
+    assert any("CRLF as one" in line for line in report.adjusted)
     text = "\n".join(report.not_carried)
     assert "outside the text" in text and "unknown code" in text
     with workbench.open(tmp_path / "study") as project:

@@ -55,6 +55,11 @@ def _xml_text(text: str, where: str) -> str:
     return text
 
 
+def _name(text: str) -> str:
+    """A selection's display name: its first 80 characters, XML-safe."""
+    return _XML_ILLEGAL.sub(" ", text[:80])
+
+
 def _codebook_element(project: Project) -> tuple[ET.Element, dict[str, ET.Element], str]:
     """The project's codebook as a ``<CodeBook>`` in the project namespace, the ``<Code>``
     elements by code id, and the origin line carrying the codebook's metadata."""
@@ -236,7 +241,7 @@ def export_qdpx(project: Project, path: str | Path) -> ExchangeReport:
                     "PlainTextSelection",
                     {
                         "guid": item_guid(key, "selection", doc_id, start, end, coder),
-                        "name": _xml_text(text[start:end][:80], f"document {name}"),
+                        "name": _name(text[start:end]),
                         "startPosition": str(start),
                         "endPosition": str(end),
                         "creatingUser": user_guid[coder],
@@ -262,7 +267,7 @@ def export_qdpx(project: Project, path: str | Path) -> ExchangeReport:
                     "PlainTextSelection",
                     {
                         "guid": item_guid(key, "memo-selection", doc_id, start, end),
-                        "name": _xml_text(text[start:end][:80], f"document {name}"),
+                        "name": _name(text[start:end]),
                         "startPosition": str(start),
                         "endPosition": str(end),
                     },

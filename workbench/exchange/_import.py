@@ -294,7 +294,7 @@ class _Planner:
         mode = detect_mode(raw, [s.end for s in src.selections], self.parsed.origin)
         convert = PositionMap(raw, mode)
         length = len(doc.text)
-        changed = False
+        changed = mode == "crlf-one" and "\r\n" in raw and bool(src.selections)
         items: list[tuple[RawSelection, int, int]] = []
         for sel in src.selections:
             start, end = convert(sel.start), convert(sel.end)
