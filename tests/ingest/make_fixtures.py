@@ -49,6 +49,9 @@ def _docx_table(path: Path, with_time: bool) -> None:
         ("00:00:19", "Speaker 2", "Confusing, to be honest."),
     ]
     table = d.add_table(rows=0, cols=3 if with_time else 2)
+    header = ("Time", "Speaker", "Text") if with_time else ("Speaker", "Text")
+    for cell, value in zip(table.add_row().cells, header, strict=True):
+        cell.text = value
     for time, speaker, text in rows:
         cells = table.add_row().cells
         values = (time, speaker, text) if with_time else (speaker, text)

@@ -21,6 +21,27 @@ from workbench.ingest._plain import parse_labelled_text
 
 __all__ = ["read_docx"]
 
+_HEADER_WORDS = frozenset(
+    [
+        "time",
+        "tid",
+        "timestamp",
+        "tidpunkt",
+        "tidskod",
+        "start",
+        "speaker",
+        "talare",
+        "name",
+        "namn",
+        "person",
+        "text",
+        "transcript",
+        "transkription",
+        "transkript",
+        "utterance",
+        "yttrande",
+    ]
+)
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _TS = re.compile(rf"[\[(]?({TIMESTAMP})[\])]?")
 _TS_PREFIX = re.compile(rf"[ \t]*[\[(]?({TIMESTAMP})[\])]?[ \t]*(?:[-–][ \t]*)?")
@@ -96,8 +117,8 @@ def _table_blocks(table, name: str) -> list[_Block]:  # type: ignore[no-untyped-
         # merged cells repeat; keep distinct neighbours only
         cells = [c for i, c in enumerate(cells) if i == 0 or c != cells[i - 1] or not c]
         cells = [c for c in cells if c]
-        if not cells:
-            continue
+        if not cells or all(c.casefold().rstrip(":") in _HEADER_WORDS for c in cells):
+            continue  # empty, or a header row such as "Time | Speaker | Text"
         time: float | None = None
         if len(cells) >= 2 and _TS.fullmatch(cells[0]):
             time = parse_timestamp(_TS.fullmatch(cells[0]).group(1), f"{name}: table row {number}")  # type: ignore[union-attr]
@@ -108,8 +129,6 @@ def _table_blocks(table, name: str) -> list[_Block]:  # type: ignore[no-untyped-
             cells = [cells[0], *cells[2:]]
         if len(cells) >= 2 and looks_like_label(cells[0].rstrip(":")):
             speaker = cells[0].rstrip(":").strip()
-            if speaker.casefold() in {"speaker", "talare", "name", "namn", "person"}:
-                continue  # a header row
             blocks.append((speaker, "\n\n".join(cells[1:]), time, True, ""))
         else:
             blocks.append((None, "\n\n".join(cells), time, False, ""))
