@@ -93,3 +93,9 @@ def test_import_qdpx_qualcoder_categories_notes_picture(tmp_path: Path) -> None:
         segs = project.segments()
         assert list(segs["role"]) == ["interviewer", "interviewee"]  # read as a transcript
     assert any("picture source" in line for line in report.not_carried)
+
+
+def test_import_qdpx_keeps_coding_times_in_utc(tmp_path: Path) -> None:
+    imported("qualcoder", tmp_path)
+    with workbench.open(tmp_path / "study") as project:
+        assert list(project.codings()["created_at"]) == ["2024-03-01T10:00:00.000+00:00"]

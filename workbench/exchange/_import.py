@@ -14,7 +14,7 @@ import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -100,10 +100,12 @@ def _stamp(value: str | None) -> str | None:
     if not value:
         return None
     try:
-        datetime.fromisoformat(value.strip())
+        when = datetime.fromisoformat(value.strip())
     except ValueError:
         return None
-    return value.strip()
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(UTC).isoformat(timespec="milliseconds")
 
 
 def _pseudonym(label: str, known: set[str]) -> str:
@@ -166,7 +168,8 @@ class _Planner:
     # -- documents ---------------------------------------------------------------------------
     def documents(self) -> dict[str, _Doc]:
         existing_names: set[str] = set()
-        by_hash: dict[str, tuple[str, int]] = {}
+        by_hash: dict[str, tuple[str, int]] = {}  # SHA-256 of the stored text -> document
+        checksums: set[str] = set()  # of the files documents were read from
         if self.project is not None:
             docs = self.project.documents
             for doc_id, name, checksum in zip(
@@ -175,7 +178,8 @@ class _Planner:
                 existing_names.add(str(name))
                 text = self.project.store.document_text(int(doc_id))
                 digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-                by_hash[digest] = by_hash[str(checksum)] = (str(name), int(doc_id))
+                by_hash[digest] = (str(name), int(doc_id))
+                checksums.add(str(checksum))
         cases = self._cases()
         used = set(existing_names)
         planned: dict[str, _Doc] = {}
@@ -245,7 +249,8 @@ class _Planner:
                 transcript = Transcript(
                     name=name,
                     format="qdpx",
-                    checksum=digest,
+                    # a file with these very bytes was imported before, its text differs
+                    checksum=f"qdpx-{digest}" if digest in checksums else digest,
                     text=text,
                     segments=segments,
                     language=language,
@@ -424,7 +429,8 @@ def _write(project: Project, plan: _Plan, report: ExchangeReport, coder: str) ->
         (str(d), int(p)): int(s)
         for d, p, s in zip(segs["document"], segs["position"], segs["segment"], strict=True)
     }
-    doc_id = {str(n): int(i) for n, i in zip(segs["document"], segs["document_id"], strict=True)}
+    docs = project.documents
+    doc_id = {str(n): int(i) for n, i in zip(docs["document"], docs["document_id"], strict=True)}
     rows = [
         {
             "segment_id": seg_id[(doc, position)],
