@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -94,7 +95,7 @@ def build_project(folder: Path) -> Project:
 
 
 @pytest.fixture
-def study(tmp_path: Path) -> Project:
+def study(tmp_path: Path) -> Iterator[Project]:
     project = build_project(tmp_path / "study")
-    yield project  # type: ignore[misc]
+    yield project
     project.close()
