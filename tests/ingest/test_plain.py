@@ -115,3 +115,10 @@ def test_read_markdown(write) -> None:
     [doc] = read(write("a.md", "# Intervju\n\n**I:** Hur?\n\n**R:** Så här."))
     assert doc.format == "md"
     assert [s.speaker for s in doc.segments] == [None, "I", "R"]
+
+
+def test_parse_labelled_text_enumeration_words_are_not_speakers() -> None:
+    text = "Anna: Tre saker:\nFörsta: avgiften.\nSecond: the schedule.\nBo: Okej."
+    turns = parse_labelled_text(text, "t")
+    assert [t.speaker for t in turns] == ["Anna", "Bo"]
+    assert turns[0].text == "Tre saker:\nFörsta: avgiften.\nSecond: the schedule."
