@@ -1,11 +1,13 @@
 """Benchmark: the tagger on a project of 100,000 segments and 60 codes (SQLite).
 
-Run: ``.venv/bin/python benchmarks/tagger.py [--segments N] [--steps K] [--dir PATH]``.
+Run: ``.venv/bin/python benchmarks/tagger.py [--segments N] [--steps K] [--precoded F]
+[--dir PATH]``.
 
 Generates a project (250 documents; every fourth turn is the interviewer's, so three quarters
-of the segments are codable; a 60-code codebook of 10 groups with 5 codes each, 50 shortcuts)
-through ``Store.import_transcripts`` and ``Store.save_codebook``, then measures on the Python
-side, without a browser:
+of the segments are codable; a 60-code codebook of 10 groups with 5 codes each, 50 shortcuts;
+the coder has already coded the first half, so "open" finds the first uncoded segment in the
+middle) through ``Store.import_transcripts``, ``Store.save_codebook`` and
+``Store.bulk_add_codings``, then measures on the Python side, without a browser:
 
 * constructing the widget (``Tagger(project)``), cold and warm;
 * p50/p95 of moving to the next segment, of toggling a code (whole segment and a span,
@@ -129,7 +131,7 @@ def transcripts(n_segments: int, n_docs: int, seed: int = 0) -> Iterator[Transcr
         )
 
 
-def build(folder: Path, n_segments: int) -> Path:
+def build(folder: Path, n_segments: int, precoded: float) -> Path:
     book = codebook()
     project = workbench.init(folder, codebook=book)
     project.close()
@@ -138,6 +140,24 @@ def build(folder: Path, n_segments: int) -> Path:
         transcripts(n_segments, max(1, n_segments // 400)),
         user="bench",
         participant_pseudonym=lambda label, known: f"P{len(known) + 1:03d}",
+    )
+    # The coder has already coded the first ``precoded`` share of the codable segments.
+    frame = store.segments_frame(role="interviewee")
+    done = frame.iloc[: int(len(frame) * precoded)]
+    codes = [c.id for c in book.codes if c.codable]
+    store.bulk_add_codings(
+        [
+            {
+                "segment_id": int(r.segment),
+                "code_id": codes[i % len(codes)],
+                "coder": "bench",
+                "start": int(r.start),
+                "end": int(r.end),
+                "origin": "human",
+            }
+            for i, r in enumerate(done.itertuples(index=False))
+        ],
+        user="bench",
     )
     store.close()
     return folder
@@ -165,14 +185,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--segments", type=int, default=100_000)
     parser.add_argument("--steps", type=int, default=300)
+    parser.add_argument(
+        "--precoded", type=float, default=0.5, help="share of segments the coder already coded"
+    )
     parser.add_argument("--dir", type=Path, default=None, help="reuse or keep the project here")
     args = parser.parse_args()
 
     folder = args.dir or Path(tempfile.mkdtemp()) / "bench-study"
     if not (folder / "project.json").exists():
         t = time.perf_counter()
-        build(folder, args.segments)
-        print(f"built {args.segments:,} segments, 60 codes in {time.perf_counter() - t:.1f} s")
+        build(folder, args.segments, args.precoded)
+        print(
+            f"built {args.segments:,} segments, 60 codes, {args.precoded:.0%} of the codable "
+            f"ones already coded, in {time.perf_counter() - t:.1f} s"
+        )
     project = workbench.open(folder, coder="bench")
     print(f"project: {folder}")
 

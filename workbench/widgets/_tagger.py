@@ -107,9 +107,10 @@ class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
         self._load_codebook()
         self._all: list[int] = project.store.segment_ids(role="interviewee")
         self._ids: list[int] = self._all
-        self._mine: set[int] = set(
-            project.store.segments_frame(coded_by=self.coder, role="interviewee")["segment"]
-        )
+        # Segments known to carry this coder's codings: filled per document as it is visited
+        # (never by loading every coding); the project total comes from one COUNT.
+        self._mine: set[int] = set()
+        self._coded_total = project.store.coded_counts(self.coder)["coded"]
         self._doc_ids: dict[int, set[int]] = {}
         self._turns: dict[int, list[dict[str, Any]]] = {}
         self._index = 0
@@ -131,8 +132,7 @@ class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
         if start is not None:
             self._goto_id(int(start))
         else:
-            first = next((i for i, sid in enumerate(self._ids) if sid not in self._mine), 0)
-            self._show(first)
+            self._show(self._scan_uncoded(0) or 0)
         if not self.status:
             self._say("idle", f"Coding as {self.coder}")
 
@@ -218,23 +218,34 @@ class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
 
     def next_uncoded(self) -> None:
         """Move to the next segment this coder has not coded (wrapping around)."""
+        found = self._scan_uncoded(1)
+        if found is not None:
+            self._show(found)
+            return
+        self._say("idle", "Every segment in this list is coded")
+
+    def _scan_uncoded(self, first_step: int) -> int | None:
+        """Index of the first segment from ``index + first_step`` on (wrapping) that this
+        coder has not coded, asking the database in growing batches (another tagger of the
+        same coder may have coded some since)."""
         n = len(self._ids)
         batch: list[int] = []
-        for step in range(1, n + 1):
+        size = 16
+        for step in range(first_step, n + first_step):
             i = (self._index + step) % n
             if self._ids[i] not in self._mine:
                 batch.append(i)
-            if batch and (len(batch) == 16 or step == n):
-                # Another tagger of the same coder may have coded some since: check the DB.
+            if batch and (len(batch) == size or step == n + first_step - 1):
                 ids = [self._ids[j] for j in batch]
-                done = set(self.project.codings(self.coder, segment=ids)["segment"])
-                self._mine |= done
-                found = next((j for j in batch if self._ids[j] not in done), None)
+                # Only the uncoded rows come back, so a coded stretch costs one light query.
+                frame = self.project.store.segments_frame(ids=ids, uncoded_by=self.coder)
+                open_ = {int(i) for i in frame["segment"]}
+                self._mine.update(i for i in ids if i not in open_)
+                found = next((j for j in batch if self._ids[j] in open_), None)
                 if found is not None:
-                    self._show(found)
-                    return
-                batch = []
-        self._say("idle", "Every segment in this list is coded")
+                    return found
+                batch, size = [], min(size * 4, 4096)
+        return None
 
     def _goto_id(self, segment_id: int) -> bool:
         try:
@@ -248,6 +259,7 @@ class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
     def refresh(self) -> None:
         """Re-read the current segment (codings, memos) and progress from the database."""
         self._load_codebook()
+        self._coded_total = self.project.store.coded_counts(self.coder)["coded"]
         self._show(self._index)
 
     # -- coding -------------------------------------------------------------------------------
@@ -435,11 +447,17 @@ class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
         self._say("saved", what)
 
     def _track(self, segment_id: int) -> None:
-        mine = self.project.codings(self.coder, segment=segment_id)
-        if len(mine):
+        now = bool(len(self.project.codings(self.coder, segment=segment_id)))
+        known = any(segment_id in ids for ids in self._doc_ids.values())
+        was = segment_id in self._mine
+        if now:
             self._mine.add(segment_id)
         else:
             self._mine.discard(segment_id)
+        if known:
+            self._coded_total += now - was
+        else:  # a document not visited in this session: count again
+            self._coded_total = self.project.store.coded_counts(self.coder)["coded"]
 
     def _show(self, index: int, *, keep_suggestions: bool = False) -> None:
         if not self._ids:
@@ -469,10 +487,12 @@ class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
         mine = [c for c in every if c["coder"] == self.coder]
         theirs = [c for c in every if c["coder"] != self.coder] if self.compare else []
         codings = pl.codings_payload(mine, start, end)
+        was = sid in self._mine
         if codings:
             self._mine.add(sid)
         else:
             self._mine.discard(sid)
+        self._coded_total += bool(codings) - was
         participant = str(row["participant"] or "")
         doc = self._docs.get(doc_id)
         self._current = {
@@ -521,7 +541,9 @@ class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
             if len(self._turns) >= 4:
                 self._turns.pop(next(iter(self._turns)))
             self._turns[doc_id] = turns
-            self._doc_ids[doc_id] = {int(r["segment"]) for r in turns if r["role"] == "interviewee"}
+            ids = {int(r["segment"]) for r in turns if r["role"] == "interviewee"}
+            self._doc_ids[doc_id] = ids
+            self._mine |= set(self.project.codings(self.coder, segment=sorted(ids))["segment"])
         else:
             self._turns[doc_id] = self._turns.pop(doc_id)  # most recently used last
         return turns
@@ -563,7 +585,7 @@ class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
         self.progress = {
             "doc_coded": doc_coded,
             "doc_total": doc_total,
-            "coded": len(self._mine),
+            "coded": self._coded_total,
             "total": len(self._all),
             "index": self._index,
             "count": len(self._ids),
