@@ -147,3 +147,38 @@ def test_project_postgres_pointer_has_no_password(tmp_path: Path, pg_schema_url:
     pointer = json.loads((tmp_path / "team" / "project.json").read_text())
     assert ":workbench@" not in pointer["database"]
     assert pointer["schema"]
+
+
+def test_project_postgres_read_only_role(tmp_path: Path, pg_schema_url: str) -> None:
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import DBAPIError
+
+    from workbench.store import postgres_engine, split_schema
+
+    project = workbench.init(tmp_path / "team", db=pg_schema_url)
+    role = f"viewer_{tmp_path.name[-8:].lower().replace('-', '_')}"
+    project.store.grant_read_only(role, password="secret")
+    project.close()
+    url, schema = split_schema(pg_schema_url)
+    viewer = make_url(url)._replace(username=role, password="secret")
+    engine = postgres_engine(viewer.render_as_string(hide_password=False), schema=schema)
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM codes")).scalar() == len(
+                workbench.open(tmp_path / "team", url=pg_schema_url).codebook
+            )
+        with engine.begin() as conn, pytest.raises(DBAPIError, match="permission denied"):
+            conn.execute(text("DELETE FROM codings"))
+    finally:
+        engine.dispose()
+        owner = postgres_engine(url)
+        with owner.begin() as conn:
+            for sql in (
+                f'ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} REVOKE SELECT ON TABLES FROM "{role}"',
+                f'REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM "{role}"',
+                f'REVOKE USAGE ON SCHEMA {schema} FROM "{role}"',
+            ):
+                conn.execute(text(sql))
+            conn.execute(text(f'DROP ROLE "{role}"'))
+        owner.dispose()

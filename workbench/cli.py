@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -107,6 +108,16 @@ def _cmd_merge(args: argparse.Namespace) -> int:
     return 1 if report.conflicts else 0
 
 
+def _cmd_grant_readonly(args: argparse.Namespace) -> int:
+    password = os.environ.get(args.password_env) if args.password_env else None
+    if args.password_env and password is None:
+        raise WorkbenchError(f"the environment variable {args.password_env} is not set")
+    with open_project(args.project) as project:
+        project.store.grant_read_only(args.role, password=password)
+    print(f"role {args.role} can now read (and only read) {args.project}")
+    return 0
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     from workbench._demo import run_demo
 
@@ -156,6 +167,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-serve", action="store_true", help="only build the project")
     p.add_argument("--port", type=int, default=8888)
     p.set_defaults(func=_cmd_demo)
+
+    p = sub.add_parser("grant-readonly", help="PostgreSQL: a login role that can only read")
+    p.add_argument("project")
+    p.add_argument("role")
+    p.add_argument("--password-env", help="environment variable holding the role's password")
+    p.set_defaults(func=_cmd_grant_readonly)
 
     p = sub.add_parser("merge", help="merge copies of a project coded apart")
     p.add_argument("projects", nargs="+", help="project folders")

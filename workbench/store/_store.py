@@ -8,6 +8,7 @@ so they survive kernel restarts and never touch another coder's work.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -552,6 +553,37 @@ class Store:
         with self.engine.connect() as conn:
             row = conn.execute(query).first()
         return (int(row[0]), str(row[1])) if row else None
+
+    def grant_read_only(self, role: str, *, password: str | None = None) -> None:
+        """PostgreSQL: create (if needed) a login role that can only read this project.
+
+        Dashboards connect as that role; every table is granted SELECT, nothing else.
+        """
+        if self.engine.dialect.name != "postgresql":
+            raise ProjectError(
+                "read-only roles are for PostgreSQL projects; SQLite dashboards "
+                "open the file read-only"
+            )
+        if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", role):
+            raise ProjectError(f"role name {role!r}: use lowercase letters, digits and _")
+
+        def work(conn: Connection) -> None:
+            schema = conn.exec_driver_sql("SELECT current_schema()").scalar()
+            exists = conn.exec_driver_sql(
+                "SELECT 1 FROM pg_roles WHERE rolname = %(r)s", {"r": role}
+            ).scalar()
+            if not exists:
+                conn.exec_driver_sql(f'CREATE ROLE "{role}" LOGIN')
+            if password is not None:
+                quoted = password.replace("'", "''")
+                conn.exec_driver_sql(f"ALTER ROLE \"{role}\" PASSWORD '{quoted}'")
+            conn.exec_driver_sql(f'GRANT USAGE ON SCHEMA "{schema}" TO "{role}"')
+            conn.exec_driver_sql(f'GRANT SELECT ON ALL TABLES IN SCHEMA "{schema}" TO "{role}"')
+            conn.exec_driver_sql(
+                f'ALTER DEFAULT PRIVILEGES IN SCHEMA "{schema}" GRANT SELECT ON TABLES TO "{role}"'
+            )
+
+        self._write(work, "granting read access")
 
     def codebook_versions_frame(self) -> pd.DataFrame:
         return self._frame(
