@@ -15,14 +15,15 @@ from .conftest import FIXTURES
 def test_read_docx_prefix_labels_with_timestamps() -> None:
     [doc] = read(FIXTURES / "prefix.docx")
     assert doc.format == "docx"
+    # The title before the first speaker stays in the text but is not a segment.
+    assert doc.text.startswith("Intervju")
     assert [(s.speaker, s.start_time) for s in doc.segments] == [
-        (None, None),
         ("Intervjuare", 5.0),
         ("Sofia", 9.0),
         ("Intervjuare", 30.0),
         ("Sofia", 33.0),
     ]
-    assert doc.segments[2].text.endswith("Sedan kommer leveranserna, t.ex. mjölet.")
+    assert doc.segments[1].text.endswith("Sedan kommer leveranserna, t.ex. mjölet.")
     assert doc.participant == "Sofia"
 
 
@@ -36,14 +37,14 @@ def test_read_docx_bold_speaker_runs() -> None:
 
 def test_read_docx_two_column_table() -> None:
     [doc] = read(FIXTURES / "table2.docx")
-    assert [s.speaker for s in doc.segments][1:] == ["Speaker 1", "Speaker 2"] * 2
-    assert doc.segments[1].role == "interviewer"
-    assert doc.segments[2].text == "We sell groceries. Mostly local produce."
+    assert [s.speaker for s in doc.segments] == ["Speaker 1", "Speaker 2"] * 2
+    assert doc.segments[0].role == "interviewer"
+    assert doc.segments[1].text == "We sell groceries. Mostly local produce."
 
 
 def test_read_docx_three_column_table_with_times() -> None:
     [doc] = read(FIXTURES / "table3.docx")
-    timed = [(s.speaker, s.start_time, s.end_time) for s in doc.segments[1:]]
+    timed = [(s.speaker, s.start_time, s.end_time) for s in doc.segments]
     assert timed == [
         ("Speaker 1", 1.0, 6.0),
         ("Speaker 2", 6.0, 15.0),
@@ -60,7 +61,7 @@ def test_read_docx_whole_bold_title_is_not_a_speaker(write) -> None:
     buffer = io.BytesIO()
     d.save(buffer)
     [doc] = read(write("t.docx", buffer.getvalue()))
-    assert [s.speaker for s in doc.segments] == [None, "Anna", "Bo"]
+    assert [s.speaker for s in doc.segments] == ["Anna", "Bo"]
 
 
 def test_read_docx_without_text_is_empty(write) -> None:

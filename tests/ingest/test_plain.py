@@ -96,7 +96,7 @@ def test_read_txt_fixture() -> None:
     assert doc.name == "interview.txt"
     assert doc.participant == "R"
     assert doc.language == "sv"
-    assert [s.speaker for s in doc.segments] == [None, "I", "R", "I", "R"]
+    assert [s.speaker for s in doc.segments] == ["I", "R", "I", "R"]
     assert doc.text.startswith("Intervju 2, Kafé Linden\n\nI: Okej, nu spelar den in.")
 
 
@@ -114,7 +114,7 @@ def test_read_otter_export() -> None:
 def test_read_markdown(write) -> None:
     [doc] = read(write("a.md", "# Intervju\n\n**I:** Hur?\n\n**R:** Så här."))
     assert doc.format == "md"
-    assert [s.speaker for s in doc.segments] == [None, "I", "R"]
+    assert [s.speaker for s in doc.segments] == ["I", "R"]
 
 
 def test_parse_labelled_text_enumeration_words_are_not_speakers() -> None:

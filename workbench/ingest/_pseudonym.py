@@ -211,11 +211,12 @@ class Pseudonymiser:
         return self._pattern if self._has_names else None
 
     def _name(self, word: str) -> str | None:
-        """A speaker's name as written (case-sensitive), or a person's name in any case."""
+        """A speaker's name as written (case-sensitive), or a listed person's name, capitalised."""
         found = self.key.get(word)
         if found is not None and (found.startswith("[Person") or not is_generic(word)):
             return found
-        return self._persons_by_folded.get(word.lower())
+        # Listed names count only when capitalised: "Per" is a name, "per år" is not.
+        return self._persons_by_folded.get(word.lower()) if word[:1].isupper() else None
 
     @staticmethod
     def _number(m: re.Match[str]) -> str:

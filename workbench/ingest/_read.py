@@ -91,7 +91,12 @@ def _transcript(
         raise EmptyFile(f"{name}: the file holds no text")
     language = language or detect_language(" ".join(t.text for t in cleaned[:200]))
     turn_roles: list[Role] = [roles[t.speaker] if t.speaker else "interviewee" for t in cleaned]
-    text, segments = assemble(cleaned, turn_roles, unit, language)
+    # Text before the first speaker label (a title, a header) is kept but not coded.
+    preamble = 0
+    if any(t.speaker for t in cleaned):
+        while cleaned[preamble].speaker is None:
+            preamble += 1
+    text, segments = assemble(cleaned, turn_roles, unit, language, preamble)
     return Transcript(name, fmt, checksum, text, segments, language, participant)
 
 

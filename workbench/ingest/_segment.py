@@ -125,12 +125,14 @@ def _paragraphs(text: str, offset: int) -> list[tuple[int, int]]:
 
 
 def assemble(
-    turns: Sequence[Turn], roles: Sequence[Role], unit: Unit, language: str
+    turns: Sequence[Turn], roles: Sequence[Role], unit: Unit, language: str, preamble: int = 0
 ) -> tuple[str, list[Segment]]:
     """Return the document text and its segments.
 
     Each turn is one paragraph ``"Speaker: text"`` (or ``text``), paragraphs joined by a
     blank line.  Segment offsets cover the segment's text only, never the speaker label.
+    The first ``preamble`` turns (a title or header before the first speaker) stay in the
+    text but are not segments.
     """
     pieces: list[str] = []
     spans: list[tuple[int, int]] = []
@@ -147,7 +149,7 @@ def assemble(
     if unit == "sentence":
         tokenizer = _sentence_tokenizer("\n\n".join(t.text for t in turns), language)
     segments: list[Segment] = []
-    for turn, role, (start, end) in zip(turns, roles, spans, strict=True):
+    for turn, role, (start, end) in list(zip(turns, roles, spans, strict=True))[preamble:]:
         if unit == "turn":
             parts = [(start, end)]
         else:
