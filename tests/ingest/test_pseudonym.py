@@ -14,10 +14,12 @@ from .conftest import FIXTURES
 
 def test_pseudonymiser_names_parts_genitive_capitalised() -> None:
     p = Pseudonymiser(names=["Anna Berg", "Karl Ek", "Per Said"])
-    out = p.text("Annas bok. ANNA och BERG. Karl sa till Anna. Karlsson kom. Per said 5 kr per år.")
+    out = p.text(
+        "Annas bok. ANNA och BERG. Karl sa till Anna. Karlsson kom. He said: Per, 5 kr per år."
+    )
     assert out == (
         "[Person 1]s bok. [Person 1] och [Person 1]. [Person 2] sa till [Person 1]. Karlsson kom."
-        " [Person 3] said 5 kr per år."
+        " He said: [Person 3], 5 kr per år."
     )
 
 
