@@ -311,3 +311,17 @@ def test_tagger_new_codebook_version_shows_on_next_move(study: Project, book: Co
     tagger.next()
     assert tagger.keymap["h"]["code"] == "hope"
     assert tagger.toggle("hope")
+
+
+def test_tagger_bug_shows_error_and_keeps_traceback(
+    study: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tagger = Tagger(study, coder="anna")
+
+    def broken(*args: object, **kwargs: object) -> bool:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(study, "code", broken)
+    with pytest.raises(RuntimeError):
+        tagger.handle({"type": "toggle", "code": "needs"})
+    assert tagger.status["state"] == "error" and "disk on fire" in tagger.status["text"]

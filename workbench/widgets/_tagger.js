@@ -376,7 +376,7 @@ function render({ model, el }) {
   function renderTurn(t) {
     return h(
       "div",
-      { class: `vt-turn vt-${t.role}` },
+      { class: `vt-turn vt-${t.role}`, title: "Click to show the whole turn", onclick: (e) => e.currentTarget.classList.add("vt-open") },
       h("span", { class: "vt-turn-who" }, t.speaker || (t.role === "interviewer" ? "Interviewer" : "—"), t.time ? h("span", { class: "vt-time" }, t.time) : null),
       h("span", { class: "vt-turn-text" }, t.text),
     );

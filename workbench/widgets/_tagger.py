@@ -158,6 +158,9 @@ class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
             handler(message)
         except WorkbenchError as exc:
             self._say("error", str(exc))
+        except Exception as exc:  # a bug: say so on screen (not "Saving…" forever), keep the trace
+            self._say("error", f"not saved: internal error ({type(exc).__name__}: {exc})")
+            raise
 
     def _handlers(self) -> dict[str, Callable[[dict[str, Any]], object]]:
         return {
