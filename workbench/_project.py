@@ -375,6 +375,60 @@ class Project:
             self.store.set_memo(kind, target, who, text)
         return self.store.memo(kind, target, who)
 
+    # -- agreement ------------------------------------------------------------------------------
+    def agreement(
+        self,
+        coders: Sequence[str] | str | None = None,
+        *,
+        codes: Sequence[str] | str | None = None,
+        level: str = "segment",
+        bootstrap: int = 1000,
+    ) -> Any:
+        """Intercoder agreement (percent, Cohen's and Fleiss' kappa, Krippendorff's alpha) on
+        the interviewee segments; see :func:`workbench.agreement.agreement`."""
+        from workbench.agreement import agreement
+
+        return agreement(
+            self.codings(),
+            coders=coders,
+            codes=codes,
+            segments=self.segments(role="interviewee"),
+            level=level,
+            bootstrap=bootstrap,
+        )
+
+    def disagreements(self, coders: Sequence[str] | str | None = None) -> pd.DataFrame:
+        """One row per segment where the coders' codes differ (see ``workbench.agreement``)."""
+        from workbench.agreement import disagreements
+
+        return disagreements(
+            self.codings(), coders=coders, segments=self.segments(role="interviewee")
+        )
+
+    def settle(
+        self,
+        segment: int,
+        decided: Sequence[str | tuple[str, int, int]],
+        *,
+        layer: str = "consensus",
+        note: str = "",
+    ) -> None:
+        """Record the settled codes of a segment in the ``consensus`` layer (audited).
+
+        ``decided`` holds code ids (whole segment) or ``(code, start, end)`` spans.
+        """
+        rows = [
+            (item, None, None) if isinstance(item, str) else (item[0], item[1], item[2])
+            for item in decided
+        ]
+        self.store.settle(segment, rows, layer=layer, user=self.coder, note=note)
+
+    def adjudicate(self, coders: Sequence[str] | str | None = None, lang: str = "en") -> Any:
+        """A widget that walks through each disagreement and records the settled coding."""
+        from workbench.widgets._adjudicate import Adjudicator
+
+        return Adjudicator(self, list(coders) if isinstance(coders, list) else coders, lang)
+
     def undo(self, coder: str | None = None) -> dict[str, Any] | None:
         """Undo the coder's latest coding or memo change (works across kernel restarts)."""
         return self.store.undo(coder or self.coder)

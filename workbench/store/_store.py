@@ -753,6 +753,66 @@ class Store:
 
         return self._write(work, "importing codings")  # type: ignore[no-any-return]
 
+    def settle(
+        self,
+        segment_id: int,
+        decided: Sequence[tuple[str, int | None, int | None]],
+        *,
+        layer: str,
+        user: str,
+        note: str = "",
+    ) -> None:
+        """Replace ``layer``'s codings of a segment by ``decided`` ``(code, start, end)`` rows
+        in one transaction (adjudication writes the ``consensus`` layer); audited with who
+        decided, what was there before and what is there now."""
+
+        def work(conn: Connection) -> None:
+            for code_id, _, _ in decided:
+                self._check_code(conn, code_id)
+            rows = [(c, *self._span(conn, segment_id, s, e)) for c, s, e in decided]
+            where = and_(codings.c.segment_id == segment_id, codings.c.coder == layer)
+            before = [
+                [r.code_id, r.start, r.end]
+                for r in conn.execute(
+                    select(codings.c.code_id, codings.c.start, codings.c.end).where(where)
+                )
+            ]
+            conn.execute(delete(codings).where(where))
+            stamp = now()
+            for code_id, s, e in rows:
+                self._insert_ignore(
+                    conn,
+                    codings,
+                    {
+                        "segment_id": segment_id,
+                        "code_id": code_id,
+                        "coder": layer,
+                        "start": s,
+                        "end": e,
+                        "origin": "human",
+                        "created_at": stamp,
+                    },
+                )
+            conn.execute(
+                insert(audit).values(
+                    at=stamp,
+                    coder=user,
+                    action="codings.settle",
+                    payload=json.dumps(
+                        {
+                            "segment_id": segment_id,
+                            "layer": layer,
+                            "before": sorted(before),
+                            "after": sorted([list(r) for r in rows]),
+                            "note": note,
+                        }
+                    ),
+                    undoable=False,
+                )
+            )
+
+        self._write(work, "settling a disagreement")
+
     # -- memos ------------------------------------------------------------------------------
     def set_memo(self, kind: str, target: str | int, coder: str, text: str) -> None:
         """Write (or with empty ``text`` clear) a coder's memo on a segment, document, code or

@@ -1,0 +1,62 @@
+"""Adjudication: disagreements are listed and settled into the audited consensus layer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import workbench
+from workbench.codebook._model import Code, Codebook
+from workbench.ingest._model import Segment, Transcript
+
+BOOK = Codebook(
+    id="t",
+    title={"en": "T", "sv": "T"},
+    codes=(
+        Code(id="needs", label={"en": "Needs", "sv": "Behov"}, shortcut="b"),
+        Code(id="expect", label={"en": "Expectations", "sv": "Förväntningar"}, shortcut="e"),
+        Code(id="trust", label={"en": "Trust", "sv": "Tillit"}, shortcut="t"),
+    ),
+)
+
+
+def project(tmp_path: Path) -> workbench.Project:
+    p = workbench.init(tmp_path / "s", codebook=BOOK)
+    texts = ["We need clear rules.", "They should call first.", "I trust her."]
+    text = "\n\n".join(f"P01: {t}" for t in texts)
+    segs, pos = [], 0
+    for t in texts:
+        start = text.index(t, pos)
+        segs.append(Segment("P01", "interviewee", t, start, start + len(t)))
+        pos = start + len(t)
+    p.store.import_transcripts(
+        [Transcript("a.txt", "txt", "x", text, segs, "en", participant="P01")],
+        user="t",
+        participant_pseudonym=lambda label, known: "P01",
+    )
+    ids = list(p.segments()["segment"])
+    for coder, codes in {
+        "anna": ["needs", "expect", "trust"],
+        "erik": ["needs", "needs", "trust"],
+    }.items():
+        for sid, code in zip(ids, codes, strict=True):
+            p.code(int(sid), code, coder=coder)
+    return p
+
+
+def test_adjudicate_take_one_coder_writes_consensus(tmp_path: Path) -> None:
+    p = project(tmp_path)
+    widget = p.adjudicate(["anna", "erik"])
+    assert len(widget.rows) == 1  # only the second segment differs
+    assert "Expectations" in widget.body.value and "Needs" in widget.body.value
+    widget._take("erik")()
+    consensus = p.codings(coder="consensus")
+    assert consensus["code"].tolist() == ["needs"]
+    audit = p.store.audit_frame()
+    assert audit["action"].iloc[-1] == "codings.settle"
+    widget.choice.value = ("expect", "needs")
+    widget._save_edit()
+    assert sorted(p.codings(coder="consensus")["code"]) == ["expect", "needs"]
+    widget._neither()
+    assert p.codings(coder="consensus").empty
+    report = p.agreement(["anna", "erik"], bootstrap=0)
+    assert report.overall["percent_agreement"]["value"] < 1
