@@ -320,7 +320,10 @@ class Dashboard:
         self.gap_drill.value = f'<p class="vd-hint">{escape(text("quotes_pick", lang))}</p>'
         self.gap_pairs.value = h.gap_pairs(views.pairs, views.people, lang)
         # perceived quality
-        self._draw(self.quality_fig, quality_figure(views.quality, lang=lang))
+        self._draw(
+            self.quality_fig,
+            quality_figure(views.quality, lang=lang, colors=self.data.valence_colors()),
+        )
         self.quality_drill.value = f'<p class="vd-hint">{escape(text("quotes_pick", lang))}</p>'
         self.everyday.value = h.everyday_table(views.everyday, views.people, lang)
         self._topics(views)

@@ -96,18 +96,22 @@ def bars_figure(
                 showlegend=False,
             )
         )
-    fig.update_xaxes(title_text=text("people", lang), rangemode="tozero", dtick=_dtick(frame))
+    top = max([int(frame[c].max()) for c in (split or ["participants"])] + [1])
+    # Room on the right for the "3 (75%)" labels outside the bars.
+    fig.update_xaxes(title_text=text("people", lang), range=[0, top * 1.22], dtick=_dtick(top))
     return _layout(fig, int(90 + 44 * max(len(frame), 1) * (1 + (len(split) > 1) * 0.6)))
 
 
-def _dtick(frame: pd.DataFrame) -> int | None:
-    top = int(frame["participants"].max()) if len(frame) else 0
+def _dtick(top: int) -> int | None:
     return 1 if top <= 8 else None
 
 
-def quality_figure(quality: pd.DataFrame, *, lang: str) -> go.Figure:
+def quality_figure(
+    quality: pd.DataFrame, *, lang: str, colors: tuple[str, str] = (NEGATIVE, POSITIVE)
+) -> go.Figure:
     """Grönroos's model as a diverging bar chart: negative (left) and positive (right)
-    experiences per dimension, grouped technical / functional / image."""
+    experiences per dimension, grouped technical / functional / image; ``colors``: the
+    negative and positive colours (the codebook's valence colours)."""
     order = {"technical": 0, "functional": 1, "image": 2}
     frame = quality.assign(rank=quality["kind"].map(order)).reset_index(drop=True)
     frame = frame.iloc[::-1]  # plotly draws the first category at the bottom
@@ -123,7 +127,7 @@ def quality_figure(quality: pd.DataFrame, *, lang: str) -> go.Figure:
             y=y,
             orientation="h",
             name=text("negative", lang),
-            marker_color=NEGATIVE,
+            marker_color=colors[0],
             customdata=[
                 [c, "negative", int(n)]
                 for c, n in zip(frame["code"], frame["negative"], strict=True)
@@ -140,7 +144,7 @@ def quality_figure(quality: pd.DataFrame, *, lang: str) -> go.Figure:
             y=y,
             orientation="h",
             name=text("positive", lang),
-            marker_color=POSITIVE,
+            marker_color=colors[1],
             customdata=[
                 [c, "positive", int(n)]
                 for c, n in zip(frame["code"], frame["positive"], strict=True)

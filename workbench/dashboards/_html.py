@@ -42,7 +42,10 @@ CSS = """
 .vd-table { border-collapse: collapse; width: 100%; font-size: 14px; }
 .vd-table th { text-align: left; background: #f1f5f9; padding: 6px 8px;
   border-bottom: 2px solid #cbd5e1; }
-.vd-table td { vertical-align: top; padding: 6px 8px; border-bottom: 1px solid #e5e7eb; }
+.vd-table td { vertical-align: top; padding: 6px 8px; border-bottom: 1px solid #e5e7eb;
+  line-height: 1.4; }
+.vd-table ul { margin: 0; padding-left: 18px; }
+.vd-table li { margin-bottom: 4px; }
 .vd-pair { margin-bottom: 10px; }
 .vd-pair .vd-src { color: #065f46; }
 .vd-pair .vd-nosrc { color: #9a3412; font-style: italic; }
@@ -162,16 +165,30 @@ def where_to_start(priorities: pd.DataFrame, total: int, lang: str) -> str:
     return f'<div class="vd-start"><h3>{escape(text("start", lang))}</h3>{body}</div>'
 
 
+def _folded(quotes: Sequence[str], lang: str, *, css: str = "", shown: int = 2) -> str:
+    """The first ``shown`` quotes as list items, the rest folded under "+N more"."""
+    cls = f' class="{css}"' if css else ""
+    items = [f"<li{cls}><q>{escape(_short(q))}</q></li>" for q in quotes[:shown]]
+    rest = "".join(f"<li{cls}><q>{escape(q)}</q></li>" for q in quotes[shown:])
+    if rest:
+        items.append(
+            f"<li><details><summary>+{len(quotes) - shown} {escape(text('more', lang))}"
+            f"</summary><ul>{rest}</ul></details></li>"
+        )
+    return "".join(items)
+
+
 def gap_pairs(pairs: pd.DataFrame, people: pd.DataFrame, lang: str) -> str:
-    """Each participant's information gaps beside the sources they mention."""
+    """Each participant's information gaps beside the sources they mention (two of each
+    shown, the rest folded)."""
     if pairs.empty:
         return f'<p class="vd-hint">{text("quotes_none", lang)}</p>'
     rows = []
     for r in pairs.itertuples(index=False):
         attrs = people.loc[r.participant] if r.participant in people.index else None
-        gaps = "".join(f"<li><q>{escape(q)}</q></li>" for q in r.gaps)
+        gaps = _folded(list(r.gaps), lang)
         if r.sources:
-            sources = "".join(f'<li class="vd-src"><q>{escape(q)}</q></li>' for q in r.sources)
+            sources = _folded(list(r.sources), lang, css="vd-src")
         else:
             sources = f'<li class="vd-nosrc">{escape(text("no_source", lang))}</li>'
         rows.append(
@@ -179,9 +196,9 @@ def gap_pairs(pairs: pd.DataFrame, people: pd.DataFrame, lang: str) -> str:
             f"<td><ul>{sources}</ul></td></tr>"
         )
     head = (
-        f"<tr><th>{escape(text('participant', lang))}</th>"
-        f"<th>{escape(text('information_gaps', lang))}</th>"
-        f"<th>{escape(text('information_sources', lang))}</th></tr>"
+        f'<tr><th style="width:18%">{escape(text("participant", lang))}</th>'
+        f'<th style="width:41%">{escape(text("information_gaps", lang))}</th>'
+        f'<th style="width:41%">{escape(text("information_sources", lang))}</th></tr>'
     )
     return (
         f"<h3>{escape(text('gap_pairs', lang))}</h3>"
@@ -193,7 +210,7 @@ def everyday_table(everyday: pd.DataFrame, people: pd.DataFrame, lang: str) -> s
     """Participants × what / how / why / goal / solutions, first quote shown, rest folded."""
     if everyday.empty:
         return f'<p class="vd-hint">{text("quotes_none", lang)}</p>'
-    head = f"<th>{escape(text('participant', lang))}</th>" + "".join(
+    head = f'<th style="width:15%">{escape(text("participant", lang))}</th>' + "".join(
         f"<th>{escape(text(c, lang))}</th>" for c in EVERYDAY
     )
     rows = []

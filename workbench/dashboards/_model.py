@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from workbench import analysis as a
+from workbench.dashboards._figures import NEGATIVE, POSITIVE
 
 if TYPE_CHECKING:
     from workbench._project import Project
@@ -133,6 +134,13 @@ class DashboardData:
         if column not in frame:
             return []
         return sorted(str(v) for v in frame[column].dropna().unique())
+
+    def valence_colors(self) -> tuple[str, str]:
+        """The codebook's colours for negative and positive experiences."""
+        book = self.codebook
+        negative = book.get("val-negative").color if "val-negative" in book else NEGATIVE
+        positive = book.get("val-positive").color if "val-positive" in book else POSITIVE
+        return negative, positive
 
     def layers(self) -> list[str]:
         """``all``, ``consensus`` (with two coders or more), then each coder."""

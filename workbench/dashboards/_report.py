@@ -103,7 +103,7 @@ def render_report(data: DashboardData, filters: Filters | None = None) -> str:
     section("gaps", body, "gaps_lead")
 
     # perceived quality
-    body = chart(quality_figure(views.quality, lang=lang))
+    body = chart(quality_figure(views.quality, lang=lang, colors=data.valence_colors()))
     for r in views.quality.itertuples():
         for valence in ("negative", "positive"):
             if getattr(r, valence):
