@@ -326,6 +326,28 @@ def test_tagger_browser_compare_suggestions_and_filters(page: Any, lab: Lab) -> 
     assert page.locator(".vt-chip .vt-tag", has_text="suggested").count() == 1
     page.locator(".vt-root").screenshot(path=str(SCREENSHOTS / "tagger-compare.png"))
 
+    page.evaluate(
+        """() => {
+            const node = document.querySelector('.vt-before .vt-turn-text').firstChild;
+            const range = document.createRange();
+            range.setStart(node, 0);
+            range.setEnd(node, 3);
+            getSelection().removeAllRanges();
+            getSelection().addRange(range);
+        }"""
+    )
+    page.keyboard.press("1")  # words outside the current turn: nothing is coded
+    page.wait_for_function("() => document.querySelector('.vt-status').dataset.state === 'error'")
+    select_text(page, "tack")
+    page.keyboard.press("1")
+    saved(page, "Added “Teknisk kvalitet” on the selected text")
+    page.locator("mark.vt-hl", has_text="tack").click()  # jumps to the span's × in the list
+    page.wait_for_function(
+        "() => document.activeElement && document.activeElement.classList.contains('vt-x')"
+    )
+    page.keyboard.press("Enter")
+    saved(page, "Removed “Teknisk kvalitet”")
+
     page.locator(".vt-lang").select_option("en")
     page.wait_for_function(
         "() => document.querySelector('button.vt-code[data-code=\"trust\"]').textContent.startsWith('Trust')"

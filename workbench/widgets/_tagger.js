@@ -187,7 +187,7 @@ function render({ model, el }) {
     const sel = window.getSelection();
     if (!sel || sel.rangeCount === 0 || sel.isCollapsed) return null;
     const range = sel.getRangeAt(0);
-    if (!range.intersectsNode(textEl)) return null;
+    if (!range.intersectsNode(textEl)) return root.contains(range.commonAncestorContainer) ? { outside: true } : null;
     const text = model.get("segment").text || "";
     const offset = (node, off) => {
       const pre = document.createRange();
@@ -238,6 +238,12 @@ function render({ model, el }) {
     const action = binding.action;
     if (action === "toggle") {
       const span = selectedSpan();
+      if (span?.outside) {
+        // Words selected in a context turn: coding the whole current turn would surprise.
+        status.dataset.state = "error";
+        status.textContent = "⚠ Select words inside the current turn to code a span (nothing saved)";
+        return;
+      }
       send({ type: "toggle", code: binding.code, ...(span || {}) });
       window.getSelection()?.removeAllRanges();
     } else if (["next", "prev", "next_uncoded", "undo", "redo"].includes(action)) {
