@@ -142,7 +142,7 @@ def speed(n: int, n_codes: int, n_probe: int, baseline_updates: int) -> None:
         t_base_update.append(timed(lambda x=x_new, y=Y_new: base_fit(x, y)))
 
     print(f"vocabulary fit on all {n:,} texts: {t_vocab:.2f} s (once per project)")
-    print(f"{'':34s} {'CodeSuggester':>14s} {'OvR LogReg':>12s} {'ratio':>8s}")
+    print(f"{'':36s} {'CodeSuggester':>14s} {'OvR LogReg':>12s} {'ratio':>9s}")
     rows = [
         ("full fit (s)", t_fit, t_base_fit),
         ("suggest one segment, p95 (ms)", p95(t_suggest), p95(t_base_pred)),
@@ -150,8 +150,8 @@ def speed(n: int, n_codes: int, n_probe: int, baseline_updates: int) -> None:
         ("update after one coding, p95 (ms)", p95(t_update), p95(t_base_update)),
     ]
     for name, a, b in rows:
-        print(f"{name:34s} {a:14.2f} {b:12.2f} {a / b:8.3f}")
-    print(f"{'held-out micro-F1':34s} {f1_ours:14.3f} {f1_base:12.3f}")
+        print(f"{name:36s} {a:14.2f} {b:12.2f} {a / b:9.5f}")
+    print(f"{'held-out micro-F1':36s} {f1_ours:14.3f} {f1_base:12.3f}")
     print(
         f"(suggest includes the three reason words; {n_probe} probes, "
         f"{baseline_updates} baseline refits)",

@@ -195,3 +195,10 @@ def test_suggester_calibration_subsample_keeps_ranking(texts, codes) -> None:
     np.testing.assert_array_equal(
         full.predict_proba(texts).argmax(axis=1), sub.predict_proba(texts).argmax(axis=1)
     )
+
+
+def test_predict_threshold_and_codes(texts, codes) -> None:
+    s = CodeSuggester(random_state=0).fit(texts, codes)
+    everything = s.predict(texts, threshold=0.0)
+    assert everything.all()
+    assert s.predict_codes([texts[0]])[0] == ["wait"]

@@ -359,11 +359,13 @@ class CodeSuggester(BaseEstimator):  # type: ignore[misc]
         self.learned_ = np.zeros(n_codes, dtype=bool)
         self._set_prior()
         Xm = self.features_.transform(texts) if texts else sp.csr_matrix((0, n_feat))
+        todo = []
         for j in range(n_codes):
             y = Ymat[:, j].astype(int) if texts else np.zeros(0, int)
             n_pos = int(y.sum())
-            if n_pos < self.min_positive or n_pos == len(y):
-                continue
+            if n_pos >= self.min_positive and n_pos < len(y):
+                todo.append((j, y))
+        for j, y in todo:
             self._fit_code(j, Xm, y)
         self._update_status()
         return self
