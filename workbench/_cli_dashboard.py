@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
+import signal
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from workbench.errors import ProjectError
@@ -30,15 +33,38 @@ def voila_command(
         "--strip_sources=True",
         "--show_tracebacks=False",
         "--template=vardag",
+        # A kernel reads the study and computes its views before the viewer asks; the
+        # notebook then waits for the request (its URL options) and only builds the widgets.
+        "--preheat_kernel=True",
+        "--pool_size=1",
     ]
 
 
-def voila_env(project: Path, lang: str | None = None) -> dict[str, str]:
-    """The environment for Voilà's kernels: which study, and the interface language."""
+def prepare_templates(folder: Path) -> Path:
+    """Copy the ``vardag`` Voilà template into ``folder`` with the installed plotly.js in its
+    static files; returns the folder to put on ``JUPYTER_PATH``."""
+    import plotly
+
+    target = folder / "voila" / "templates" / "vardag"
+    shutil.copytree(TEMPLATES / "voila" / "templates" / "vardag", target, dirs_exist_ok=True)
+    (target / "static").mkdir(exist_ok=True)
+    shutil.copyfile(
+        Path(plotly.__file__).parent / "package_data" / "plotly.min.js",
+        target / "static" / "plotly.min.js",
+    )
+    return folder
+
+
+def voila_env(
+    project: Path, lang: str | None = None, templates: Path = TEMPLATES
+) -> dict[str, str]:
+    """The environment for Voilà's kernels: which study, the interface language, and where the
+    ``vardag`` template (with plotly.js) is."""
     env = dict(os.environ)
     env["WORKBENCH_PROJECT"] = str(project.resolve())
+    env["WORKBENCH_DASHBOARD_PLOTLY"] = "page"
     env["JUPYTER_PATH"] = os.pathsep.join(
-        p for p in (str(TEMPLATES), os.environ.get("JUPYTER_PATH", "")) if p
+        p for p in (str(templates), os.environ.get("JUPYTER_PATH", "")) if p
     )
     if lang:
         env["WORKBENCH_DASHBOARD_LANG"] = lang
@@ -60,10 +86,28 @@ def _cmd_dashboard(args: argparse.Namespace) -> int:
         raise ProjectError(f"{NOTEBOOK}: the dashboard notebook is missing from this install")
     command = voila_command(NOTEBOOK, port=args.port, host=args.host)
     print(f"dashboard for {folder} at http://{args.host}:{args.port}/ (Ctrl-C stops it)")
-    try:
-        return subprocess.call(command, env=voila_env(folder, args.lang))
-    except KeyboardInterrupt:
-        return 0
+    with tempfile.TemporaryDirectory(prefix="vardag-voila-") as tmp:
+        templates = prepare_templates(Path(tmp))
+        process = subprocess.Popen(command, env=voila_env(folder, args.lang, templates))
+        # SIGTERM (a service manager, a test) stops Voilà too and removes the temporary files.
+        previous = signal.signal(signal.SIGTERM, _exit)
+        try:
+            return process.wait()
+        except (KeyboardInterrupt, SystemExit):
+            return 0
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+
+
+def _exit(*_: object) -> None:
+    raise SystemExit(0)
 
 
 def _cmd_report(args: argparse.Namespace) -> int:

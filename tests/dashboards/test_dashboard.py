@@ -18,6 +18,7 @@ from workbench.dashboards import (
     Filters,
     build_sample_project,
     dashboard,
+    load,
     options_from_query,
     render_report,
     show,
@@ -198,7 +199,7 @@ def test_show_with_missing_project_is_a_message(
 ) -> None:
     shown: list[object] = []
     monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
-    assert show(str(tmp_path / "nothing")) is None
+    assert show(path=str(tmp_path / "nothing")) is None
     html = shown[0].data  # type: ignore[attr-defined]
     assert "could not be shown" in html and "no project here" in html
 
@@ -257,6 +258,7 @@ def test_voila_command_hides_code_and_stays_local(tmp_path: Path) -> None:
     cmd = _cli_dashboard.voila_command(_cli_dashboard.NOTEBOOK, port=9000)
     assert "--strip_sources=True" in cmd and "--show_tracebacks=False" in cmd
     assert "--Voila.ip=127.0.0.1" in cmd and "--template=vardag" in cmd
+    assert "--preheat_kernel=True" in cmd
     env = _cli_dashboard.voila_env(tmp_path, "sv")
     assert env["WORKBENCH_PROJECT"] == str(tmp_path.resolve())
     assert env["WORKBENCH_DASHBOARD_LANG"] == "sv"
@@ -277,4 +279,24 @@ def test_notebook_is_thin_and_stripped() -> None:
     assert all(c["outputs"] == [] and c["execution_count"] is None for c in code)
     assert all(c["cell_type"] == "code" for c in nb["cells"])  # nothing for Voilà to show
     body = "".join("".join(c["source"]) for c in code)
-    assert "show()" in body and "for " not in body and "if " not in body
+    assert "show(data)" in body and "for " not in body and "if " not in body
+
+
+def test_prepare_templates_carries_local_plotly(tmp_path: Path) -> None:
+    folder = _cli_dashboard.prepare_templates(tmp_path)
+    static = folder / "voila" / "templates" / "vardag" / "static" / "plotly.min.js"
+    assert "window.Plotly = Plotly" in static.read_text(encoding="utf-8")[-200:]
+    index = (static.parent.parent / "index.html.j2").read_text(encoding="utf-8")
+    assert 'include_js("static/plotly.min.js")' in index
+
+
+def test_load_reads_ahead_and_show_uses_it(study: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WORKBENCH_PROJECT", str(study))
+    monkeypatch.setenv("WORKBENCH_DASHBOARD_PLOTLY", "page")
+    monkeypatch.setattr("IPython.display.display", lambda obj: None)
+    data = load()
+    assert isinstance(data, DashboardData) and len(data._views) == 1
+    board = show(data, query="lang=sv&user_type=internal")
+    assert board is not None and board.filters.user_type == "internal"
+    assert not any(isinstance(c, PlotlyLoader) for c in board.widget.children)
+    assert "Vad våra användare berättar" in board.header.value

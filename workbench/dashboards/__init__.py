@@ -1,12 +1,13 @@
 """Dashboards for stakeholders: a Voilà app and a static HTML report over analysis frames.
 
->>> from workbench.dashboards import show      # in a Voilà notebook    # doctest: +SKIP
->>> show()              # WORKBENCH_PROJECT and QUERY_STRING say what   # doctest: +SKIP
+>>> from workbench.dashboards import load, show   # in a Voilà notebook  # doctest: +SKIP
+>>> data = load()       # the study in WORKBENCH_PROJECT, read ahead     # doctest: +SKIP
+>>> show(data)          # options from the viewer's URL (QUERY_STRING)   # doctest: +SKIP
 """
 
 from __future__ import annotations
 
-from workbench.dashboards._app import Dashboard, dashboard, options_from_query, show
+from workbench.dashboards._app import Dashboard, dashboard, load, options_from_query, show
 from workbench.dashboards._figures import bars_figure, quality_figure
 from workbench.dashboards._i18n import LANGS, text
 from workbench.dashboards._model import DashboardData, Filters, Views
@@ -23,6 +24,7 @@ __all__ = [
     "bars_figure",
     "build_sample_project",
     "dashboard",
+    "load",
     "options_from_query",
     "quality_figure",
     "render_report",

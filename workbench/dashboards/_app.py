@@ -51,10 +51,16 @@ class Dashboard:
     filters
         The initial filter state (e.g. from the URL).
 
+    plotly_on_page
+        True when the page already loads plotly.js (``workbench dashboard``'s template);
+        otherwise a :class:`PlotlyLoader` widget brings it.
+
     ``dashboard.widget`` is what a notebook displays.
     """
 
-    def __init__(self, data: DashboardData, filters: Filters | None = None) -> None:
+    def __init__(
+        self, data: DashboardData, filters: Filters | None = None, *, plotly_on_page: bool = False
+    ) -> None:
         self.data = data
         self.filters = filters or Filters()
         if self.filters.lang not in LANGS:
@@ -63,7 +69,9 @@ class Dashboard:
         self.widget.add_class("vd-root")
         self._busy = False
         self.renders = 0
-        self.loader = PlotlyLoader()
+        # Voilà's page (the ``vardag`` template) may already carry plotly.js; else one widget
+        # brings it from the installed package.
+        self.loader: w.Widget = w.HTML() if plotly_on_page else PlotlyLoader()
         self.ready = w.HTML()
         self._build()
         self.filters = self._current()  # options the study does not have fall back to "all"
@@ -431,30 +439,71 @@ def options_from_query(query: str | None) -> dict[str, str]:
     return {k: v[-1] for k, v in parsed.items() if k in OPTIONS and v}
 
 
-def dashboard(path: str | os.PathLike[str], **options: str) -> Dashboard:
+def dashboard(
+    path: str | os.PathLike[str], *, plotly_on_page: bool = False, **options: str
+) -> Dashboard:
     """Open the study in ``path`` read-only and build its dashboard."""
+    return Dashboard(load_data(path), Filters(**options), plotly_on_page=plotly_on_page)
+
+
+def load_data(path: str | os.PathLike[str]) -> DashboardData:
+    """Open the study in ``path`` read-only and read its codings."""
     import workbench
 
-    project = workbench.open(Path(path), read_only=True)
-    data = DashboardData(project)
-    return Dashboard(data, Filters(**options))
+    return DashboardData(workbench.open(Path(path), read_only=True))
 
 
-def show(path: str | None = None, query: str | None = None) -> Dashboard | None:
-    """Display the dashboard in a notebook or Voilà: the study from ``path`` or the environment
-    variable ``WORKBENCH_PROJECT``, options from ``query`` or ``QUERY_STRING`` (Voilà's).
-    Any failure is shown as a short message, never as a traceback."""
-    from IPython.display import HTML, display
-
-    options = options_from_query(query if query is not None else os.environ.get("QUERY_STRING"))
-    options.setdefault("lang", os.environ.get("WORKBENCH_DASHBOARD_LANG") or "en")
-    lang = options["lang"] if options["lang"] in LANGS else "en"
+def load(path: str | None = None) -> DashboardData | str:
+    """Read the study (``path`` or ``WORKBENCH_PROJECT``) and compute its default views, ahead
+    of any request when Voilà preheats kernels.  Returns the data, or the reason it could not be
+    read (shown by :func:`show`)."""
+    lang = os.environ.get("WORKBENCH_DASHBOARD_LANG") or "en"
     try:
         where = path or os.environ.get("WORKBENCH_PROJECT")
         if not where:
-            display(HTML(h.message(text("error", lang, message=text("no_project", lang)))))
+            return text("no_project", lang)
+        data = load_data(where)
+        data.views(Filters(lang=lang if lang in LANGS else "en"))
+        return data
+    except Exception as exc:  # a viewer must never see a traceback
+        log.debug("dashboard data failed", exc_info=exc)
+        return _reason(exc)
+
+
+def request_query() -> str:
+    """The viewer's query string: in a preheated Voilà kernel, wait for the request first."""
+    if os.environ.get("VOILA_PREHEAT", "False") != "False":
+        from voila.utils import get_query_string
+
+        return get_query_string() or ""
+    return os.environ.get("QUERY_STRING", "")
+
+
+def show(
+    data: DashboardData | str | None = None,
+    query: str | None = None,
+    *,
+    path: str | None = None,
+) -> Dashboard | None:
+    """Display the dashboard in a notebook or Voilà.
+
+    ``data`` from :func:`load` (or read here from ``path`` / ``WORKBENCH_PROJECT``), options
+    from ``query`` or the viewer's URL (Voilà's ``QUERY_STRING``).  Any failure is shown as a
+    short message, never as a traceback.
+    """
+    from IPython.display import HTML, display
+
+    options = options_from_query(query if query is not None else request_query())
+    options.setdefault("lang", os.environ.get("WORKBENCH_DASHBOARD_LANG") or "en")
+    lang = options["lang"] if options["lang"] in LANGS else "en"
+    try:
+        if data is None:
+            data = load(path)
+        if isinstance(data, str):
+            display(HTML(h.message(text("error", lang, message=data))))
             return None
-        board = dashboard(where, **options)
+        on_page = os.environ.get("WORKBENCH_DASHBOARD_PLOTLY") == "page"
+        board = Dashboard(data, Filters(**options), plotly_on_page=on_page)
         display(board.widget)
         return board
     except Exception as exc:  # a viewer must never see a traceback

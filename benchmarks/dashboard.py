@@ -1,0 +1,290 @@
+"""Dashboard benchmark: a generated study with 100,000 codings, served by ``workbench dashboard``
+(Voilà) and opened in headless Chromium.
+
+    .venv/bin/python benchmarks/dashboard.py                    # 100,000 codings
+    .venv/bin/python benchmarks/dashboard.py --codings 20000    # quicker
+
+Prints, for the same project in the same run:
+
+* baseline: reading the codings and computing every analysis frame in Python (no widgets, no
+  browser), and recomputing them for one new filter state;
+* the time from requesting the page to the dashboard fully rendered (every chart drawn);
+* the time for a filter change to re-render (a new filter state, and one seen before);
+
+and the ratios of the browser figures to their Python baselines.  Aims: page ≤ 3 s, filter
+change ≤ 300 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import workbench
+from workbench.dashboards import DashboardData, Filters
+from workbench.ingest._model import Segment, Transcript
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+WORDS = (
+    "we usually open at seven and the delivery comes from the wholesaler the inspector called "
+    "before the visit but the fee was higher than I expected the checks take time every week "
+    "staff change often so we have to train new people all the time it is hard to know the rules"
+).split()
+ROLES = ["owner", "staff", "manager", "inspector", "administrator"]
+DISTRICTS = ["Centrum", "Hamnen", "Västerby", "Norra Åsby", "Landsbygd"]
+SIZES = ["micro", "small", "medium", "large"]
+#: Codes drawn for each segment: one behaviour/quality topic, maybe a valence and a theme.
+TOPICS = [
+    "bp-needs",
+    "bp-expectations",
+    "bp-information-gaps",
+    "bp-information-sources",
+    "pq-technical",
+    "fq-attitudes",
+    "fq-behaviour",
+    "fq-accessibility",
+    "fq-punctuality",
+    "fq-communication",
+    "fq-servicescape",
+    "fq-trust",
+    "fq-recovery",
+    "pq-image",
+    "ep-what",
+    "ep-how",
+    "ep-why",
+    "ep-goal",
+    "ep-solutions",
+]
+
+
+def build(folder: Path, codings: int, seed: int = 1) -> Path:
+    """A study with about ``codings`` codings by two coders (codings / 5 segments)."""
+    rng = random.Random(seed)
+    try:
+        from workbench.codebook import builtin_codebook
+
+        book = builtin_codebook()
+    except Exception:  # the built-in codebook not landed yet: the sample's has the same ids
+        from workbench.dashboards import SAMPLE_CODEBOOK as book
+    project = workbench.init(folder, codebook=book)
+    segments_wanted = max(codings // 5, 10)
+    documents = max(segments_wanted // 100, 2)
+    transcripts, attributes = [], []
+    for d in range(documents):
+        who = f"Person {d}"
+        parts, segs, offset = [], [], 0
+        for _ in range(segments_wanted // documents):
+            text = " ".join(rng.choices(WORDS, k=rng.randint(12, 60))).capitalize() + "."
+            start = offset + len(who) + 2
+            segs.append(Segment(who, "interviewee", text, start, start + len(text)))
+            parts.append(f"{who}: {text}")
+            offset += len(parts[-1]) + 2
+        name = f"interview-{d:04d}.txt"
+        transcripts.append(
+            Transcript(
+                name,
+                "txt",
+                f"bench-{d}",
+                "\n\n".join(parts),
+                segs,
+                "sv" if d % 2 else "en",
+                participant=who,
+            )
+        )
+        role = rng.choice(ROLES)
+        attributes.append(
+            (
+                d + 2,
+                name,
+                {
+                    "role": role,
+                    "user_type": "internal"
+                    if role in ("inspector", "administrator")
+                    else "external",
+                    "district": rng.choice(DISTRICTS),
+                    "size": rng.choice(SIZES),
+                },
+            )
+        )
+    project.store.import_transcripts(
+        transcripts,
+        user="bench",
+        participant_pseudonym=lambda label, known: f"P{len(known) + 1:03d}",
+        attributes=attributes,
+    )
+    seg = project.segments(role="interviewee")
+    rows = []
+    for sid, start, end in zip(seg["segment"], seg["start"], seg["end"], strict=True):
+        codes = {rng.choice(TOPICS), rng.choice(TOPICS)}
+        codes.add(rng.choice(["val-positive", "val-negative"]))
+        for coder in ("anna", "erik"):
+            for code in codes:
+                if coder == "erik" and rng.random() < 0.3:
+                    continue
+                rows.append(
+                    {
+                        "segment_id": int(sid),
+                        "code_id": code,
+                        "coder": coder,
+                        "start": int(start),
+                        "end": int(end),
+                        "origin": "human",
+                    }
+                )
+    rows = rows[:codings]
+    project.store.bulk_add_codings(rows, user="bench")
+    project.close()
+    return folder
+
+
+def python_baseline(folder: Path) -> tuple[float, float, int]:
+    """Seconds to read the codings and compute every frame, and to compute one new filter
+    state; and the number of codings."""
+    start = time.perf_counter()
+    with workbench.open(folder, read_only=True) as project:
+        data = DashboardData(project)
+        data.views(Filters())
+        full = time.perf_counter() - start
+        n = len(data.layer("all"))
+        start = time.perf_counter()
+        data.views(Filters(user_type="external"))
+        change = time.perf_counter() - start
+    return full, change, n
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def browser_times(
+    folder: Path, loads: int, changes: int
+) -> tuple[list[float], list[float], list[float]]:
+    """Page-to-rendered seconds per load; filter-change seconds (new states; seen states)."""
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    log = open(folder.parent / "voila.log", "wb")  # noqa: SIM115
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "workbench._cli_dashboard",
+            "dashboard",
+            str(folder),
+            f"--port={port}",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                urllib.request.urlopen(url + "voila/static/voila.js", timeout=2).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("Voilà did not start; see voila.log") from None
+                time.sleep(0.5)
+        pages, fresh, seen = [], [], []
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            for i in range(loads):
+                page = browser.new_page(viewport={"width": 1280, "height": 1000})
+                start = time.perf_counter()
+                page.goto(url, timeout=120_000)
+                wait_render(page, 1)
+                pages.append(time.perf_counter() - start)
+                if i == loads - 1:
+                    render = 1
+                    values = ["internal", "external", ""]
+                    for j in range(changes):
+                        value = values[j % len(values)]
+                        start = time.perf_counter()
+                        page.locator(
+                            '.vd-filters .widget-vbox:has(b:text-is("User type")) select'
+                        ).select_option(index=["", "external", "internal"].index(value))
+                        render += 1
+                        wait_render(page, render)
+                        (fresh if j < len(values) else seen).append(time.perf_counter() - start)
+                page.close()
+            browser.close()
+        return pages, fresh, seen
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)
+        log.close()
+
+
+def wait_render(page: object, n: int) -> None:
+    page.wait_for_selector(  # type: ignore[attr-defined]
+        f'.vd-ready[data-render="{n}"]', state="attached", timeout=120_000
+    )
+    page.wait_for_function(  # type: ignore[attr-defined]
+        """(n) => [...document.querySelectorAll('.vd-chart')].every(
+                c => c.dataset.version === String(n) || c.offsetParent === null)""",
+        arg=n,
+        timeout=60_000,
+        polling="raf",
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--codings", type=int, default=100_000)
+    parser.add_argument("--loads", type=int, default=3, help="page loads to time")
+    parser.add_argument("--changes", type=int, default=6, help="filter changes to time")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="vardag-dash-bench-") as tmp:
+        folder = Path(tmp) / "study"
+        start = time.perf_counter()
+        build(folder, args.codings)
+        print(f"generated study in {time.perf_counter() - start:.1f} s")
+        full, change, n = python_baseline(folder)
+        print(f"codings                               {n:>9,}")
+        print(f"baseline: read + all frames (Python)  {full * 1000:>9.0f} ms")
+        print(f"baseline: one new filter (Python)     {change * 1000:>9.0f} ms")
+        pages, fresh, seen = browser_times(folder, args.loads, args.changes)
+        page_med = statistics.median(pages)
+        print(
+            f"page to fully rendered (median of {len(pages)})  {page_med * 1000:>7.0f} ms   "
+            f"all: {', '.join(f'{p * 1000:.0f}' for p in pages)}   "
+            f"ratio to baseline {page_med / full:.1f}x   aim 3000 ms"
+        )
+        if fresh:
+            f_med = statistics.median(fresh)
+            print(
+                f"filter change, new state (median)     {f_med * 1000:>9.0f} ms   "
+                f"ratio to baseline {f_med / change:.1f}x   aim 300 ms"
+            )
+        if seen:
+            s_med = statistics.median(seen)
+            print(f"filter change, cached state (median)  {s_med * 1000:>9.0f} ms   aim 300 ms")
+
+
+if __name__ == "__main__":
+    main()
