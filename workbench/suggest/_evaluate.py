@@ -221,6 +221,7 @@ def cross_validate(
         raise SuggestError(f"{len(texts)} segments are too few for {folds}-fold cross-validation")
     texts = list(texts)
     codes = [list(r) for r in codes]
+    params.setdefault("random_state", random_state)
     classes = sorted({c for r in codes for c in r})
     truth = _matrix(codes, classes)
     proba = np.zeros(truth.shape)
@@ -289,6 +290,7 @@ def learning_curve(
     """
     texts = list(texts)
     codes = [list(r) for r in codes]
+    params.setdefault("random_state", random_state)
     rng = np.random.default_rng(random_state)
     order = rng.permutation(len(texts))
     n_test = max(1, int(round(test_size * len(texts))))
