@@ -427,7 +427,7 @@ class Project:
         """A widget that walks through each disagreement and records the settled coding."""
         from workbench.widgets._adjudicate import Adjudicator
 
-        return Adjudicator(self, list(coders) if isinstance(coders, list) else coders, lang)
+        return Adjudicator(self, coders if isinstance(coders, str | None) else list(coders), lang)
 
     def undo(self, coder: str | None = None) -> dict[str, Any] | None:
         """Undo the coder's latest coding or memo change (works across kernel restarts)."""
