@@ -241,3 +241,20 @@ def test_store_newer_schema_refused(tmp_path: Path) -> None:
     store.set_meta("schema_version", str(SCHEMA_VERSION + 1))
     with pytest.raises(ProjectError, match="newer"):
         store.create_or_migrate()
+
+
+def test_store_migrates_version_1_database(tmp_path: Path) -> None:
+    from sqlalchemy import inspect
+
+    from workbench.store._schema import metadata, models, suggestion_queue
+
+    engine = sqlite_engine(tmp_path / "old.sqlite")
+    v1 = [t for t in metadata.sorted_tables if t not in (models, suggestion_queue)]
+    with engine.begin() as conn:
+        metadata.create_all(conn, tables=v1)
+        conn.exec_driver_sql("INSERT INTO meta VALUES ('schema_version', '1')")
+    store = Store(engine)
+    store.create_or_migrate(sqlite_file=tmp_path / "old.sqlite")
+    assert store.get_meta("schema_version") == str(SCHEMA_VERSION)
+    assert {"models", "suggestion_queue"} <= set(inspect(engine).get_table_names())
+    assert (tmp_path / "old.v1.bak").exists()

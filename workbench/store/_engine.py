@@ -117,7 +117,15 @@ def reading(engine: Engine) -> Iterator[Connection]:
 
 
 # Each migration brings a database from version N-1 to N: MIGRATIONS[N](conn).
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+def _v2_models_and_queue(conn: Connection) -> None:
+    """Version 2 adds the suggestion model table and the review queue."""
+    from workbench.store._schema import models, suggestion_queue
+
+    models.create(conn)
+    suggestion_queue.create(conn)
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _v2_models_and_queue}
 
 
 def schema_version(conn: Connection) -> int:

@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -21,7 +22,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 metadata = MetaData(
     naming_convention={
@@ -155,3 +156,30 @@ audit = Table(
 )
 
 Index("ix_segments_document", segments.c.document_id, segments.c.position)
+
+# Version 2: fitted suggestion models (plain arrays + JSON via skops, never pickles) tied to the
+# codebook they were fitted for, and the review queue that batch suggestions fill.
+models = Table(
+    "models",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("codebook_hash", String(64), nullable=False),
+    Column("format", String(16), nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    Column("fitted_at", String(32), nullable=False),
+    Column("info", Text, nullable=False, default="{}"),
+)
+
+suggestion_queue = Table(
+    "suggestion_queue",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("segment_id", ForeignKey("segments.id", ondelete="CASCADE"), nullable=False),
+    Column("code_id", ForeignKey("codes.id"), nullable=False),
+    Column("confidence", Float, nullable=False),
+    Column("reason", Text, nullable=False, default=""),
+    Column("status", String(16), nullable=False, default="open"),
+    Column("created_at", String(32), nullable=False),
+    UniqueConstraint("segment_id", "code_id", name="uq_suggestion_queue_item"),
+    CheckConstraint("status IN ('open', 'accepted', 'rejected')", name="status"),
+)

@@ -30,8 +30,10 @@ from workbench.store._schema import (
     documents,
     memos,
     meta,
+    models,
     participants,
     segments,
+    suggestion_queue,
 )
 
 _BATCH = 5000
@@ -813,6 +815,98 @@ class Store:
             )
 
         self._write(work, "settling a disagreement")
+
+    # -- suggestion models and the review queue ---------------------------------------------------
+    def save_model(
+        self, name: str, content: bytes, *, codebook_hash: str, fmt: str, info: dict[str, Any]
+    ) -> None:
+        """Store a fitted model (bytes in a safe format) tied to the codebook it was fitted for."""
+
+        def work(conn: Connection) -> None:
+            row = {
+                "name": name,
+                "codebook_hash": codebook_hash,
+                "format": fmt,
+                "content": content,
+                "fitted_at": now(),
+                "info": json.dumps(info, sort_keys=True),
+            }
+            self._upsert(conn, models, row, ["name"], [k for k in row if k != "name"])
+
+        self._write(work, "saving the model")
+
+    def load_model(self, name: str) -> dict[str, Any] | None:
+        """The stored model ``name`` (content, codebook_hash, format, fitted_at, info) or None."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(models).where(models.c.name == name)).mappings().first()
+        if row is None:
+            return None
+        return {**row, "content": bytes(row["content"]), "info": json.loads(row["info"])}
+
+    def queue_suggestions(self, rows: Sequence[dict[str, Any]], *, user: str) -> int:
+        """Replace the open review queue with ``rows`` (segment_id, code_id, confidence,
+        reason); items already accepted or rejected stay as they are.  Never writes codings."""
+
+        def work(conn: Connection) -> int:
+            conn.execute(delete(suggestion_queue).where(suggestion_queue.c.status == "open"))
+            stamp = now()
+            added = 0
+            for row in rows:
+                added += self._insert_ignore(
+                    conn, suggestion_queue, {**row, "status": "open", "created_at": stamp}
+                )
+            conn.execute(
+                insert(audit).values(
+                    at=stamp,
+                    coder=user,
+                    action="suggestions.queue",
+                    payload=json.dumps({"items": added}),
+                    undoable=False,
+                )
+            )
+            return added
+
+        return self._write(work, "filling the review queue")  # type: ignore[no-any-return]
+
+    def suggestion_queue_frame(self, status: str | None = "open") -> pd.DataFrame:
+        """The review queue with each item's segment text, highest confidence first."""
+        query = (
+            select(
+                suggestion_queue.c.id,
+                suggestion_queue.c.segment_id.label("segment"),
+                documents.c.name.label("document"),
+                suggestion_queue.c.code_id.label("code"),
+                suggestion_queue.c.confidence,
+                suggestion_queue.c.reason,
+                suggestion_queue.c.status,
+                segments.c.text,
+            )
+            .join(segments, segments.c.id == suggestion_queue.c.segment_id)
+            .join(documents, documents.c.id == segments.c.document_id)
+            .order_by(suggestion_queue.c.confidence.desc())
+        )
+        if status is not None:
+            query = query.where(suggestion_queue.c.status == status)
+        return self._frame(query)
+
+    def review_suggestion(self, item: int, status: str, *, user: str) -> None:
+        """Mark a queued suggestion accepted or rejected (the caller writes the coding)."""
+
+        def work(conn: Connection) -> None:
+            conn.execute(
+                update(suggestion_queue).where(suggestion_queue.c.id == item).values(status=status)
+            )
+            conn.execute(
+                insert(audit).values(
+                    at=now(),
+                    coder=user,
+                    action=f"suggestions.{status}",
+                    payload=json.dumps({"item": item}),
+                    undoable=False,
+                )
+            )
+
+        self._write(work, "reviewing a suggestion")
 
     # -- memos ------------------------------------------------------------------------------
     def set_memo(self, kind: str, target: str | int, coder: str, text: str) -> None:
