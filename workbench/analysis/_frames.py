@@ -239,17 +239,23 @@ def framework_matrix(codings: pd.DataFrame, codes: Sequence[str] | None = None) 
     return table.apply(lambda col: col.apply(lambda v: v if isinstance(v, list) else []))
 
 
-def representative_quotes(codings: pd.DataFrame, code: str, n: int = 3) -> list[dict[str, Any]]:
+def representative_quotes(
+    codings: pd.DataFrame, code: str, n: int = 3, *, richness: pd.Series | None = None
+) -> list[dict[str, Any]]:
     """Up to ``n`` quotes for ``code``, from different participants, of a readable length.
 
     Quotes of 60-400 characters come first, then those from segments with more codes (richer
-    passages), then shorter ones.
+    passages), then shorter ones.  ``richness`` (codes per segment) may be passed in when
+    it is already known.
     """
     frame = codings[codings["code"] == code].drop_duplicates(["segment", "quote"]).copy()
     if frame.empty:
         return []
     frame["length"] = frame["quote"].str.len()
-    frame["richness"] = frame["segment"].map(codings.groupby("segment")["code"].nunique())
+    if richness is None:
+        segments = codings[codings["segment"].isin(frame["segment"])]
+        richness = segments.groupby("segment")["code"].nunique()
+    frame["richness"] = frame["segment"].map(richness)
     frame["fit"] = (frame["length"].between(60, 400)).astype(int)
     frame = frame.sort_values(
         ["fit", "richness", "length", "segment"], ascending=[False, False, True, True]
@@ -321,6 +327,14 @@ def summary(codings: pd.DataFrame, *, by: str | None = None) -> dict[str, dict[s
     """Needs, expectations, information gaps and sources: for each, how many participants
     raise it (and, with ``by``, per group), its themes and representative quotes."""
     result: dict[str, dict[str, Any]] = {}
+    wanted = codings["code"].isin(list(GROUPS.values()))
+    if "parent" in codings:
+        wanted |= codings["parent"].isin(list(GROUPS.values()))
+    richness = (
+        codings[codings["segment"].isin(codings.loc[wanted, "segment"])]
+        .groupby("segment")["code"]
+        .nunique()
+    )
     for name, code in GROUPS.items():
         frame = codings[(codings["code"] == code) | (codings.get("parent") == code)]
         entry: dict[str, Any] = {
@@ -328,7 +342,7 @@ def summary(codings: pd.DataFrame, *, by: str | None = None) -> dict[str, dict[s
             "participants": int(frame["participant"].nunique()),
             "segments": int(frame["segment"].nunique()),
             "themes": themes(codings, code, by=by),
-            "quotes": representative_quotes(codings, code),
+            "quotes": representative_quotes(codings, code, richness=richness),
         }
         if by and by in frame:
             entry["by"] = {

@@ -8,7 +8,6 @@ CDN, no network), and each :class:`Chart` is a few hundred bytes of JavaScript.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -16,9 +15,7 @@ from typing import Any
 
 import anywidget
 import plotly
-import plotly.graph_objects as go
 import traitlets
-from plotly.utils import PlotlyJSONEncoder
 
 _HERE = Path(__file__).parent
 
@@ -53,9 +50,9 @@ class Chart(anywidget.AnyWidget):  # type: ignore[misc]
         self._click: Callable[[list[Any]], None] | None = None
         self.on_msg(self._message)
 
-    def show(self, fig: go.Figure, version: int | None = None) -> None:
-        """Draw ``fig`` (the front end redraws when ``version`` changes)."""
-        self.figure = json.loads(json.dumps(fig.to_plotly_json(), cls=PlotlyJSONEncoder))
+    def show(self, fig: dict[str, Any], version: int | None = None) -> None:
+        """Draw ``fig`` (plotly JSON; the front end redraws when ``version`` changes)."""
+        self.figure = fig
         self.version = self.version + 1 if version is None else version
 
     def on_click(self, handler: Callable[[list[Any]], None]) -> None:

@@ -59,6 +59,11 @@ details summary { cursor: pointer; color: #1d4ed8; }
 """
 
 QUOTE_LIMIT = 50
+#: Participants listed in the per-participant tables; more is a wall of text, not a view
+#: (the filters narrow the selection, the Quotes section has everything).
+TABLE_ROWS = 30
+#: Quotes folded under "+N more" in a table cell.
+FOLDED = 6
 
 
 def style() -> str:
@@ -169,7 +174,7 @@ def _folded(quotes: Sequence[str], lang: str, *, css: str = "", shown: int = 2) 
     """The first ``shown`` quotes as list items, the rest folded under "+N more"."""
     cls = f' class="{css}"' if css else ""
     items = [f"<li{cls}><q>{escape(_short(q))}</q></li>" for q in quotes[:shown]]
-    rest = "".join(f"<li{cls}><q>{escape(q)}</q></li>" for q in quotes[shown:])
+    rest = "".join(f"<li{cls}><q>{escape(_short(q))}</q></li>" for q in quotes[shown:FOLDED])
     if rest:
         items.append(
             f"<li><details><summary>+{len(quotes) - shown} {escape(text('more', lang))}"
@@ -184,7 +189,7 @@ def gap_pairs(pairs: pd.DataFrame, people: pd.DataFrame, lang: str) -> str:
     if pairs.empty:
         return f'<p class="vd-hint">{text("quotes_none", lang)}</p>'
     rows = []
-    for r in pairs.itertuples(index=False):
+    for r in pairs.head(TABLE_ROWS).itertuples(index=False):
         attrs = people.loc[r.participant] if r.participant in people.index else None
         gaps = _folded(list(r.gaps), lang)
         if r.sources:
@@ -202,8 +207,14 @@ def gap_pairs(pairs: pd.DataFrame, people: pd.DataFrame, lang: str) -> str:
     )
     return (
         f"<h3>{escape(text('gap_pairs', lang))}</h3>"
-        f'<table class="vd-table">{head}{"".join(rows)}</table>'
+        f'<table class="vd-table">{head}{"".join(rows)}</table>{_more_rows(len(pairs), lang)}'
     )
+
+
+def _more_rows(n: int, lang: str) -> str:
+    if n <= TABLE_ROWS:
+        return ""
+    return f'<p class="vd-hint">{escape(text("more_rows", lang, shown=TABLE_ROWS, n=n))}</p>'
 
 
 def everyday_table(everyday: pd.DataFrame, people: pd.DataFrame, lang: str) -> str:
@@ -214,7 +225,7 @@ def everyday_table(everyday: pd.DataFrame, people: pd.DataFrame, lang: str) -> s
         f"<th>{escape(text(c, lang))}</th>" for c in EVERYDAY
     )
     rows = []
-    for r in everyday.to_dict("records"):
+    for r in everyday.head(TABLE_ROWS).to_dict("records"):
         participant = str(r["participant"])
         attrs = people.loc[participant] if participant in people.index else None
         cells = [f"<td><b>{who(participant, attrs, lang)}</b></td>"]
@@ -224,7 +235,7 @@ def everyday_table(everyday: pd.DataFrame, people: pd.DataFrame, lang: str) -> s
                 cells.append("<td></td>")
                 continue
             first = f"<q>{escape(_short(found[0]))}</q>"
-            rest = "".join(f"<p><q>{escape(q)}</q></p>" for q in found[1:])
+            rest = "".join(f"<p><q>{escape(_short(q))}</q></p>" for q in found[1:FOLDED])
             if rest:
                 first += (
                     f"<details><summary>+{len(found) - 1} {text('more', lang)}</summary>"
@@ -232,7 +243,8 @@ def everyday_table(everyday: pd.DataFrame, people: pd.DataFrame, lang: str) -> s
                 )
             cells.append(f"<td>{first}</td>")
         rows.append(f"<tr>{''.join(cells)}</tr>")
-    return f'<table class="vd-table"><tr>{head}</tr>{"".join(rows)}</table>'
+    table = f'<table class="vd-table"><tr>{head}</tr>{"".join(rows)}</table>'
+    return table + _more_rows(len(everyday), lang)
 
 
 def _short(quote: str, limit: int = 220) -> str:

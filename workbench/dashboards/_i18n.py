@@ -90,6 +90,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "report_generated": "Report generated {date}",
         "show_quotes": "Quotes ({n})",
         "more": "more",
+        "more_rows": (
+            "The first {shown} of {n} participants are shown; narrow the filters or use the "
+            "Quotes section to read the rest."
+        ),
     },
     "sv": {
         "title": "Vad våra användare berättar",
@@ -174,6 +178,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "report_generated": "Rapporten skapades {date}",
         "show_quotes": "Citat ({n})",
         "more": "fler",
+        "more_rows": (
+            "De första {shown} av {n} deltagare visas; smalna av filtren eller läs resten "
+            "under Citat."
+        ),
     },
 }
 

@@ -94,7 +94,7 @@ class DashboardData:
         self.title = title or (project.path.name if project is not None else "")
         self._layers: dict[str, pd.DataFrame] = {}
         if codings is not None:
-            self._layers["all"] = codings
+            self._layers["all"] = _plain_strings(codings)
         self._labelled: dict[tuple[str, str], pd.DataFrame] = {}
         self._views: dict[Filters, Views] = {}
         self.coders: list[str] = (
@@ -114,7 +114,7 @@ class DashboardData:
                 self._layers[layer] = a.select_layer(base, layer)
             else:
                 assert self.project is not None
-                self._layers[layer] = a.codings_frame(self.project, layer)
+                self._layers[layer] = _plain_strings(a.codings_frame(self.project, layer))
         return self._layers[layer]
 
     def labelled(self, layer: str, lang: str) -> pd.DataFrame:
@@ -183,3 +183,10 @@ class DashboardData:
         """The quotes behind a number in the view of ``filters``
         (see :func:`workbench.analysis.quotes`)."""
         return a.quotes(self.views(filters).codings, **query)
+
+
+def _plain_strings(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns as plain Python objects: pandas' string dtype compares several times more
+    slowly, and the views compare codes and attributes many times per filter state."""
+    text = [c for c in frame.columns if pd.api.types.is_string_dtype(frame[c].dtype)]
+    return frame.astype(dict.fromkeys(text, object)) if text else frame

@@ -10,9 +10,9 @@ import datetime as dt
 import os
 from html import escape
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
-import plotly.graph_objects as go
 import plotly.io as pio
 
 from workbench.analysis import quotes as quotes_of
@@ -32,7 +32,7 @@ class _Charts:
     def __init__(self) -> None:
         self.first = True
 
-    def __call__(self, fig: go.Figure) -> str:
+    def __call__(self, fig: dict[str, Any]) -> str:
         html = pio.to_html(
             fig, full_html=False, include_plotlyjs=self.first, config=CONFIG, validate=False
         )
