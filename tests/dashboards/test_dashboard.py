@@ -300,3 +300,16 @@ def test_load_reads_ahead_and_show_uses_it(study: Path, monkeypatch: pytest.Monk
     assert board is not None and board.filters.user_type == "internal"
     assert not any(isinstance(c, PlotlyLoader) for c in board.widget.children)
     assert "Vad våra användare berättar" in board.header.value
+
+
+def test_notebook_runs_headless(study: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import nbclient
+    import nbformat
+
+    monkeypatch.setenv("WORKBENCH_PROJECT", str(study))
+    monkeypatch.setenv("QUERY_STRING", "lang=sv")
+    book = nbformat.read(_cli_dashboard.NOTEBOOK, as_version=4)
+    nbclient.NotebookClient(book, timeout=120, kernel_name="python3").execute()
+    outputs = [o for c in book.cells for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o["output_type"] in ("error", "stream")]
+    assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
