@@ -40,7 +40,9 @@ def _format_text(result: dict[str, Any]) -> str:
     ]
     for code, row in result["per_code"].items():
         if row["status"] == "not enough data":
-            out.append(f"{code:30s} not enough data ({row['train_examples']} training example(s))")
+            out.append(
+                f"{code:30s} not enough data ({row.get('train_examples', 'too few')} training example(s))"
+            )
         else:
             out.append(
                 f"{code:30s} {row['precision']:6.3f} {row['recall']:6.3f} {row['f1']:6.3f}"
@@ -64,10 +66,54 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         language=args.language,
         random_state=args.seed,
     )
-    if args.json:
-        print(json.dumps(result, indent=2, ensure_ascii=False))
-    else:
+    if args.text:
         print(_format_text(result))
+    else:
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+    return 0
+
+
+def _cmd_fit(args: argparse.Namespace) -> int:
+    from workbench import _suggestions
+    from workbench._project import open_project
+
+    with open_project(args.project) as project:
+        model = _suggestions.fit(project)
+    learned = sum(1 for status in model.status_.values() if status == "ok")
+    print(f"fitted and stored the suggester: {learned} code(s) learned from codings")
+    for code, status in sorted(model.status_.items()):
+        if status != "ok":
+            print(f"  {code}: {status}")
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from workbench import _suggestions
+    from workbench._project import open_project
+
+    with open_project(args.project, read_only=True) as project:
+        result = _suggestions.report(project, folds=args.folds)
+    if args.json:
+        print(json.dumps(result, indent=2, ensure_ascii=False, default=str))
+        return 0
+    cv = result["cross_validation"]
+    print(_format_text({**cv, "fit_seconds": cv.get("fit_seconds", 0.0)}))
+    print("\nlearning curve (labelled segments: micro-F1)")
+    for row in result["learning_curve"]:
+        print(f"  {row['n']:6d} ({row['source']}): {row['micro_f1']:.3f}")
+    return 0
+
+
+def _cmd_apply(args: argparse.Namespace) -> int:
+    from workbench import _suggestions
+    from workbench._project import open_project
+
+    with open_project(args.project) as project:
+        queued = _suggestions.apply(project, min_confidence=args.min_confidence, coder=args.coder)
+    print(
+        f"queued {queued} suggestion(s) with confidence >= {args.min_confidence} for review; "
+        "no codings were written"
+    )
     return 0
 
 
@@ -84,5 +130,21 @@ def register(subparsers: Any) -> None:
     e.add_argument("--test", required=True, help="test CSV")
     e.add_argument("--language", choices=["auto", "en", "sv"], default="auto")
     e.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    e.add_argument("--json", action="store_true", help="print JSON")
+    e.add_argument("--text", action="store_true", help="a readable table instead of JSON")
     e.set_defaults(func=_cmd_evaluate)
+
+    f = sub.add_parser("fit", help="fit the project's suggester on its codings and store it")
+    f.add_argument("project")
+    f.set_defaults(func=_cmd_fit)
+
+    r = sub.add_parser("report", help="cross-validated quality on the project's own codings")
+    r.add_argument("project")
+    r.add_argument("--folds", type=int, default=5)
+    r.add_argument("--json", action="store_true")
+    r.set_defaults(func=_cmd_report)
+
+    a = sub.add_parser("apply", help="fill the review queue with confident suggestions")
+    a.add_argument("project")
+    a.add_argument("--min-confidence", type=float, default=0.8)
+    a.add_argument("--coder", help="only segments this coder has not coded")
+    a.set_defaults(func=_cmd_apply)

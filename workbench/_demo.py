@@ -15,6 +15,7 @@ import sys
 import time
 from pathlib import Path
 
+from workbench import _suggestions
 from workbench._project import init
 from workbench.errors import ProjectError
 
@@ -48,6 +49,9 @@ def build_demo(folder: Path, *, progress: bool = True) -> None:
         for file in sorted((DEMO / "codings").glob("*.csv")):
             added = project.import_codings(file)
             print(f"codings {file.name}: {added}")
+        model = _suggestions.fit(project)
+        learned = sum(1 for v in model.status_.values() if v == "ok")
+        print(f"fitted the code suggester ({learned} codes learned from the codings)")
         status = project.status()
         print(
             f"{status['participants']} participants, {status['codable_segments']} segments to "

@@ -437,10 +437,27 @@ class Project:
         """Redo what :meth:`undo` reverted, unless the coder has acted since."""
         return self.store.redo(coder or self.coder)
 
+    def suggester(self, *, refit: bool = True) -> Any:
+        """The project's fitted :class:`~workbench.suggest.CodeSuggester` (stored in the
+        database; refitted when the codebook changed) or, with nothing coded yet, one that
+        suggests from the codebook's own texts."""
+        from workbench import _suggestions
+        from workbench.suggest import CodeSuggester
+
+        model = _suggestions.load(self, refit=refit) if self.codings().shape[0] else None
+        return model or CodeSuggester(codebook=self.codebook).fit([], [])
+
     def tagger(self, coder: str | None = None, **options: Any) -> Any:
-        """The coding widget for this project (see :class:`workbench.widgets.Tagger`)."""
+        """The coding widget for this project (see :class:`workbench.widgets.Tagger`).
+
+        Suggestions come from :meth:`suggester` and keep learning while you code, unless
+        ``suggest`` is given (``suggest=None`` turns them off).
+        """
+        from workbench._suggestions import LiveSuggestions
         from workbench.widgets import Tagger
 
+        if "suggest" not in options:
+            options["suggest"] = LiveSuggestions(self, self.suggester())
         return Tagger(self, coder=coder, **options)
 
 

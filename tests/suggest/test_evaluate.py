@@ -100,14 +100,15 @@ def test_read_coded_csv_splits_codes(tmp_path: Path) -> None:
 def test_cli_evaluate_json(tmp_path: Path, texts, codes, capsys) -> None:
     train = _write(tmp_path / "train.csv", _rows(texts, codes))
     test = _write(tmp_path / "test.csv", _rows(texts[:6], codes[:6]))
-    assert _run(["suggest", "evaluate", "--train", str(train), "--test", str(test), "--json"]) == 0
+    assert _run(["suggest", "evaluate", "--train", str(train), "--test", str(test)]) == 0
     out = json.loads(capsys.readouterr().out)
     assert {"micro_f1", "macro_f1", "precision_at_1", "per_code"} <= set(out)
 
 
 def test_cli_evaluate_text(tmp_path: Path, texts, codes, capsys) -> None:
     train = _write(tmp_path / "train.csv", _rows(texts, codes))
-    assert _run(["suggest", "evaluate", "--train", str(train), "--test", str(train)]) == 0
+    args = ["suggest", "evaluate", "--train", str(train), "--test", str(train), "--text"]
+    assert _run(args) == 0
     assert "micro-F1" in capsys.readouterr().out
 
 
