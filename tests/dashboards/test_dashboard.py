@@ -313,3 +313,14 @@ def test_notebook_runs_headless(study: Path, monkeypatch: pytest.MonkeyPatch) ->
     outputs = [o for c in book.cells for o in c.get("outputs", [])]
     assert not [o for o in outputs if o["output_type"] in ("error", "stream")]
     assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
+
+
+def test_warm_computes_neighbouring_states(study: Path) -> None:
+    with workbench.open(study, read_only=True) as project:
+        data = DashboardData(project)
+        states = data.neighbours(Filters())
+        assert Filters(user_type="internal") in states and Filters(group="owner") in states
+        assert Filters(language="sv") in states
+        assert data.warm(Filters()) == len(states) == 2 + 4 + 2
+        assert data.warm(Filters()) == 0
+        assert data.warm(Filters(lang="sv"), budget=0) <= 1

@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 SECTIONS = ("needs", "expectations")
 #: The options a URL may set: ``?lang=sv&layer=consensus&user_type=external&by=role``.
 OPTIONS = ("lang", "layer", "group", "user_type", "attribute", "value", "language", "by")
+#: Seconds a preheated kernel may spend computing likely filter states before a request.
+PREHEAT_BUDGET = 20.0
 
 
 def _figure_box() -> tuple[Chart, w.Box]:
@@ -463,7 +465,11 @@ def load(path: str | None = None) -> DashboardData | str:
         if not where:
             return text("no_project", lang)
         data = load_data(where)
-        data.views(Filters(lang=lang if lang in LANGS else "en"))
+        default = Filters(lang=lang if lang in LANGS else "en")
+        data.views(default)
+        if os.environ.get("VOILA_PREHEAT", "False") != "False":
+            # Nobody is waiting yet: compute the states one filter away from the default.
+            data.warm(default, budget=PREHEAT_BUDGET)
         return data
     except Exception as exc:  # a viewer must never see a traceback
         log.debug("dashboard data failed", exc_info=exc)

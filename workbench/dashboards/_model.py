@@ -7,7 +7,8 @@ change only recomputes the views of the new state.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import time
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -178,6 +179,32 @@ class DashboardData:
             everyday=a.everyday_processes(codings),
             people=people,
         )
+
+    def neighbours(self, filters: Filters) -> list[Filters]:
+        """The filter states one change away from ``filters`` that a viewer picks first: each
+        user group, user type and interview language."""
+        states = []
+        for field_, column in (
+            ("user_type", TYPE_ATTRIBUTE),
+            ("group", GROUP_ATTRIBUTE),
+            ("language", "language"),
+        ):
+            for value in self.values(column):
+                states.append(replace(filters, **{field_: value}))
+        return states
+
+    def warm(self, filters: Filters, *, budget: float = 20.0) -> int:
+        """Compute (and cache) the views of :meth:`neighbours` for up to ``budget`` seconds;
+        returns how many states were computed."""
+        deadline = time.monotonic() + budget
+        done = 0
+        for state in self.neighbours(filters):
+            if time.monotonic() > deadline:
+                break
+            if state not in self._views:
+                self.views(state)
+                done += 1
+        return done
 
     def quotes(self, filters: Filters, **query: Any) -> pd.DataFrame:
         """The quotes behind a number in the view of ``filters``
