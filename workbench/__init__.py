@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from workbench._project import open_project as open
     from workbench.codebook import Codebook, load_codebook
     from workbench.errors import WorkbenchError
+    from workbench.suggest import CodeSuggester, Suggestion
 
 __all__ = [
     "Codebook",
@@ -38,6 +39,8 @@ _WHERE = {
     "open": ("workbench._project", "open_project"),
     "resolve_coder": ("workbench._project", "resolve_coder"),
     "WorkbenchError": ("workbench.errors", "WorkbenchError"),
+    "CodeSuggester": ("workbench.suggest", "CodeSuggester"),
+    "Suggestion": ("workbench.suggest", "Suggestion"),
 }
 
 
