@@ -21,8 +21,10 @@ if TYPE_CHECKING:
     from workbench.suggest import CodeSuggester, Suggestion
 
 __all__ = [
+    "CodeSuggester",
     "Codebook",
     "Project",
+    "Suggestion",
     "WorkbenchError",
     "init",
     "load_codebook",
