@@ -1,0 +1,280 @@
+"""Codebook changes inside a project: each one a new recorded version, no coding lost.
+
+Codings refer to stable code ids.  Renaming, moving and editing a code leave them alone;
+merging moves the sources' codings to the target; splitting asks which new code each coding
+goes to.  Every change goes through the pure operations of :mod:`workbench.codebook`, is
+validated before anything is written, and is saved with :meth:`Project.set_codebook` (a new
+version plus an audit row).  When codings move as well, the move and the new version are
+written in ONE database transaction, so a failure leaves the project as it was.
+
+>>> from workbench import _codebook_project as cp
+>>> cp.rename(p, "fq-accessibility", "Reachability")        # doctest: +SKIP
+>>> cp.merge(p, ["tq-outcome"], "tq-result")                # doctest: +SKIP
+>>> print(cp.adopt(p, "shared/codebook-v2.yaml"))           # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import pandas as pd
+
+from workbench import codebook as cb
+from workbench.errors import InvalidCode, WorkbenchError
+from workbench.store import Store
+
+if TYPE_CHECKING:
+    from workbench._project import Project
+    from workbench.codebook import Code, Codebook, CodebookDiff
+
+__all__ = [
+    "add",
+    "adopt",
+    "coding_counts",
+    "edit",
+    "export",
+    "merge",
+    "move",
+    "remove",
+    "rename",
+    "split",
+]
+
+T = TypeVar("T")
+
+#: What ``split`` accepts as ``assign``: segment id -> new code id, or a function of the
+#: segment's row (a :meth:`Project.segments` row) returning the new code id (None: unassigned).
+Assign = Mapping[int, str] | Callable[[pd.Series], "str | None"]
+
+
+# -- one transaction for "move codings + save a version" ------------------------------------
+class _Inner(Exception):
+    """Carries a database error out of the inner store call without its retry loop."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+class _Joined:
+    """Looks like an engine to :class:`Store`, but every ``begin()`` joins one open
+    transaction; the outer :meth:`Store._write` commits, rolls back and retries."""
+
+    def __init__(self, conn: Any) -> None:
+        self._conn = conn
+        self.dialect = conn.dialect
+
+    @contextmanager
+    def begin(self) -> Iterator[Any]:
+        try:
+            yield self._conn
+        except WorkbenchError:
+            raise
+        except Exception as exc:  # a database error: let the outer retry loop see it
+            raise _Inner(exc) from exc
+
+    def connect(self) -> Any:  # reads inside the transaction see its own writes
+        return self.begin()
+
+
+def _atomic(p: Project, steps: Callable[[Store, Any], T], what: str) -> T:
+    """Run ``steps(store, conn)`` with every store write in one transaction."""
+
+    def work(conn: Any) -> T:
+        joined = Store(_Joined(conn))  # type: ignore[arg-type]
+        try:
+            return steps(joined, conn)
+        except _Inner as wrapped:
+            raise wrapped.error from None
+
+    return p.store._write(work, what)  # type: ignore[no-any-return]
+
+
+def _ensure_codes(store: Store, conn: Any, new_codes: Sequence[Code]) -> None:
+    """Make the rows of codes about to receive codings exist (inactive until saved)."""
+    from workbench.store._schema import codes as codes_table
+
+    for code in new_codes:
+        row = {
+            "id": code.id,
+            "parent_id": code.parent,
+            "position": 0,
+            "label_en": code.label.get("en", code.name("sv")),
+            "label_sv": code.label.get("sv", code.name("en")),
+            "color": code.color,
+            "shortcut": code.shortcut,
+            "codable": code.codable,
+            "active": False,
+        }
+        store._upsert(conn, codes_table, row, ["id"], [k for k in row if k != "id"])
+
+
+# -- helpers --------------------------------------------------------------------------------
+def coding_counts(p: Project) -> dict[str, int]:
+    """Number of coded segments per code id (any coder)."""
+    frame = p.codings()
+    if frame.empty:
+        return {}
+    return {str(k): int(v) for k, v in frame.groupby("code")["segment"].nunique().items()}
+
+
+def _used(p: Project, code_ids: Sequence[str]) -> dict[str, int]:
+    counts = coding_counts(p)
+    return {c: counts[c] for c in code_ids if counts.get(c)}
+
+
+def _save(p: Project, new: Codebook, note: str) -> int:
+    return p.set_codebook(new, note=note)
+
+
+# -- simple edits ---------------------------------------------------------------------------
+def rename(p: Project, code_id: str, label: str | Mapping[str, str], lang: str = "en") -> int:
+    """Change a code's label (one language, or a ``{lang: text}`` mapping); returns the version."""
+    new = cb.rename_code(p.codebook, code_id, label, lang)
+    return _save(p, new, f"renamed {code_id}")
+
+
+def move(p: Project, code_id: str, new_parent: str | None, *, index: int | None = None) -> int:
+    """Put a code (and its sub-codes) under ``new_parent`` (None: top level)."""
+    new = cb.move_code(p.codebook, code_id, new_parent, index=index)
+    return _save(p, new, f"moved {code_id} under {new_parent or '(top level)'}")
+
+
+def edit(p: Project, code_id: str, **fields: Any) -> int:
+    """Replace fields of a code (label, definition, use_when, color, shortcut, ...)."""
+    new = cb.edit_code(p.codebook, code_id, **fields)
+    return _save(p, new, f"edited {code_id}: {', '.join(sorted(fields)) or 'nothing'}")
+
+
+def add(p: Project, code: Code, *, index: int | None = None) -> int:
+    """Add a code under ``code.parent``."""
+    new = cb.add_code(p.codebook, code, index=index)
+    return _save(p, new, f"added {code.id}")
+
+
+def remove(p: Project, code_id: str, *, lift_children: bool = False) -> int:
+    """Remove a code that has no codings (a used code must be merged into another first)."""
+    book = p.codebook
+    used = _used(p, [code_id])
+    if used:
+        raise InvalidCode(
+            f"code {code_id!r} has codings on {used[code_id]} segment(s): merge it into another "
+            "code instead of removing it"
+        )
+    new = cb.remove_code(book, code_id, lift_children=lift_children)
+    return _save(p, new, f"removed {code_id}")
+
+
+# -- merge and split ------------------------------------------------------------------------
+def merge(p: Project, source_ids: Sequence[str] | str, target_id: str) -> int:
+    """Fold ``source_ids`` into ``target_id``: their codings move to the target (duplicates
+    collapse into one), then the merged codebook is saved.  Returns the codings moved."""
+    sources = [source_ids] if isinstance(source_ids, str) else list(source_ids)
+    book = p.codebook
+    new = cb.merge_codes(book, sources, target_id)  # validates before anything is written
+    if not book.get(target_id).codable:
+        raise InvalidCode(f"code {target_id!r} is a group; merge into one of its codes")
+    user = p.coder
+    mapping = dict.fromkeys(dict.fromkeys(sources), target_id)
+    note = f"merged {', '.join(mapping)} into {target_id}"
+
+    def steps(store: Store, conn: Any) -> int:
+        moved = store.recode(mapping, user=user)
+        store.save_codebook(new, new.to_yaml(), author=user, note=note)
+        return moved
+
+    return _atomic(p, steps, "merging codes")
+
+
+def split(
+    p: Project,
+    code_id: str,
+    new_codes: Sequence[Code],
+    assign: Assign,
+    *,
+    as_children: bool = False,
+) -> dict[str, int]:
+    """Split a code into ``new_codes``; ``assign`` says which new code each coding goes to.
+
+    ``assign`` maps segment id -> new code id, or is a function of the segment's row
+    (from :meth:`Project.segments`) returning the new code id.  Every coding of the code must
+    be assigned, else :class:`InvalidCode` and nothing changes.  Returns codings moved per
+    new code.  With ``as_children`` the code stays as a group above the new codes.
+    """
+    book = p.codebook
+    new = cb.split_code(book, code_id, new_codes, as_children=as_children)
+    targets = {c.id for c in new_codes}
+    codings = p.codings(code=code_id)
+    segment_ids = sorted({int(s) for s in codings["segment"]})
+    chosen: dict[int, str | None] = {}
+    if callable(assign):
+        rows = p.segments().set_index("segment", drop=False)
+        for sid in segment_ids:
+            picked = assign(rows.loc[sid])
+            chosen[sid] = None if picked is None else str(picked)
+    else:
+        chosen = {sid: assign.get(sid) for sid in segment_ids}
+    unknown = sorted({t for t in chosen.values() if t is not None and t not in targets})
+    if unknown:
+        raise InvalidCode(
+            f"code {code_id!r}: split assigns codings to {', '.join(map(repr, unknown))}, which "
+            f"is not one of the new codes ({', '.join(sorted(targets))})"
+        )
+    missing = [sid for sid, t in chosen.items() if t is None]
+    if missing:
+        n = int(codings["segment"].isin(missing).sum())
+        shown = ", ".join(map(str, missing[:5])) + (", ..." if len(missing) > 5 else "")
+        raise InvalidCode(
+            f"code {code_id!r}: {n} of {len(codings)} codings are not assigned to a new code "
+            f"(segments {shown}); assign every coding before splitting"
+        )
+    by_target: dict[str, list[int]] = {}
+    for sid, target in chosen.items():
+        assert target is not None
+        by_target.setdefault(target, []).append(sid)
+    user = p.coder
+    note = f"split {code_id} into {', '.join(c.id for c in new_codes)}"
+    fresh = [c for c in new.codes if c.id in targets and c.id not in book]
+
+    def steps(store: Store, conn: Any) -> dict[str, int]:
+        _ensure_codes(store, conn, fresh)
+        moved = {c.id: 0 for c in new_codes}
+        for target, sids in by_target.items():
+            if target != code_id:
+                moved[target] = store.recode({code_id: target}, user=user, segments_only=sids)
+            else:
+                moved[target] = int(codings["segment"].isin(sids).sum())
+        store.save_codebook(new, new.to_yaml(), author=user, note=note)
+        return moved
+
+    return _atomic(p, steps, "splitting a code")
+
+
+# -- shared codebook files ------------------------------------------------------------------
+def adopt(p: Project, path: str | Path) -> CodebookDiff:
+    """Make a shared codebook file (.yaml/.qdc/.csv) the project's codebook; returns what
+    changed (print it).  Refused when it would drop codes that still have codings; nothing
+    is saved when nothing changed."""
+    file = Path(path)
+    incoming = cb.load_codebook(file)
+    changes = cb.diff(p.codebook, incoming)
+    used = _used(p, changes.removed)
+    if used:
+        listed = ", ".join(f"{c} ({n} segment(s))" for c, n in used.items())
+        raise InvalidCode(
+            f"{file.name}: cannot adopt: it removes codes that still have codings: {listed}; "
+            "merge them into codes the file keeps first"
+        )
+    if changes:
+        _save(p, incoming, f"adopted {file.name}")
+    return changes
+
+
+def export(p: Project, path: str | Path) -> Path:
+    """Write the project's current codebook to ``path`` (.yaml/.qdc/.csv by extension)."""
+    file = Path(path)
+    cb.save_codebook(p.codebook, file)
+    return file
