@@ -35,11 +35,11 @@ CODINGS = [
 ]
 
 
-@pytest.fixture
-def project(tmp_path: Path, db: str | None) -> Iterator[workbench.Project]:
+def build(folder: Path, db: str | None = None) -> workbench.Project:
+    """A project with ``BOOK``, one interview and the codings ``CODINGS``."""
     from workbench.ingest._model import Segment, Transcript
 
-    p = workbench.init(tmp_path / "s", db=db, codebook=BOOK)
+    p = workbench.init(folder, db=db, codebook=BOOK)
     p.coder = "lead"
     text = "\n\n".join(f"P01: {t}" for t in TEXTS)
     segs, pos = [], 0
@@ -55,6 +55,12 @@ def project(tmp_path: Path, db: str | None) -> Iterator[workbench.Project]:
     ids = [int(s) for s in p.segments()["segment"]]
     for index, code, coder in CODINGS:
         p.code(ids[index], code, coder=coder)
+    return p
+
+
+@pytest.fixture
+def project(tmp_path: Path, db: str | None) -> Iterator[workbench.Project]:
+    p = build(tmp_path / "s", db)
     yield p
     p.close()
 
@@ -241,3 +247,23 @@ def test_export_writes_the_current_codebook(project: workbench.Project, tmp_path
     cp.rename(project, "trust", "Confidence")
     out = cp.export(project, tmp_path / "out.csv")
     assert "Confidence" in out.read_text(encoding="utf-8-sig")
+
+
+def test_cli_codebook_adopt_and_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from workbench.cli import main
+
+    project = build(tmp_path / "cli")
+    project.close()
+    shared = cp.cb.rename_code(project.codebook, "trust", "Confidence")
+    file = tmp_path / "shared.yaml"
+    save_codebook(shared, file)
+    folder = str(project.path)
+    assert main(["codebook", "adopt", folder, str(file)]) == 0
+    out = capsys.readouterr().out
+    assert "renamed trust" in out and "adopted shared.yaml as codebook version" in out
+    assert main(["codebook", "export", folder, str(tmp_path / "out.qdc")]) == 0
+    assert "Confidence" in (tmp_path / "out.qdc").read_text(encoding="utf-8")
+    removing = tmp_path / "less.yaml"
+    save_codebook(cp.cb.remove_code(shared, "trust"), removing)
+    assert main(["codebook", "adopt", folder, str(removing)]) == 2
+    assert "still have codings: trust" in capsys.readouterr().err

@@ -1,4 +1,5 @@
-"""The ``workbench codebook`` command: show, validate, convert, diff and merge codebook files.
+"""The ``workbench codebook`` command: show, validate, convert, diff and merge codebook files;
+adopt a shared codebook into a project and export a project's codebook.
 
 ``register(subparsers)`` adds the command; each handler returns the exit status and raises
 :class:`~workbench.errors.WorkbenchError` for bad input (the main CLI prints it as one line
@@ -51,6 +52,16 @@ def register(subparsers: Any) -> None:
     p.add_argument("-o", "--output", required=True)
     p.set_defaults(func=_merge)
 
+    p = sub.add_parser("adopt", help="make a codebook file the project's codebook; show changes")
+    p.add_argument("project")
+    p.add_argument("file")
+    p.set_defaults(func=_adopt)
+
+    p = sub.add_parser("export", help="write the project's codebook to .yaml, .qdc or .csv")
+    p.add_argument("project")
+    p.add_argument("output")
+    p.set_defaults(func=_export)
+
 
 def _show(args: argparse.Namespace) -> int:
     book = load_codebook(args.file)
@@ -101,4 +112,31 @@ def _merge(args: argparse.Namespace) -> int:
         print(f"{args.output}: written with {len(result.conflicts)} conflict(s), ours kept")
         return 1
     print(f"{args.output}: merged cleanly")
+    return 0
+
+
+def _adopt(args: argparse.Namespace) -> int:
+    from ._codebook_project import adopt
+    from ._project import open_project
+
+    with open_project(args.project) as project:
+        changes = adopt(project, args.file)
+        version = project.codebook_version
+    print(str(changes))
+    if changes:
+        print(f"{args.project}: adopted {Path(args.file).name} as codebook version {version}")
+    else:
+        print(f"{args.project}: already uses this codebook (version {version})")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from ._codebook_project import export
+    from ._project import open_project
+
+    _format(Path(args.output))  # refuse an unknown format before opening the project
+    with open_project(args.project, read_only=True) as project:
+        book = project.codebook
+        export(project, args.output)
+    print(f"{args.output}: wrote {len(book)} codes")
     return 0
