@@ -253,8 +253,8 @@ def test_cli_codebook_adopt_and_export(tmp_path: Path, capsys: pytest.CaptureFix
     from workbench.cli import main
 
     project = build(tmp_path / "cli")
-    project.close()
     shared = cp.cb.rename_code(project.codebook, "trust", "Confidence")
+    project.close()
     file = tmp_path / "shared.yaml"
     save_codebook(shared, file)
     folder = str(project.path)
