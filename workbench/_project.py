@@ -13,7 +13,7 @@ import glob
 import json
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -233,6 +233,66 @@ class Project:
         return self.store.save_codebook(
             codebook, codebook.to_yaml(), author=self.coder, note=note or "codebook updated"
         )
+
+    def rename_code(self, code_id: str, label: str | Mapping[str, str], lang: str = "en") -> int:
+        """Rename a code (a new codebook version; codings keep their code)."""
+        from workbench import _codebook_project as ops
+
+        return ops.rename(self, code_id, label, lang)
+
+    def move_code(self, code_id: str, new_parent: str | None, *, index: int | None = None) -> int:
+        """Move a code under another parent (None: top level)."""
+        from workbench import _codebook_project as ops
+
+        return ops.move(self, code_id, new_parent, index=index)
+
+    def edit_code(self, code_id: str, **fields: Any) -> int:
+        """Change a code's texts, colour or shortcut."""
+        from workbench import _codebook_project as ops
+
+        return ops.edit(self, code_id, **fields)
+
+    def add_code(self, code: Any, *, index: int | None = None) -> int:
+        """Add a code to the codebook."""
+        from workbench import _codebook_project as ops
+
+        return ops.add(self, code, index=index)
+
+    def remove_code(self, code_id: str, *, lift_children: bool = False) -> int:
+        """Remove an unused code (a code with codings must be merged instead)."""
+        from workbench import _codebook_project as ops
+
+        return ops.remove(self, code_id, lift_children=lift_children)
+
+    def merge_codes(self, source_ids: Sequence[str] | str, target_id: str) -> int:
+        """Merge codes into ``target_id``, moving every coding; returns how many moved."""
+        from workbench import _codebook_project as ops
+
+        return ops.merge(self, source_ids, target_id)
+
+    def split_code(
+        self, code_id: str, new_codes: Sequence[Any], assign: Any, *, as_children: bool = False
+    ) -> dict[str, int]:
+        """Split a code; ``assign`` says which new code each existing coding goes to."""
+        from workbench import _codebook_project as ops
+
+        return ops.split(self, code_id, new_codes, assign, as_children=as_children)
+
+    def adopt_codebook(self, path: str | Path) -> Any:
+        """Adopt a newer shared codebook file; returns what changed (a ``CodebookDiff``)."""
+        from workbench import _codebook_project as ops
+
+        return ops.adopt(self, path)
+
+    def codebook_history(self) -> pd.DataFrame:
+        """Every codebook version: version, created_at, author, note."""
+        return self.store.codebook_versions_frame()
+
+    def codebook_editor(self, lang: str = "en") -> Any:
+        """A widget to edit the codebook: tree with counts, add, rename, move, merge, edit."""
+        from workbench.widgets._codebook_editor import CodebookEditor
+
+        return CodebookEditor(self, lang)
 
     # -- import ---------------------------------------------------------------------------------
     def import_files(

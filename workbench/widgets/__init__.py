@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+from workbench.widgets._adjudicate import Adjudicator
+from workbench.widgets._codebook_editor import CodebookEditor
 from workbench.widgets._tagger import Suggest, Tagger
 
-__all__ = ["Suggest", "Tagger"]
+__all__ = ["Adjudicator", "CodebookEditor", "Suggest", "Tagger"]
