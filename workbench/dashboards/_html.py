@@ -61,9 +61,9 @@ details summary { cursor: pointer; color: #1d4ed8; }
 QUOTE_LIMIT = 50
 #: Participants listed in the per-participant tables; more is a wall of text, not a view
 #: (the filters narrow the selection, the Quotes section has everything).
-TABLE_ROWS = 30
+TABLE_ROWS = 25
 #: Quotes folded under "+N more" in a table cell.
-FOLDED = 6
+FOLDED = 4
 
 
 def style() -> str:
