@@ -182,3 +182,23 @@ def test_project_postgres_read_only_role(tmp_path: Path, pg_schema_url: str) -> 
                 conn.execute(text(sql))
             conn.execute(text(f'DROP ROLE "{role}"'))
         owner.dispose()
+
+
+def test_project_import_many_files_in_parallel_all_or_nothing(tmp_path: Path) -> None:
+    folder = tmp_path / "many"
+    folder.mkdir()
+    files = []
+    for i in range(40):
+        path = folder / f"t{i:02d}.txt"
+        path.write_text(f"I: Fråga {i}?\nR: Svar nummer {i} om avgifter och kontroller.\n")
+        files.append(path)
+    broken = folder / "zz.vtt"
+    broken.write_text("WEBVTT\n\n00:0x:01.000 --> 00:00:02.000\nhej\n")
+    project = workbench.init(tmp_path / "s")
+    with pytest.raises(workbench.WorkbenchError, match="zz.vtt: cue 1"):
+        project.import_files([*files, broken], progress=False)
+    assert project.documents.empty
+    report = project.import_files(files, progress=False)
+    assert report.imported == [f.name for f in files]  # in the order given
+    assert report.segments == 80
+    project.close()

@@ -8,12 +8,18 @@ lives in ``private/`` beside it and never in the database.
 from __future__ import annotations
 
 import csv
+import functools
 import getpass
 import glob
+import itertools
 import json
+import multiprocessing
 import os
 import re
-from collections.abc import Iterator, Mapping, Sequence
+import threading
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -325,17 +331,21 @@ class Project:
             )
             pseudonymiser.add_names(extra)
 
+        read = functools.partial(
+            ingest.read,
+            segment=segment,  # type: ignore[arg-type]
+            language=language,
+            pseudonymiser=pseudonymiser,
+            interviewers=tuple(interviewers),
+            table=table,
+        )
+
         def transcripts() -> Iterator[ingest.Transcript]:
-            bar = tqdm(files, unit="file", disable=not progress or len(files) < 2, leave=False)
-            for file in bar:
-                yield from ingest.read(
-                    file,
-                    segment=segment,  # type: ignore[arg-type]
-                    language=language,
-                    pseudonymiser=pseudonymiser,
-                    interviewers=interviewers,
-                    table=table,
-                )
+            bar = tqdm(total=len(files), unit="file", disable=not progress or len(files) < 2)
+            with bar:
+                for documents in _read_all(read, files, parallel=pseudonymiser is None):
+                    bar.update()
+                    yield from documents
 
         report = self.store.import_transcripts(
             transcripts(),
@@ -519,6 +529,36 @@ class Project:
         if "suggest" not in options:
             options["suggest"] = LiveSuggestions(self, self.suggester())
         return Tagger(self, coder=coder, **options)
+
+
+_PARALLEL_FROM = 32  # files; below this, starting worker processes costs more than it saves
+
+
+def _read_all(
+    read: Callable[[Path], list[ingest.Transcript]], files: Sequence[Path], *, parallel: bool
+) -> Iterator[list[ingest.Transcript]]:
+    """Each file's transcripts, in order.  Many files are read by worker processes (one per
+    core) while the caller stores the previous ones; at most a few files are in flight, so
+    memory stays flat.  Pseudonymisation needs one shared key, so it reads in order here.
+    Workers are forked, which is only safe in a process without other threads (the command
+    line); elsewhere (a Jupyter kernel) files are read in this process."""
+    workers = os.cpu_count() or 1
+    single_threaded = threading.active_count() == 1
+    if not parallel or not single_threaded or workers < 2 or len(files) < _PARALLEL_FROM:
+        yield from map(read, files)
+        return
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        pending: deque[Future[list[ingest.Transcript]]] = deque()
+        queue = iter(files)
+        for file in itertools.islice(queue, 4 * workers):
+            pending.append(pool.submit(read, file))
+        while pending:
+            result = pending.popleft().result()
+            nxt = next(queue, None)
+            if nxt is not None:
+                pending.append(pool.submit(read, nxt))
+            yield result
 
 
 def _next_pseudonym(label: str, known: set[str]) -> str:
