@@ -90,6 +90,7 @@ def run_demo(folder: Path, *, serve: bool = True, port: int = 8888) -> int:
             f"--IdentityProvider.token={token}",
             f"--ServerApp.root_dir={ROOT}",
             "--ServerApp.default_url=/lab/tree/notebooks/02-code.ipynb",
+            *(["--allow-root"] if os.geteuid() == 0 else []),
         ],
         env=env,
     )
