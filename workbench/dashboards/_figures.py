@@ -35,7 +35,11 @@ def _layout(height: int, **extra: Any) -> dict[str, Any]:
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
         "clickmode": "event",
         "dragmode": False,
-        "xaxis": {"gridcolor": "#e5e7eb", "zerolinecolor": "#9ca3af", "fixedrange": True},
+        "xaxis": {
+            "gridcolor": "#e5e7eb",
+            "zerolinecolor": "#9ca3af",
+            "fixedrange": True,
+        },
         "yaxis": {"fixedrange": True, "automargin": True},
     }
     for key, value in extra.items():
@@ -116,7 +120,8 @@ def bars_figure(
     top = max([max(_ints(frame[c]), default=0) for c in (split or ["participants"])] + [1])
     rows = max(len(frame), 1) * (1.6 if len(split) > 1 else 1.0)
     # Room on the right for the "3 (75%)" labels outside the bars.
-    xaxis: dict[str, Any] = {"title": {"text": people}, "range": [0, top * 1.22]}
+    # No axis title (it collided with the ticks): the headline and hover say "participants".
+    xaxis: dict[str, Any] = {"range": [0, top * 1.22]}
     if top <= 8:
         xaxis["dtick"] = 1
     return {"data": data, "layout": _layout(int(90 + 44 * rows), xaxis=xaxis, **extra)}
@@ -161,7 +166,6 @@ def quality_figure(
         "range": [-top * 1.25, top * 1.25],
         "tickvals": ticks,
         "ticktext": [str(abs(t)) for t in ticks],
-        "title": {"text": text("passages", lang)},
     }
     layout = _layout(
         120 + 34 * max(len(frame), 1),
