@@ -193,8 +193,8 @@ class Store:
                                 "text": seg.text,
                             }
                         )
-                        report.words += len(seg.text.split())
                     report.segments += len(transcript.segments)
+                    report.words += sum(len(s.text.split()) for s in transcript.segments)
                     report.imported.append(transcript.name)
                     if len(pending) >= _BATCH:
                         conn.execute(insert(segments), pending)
