@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
-from workbench.store._schema import audit, codes, codings, documents, memos, participants, segments
+from workbench.store._schema import codes, codings, documents, memos, participants, segments
 from workbench.store._store import Store, now
 
 
@@ -144,15 +144,7 @@ def absorb(target: Store, source: Store, *, user: str, source_name: str) -> Abso
                 report.conflicts.append(
                     f"memo on {m['kind']} {target_id} by {m['coder']} differed; both texts kept"
                 )
-        conn.execute(
-            insert(audit).values(
-                at=now(),
-                coder=user,
-                action="merge",
-                payload=json.dumps(_summary(report, source_name)),
-                undoable=False,
-            )
-        )
+        target._log(conn, user, "merge", _summary(report, source_name))
         return report
 
     return target._write(work, f"merging {source_name}")  # type: ignore[no-any-return]

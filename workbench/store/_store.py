@@ -204,15 +204,7 @@ class Store:
             if attributes:
                 self._join_attributes(conn, attributes, attributes_source)
             if report.imported:
-                conn.execute(
-                    insert(audit).values(
-                        at=stamp,
-                        coder=user,
-                        action="import",
-                        payload=json.dumps({"documents": report.imported}),
-                        undoable=False,
-                    )
-                )
+                self._log(conn, user, "import", {"documents": report.imported}, at=stamp)
             return report
 
         return self._write(work, "the import")  # type: ignore[no-any-return]
@@ -270,15 +262,7 @@ class Store:
                     .where(participants.c.id == pid)
                     .values(attributes=json.dumps(merged, sort_keys=True))
                 )
-            conn.execute(
-                insert(audit).values(
-                    at=now(),
-                    coder=user,
-                    action="attributes",
-                    payload=json.dumps({str(k): v for k, v in rows.items()}, sort_keys=True),
-                    undoable=False,
-                )
-            )
+            self._log(conn, user, "attributes", {str(k): v for k, v in rows.items()})
 
         self._write(work, "setting attributes")
 
@@ -533,15 +517,7 @@ class Store:
                     "active": True,
                 }
                 self._upsert(conn, codes, row, ["id"], [k for k in row if k != "id"])
-            conn.execute(
-                insert(audit).values(
-                    at=now(),
-                    coder=author,
-                    action="codebook.version",
-                    payload=json.dumps({"version": version, "note": note}),
-                    undoable=False,
-                )
-            )
+            self._log(conn, author, "codebook.version", {"version": version, "note": note})
             return int(version)
 
         return self._write(work, "saving the codebook")  # type: ignore[no-any-return]
@@ -622,15 +598,7 @@ class Store:
                     conn.execute(delete(codings).where(codings.c.id == row["id"]))
                     self._insert_ignore(conn, codings, values)
                     moved += 1
-            conn.execute(
-                insert(audit).values(
-                    at=now(),
-                    coder=user,
-                    action="codings.recode",
-                    payload=json.dumps({"mapping": mapping, "moved": moved}),
-                    undoable=False,
-                )
-            )
+            self._log(conn, user, "codings.recode", {"mapping": mapping, "moved": moved})
             return moved
 
         return self._write(work, "recoding")  # type: ignore[no-any-return]
@@ -692,7 +660,7 @@ class Store:
             }
             if not self._insert_ignore(conn, codings, values):
                 return False
-            self._log(conn, coder, "coding.add", values)
+            self._log(conn, coder, "coding.add", values, undoable=True)
             return True
 
         return bool(self._write(work, "adding a coding"))
@@ -721,7 +689,9 @@ class Store:
             if row is None:
                 return False
             conn.execute(delete(codings).where(codings.c.id == row["id"]))
-            self._log(conn, coder, "coding.remove", {k: row[k] for k in row if k != "id"})
+            self._log(
+                conn, coder, "coding.remove", {k: row[k] for k in row if k != "id"}, undoable=True
+            )
             return True
 
         return bool(self._write(work, "removing a coding"))
@@ -743,15 +713,7 @@ class Store:
                     raise UnknownItem(f"code {row['code_id']!r} is not a codable code")
                 values = {**row, "created_at": row.get("created_at") or stamp}
                 added += self._insert_ignore(conn, codings, values)
-            conn.execute(
-                insert(audit).values(
-                    at=stamp,
-                    coder=user,
-                    action="codings.import",
-                    payload=json.dumps({"rows": len(rows), "added": added}),
-                    undoable=False,
-                )
-            )
+            self._log(conn, user, "codings.import", {"rows": len(rows), "added": added}, at=stamp)
             return added
 
         return self._write(work, "importing codings")  # type: ignore[no-any-return]
@@ -796,22 +758,18 @@ class Store:
                         "created_at": stamp,
                     },
                 )
-            conn.execute(
-                insert(audit).values(
-                    at=stamp,
-                    coder=user,
-                    action="codings.settle",
-                    payload=json.dumps(
-                        {
-                            "segment_id": segment_id,
-                            "layer": layer,
-                            "before": sorted(before),
-                            "after": sorted([list(r) for r in rows]),
-                            "note": note,
-                        }
-                    ),
-                    undoable=False,
-                )
+            self._log(
+                conn,
+                user,
+                "codings.settle",
+                {
+                    "segment_id": segment_id,
+                    "layer": layer,
+                    "before": sorted(before),
+                    "after": sorted([list(r) for r in rows]),
+                    "note": note,
+                },
+                at=stamp,
             )
 
         self._write(work, "settling a disagreement")
@@ -855,15 +813,7 @@ class Store:
                 added += self._insert_ignore(
                     conn, suggestion_queue, {**row, "status": "open", "created_at": stamp}
                 )
-            conn.execute(
-                insert(audit).values(
-                    at=stamp,
-                    coder=user,
-                    action="suggestions.queue",
-                    payload=json.dumps({"items": added}),
-                    undoable=False,
-                )
-            )
+            self._log(conn, user, "suggestions.queue", {"items": added}, at=stamp)
             return added
 
         return self._write(work, "filling the review queue")  # type: ignore[no-any-return]
@@ -896,15 +846,7 @@ class Store:
             conn.execute(
                 update(suggestion_queue).where(suggestion_queue.c.id == item).values(status=status)
             )
-            conn.execute(
-                insert(audit).values(
-                    at=now(),
-                    coder=user,
-                    action=f"suggestions.{status}",
-                    payload=json.dumps({"item": item}),
-                    undoable=False,
-                )
-            )
+            self._log(conn, user, f"suggestions.{status}", {"item": item})
 
         self._write(work, "reviewing a suggestion")
 
@@ -928,6 +870,7 @@ class Store:
                 coder,
                 "memo.set",
                 {"kind": kind, "target": str(target), "old": old or "", "new": text},
+                undoable=True,
             )
 
         self._write(work, "saving a memo")
@@ -958,14 +901,24 @@ class Store:
         return self._frame(select(memos).order_by(memos.c.kind, memos.c.target, memos.c.coder))
 
     # -- audit, undo, redo ----------------------------------------------------------------------
-    def _log(self, conn: Connection, coder: str, action: str, payload: dict[str, Any]) -> int:
+    def _log(
+        self,
+        conn: Connection,
+        who: str,
+        action: str,
+        payload: dict[str, Any],
+        *,
+        undoable: bool = False,
+        at: str | None = None,
+    ) -> int:
+        """Append an audit row (who did what, when); ``undoable`` rows are what undo reverts."""
         result = conn.execute(
             insert(audit).values(
-                at=now(),
-                coder=coder,
+                at=at or now(),
+                coder=who,
                 action=action,
                 payload=json.dumps(payload, sort_keys=True),
-                undoable=True,
+                undoable=undoable,
             )
         )
         return int(result.inserted_primary_key[0])  # type: ignore[index]
@@ -1004,15 +957,7 @@ class Store:
                 return None
             payload = json.loads(row["payload"])
             self._apply(conn, row["action"], payload, coder, inverse=True)
-            undo_id = conn.execute(
-                insert(audit).values(
-                    at=now(),
-                    coder=coder,
-                    action="undo",
-                    payload=json.dumps({"undoes": row["id"]}),
-                    undoable=False,
-                )
-            ).inserted_primary_key[0]  # type: ignore[index]
+            undo_id = self._log(conn, coder, "undo", {"undoes": row["id"]})
             conn.execute(update(audit).where(audit.c.id == row["id"]).values(undone_by=undo_id))
             return {"action": row["action"], **payload}
 
@@ -1047,15 +992,7 @@ class Store:
                 return None
             payload = json.loads(row["payload"])
             self._apply(conn, row["action"], payload, coder, inverse=False)
-            conn.execute(
-                insert(audit).values(
-                    at=now(),
-                    coder=coder,
-                    action="redo",
-                    payload=json.dumps({"redoes": row["id"]}),
-                    undoable=False,
-                )
-            )
+            self._log(conn, coder, "redo", {"redoes": row["id"]})
             conn.execute(update(audit).where(audit.c.id == row["id"]).values(undone_by=None))
             return {"action": row["action"], **payload}
 
