@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 __all__ = ["detect_language"]
 
 _SV = frozenset(
@@ -76,6 +78,7 @@ _EN = frozenset(
     ]
 )
 _SAMPLE = 6_000
+_WORD = re.compile(r"\w+")
 
 
 def detect_language(text: str) -> str:
@@ -87,7 +90,7 @@ def detect_language(text: str) -> str:
     ('sv', 'en')
     """
     sample = text[:_SAMPLE].lower()
-    words = sample.split()
+    words = _WORD.findall(sample)
     sv: float = sum(1 for w in words if w in _SV)
     en = sum(1 for w in words if w in _EN)
     sv += 0.5 * (sample.count("å") + sample.count("ä") + sample.count("ö"))

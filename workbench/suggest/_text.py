@@ -16,6 +16,8 @@ import scipy.sparse as sp
 from nltk.stem import SnowballStemmer
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
+from workbench.ingest import detect_language
+
 __all__ = [
     "SWEDISH_STOP_WORDS",
     "TextFeatures",
@@ -159,110 +161,6 @@ SWEDISH_STOP_WORDS = frozenset(
     ]
 )
 
-# Function words that tell the two languages apart (not stop-word lists).
-_SV_MARKERS = frozenset(
-    [
-        "och",
-        "att",
-        "det",
-        "som",
-        "är",
-        "på",
-        "för",
-        "med",
-        "inte",
-        "jag",
-        "har",
-        "den",
-        "till",
-        "en",
-        "ett",
-        "av",
-        "om",
-        "var",
-        "men",
-        "så",
-        "kan",
-        "vi",
-        "man",
-        "när",
-        "hade",
-        "också",
-        "efter",
-        "eller",
-        "nu",
-        "där",
-        "mycket",
-        "här",
-        "då",
-        "bara",
-        "blir",
-        "vad",
-        "du",
-        "mig",
-        "dig",
-        "hon",
-        "han",
-        "sig",
-        "ska",
-        "skulle",
-        "kommer",
-        "får",
-        "finns",
-        "vara",
-    ]
-)
-_EN_MARKERS = frozenset(
-    [
-        "the",
-        "and",
-        "to",
-        "of",
-        "is",
-        "in",
-        "that",
-        "it",
-        "for",
-        "with",
-        "was",
-        "not",
-        "you",
-        "this",
-        "but",
-        "on",
-        "are",
-        "have",
-        "be",
-        "at",
-        "they",
-        "we",
-        "so",
-        "my",
-        "what",
-        "there",
-        "were",
-        "had",
-        "can",
-        "would",
-        "when",
-        "if",
-        "just",
-        "very",
-        "all",
-        "an",
-        "or",
-        "our",
-        "their",
-        "from",
-        "he",
-        "she",
-        "his",
-        "her",
-        "me",
-        "him",
-    ]
-)
-
 
 def tokenize(text: str) -> list[str]:
     """Lower-cased word tokens (letters, digits, inner hyphens and apostrophes).
@@ -276,21 +174,6 @@ def tokenize(text: str) -> list[str]:
 def surface_tokens(text: str) -> list[str]:
     """Word tokens as written in ``text`` (case kept), in the order of :func:`tokenize`."""
     return _TOKEN.findall(text)
-
-
-def detect_language(text: str) -> str:
-    """Guess ``"sv"`` or ``"en"`` from function words and the letters å, ä, ö.
-
-    >>> detect_language("Jag ringde och fick vänta i kö")
-    'sv'
-    >>> detect_language("The waiter was rude")
-    'en'
-    """
-    tokens = tokenize(text)
-    sv = sum(t in _SV_MARKERS for t in tokens)
-    en = sum(t in _EN_MARKERS for t in tokens)
-    sv += 2 * sum(ch in "åäö" for ch in text.lower())
-    return "sv" if sv > en else "en"
 
 
 @lru_cache(maxsize=2)
