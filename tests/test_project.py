@@ -202,3 +202,16 @@ def test_project_import_many_files_in_parallel_all_or_nothing(tmp_path: Path) ->
     assert report.imported == [f.name for f in files]  # in the order given
     assert report.segments == 80
     project.close()
+
+
+def test_project_atomic_is_all_or_nothing(study: workbench.Project, tmp_path: Path) -> None:
+    files = write_files(tmp_path / "in")
+    with pytest.raises(RuntimeError, match="boom"), study.atomic():
+        study.import_files(files, progress=False)
+        assert len(study.documents) == 3  # the block sees its own writes
+        study.code(int(study.segments(role="interviewee")["segment"].iloc[0]), "bp-needs")
+        raise RuntimeError("boom")
+    assert study.documents.empty and study.codings().empty
+    with study.atomic():
+        study.import_files(files, progress=False)
+    assert len(study.documents) == 3

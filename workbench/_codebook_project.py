@@ -15,15 +15,14 @@ written in ONE database transaction, so a failure leaves the project as it was.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
 
 from workbench import codebook as cb
-from workbench.errors import InvalidCode, WorkbenchError
+from workbench.errors import InvalidCode
 from workbench.store import Store
 
 if TYPE_CHECKING:
@@ -51,46 +50,11 @@ Assign = Mapping[int, str] | Callable[[pd.Series], "str | None"]
 
 
 # -- one transaction for "move codings + save a version" ------------------------------------
-class _Inner(Exception):
-    """Carries a database error out of the inner store call without its retry loop."""
-
-    def __init__(self, error: BaseException) -> None:
-        super().__init__(str(error))
-        self.error = error
-
-
-class _Joined:
-    """Looks like an engine to :class:`Store`, but every ``begin()`` joins one open
-    transaction; the outer :meth:`Store._write` commits, rolls back and retries."""
-
-    def __init__(self, conn: Any) -> None:
-        self._conn = conn
-        self.dialect = conn.dialect
-
-    @contextmanager
-    def begin(self) -> Iterator[Any]:
-        try:
-            yield self._conn
-        except WorkbenchError:
-            raise
-        except Exception as exc:  # a database error: let the outer retry loop see it
-            raise _Inner(exc) from exc
-
-    def connect(self) -> Any:  # reads inside the transaction see its own writes
-        return self.begin()
-
-
 def _atomic(p: Project, steps: Callable[[Store, Any], T], what: str) -> T:
-    """Run ``steps(store, conn)`` with every store write in one transaction."""
-
-    def work(conn: Any) -> T:
-        joined = Store(_Joined(conn))  # type: ignore[arg-type]
-        try:
-            return steps(joined, conn)
-        except _Inner as wrapped:
-            raise wrapped.error from None
-
-    return p.store._write(work, what)  # type: ignore[no-any-return]
+    """Run ``steps(store, conn)`` with every store write in one transaction (``what`` names
+    it in errors)."""
+    with p.store.transaction() as store:
+        return steps(store, store.engine.connection)  # type: ignore[attr-defined]
 
 
 def _ensure_codes(store: Store, conn: Any, new_codes: Sequence[Code]) -> None:

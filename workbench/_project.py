@@ -20,6 +20,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -153,6 +154,22 @@ class Project:
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+    @contextmanager
+    def atomic(self) -> Iterator[Project]:
+        """Everything this project writes inside the block is ONE transaction: all or nothing.
+
+        >>> with project.atomic():               # doctest: +SKIP
+        ...     project.set_codebook(book)
+        ...     project.import_codings("codings.csv")
+        """
+        outer = self.store
+        with outer.transaction() as inner:
+            self.store = inner
+            try:
+                yield self
+            finally:
+                self.store = outer
 
     # -- what is in it ------------------------------------------------------------------------
     @property

@@ -491,7 +491,8 @@ def import_qdpx(
     if (folder / "project.json").exists():
         with open_project(folder, coder=coder) as project:
             plan = _Planner(archive, parsed, project, project.coder, report).run()
-            _write(project, plan, report, project.coder)
+            with project.atomic():  # into an existing project: all of it or nothing
+                _write(project, plan, report, project.coder)
         return report
     created = not folder.exists()
     if folder.exists() and any(folder.iterdir()):

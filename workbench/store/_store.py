@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -19,7 +20,13 @@ from sqlalchemy import Connection, Engine, Integer, and_, delete, func, insert, 
 from sqlalchemy.dialects import postgresql, sqlite
 
 from workbench.codebook._model import Codebook
-from workbench.errors import AttributesError, InvalidCode, ProjectError, UnknownItem
+from workbench.errors import (
+    AttributesError,
+    InvalidCode,
+    ProjectError,
+    UnknownItem,
+    WorkbenchError,
+)
 from workbench.ingest._model import Transcript
 from workbench.store._engine import create_or_migrate, integrity_ok, retrying
 from workbench.store._schema import (
@@ -80,6 +87,18 @@ class Store:
         if self.read_only:
             raise ProjectError("this project is open read-only")
         return retrying(self.engine, work, what=what)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """A store whose every read and write runs in ONE transaction, committed when the
+        block ends and rolled back if it raises: several steps become all-or-nothing."""
+        if self.read_only:
+            raise ProjectError("this project is open read-only")
+        with self.engine.begin() as conn:
+            try:
+                yield Store(_Joined(conn))  # type: ignore[arg-type]
+            except _Inner as wrapped:
+                raise wrapped.error from None
 
     def _frame(self, query: Any) -> pd.DataFrame:
         with self.engine.connect() as conn:
@@ -1011,3 +1030,35 @@ class Store:
             query = query.where(segments.c.role == role)
         with self.engine.connect() as conn:
             yield from conn.execute(query).tuples()
+
+
+class _Inner(Exception):
+    """Carries a database error out of a joined store call (see :meth:`Store.transaction`)."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+class _Joined:
+    """Looks like an engine to :class:`Store`, but every ``begin()`` and ``connect()`` joins one
+    open transaction, so reads see its own writes and the owner commits or rolls back."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.connection = conn
+        self.dialect = conn.dialect
+
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        try:
+            yield self.connection
+        except WorkbenchError:
+            raise
+        except Exception as exc:  # a database error: the transaction's owner handles it
+            raise _Inner(exc) from exc
+
+    def connect(self) -> Any:
+        return self.begin()
+
+    def dispose(self) -> None:
+        """Nothing to release: the owner holds the connection."""
