@@ -70,6 +70,7 @@ class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
     filters = traitlets.Dict().tag(sync=True)
     filter_options = traitlets.Dict().tag(sync=True)
     compare = traitlets.Bool(False).tag(sync=True)
+    review = traitlets.Bool(False).tag(sync=True)
 
     def __init__(
         self,
@@ -115,6 +116,7 @@ class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
         self._turns: dict[int, list[dict[str, Any]]] = {}
         self._index = 0
         self._current: dict[str, Any] | None = None
+        self._queue: list[dict[str, Any]] = []  # open review-queue items (review mode only)
         self.compare = not blind
         self.filters = {
             "document": "",
@@ -184,6 +186,10 @@ class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
                 **{k: m[k] for k in _FILTER_KEYS if k in m},
             ),
             "compare": lambda m: self.set_compare(bool(m.get("on"))),
+            "review_mode": lambda m: self.set_review(bool(m.get("on"))),
+            "review": lambda m: self.review_item(
+                _opt_int(m, "item") or 0, str(m.get("decision", ""))
+            ),
             "lang": lambda m: self.set_lang(str(m.get("lang", ""))),
             "refresh": lambda m: self.refresh(),
         }
@@ -291,8 +297,16 @@ class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
         self._after_write(f"Removed {self._label(code)}")
 
     def accept(self, code: str | None = None) -> None:
-        """Accept a suggestion (default: the top one not yet applied) for the whole segment."""
+        """Accept a suggestion (default: the top one not yet applied) for the whole segment.
+        In review mode this accepts the matching (default: the top) open queue item."""
         seg = self._need_segment()
+        if self.review:
+            items = [s for s in self.suggestions if code is None or s["code"] == code]
+            if not items:
+                self._say("idle", "No queued suggestion to accept")
+                return
+            self.review_item(int(items[0]["item"]), "accepted")
+            return
         on = {c["code"] for c in seg["codings"] if c["whole"]}
         pick = code or next((s["code"] for s in self.suggestions if s["code"] not in on), None)
         if pick is None:
@@ -367,6 +381,9 @@ class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
         if new["code"] and new["code"] not in self._codes:
             raise UnknownItem(f"tagger: code {new['code']!r} is not in the codebook")
         current = self.segment_id
+        if self.review:  # filters act on the normal order: leave review mode
+            self.review = False
+            self._queue = []
         self._ids = self._filtered(new)
         self.filters = new
         index = self._ids.index(current) if current in self._ids else 0
@@ -394,6 +411,58 @@ class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
             theirs = set(every.loc[~mine, "segment"]) - set(every.loc[mine, "segment"])
             ids = [i for i in ids if i in theirs]
         return ids
+
+    def set_review(self, on: bool) -> None:
+        """Switch "Review suggestions" mode on or off.  On: the list becomes the segments with
+        open items in the review queue (highest confidence first) and the suggestions panel
+        shows each one's queued items.  Off: the filtered list comes back."""
+        current = self.segment_id
+        self.review = on
+        if on:
+            self._load_queue()
+            order = list(dict.fromkeys(int(q["segment"]) for q in self._queue))
+            self._ids = order
+        else:
+            self._queue = []
+            self._ids = self._filtered(self.filters)
+        index = self._ids.index(current) if current in self._ids else 0
+        self._show(index)
+        if not on:
+            self._say("idle", "Back to coding")
+        elif self._ids:
+            self._say("idle", f"Reviewing {len(self._queue)} queued suggestions")
+        else:
+            self._say("idle", "The review queue is empty")
+
+    def review_item(self, item: int, decision: str) -> None:
+        """Accept (write the coding with ``origin="suggestion"``) or reject (no coding) one
+        open item of the review queue; the store audits both."""
+        if decision not in ("accepted", "rejected"):
+            raise InvalidCode(f"tagger: decision {decision!r} is not 'accepted' or 'rejected'")
+        if not self.review:
+            raise InvalidCode("tagger: review mode is off")
+        self._load_queue()
+        found = next((q for q in self._queue if int(q["id"]) == item), None)
+        if found is None:
+            raise UnknownItem(f"tagger: queue item {item} is not open")
+        code, sid = str(found["code"]), int(found["segment"])
+        with self.project.atomic() as p:
+            if decision == "accepted":
+                p.code(sid, code, coder=self.coder, origin="suggestion")
+            p.store.review_suggestion(item, decision, user=self.coder)
+        self._queue = [q for q in self._queue if int(q["id"]) != item]
+        if decision == "accepted":
+            self._track(sid)
+        if sid != self.segment_id:
+            self._goto_id(sid)
+        else:
+            self._show(self._index)
+        verb = "Accepted" if decision == "accepted" else "Rejected"
+        self._say("saved", f"{verb} suggestion {self._label(code)}")
+
+    def _load_queue(self) -> None:
+        frame = self.project.store.suggestion_queue_frame(status="open")
+        self._queue = frame.drop(columns=["text"]).to_dict("records")
 
     def set_compare(self, on: bool) -> None:
         """Show (True) or hide (blind mode) other coders' codings on the segment."""
@@ -552,6 +621,9 @@ class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
         return turns
 
     def _suggestions(self, text: str) -> None:
+        if self.review:
+            self._queued_suggestions()
+            return
         if self._suggest is None:
             self.suggestions = []
             return
@@ -580,12 +652,34 @@ class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
         out.sort(key=lambda s: -float(s["confidence"]))
         self.suggestions = out[:5]
 
+    def _queued_suggestions(self) -> None:
+        sid = self.segment_id
+        on = set(self._current["on"]) if self._current else set()
+        out: list[dict[str, Any]] = []
+        for q in self._queue:
+            if int(q["segment"]) != sid:
+                continue
+            code = str(q["code"])
+            found = self._codes.get(code)
+            out.append(
+                {
+                    "item": int(q["id"]),
+                    "code": code,
+                    "label": pl.label(found.label, self.lang, code) if found else code,
+                    "color": found.color if found else "",
+                    "confidence": round(float(q["confidence"]), 3),
+                    "reason": str(q["reason"] or ""),
+                    "on": code in on,
+                }
+            )
+        self.suggestions = out
+
     def _progress(self, doc_id: int | None) -> None:
         doc_total = doc_coded = 0
         if doc_id is not None:
             ids = self._doc_ids[doc_id]
             doc_total, doc_coded = len(ids), len(ids & self._mine)
-        self.progress = {
+        progress: dict[str, Any] = {
             "doc_coded": doc_coded,
             "doc_total": doc_total,
             "coded": self._coded_total,
@@ -593,6 +687,9 @@ class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
             "index": self._index,
             "count": len(self._ids),
         }
+        if self.review:
+            progress["review_open"] = len(self._queue)
+        self.progress = progress
 
     def _say(self, state: str, text: str) -> None:
         self._status_seq += 1

@@ -1,0 +1,130 @@
+"""The tagger's "Review suggestions" mode: walk the review queue, accept or reject items."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import workbench
+from workbench import _suggestions
+from workbench._project import Project
+from workbench.ingest._model import Segment, Transcript
+from workbench.widgets import Tagger
+
+TEXTS = {
+    "fq-accessibility": [
+        "I called three times and nobody answered the phone.",
+        "Nobody picks up the phone, you wait in the queue for ages.",
+        "The phone line is only open one hour a day, impossible to reach them.",
+    ],
+    "bp-information-gaps": [
+        "I had no idea how the fee was calculated.",
+        "We did not know how to appeal the decision.",
+        "Nobody told us which rules apply to a food truck.",
+    ],
+}
+
+
+@pytest.fixture
+def queued(tmp_path: Path) -> Iterator[Project]:
+    """A project with two human-coded segments per code and a filled review queue."""
+    p = workbench.init(tmp_path / "s")
+    texts = [t for group in TEXTS.values() for t in group] + ["We open at seven every day."]
+    body = "\n\n".join(f"P01: {t}" for t in texts)
+    segs, pos = [], 0
+    for t in texts:
+        start = body.index(t, pos)
+        segs.append(Segment("P01", "interviewee", t, start, start + len(t)))
+        pos = start + len(t)
+    p.store.import_transcripts(
+        [Transcript("a.txt", "txt", "x", body, segs, "en", participant="P01")],
+        user="t",
+        participant_pseudonym=lambda label, known: "P01",
+    )
+    frame = p.segments()
+    for code, group in TEXTS.items():
+        for text in group[:2]:
+            sid = int(frame.loc[frame["text"] == text, "segment"].iloc[0])
+            p.code(sid, code, coder="anna")
+    assert _suggestions.apply(p, min_confidence=0.05) > 0
+    yield p
+    p.close()
+
+
+def statuses(project: Project) -> dict[int, str]:
+    frame = project.store.suggestion_queue_frame(status=None)
+    return {int(r.id): str(r.status) for r in frame.itertuples(index=False)}
+
+
+def test_tagger_review_mode_walks_queue_order(queued: Project) -> None:
+    tagger = Tagger(queued, coder="bo")
+    normal = tagger.segment_ids
+    queue = queued.store.suggestion_queue_frame()
+    tagger.handle({"type": "review_mode", "on": True})
+    assert tagger.review
+    assert tagger.segment_ids == list(dict.fromkeys(int(s) for s in queue["segment"]))
+    assert tagger.progress["review_open"] == len(queue)
+    first = queue[queue["segment"] == tagger.segment_id]
+    shown = tagger.suggestions
+    assert [s["item"] for s in shown] == [int(i) for i in first["id"]]
+    assert {"code", "confidence", "reason"} <= set(shown[0])
+    tagger.handle({"type": "review_mode", "on": False})
+    assert not tagger.review and tagger.segment_ids == normal
+    assert "review_open" not in tagger.progress
+
+
+def test_tagger_review_accept_codes_as_suggestion_reject_does_not(queued: Project) -> None:
+    tagger = Tagger(queued, coder="bo")
+    tagger.set_review(True)
+    open_before = tagger.progress["review_open"]
+    sid = tagger.segment_id
+    item = tagger.suggestions[0]
+    tagger.handle({"type": "review", "item": item["item"], "decision": "accepted"})
+    bo = queued.codings("bo")
+    assert [(int(r.segment), r.code, r.origin) for r in bo.itertuples(index=False)] == [
+        (sid, item["code"], "suggestion")
+    ]
+    assert tagger.segment["on"] == [item["code"]] and tagger.status["state"] == "saved"
+    assert statuses(queued)[item["item"]] == "accepted"
+    assert tagger.progress["review_open"] == open_before - 1
+    assert item["item"] not in [s["item"] for s in tagger.suggestions]
+
+    tagger.next()
+    other = tagger.suggestions[0]
+    tagger.handle({"type": "review", "item": other["item"], "decision": "rejected"})
+    assert statuses(queued)[other["item"]] == "rejected"
+    assert len(queued.codings("bo")) == 1  # no coding for a rejected item
+    assert tagger.progress["review_open"] == open_before - 2
+    actions = set(queued.store.audit_frame()["action"])
+    assert {"suggestions.accepted", "suggestions.rejected"} <= actions
+
+
+def test_tagger_review_key_accepts_top_item_and_bad_input_is_an_error(queued: Project) -> None:
+    tagger = Tagger(queued, coder="bo")
+    tagger.handle({"type": "review", "item": 1, "decision": "accepted"})
+    assert tagger.status["state"] == "error" and "review mode is off" in tagger.status["text"]
+    tagger.set_review(True)
+    top = tagger.suggestions[0]
+    tagger.handle({"type": "accept", "code": ""})  # the "=" key: the top queued item
+    assert statuses(queued)[top["item"]] == "accepted"
+    assert queued.codings("bo")["origin"].tolist() == ["suggestion"]
+    tagger.handle({"type": "review", "item": top["item"], "decision": "rejected"})
+    assert tagger.status["state"] == "error" and "is not open" in tagger.status["text"]
+    tagger.handle({"type": "review", "item": top["item"], "decision": "maybe"})
+    assert "'maybe'" in tagger.status["text"]
+    assert statuses(queued)[top["item"]] == "accepted"
+
+
+def test_tagger_review_empty_queue_and_filter_leaves_mode(queued: Project) -> None:
+    tagger = Tagger(queued, coder="bo")
+    tagger.set_review(True)
+    for item in queued.store.suggestion_queue_frame()["id"]:
+        queued.store.review_suggestion(int(item), "rejected", user="t")
+    tagger.set_review(True)  # re-read: nothing open
+    assert tagger.segment_ids == [] and tagger.segment["empty"]
+    assert tagger.progress["review_open"] == 0 and tagger.suggestions == []
+    tagger.set_filters(search="phone")
+    assert not tagger.review and len(tagger.segment_ids) == 3
+    assert len(queued.codings()) == 4  # only anna's human codings
