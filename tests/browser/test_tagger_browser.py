@@ -360,3 +360,65 @@ def test_tagger_browser_compare_suggestions_and_filters(page: Any, lab: Lab) -> 
     finally:
         project.close()
     assert mine == [("trust", "suggestion")] and theirs == [("gap", "smörgås")]
+
+
+REVIEW_NOTEBOOK = {
+    **NOTEBOOK,
+    "cells": [
+        {
+            **NOTEBOOK["cells"][0],  # type: ignore[index]
+            "source": ["import workbench\n", "workbench.open('review-study').tagger(coder='anna')"],
+        }
+    ],
+}
+
+
+def test_tagger_browser_review_mode_accepts_and_rejects(page: Any, lab: Lab) -> None:
+    study(lab.root / "review-study")
+    project = workbench.open(lab.root / "review-study", coder="bo")
+    ids = [int(s) for s in project.segments(role="interviewee")["segment"]]
+    project.store.queue_suggestions(
+        [
+            {"segment_id": ids[1], "code_id": "gap", "confidence": 0.91, "reason": "ingen, sa"},
+            {"segment_id": ids[1], "code_id": "needs", "confidence": 0.62, "reason": "väntade"},
+            {"segment_id": ids[2], "code_id": "trust", "confidence": 0.85, "reason": "litar"},
+        ],
+        user="bo",
+    )
+    project.close()
+    (lab.root / "review.ipynb").write_text(json.dumps(REVIEW_NOTEBOOK), encoding="utf-8")
+
+    run_notebook(page, lab, "review.ipynb")
+    page.wait_for_selector(".vt-root .vt-text", timeout=45_000)
+    page.locator(".vt-review-toggle").click()
+    page.wait_for_function(
+        "() => document.querySelector('.vt-position').textContent"
+        " === 'Segment 1 of 2 · 3 open in the review queue'"
+    )
+    assert page.locator(".vt-text").inner_text().startswith("Ingen sa")
+    assert page.locator(".vt-queued .vt-suggestion-label").all_inner_texts() == [
+        "Informationsglapp",
+        "Behov",
+    ]
+    assert "ingen, sa" in page.locator(".vt-queued").first.inner_text()
+    page.locator(".vt-root").screenshot(path=str(SCREENSHOTS / "tagger-review.png"))
+    page.locator('.vt-queued[data-code="gap"] .vt-accept').click()
+    saved(page, "Accepted suggestion “Informationsglapp”")
+    page.locator('.vt-queued[data-code="needs"] .vt-reject').click()
+    saved(page, "Rejected suggestion “Behov”")
+    assert "No open queue items" in page.locator(".vt-suggestions").inner_text()
+    assert "1 open in the review queue" in page.locator(".vt-position").inner_text()
+    page.locator(".vt-review-toggle").click()
+    page.wait_for_function(
+        "() => document.querySelector('.vt-position').textContent === 'Segment 2 of 3'"
+    )
+
+    project = workbench.open(lab.root / "review-study", read_only=True)
+    try:
+        mine = [(r.code, r.origin) for r in project.codings("anna").itertuples(index=False)]
+        queue = project.store.suggestion_queue_frame(status=None)
+        status = dict(zip(queue["code"], queue["status"], strict=True))
+    finally:
+        project.close()
+    assert mine == [("gap", "suggestion")]
+    assert status == {"gap": "accepted", "needs": "rejected", "trust": "open"}

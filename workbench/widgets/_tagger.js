@@ -101,6 +101,7 @@ function render({ model, el }) {
   const compareBox = h("input", { type: "checkbox", class: "vt-compare" });
   const filterToggle = h("button", { class: "vt-btn vt-ghost vt-filter-toggle", type: "button", title: "Filter the segments" }, "Filters");
   const helpButton = h("button", { class: "vt-btn vt-ghost", type: "button", title: "Keyboard shortcuts (?)" }, "?");
+  const reviewButton = h("button", { class: "vt-btn vt-ghost vt-review-toggle", type: "button", "aria-pressed": "false", title: "Walk through the review queue of suggestions" }, "Review suggestions");
   const langSelect = h("select", { class: "vt-lang", title: "Language of code labels" }, h("option", { value: "sv" }, "sv"), h("option", { value: "en" }, "en"));
 
   const top = h(
@@ -113,7 +114,7 @@ function render({ model, el }) {
       h("div", { class: "vt-meter", title: "Segments of this document I have coded" }, h("span", { class: "vt-meter-label" }, "Document"), h("span", { class: "vt-bar" }, docBar), docProgress),
       h("div", { class: "vt-meter", title: "Segments of the project I have coded" }, h("span", { class: "vt-meter-label" }, "Project"), h("span", { class: "vt-bar" }, projBar), projProgress),
     ),
-    h("div", { class: "vt-tools" }, position, filterToggle, h("label", { class: "vt-switch", title: "Show other coders' codes" }, compareBox, h("span", {}, "Compare")), langSelect, helpButton),
+    h("div", { class: "vt-tools" }, position, reviewButton, filterToggle, h("label", { class: "vt-switch", title: "Show other coders' codes" }, compareBox, h("span", {}, "Compare")), langSelect, helpButton),
     status,
   );
 
@@ -542,6 +543,7 @@ function render({ model, el }) {
     docProgress.textContent = `${p.doc_coded ?? 0} / ${p.doc_total ?? 0}`;
     projProgress.textContent = `${p.coded ?? 0} / ${p.total ?? 0}`;
     position.textContent = p.count ? `Segment ${(p.index ?? 0) + 1} of ${p.count}` : "No segments";
+    if (p.review_open != null) position.textContent += ` · ${p.review_open} open in the review queue`;
   }
 
   function renderStatus() {
@@ -553,12 +555,35 @@ function render({ model, el }) {
   function renderSuggestions() {
     const list = model.get("suggestions") || [];
     suggestions.replaceChildren();
+    const reviewing = !!model.get("review");
     if (!list.length) {
-      suggestions.append(h("p", { class: "vt-muted" }, "No suggestions yet."));
+      suggestions.append(h("p", { class: "vt-muted" }, reviewing ? "No open queue items for this segment." : "No suggestions yet."));
       return;
     }
     const top = list.find((s) => !s.on);
     for (const s of list) {
+      if (s.item != null) {
+        const decide = (decision) => send({ type: "review", item: s.item, decision });
+        suggestions.append(
+          h(
+            "div",
+            { class: "vt-suggestion vt-queued", "data-code": s.code, "data-item": String(s.item), title: s.reason },
+            h("span", { class: "vt-dot", style: { background: s.color } }),
+            h("span", { class: "vt-suggestion-label" }, s.label),
+            h("span", { class: "vt-confidence" }, h("span", { style: { width: `${Math.round(s.confidence * 100)}%`, background: s.color } })),
+            h("span", { class: "vt-pct" }, `${Math.round(s.confidence * 100)}%`),
+            s === list[0] ? h("kbd", {}, "=") : null,
+            s.reason ? h("span", { class: "vt-reason" }, s.reason) : null,
+            h(
+              "span",
+              { class: "vt-review-actions" },
+              h("button", { type: "button", class: "vt-btn vt-accept", onmousedown: (e) => e.preventDefault(), onclick: () => decide("accepted") }, "Accept"),
+              h("button", { type: "button", class: "vt-btn vt-ghost vt-reject", onmousedown: (e) => e.preventDefault(), onclick: () => decide("rejected") }, "Reject"),
+            ),
+          ),
+        );
+        continue;
+      }
       suggestions.append(
         h(
           "button",
@@ -626,11 +651,15 @@ function render({ model, el }) {
   fOthers.addEventListener("change", () => sendFilter({ others: fOthers.checked }));
   filterToggle.addEventListener("click", () => (filters.hidden = !filters.hidden));
   helpButton.addEventListener("click", () => (help.hidden = !help.hidden));
+  reviewButton.addEventListener("click", () => send({ type: "review_mode", on: !model.get("review") }, false));
   compareBox.addEventListener("change", () => send({ type: "compare", on: compareBox.checked }, false));
   langSelect.addEventListener("change", () => send({ type: "lang", lang: langSelect.value }, false));
 
   function renderModes() {
     compareBox.checked = !!model.get("compare");
+    const reviewing = !!model.get("review");
+    reviewButton.setAttribute("aria-pressed", String(reviewing));
+    reviewButton.classList.toggle("vt-active", reviewing);
     langSelect.value = model.get("lang");
     root.querySelector(".vt-coder").textContent = model.get("coder");
   }
@@ -653,6 +682,10 @@ function render({ model, el }) {
       renderSegment();
     },
     "change:lang": renderModes,
+    "change:review": () => {
+      renderModes();
+      renderSuggestions();
+    },
     "change:coder": renderModes,
   };
   for (const [event, fn] of Object.entries(handlers)) model.on(event, fn);
