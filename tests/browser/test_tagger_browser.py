@@ -401,6 +401,7 @@ def test_tagger_browser_review_mode_accepts_and_rejects(page: Any, lab: Lab) -> 
         "Behov",
     ]
     assert "ingen, sa" in page.locator(".vt-queued").first.inner_text()
+    assert page.locator(".vt-suggestions-title").inner_text() == "Review queue"
     page.locator(".vt-root").screenshot(path=str(SCREENSHOTS / "tagger-review.png"))
     page.locator('.vt-queued[data-code="gap"] .vt-accept').click()
     saved(page, "Accepted suggestion “Informationsglapp”")
@@ -412,6 +413,7 @@ def test_tagger_browser_review_mode_accepts_and_rejects(page: Any, lab: Lab) -> 
     page.wait_for_function(
         "() => document.querySelector('.vt-position').textContent === 'Segment 2 of 3'"
     )
+    assert page.locator(".vt-suggestions-title").inner_text() == "Suggestions"
 
     project = workbench.open(lab.root / "review-study", read_only=True)
     try:

@@ -89,6 +89,7 @@ def test_tagger_review_accept_codes_as_suggestion_reject_does_not(queued: Projec
     assert tagger.segment["on"] == [item["code"]] and tagger.status["state"] == "saved"
     assert statuses(queued)[item["item"]] == "accepted"
     assert tagger.progress["review_open"] == open_before - 1
+    assert tagger.progress["coded"] == 1
     assert item["item"] not in [s["item"] for s in tagger.suggestions]
 
     tagger.next()
@@ -122,7 +123,9 @@ def test_tagger_review_empty_queue_and_filter_leaves_mode(queued: Project) -> No
     tagger.set_review(True)
     for item in queued.store.suggestion_queue_frame()["id"]:
         queued.store.review_suggestion(int(item), "rejected", user="t")
-    tagger.set_review(True)  # re-read: nothing open
+    tagger.refresh()  # re-reads the queue: nothing open
+    assert tagger.suggestions == [] and tagger.progress["review_open"] == 0
+    tagger.set_review(True)
     assert tagger.segment_ids == [] and tagger.segment["empty"]
     assert tagger.progress["review_open"] == 0 and tagger.suggestions == []
     tagger.set_filters(search="phone")

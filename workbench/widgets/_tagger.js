@@ -162,13 +162,14 @@ function render({ model, el }) {
   const codeList = h("div", { class: "vt-codes", role: "group", "aria-label": "Codes" });
   const details = h("div", { class: "vt-details" });
   const suggestions = h("div", { class: "vt-suggestions" });
+  const suggestionsTitle = h("span", { class: "vt-suggestions-title" }, "Suggestions");
   const right = h(
     "aside",
     { class: "vt-right" },
     codeFilter,
     codeList,
     details,
-    h("div", { class: "vt-panel" }, h("h3", {}, "Suggestions ", h("kbd", {}, "=")), suggestions),
+    h("div", { class: "vt-panel" }, h("h3", {}, suggestionsTitle, h("kbd", {}, "=")), suggestions),
   );
   const help = h("div", { class: "vt-help", hidden: true, role: "dialog", "aria-label": "Keyboard shortcuts" });
   const hint = h("div", { class: "vt-hint" }, "Click the segment to use the keyboard · ? for help");
@@ -556,6 +557,7 @@ function render({ model, el }) {
     const list = model.get("suggestions") || [];
     suggestions.replaceChildren();
     const reviewing = !!model.get("review");
+    suggestionsTitle.textContent = reviewing ? "Review queue" : "Suggestions";
     if (!list.length) {
       suggestions.append(h("p", { class: "vt-muted" }, reviewing ? "No open queue items for this segment." : "No suggestions yet."));
       return;

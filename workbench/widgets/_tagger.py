@@ -269,6 +269,8 @@ class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
         """Re-read the current segment (codings, memos) and progress from the database."""
         self._load_codebook()
         self._coded_total = self.project.store.coded_counts(self.coder)["coded"]
+        if self.review:
+            self._load_queue()
         self._show(self._index)
 
     # -- coding -------------------------------------------------------------------------------
