@@ -673,9 +673,10 @@ class CodeSuggester(BaseEstimator):  # type: ignore[misc]
     def next_segments(self, X_unlabelled: Iterable[str], k: int = 10) -> list[int]:
         """Indices of the ``k`` segments to code next, most useful first.
 
-        Uncertainty (closeness of each code's probability to its threshold) times diversity
-        (cosine distance to the segments already picked, greedy max-min).  Before any code has
-        a learned model, the prior's entropy or pure diversity leads.
+        Least-confidence uncertainty (closeness to its threshold of the code nearest its
+        threshold) with batch diversity by uncertainty-weighted k-means++ seeding over the
+        features.  Before any code has a learned model, the prior's entropy or pure diversity
+        leads.
         """
         if not hasattr(self, "features_"):
             raise NotFittedError(
