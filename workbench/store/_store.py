@@ -958,6 +958,18 @@ class Store:
                 delete(codings).where(*(getattr(codings.c, k) == v for k, v in key.items()))
             )
 
+    def _replay(self, conn: Connection, row: Any, coder: str, *, inverse: bool) -> dict[str, Any]:
+        """Revert (undo) or re-apply (redo) one audited action and log that it happened."""
+        payload = json.loads(row["payload"])
+        self._apply(conn, row["action"], payload, coder, inverse=inverse)
+        if inverse:
+            marker: int | None = self._log(conn, coder, "undo", {"undoes": row["id"]})
+        else:
+            marker = None
+            self._log(conn, coder, "redo", {"redoes": row["id"]})
+        conn.execute(update(audit).where(audit.c.id == row["id"]).values(undone_by=marker))
+        return {"action": row["action"], **payload}
+
     def undo(self, coder: str) -> dict[str, Any] | None:
         """Revert the coder's latest action that is not undone; returns it (None: nothing)."""
 
@@ -972,13 +984,7 @@ class Store:
                 .mappings()
                 .first()
             )
-            if row is None:
-                return None
-            payload = json.loads(row["payload"])
-            self._apply(conn, row["action"], payload, coder, inverse=True)
-            undo_id = self._log(conn, coder, "undo", {"undoes": row["id"]})
-            conn.execute(update(audit).where(audit.c.id == row["id"]).values(undone_by=undo_id))
-            return {"action": row["action"], **payload}
+            return None if row is None else self._replay(conn, row, coder, inverse=True)
 
         return self._write(work, "undo")  # type: ignore[no-any-return]
 
@@ -1007,13 +1013,7 @@ class Store:
                 .mappings()
                 .first()
             )
-            if row is None:
-                return None
-            payload = json.loads(row["payload"])
-            self._apply(conn, row["action"], payload, coder, inverse=False)
-            self._log(conn, coder, "redo", {"redoes": row["id"]})
-            conn.execute(update(audit).where(audit.c.id == row["id"]).values(undone_by=None))
-            return {"action": row["action"], **payload}
+            return None if row is None else self._replay(conn, row, coder, inverse=False)
 
         return self._write(work, "redo")  # type: ignore[no-any-return]
 
