@@ -10,7 +10,8 @@ Run ``.venv/bin/python benchmarks/suggest.py`` (about 4-5 minutes on 2 cores) or
 2. Active learning: labels needed to reach 95 % of full-data micro-F1 with
    ``next_segments`` versus random order (SemEval when present, and a synthetic subset).
 3. SemEval-2014 restaurants (when ``shared/benchmarks`` is present): 5-fold CV micro-F1,
-   macro-F1, P@1, Brier score (Platt-calibrated and not), train time; and the cold-start
+   macro-F1, P@1, Brier score (Platt-calibrated and not, and with sentence embeddings when a
+   local model is installed), train time; and the cold-start
    crossover: prior-only, learned-only and blended F1 at 0-200 labelled segments.
 """
 
@@ -38,6 +39,7 @@ from workbench.suggest import (  # noqa: E402
     read_coded_csv,
     scores,
 )
+from workbench.suggest._embed import resolve_embeddings  # noqa: E402
 
 SEMEVAL = Path("benchmarks") / "semeval2014-restaurants" / "train.csv"
 
@@ -286,7 +288,16 @@ def restaurant_codebook() -> Codebook:
 def semeval(path: Path, quick: bool) -> None:
     texts, codes = read_coded_csv(path)
     print(f"\n== SemEval-2014 restaurants: {path} ({len(texts):,} sentences) ==", flush=True)
-    for label, extra in (("Platt-calibrated", {}), ("uncalibrated", {"calibration": "none"})):
+    runs: list[tuple[str, dict[str, object]]] = [
+        ("Platt-calibrated", {}),
+        ("uncalibrated", {"calibration": "none"}),
+    ]
+    model = resolve_embeddings("auto")
+    if model is not None:
+        runs.append((f"with {model} sentence embeddings", {"embeddings": model}))
+    else:
+        print("(no local sentence-transformers model: the embedding run is skipped)")
+    for label, extra in runs:
         cv = cross_validate(texts, codes, folds=5, language="en", random_state=0, **extra)
         print(
             f"5-fold CV ({label}): micro-F1 {cv['micro_f1']:.3f}  macro-F1 {cv['macro_f1']:.3f}"

@@ -64,6 +64,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         test_texts,
         test_codes,
         language=args.language,
+        embeddings=args.embeddings,
         random_state=args.seed,
     )
     if args.text:
@@ -129,6 +130,13 @@ def register(subparsers: Any) -> None:
     e.add_argument("--train", required=True, help="training CSV")
     e.add_argument("--test", required=True, help="test CSV")
     e.add_argument("--language", choices=["auto", "en", "sv"], default="auto")
+    e.add_argument(
+        "--embeddings",
+        default="auto",
+        metavar="auto|off|MODEL",
+        help="sentence embeddings from a local sentence-transformers model: 'auto' (default) "
+        "uses $WORKBENCH_EMBEDDING_MODEL or a bundled model when installed",
+    )
     e.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     e.add_argument("--text", action="store_true", help="a readable table instead of JSON")
     e.set_defaults(func=_cmd_evaluate)

@@ -8,6 +8,7 @@ Suggestions never become codings unless a person accepts them.
 
 from __future__ import annotations
 
+import os
 import tempfile
 import threading
 from pathlib import Path
@@ -18,6 +19,7 @@ import pandas as pd
 from workbench.errors import SuggestError
 from workbench.suggest import CodeSuggester, codebook_hash
 from workbench.suggest import report as cv_report
+from workbench.suggest._embed import ENV as EMBEDDING_ENV
 
 if TYPE_CHECKING:
     from workbench._project import Project
@@ -47,7 +49,8 @@ def fit(project: Project) -> CodeSuggester:
     if segments.empty:
         raise SuggestError(f"{project.path}: the project has no segments to learn from")
     book = project.codebook
-    model = CodeSuggester(codebook=book, random_state=0)
+    # Sentence embeddings only when the researcher configured a model for this machine.
+    model = CodeSuggester(codebook=book, embeddings=os.environ.get(EMBEDDING_ENV), random_state=0)
     model.fit_vocabulary(segments["text"].tolist())
     coded = segments[segments["segment"].isin(labels)]
     model.fit(coded["text"].tolist(), [labels[int(s)] for s in coded["segment"]])
@@ -75,7 +78,12 @@ def load(project: Project, *, refit: bool = True) -> CodeSuggester | None:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "model.npz"
             path.write_bytes(stored["content"])
-            return CodeSuggester.load(path)
+            try:
+                return CodeSuggester.load(path)
+            except SuggestError:
+                # Stored with sentence embeddings this machine does not have: refit without.
+                if not refit or project.read_only:
+                    raise
     if not refit or project.read_only:
         return None
     return fit(project)

@@ -172,6 +172,7 @@ def evaluate(
     fit_seconds = time.perf_counter() - start
     result = _score_model(model, test_texts, test_codes, train_codes)
     result["fit_seconds"] = round(fit_seconds, 3)
+    result["embeddings"] = model.features_.embeddings
     return result
 
 

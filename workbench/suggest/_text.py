@@ -18,6 +18,8 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
 from workbench.ingest import detect_language
 
+from ._embed import load_embedder
+
 __all__ = [
     "SWEDISH_STOP_WORDS",
     "TextFeatures",
@@ -241,6 +243,11 @@ class TextFeatures:
         Ignore terms in fewer documents.
     char_weight : float
         Scale of the character block relative to the word block.
+    embeddings : str, optional
+        A local sentence-transformers model (name or folder) whose unit vectors are appended
+        as a third, dense block (see :mod:`workbench.suggest._embed`); None for none.
+    embedding_weight : float
+        Scale of the embedding block.
     """
 
     def __init__(
@@ -251,8 +258,12 @@ class TextFeatures:
         drop_stop_words: bool = False,
         min_df: int = 1,
         char_weight: float = 1.0,
+        embeddings: str | None = None,
+        embedding_weight: float = 1.0,
     ) -> None:
         self.language = language
+        self.embeddings = embeddings
+        self.embedding_weight = embedding_weight
         self.word_ngram_max = word_ngram_max
         self.char_ngram_range = char_ngram_range
         self.drop_stop_words = drop_stop_words
@@ -323,8 +334,11 @@ class TextFeatures:
             indptr.append(len(indices))
         mat = sp.csr_matrix(
             (np.asarray(data, dtype=np.float64), np.asarray(indices, dtype=np.int64), indptr),
-            shape=(len(texts), self.n_features),
+            shape=(len(texts), self.n_sparse_features),
         )
+        if self.embeddings is not None:
+            dense = load_embedder(self.embeddings).encode(texts) * self.embedding_weight
+            mat = sp.hstack([mat, sp.csr_matrix(dense)], format="csr")
         mat.sort_indices()
         return mat
 
@@ -334,13 +348,19 @@ class TextFeatures:
         return len(self.word.vocabulary_)
 
     @property
-    def n_features(self) -> int:
-        """Number of columns in all."""
+    def n_sparse_features(self) -> int:
+        """Word and character n-gram columns (the ones that come from words of the text)."""
         char = len(self.char.vocabulary_) if self.char is not None else 0
         return self.n_word_features + char
 
+    @property
+    def n_features(self) -> int:
+        """Number of columns in all."""
+        dense = load_embedder(self.embeddings).dim if self.embeddings is not None else 0
+        return self.n_sparse_features + dense
+
     def feature_names(self) -> list[str]:
-        """Column names: stem n-grams, then ``"char:<ngram>"``."""
+        """Column names: stem n-grams, then ``"char:<ngram>"``, then ``"embedding:<i>"``."""
         names = [""] * self.n_features
         for term, j in self.word.vocabulary_.items():
             names[j] = term
@@ -348,6 +368,8 @@ class TextFeatures:
             offset = self.n_word_features
             for term, j in self.char.vocabulary_.items():
                 names[offset + j] = "char:" + term
+        for j in range(self.n_sparse_features, self.n_features):
+            names[j] = f"embedding:{j - self.n_sparse_features}"
         return names
 
     # -- persistence as plain data -------------------------------------------------------------
@@ -360,6 +382,8 @@ class TextFeatures:
             "drop_stop_words": self.drop_stop_words,
             "min_df": self.min_df,
             "char_weight": self.char_weight,
+            "embeddings": self.embeddings,
+            "embedding_weight": self.embedding_weight,
             "word_vocabulary": {k: int(v) for k, v in self.word.vocabulary_.items()},
         }
         arrays = {"word_idf": np.asarray(self.word.idf_, dtype=np.float64)}
@@ -380,6 +404,8 @@ class TextFeatures:
             drop_stop_words=bool(meta["drop_stop_words"]),
             min_df=int(meta["min_df"]),  # type: ignore[call-overload]
             char_weight=float(meta["char_weight"]),  # type: ignore[arg-type]
+            embeddings=meta.get("embeddings"),  # type: ignore[arg-type]
+            embedding_weight=float(meta.get("embedding_weight", 1.0)),  # type: ignore[arg-type]
         )
         _restore(feats.word, meta["word_vocabulary"], arrays["word_idf"])  # type: ignore[arg-type]
         if feats.char is not None:
