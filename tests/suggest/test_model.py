@@ -52,6 +52,8 @@ def test_suggester_deterministic_with_random_state(texts, codes) -> None:
     a = CodeSuggester(random_state=3).fit(texts, codes).predict_proba(texts)
     b = CodeSuggester(random_state=3).fit(texts, codes).predict_proba(texts)
     np.testing.assert_array_equal(a, b)
+    threads = CodeSuggester(random_state=3, n_jobs=-1).fit(texts, codes).predict_proba(texts)
+    np.testing.assert_array_equal(a, threads)
 
 
 def test_suggester_accepts_matrix_with_classes(texts, codes) -> None:

@@ -40,6 +40,8 @@ _PARAMS = (
     "char_weight",
     "drop_stop_words",
     "min_df",
+    "embeddings",
+    "embedding_weight",
     "C",
     "class_weight",
     "calibration",
