@@ -339,12 +339,20 @@ def browser_times(
 
 
 def wait_render(page: object, n: int) -> None:
+    """Wait until render ``n`` is fully on the page: its marker is there, as many visible charts
+    as it drew (the marker's ``data-charts``) show render ``n``, and no chart shows another."""
     page.wait_for_selector(  # type: ignore[attr-defined]
         f'.vd-ready[data-render="{n}"]', state="attached", timeout=120_000
     )
     page.wait_for_function(  # type: ignore[attr-defined]
-        """(n) => [...document.querySelectorAll('.vd-chart')].every(
-                c => c.dataset.version === String(n) || c.offsetParent === null)""",
+        """(n) => {
+            const want = Number(document.querySelector('.vd-ready').dataset.charts);
+            const charts = [...document.querySelectorAll('.vd-chart')];
+            const drawn = charts.filter(
+                c => c.dataset.version === String(n) && c.offsetParent !== null);
+            return drawn.length >= want && charts.every(
+                c => c.dataset.version === String(n) || c.offsetParent === null);
+        }""",
         arg=n,
         timeout=60_000,
         polling="raf",

@@ -14,7 +14,7 @@ from pathlib import Path
 from workbench.errors import ProjectError
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "dashboards" / "overview.ipynb"
-#: Holds ``voila/templates/vardag``: the lab template minus its CDN stylesheet.
+#: Holds ``voila/templates/vardag``: the lab template minus its CDN stylesheet, with plotly.js.
 TEMPLATES = Path(__file__).resolve().parent / "dashboards" / "jupyter"
 
 
@@ -37,21 +37,17 @@ def voila_command(
         # notebook then waits for the request (its URL options) and only builds the widgets.
         "--preheat_kernel=True",
         "--pool_size=1",
+        # Front-end extensions the page never uses: plotly's FigureWidget bundle (4.8 MB of
+        # JavaScript; the charts use the template's plotly.js) and code highlighting.
+        "--VoilaConfiguration.extension_denylist=['jupyterlab-plotly','jupyterlab_pygments']",
     ]
 
 
 def prepare_templates(folder: Path) -> Path:
-    """Copy the ``vardag`` Voilà template into ``folder`` with the installed plotly.js in its
-    static files; returns the folder to put on ``JUPYTER_PATH``."""
-    import plotly
-
+    """Copy the ``vardag`` Voilà template (with its plotly.js) into ``folder``; returns the
+    folder to put on ``JUPYTER_PATH``."""
     target = folder / "voila" / "templates" / "vardag"
     shutil.copytree(TEMPLATES / "voila" / "templates" / "vardag", target, dirs_exist_ok=True)
-    (target / "static").mkdir(exist_ok=True)
-    shutil.copyfile(
-        Path(plotly.__file__).parent / "package_data" / "plotly.min.js",
-        target / "static" / "plotly.min.js",
-    )
     return folder
 
 

@@ -76,7 +76,7 @@ def test_dashboard_filter_changes_every_view(board: Dashboard) -> None:
     assert board.filters.user_type == "internal"
     assert "2 people interviewed" in board.header.value
     assert "1 of 2 participants" in board.section_html["needs"]["head"].value
-    assert board.ready.value.endswith('data-render="2"></span>')
+    assert 'data-render="2" data-charts="6"' in board.ready.value
     board.set_filters(user_type="")
     assert "6 people interviewed" in board.header.value
 
@@ -283,11 +283,17 @@ def test_notebook_is_thin_and_stripped() -> None:
 
 
 def test_prepare_templates_carries_local_plotly(tmp_path: Path) -> None:
+    import plotly
+
     folder = _cli_dashboard.prepare_templates(tmp_path)
-    static = folder / "voila" / "templates" / "vardag" / "static" / "plotly.min.js"
-    assert "window.Plotly = Plotly" in static.read_text(encoding="utf-8")[-200:]
+    static = folder / "voila" / "templates" / "vardag" / "static" / "plotly-basic.min.js"
+    bundle = static.read_text(encoding="utf-8")
+    assert "window.Plotly = Plotly" in bundle[-200:]
+    full = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    version = full.read_text(encoding="utf-8")[:200].split(" v", 1)[1].split()[0]
+    assert f"plotly.js (basic - minified) v{version}" in bundle[:200]  # same plotly.js
     index = (static.parent.parent / "index.html.j2").read_text(encoding="utf-8")
-    assert 'include_js("static/plotly.min.js")' in index
+    assert 'include_url("static/plotly-basic.min.js")' in index
 
 
 def test_load_reads_ahead_and_show_uses_it(study: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -300,6 +306,35 @@ def test_load_reads_ahead_and_show_uses_it(study: Path, monkeypatch: pytest.Monk
     assert board is not None and board.filters.user_type == "internal"
     assert not any(isinstance(c, PlotlyLoader) for c in board.widget.children)
     assert "Vad våra användare berättar" in board.header.value
+
+
+def test_show_rereads_a_project_changed_since_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    study = build_sample_project(tmp_path / "study")
+    monkeypatch.setenv("WORKBENCH_DASHBOARD_PLOTLY", "page")
+    monkeypatch.setattr("IPython.display.display", lambda obj: None)
+    data = load(str(study))  # as a preheated kernel reads ahead of the request
+    assert isinstance(data, DashboardData) and not data.stale()
+    before = len(data.layer("all"))
+    with workbench.open(study) as project:
+        segments = project.segments(role="interviewee")["segment"]
+        assert any(project.store.add_coding(int(s), "fq-trust", "anna") for s in segments)
+    assert data.stale()
+    board = show(data)
+    assert board is not None and board.data is not data and not board.data.stale()
+    assert len(board.data.layer("all")) == before + 1
+    assert board.data.project is not None
+    board.data.project.close()
+
+
+def test_warm_in_background_caches_neighbours_and_stops(board: Dashboard) -> None:
+    data = board.data
+    states = [s for s in data.neighbours(board.filters) if s not in data._views]
+    data.warm_in_background(board.filters, budget=60).join(timeout=60)
+    assert states and all(s in data._views for s in states)
+    data.stop_warming()
+    assert data.warm(Filters(layer="erik"), budget=60) == 0
 
 
 def test_notebook_runs_headless(study: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -71,6 +71,7 @@ class Dashboard:
         self.widget.add_class("vd-root")
         self._busy = False
         self.renders = 0
+        self._charts = 0
         # Voilà's page (the ``vardag`` template) may already carry plotly.js; else one widget
         # brings it from the installed package.
         self.loader: w.Widget = w.HTML() if plotly_on_page else PlotlyLoader()
@@ -264,10 +265,11 @@ class Dashboard:
         self.header.value = h.header(
             text("title", lang), total, views.documents, self.data.title, lang
         )
+        self._charts = 0
         if views.codings.empty:
             self.status.value = h.message(text("empty", lang), kind="empty")
             self.sections.layout.display = "none"
-            self.ready.value = f'<span class="vd-ready" data-render="{self.renders}"></span>'
+            self._mark_ready()
             return
         self.status.value = ""
         self.sections.layout.display = None
@@ -337,8 +339,15 @@ class Dashboard:
         self.quality_drill.value = f'<p class="vd-hint">{escape(text("quotes_pick", lang))}</p>'
         self.everyday.value = h.everyday_table(views.everyday, views.people, lang)
         self._topics(views)
-        # A marker for tests and benchmarks: which render the page shows.
-        self.ready.value = f'<span class="vd-ready" data-render="{self.renders}"></span>'
+        self._mark_ready()
+
+    def _mark_ready(self) -> None:
+        """A marker for tests and benchmarks: which render the page shows, and how many charts
+        it drew (each chart's element carries ``data-version`` once drawn)."""
+        self.ready.value = (
+            f'<span class="vd-ready" data-render="{self.renders}" '
+            f'data-charts="{self._charts}"></span>'
+        )
 
     def _color(self, code: str) -> str:
         return self.data.codebook.get(code).color if code in self.data.codebook else "#4C78A8"
@@ -379,6 +388,7 @@ class Dashboard:
         return handler
 
     def _draw(self, chart: Chart, fig: Any) -> None:
+        self._charts += 1
         chart.show(fig, version=self.renders)
 
     def drill(self, section: str, item: list[Any]) -> str:
@@ -455,10 +465,15 @@ def load_data(path: str | os.PathLike[str]) -> DashboardData:
     return DashboardData(workbench.open(Path(path), read_only=True))
 
 
-def load(path: str | None = None) -> DashboardData | str:
+def _preheating() -> bool:
+    return os.environ.get("VOILA_PREHEAT", "False") != "False"
+
+
+def load(path: str | None = None, *, warm: bool | None = None) -> DashboardData | str:
     """Read the study (``path`` or ``WORKBENCH_PROJECT``) and compute its default views, ahead
-    of any request when Voilà preheats kernels.  Returns the data, or the reason it could not be
-    read (shown by :func:`show`)."""
+    of any request when Voilà preheats kernels (and then, with ``warm``, the states one filter
+    away, in the background until a viewer arrives).  Returns the data, or the reason it could
+    not be read (shown by :func:`show`)."""
     lang = os.environ.get("WORKBENCH_DASHBOARD_LANG") or "en"
     try:
         where = path or os.environ.get("WORKBENCH_PROJECT")
@@ -467,9 +482,9 @@ def load(path: str | None = None) -> DashboardData | str:
         data = load_data(where)
         default = Filters(lang=lang if lang in LANGS else "en")
         data.views(default)
-        if os.environ.get("VOILA_PREHEAT", "False") != "False":
+        if _preheating() if warm is None else warm:
             # Nobody is waiting yet: compute the states one filter away from the default.
-            data.warm(default, budget=PREHEAT_BUDGET)
+            data.warm_in_background(default, budget=PREHEAT_BUDGET)
         return data
     except Exception as exc:  # a viewer must never see a traceback
         log.debug("dashboard data failed", exc_info=exc)
@@ -503,8 +518,16 @@ def show(
     options.setdefault("lang", os.environ.get("WORKBENCH_DASHBOARD_LANG") or "en")
     lang = options["lang"] if options["lang"] in LANGS else "en"
     try:
+        if isinstance(data, DashboardData):
+            data.stop_warming()  # the viewer's kernel computes only what the viewer asks for
+            if data.project is not None and data.stale():
+                # Read ahead (a preheated kernel) and changed since: read the project again,
+                # so a page never shows codings older than the request.
+                old = data.project
+                data = load(str(old.path), warm=False)
+                old.close()
         if data is None:
-            data = load(path)
+            data = load(path, warm=False)
         if isinstance(data, str):
             display(HTML(h.message(text("error", lang, message=data))))
             return None

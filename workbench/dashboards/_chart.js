@@ -1,5 +1,6 @@
 // A plotly chart drawn from the `figure` trait; clicks go back to Python as messages.
-// Plotly itself comes from the page (the PlotlyLoader widget), never from the network.
+// Plotly itself comes from the page (the template's script or the PlotlyLoader widget), never
+// from the network; it may still be loading when a chart is first rendered.
 
 function whenPlotly() {
   return new Promise((resolve) => {
@@ -9,27 +10,43 @@ function whenPlotly() {
 }
 
 async function render({ model, el }) {
-  const Plotly = await whenPlotly();
+  // The chart's element exists at once (without data-version until drawn), so a page that
+  // waits for every chart never mistakes a chart still waiting for plotly.js for none.
   const div = document.createElement("div");
   div.className = "vd-chart";
   el.appendChild(div);
+  const Plotly = await whenPlotly();
   let wired = false;
+  let drawing = null;
+  let pending = false;
   const draw = async () => {
-    const fig = model.get("figure") || {};
-    await Plotly.react(div, fig.data || [], fig.layout || {}, {
-      displayModeBar: false,
-      responsive: true,
-    });
-    if (!wired) {
-      wired = true;
-      div.on("plotly_click", (event) => {
-        const point = event && event.points && event.points[0];
-        if (point) {
-          model.send({ event: "click", customdata: point.customdata ?? null });
-        }
-      });
+    // One draw at a time; changes arriving meanwhile collapse into one more draw.
+    if (drawing) {
+      pending = true;
+      return drawing;
     }
-    div.dataset.version = String(model.get("version"));
+    drawing = (async () => {
+      do {
+        pending = false;
+        const fig = model.get("figure") || {};
+        await Plotly.react(div, fig.data || [], fig.layout || {}, {
+          displayModeBar: false,
+          responsive: true,
+        });
+      } while (pending);
+      if (!wired) {
+        wired = true;
+        div.on("plotly_click", (event) => {
+          const point = event && event.points && event.points[0];
+          if (point) {
+            model.send({ event: "click", customdata: point.customdata ?? null });
+          }
+        });
+      }
+      div.dataset.version = String(model.get("version"));
+      drawing = null;
+    })();
+    return drawing;
   };
   await draw();
   model.on("change:version", draw);

@@ -52,8 +52,9 @@ class Chart(anywidget.AnyWidget):  # type: ignore[misc]
 
     def show(self, fig: dict[str, Any], version: int | None = None) -> None:
         """Draw ``fig`` (plotly JSON; the front end redraws when ``version`` changes)."""
-        self.figure = fig
-        self.version = self.version + 1 if version is None else version
+        with self.hold_sync():  # one message: the figure and its version together
+            self.figure = fig
+            self.version = self.version + 1 if version is None else version
 
     def on_click(self, handler: Callable[[list[Any]], None]) -> None:
         """Call ``handler(customdata)`` when a viewer clicks a bar."""

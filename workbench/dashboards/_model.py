@@ -7,6 +7,9 @@ change only recomputes the views of the new state.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import threading
 import time
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
@@ -96,7 +99,10 @@ class DashboardData:
         self._layers: dict[str, pd.DataFrame] = {}
         if codings is not None:
             self._layers["all"] = _plain_strings(codings)
+        # Taken before anything is read: a change while reading shows as stale later.
+        self.read_as = self.fingerprint()
         self._labelled: dict[tuple[str, str], pd.DataFrame] = {}
+        self._stop_warm = threading.Event()
         self._views: dict[Filters, Views] = {}
         self.coders: list[str] = (
             project.store.coders()
@@ -105,6 +111,25 @@ class DashboardData:
             if codings is not None
             else []
         )
+
+    # -- freshness ------------------------------------------------------------------------
+    def fingerprint(self) -> tuple[Any, ...] | None:
+        """What changes whenever the project does: the last row of its audit log (every write
+        appends one) and the count and last id of its codings (``None`` without a project)."""
+        if self.project is None:
+            return None
+        from sqlalchemy import func, select
+
+        from workbench.store._schema import audit, codings
+
+        with self.project.store.engine.connect() as conn:
+            last = conn.execute(select(func.max(audit.c.id))).scalar()
+            count, top = conn.execute(select(func.count(), func.max(codings.c.id))).one()
+        return (last, count, top)
+
+    def stale(self) -> bool:
+        """Whether the project changed since this data was read (a cheap query)."""
+        return self.project is not None and self.fingerprint() != self.read_as
 
     # -- data -----------------------------------------------------------------------------
     def layer(self, layer: str) -> pd.DataFrame:
@@ -194,17 +219,34 @@ class DashboardData:
         return states
 
     def warm(self, filters: Filters, *, budget: float = 20.0) -> int:
-        """Compute (and cache) the views of :meth:`neighbours` for up to ``budget`` seconds;
-        returns how many states were computed."""
+        """Compute (and cache) the views of :meth:`neighbours` for up to ``budget`` seconds or
+        until :meth:`stop_warming`; returns how many states were computed."""
         deadline = time.monotonic() + budget
         done = 0
         for state in self.neighbours(filters):
-            if time.monotonic() > deadline:
+            if time.monotonic() > deadline or self._stop_warm.is_set():
                 break
             if state not in self._views:
                 self.views(state)
                 done += 1
         return done
+
+    def warm_in_background(self, filters: Filters, *, budget: float = 20.0) -> threading.Thread:
+        """:meth:`warm` in a daemon thread at the lowest CPU priority (Linux: per thread), so
+        a kernel waiting for a viewer never slows the pages and charts of another."""
+
+        def run() -> None:
+            with contextlib.suppress(AttributeError, OSError):  # not Linux: normal priority
+                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+            self.warm(filters, budget=budget)
+
+        thread = threading.Thread(target=run, name="dashboard-warm", daemon=True)
+        thread.start()
+        return thread
+
+    def stop_warming(self) -> None:
+        """Stop :meth:`warm` after the state it is computing (a viewer has arrived)."""
+        self._stop_warm.set()
 
     def quotes(self, filters: Filters, **query: Any) -> pd.DataFrame:
         """The quotes behind a number in the view of ``filters``
