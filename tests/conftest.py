@@ -10,12 +10,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = next(
-    (p for p in (ROOT.parent / "shared", Path("/work/shared")) if p.exists()),
-    ROOT.parent / "shared",
-)
-
 
 def pg_url() -> str | None:
     """The test server's URL, or None (a failure when ``WORKBENCH_REQUIRE_PG`` is set)."""

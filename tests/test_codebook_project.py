@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from _helpers import import_interview
 
 import workbench
 from workbench import _codebook_project as cp
@@ -37,22 +38,9 @@ CODINGS = [
 
 def build(folder: Path, db: str | None = None) -> workbench.Project:
     """A project with ``BOOK``, one interview and the codings ``CODINGS``."""
-    from workbench.ingest._model import Segment, Transcript
-
     p = workbench.init(folder, db=db, codebook=BOOK)
     p.coder = "lead"
-    text = "\n\n".join(f"P01: {t}" for t in TEXTS)
-    segs, pos = [], 0
-    for t in TEXTS:
-        start = text.index(t, pos)
-        segs.append(Segment("P01", "interviewee", t, start, start + len(t)))
-        pos = start + len(t)
-    p.store.import_transcripts(
-        [Transcript("a.txt", "txt", "x", text, segs, "en", participant="P01")],
-        user="t",
-        participant_pseudonym=lambda label, known: "P01",
-    )
-    ids = [int(s) for s in p.segments()["segment"]]
+    ids = import_interview(p, TEXTS)
     for index, code, coder in CODINGS:
         p.code(ids[index], code, coder=coder)
     return p

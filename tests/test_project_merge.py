@@ -5,26 +5,21 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from _helpers import import_interview
+
 import workbench
 from workbench._merge import merge_projects
 from workbench.cli import main
 from workbench.codebook import rename_code
-from workbench.ingest._model import Segment, Transcript
 
 
 def base_project(folder: Path) -> None:
     p = workbench.init(folder)
-    texts = ["We need clear rules.", "They should call before the visit.", "I trust her."]
-    body = "\n\n".join(f"P01: {t}" for t in texts)
-    segs, pos = [], 0
-    for t in texts:
-        start = body.index(t, pos)
-        segs.append(Segment("P01", "interviewee", t, start, start + len(t)))
-        pos = start + len(t)
-    p.store.import_transcripts(
-        [Transcript("a.txt", "txt", "sum-a", body, segs, "en", participant="P01")],
+    import_interview(
+        p,
+        ["We need clear rules.", "They should call before the visit.", "I trust her."],
+        checksum="sum-a",
         user="lead",
-        participant_pseudonym=lambda label, known: "P01",
         attributes=[(2, "a.txt", {"role": "owner"})],
     )
     p.close()

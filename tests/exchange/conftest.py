@@ -6,17 +6,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from _helpers import SHARED, transcript
 
 import workbench
 from workbench._project import Project
 from workbench.codebook import Code, Codebook, CodeSet
-from workbench.ingest import Segment, Transcript
+from workbench.ingest import Transcript
 
-ROOT = Path(__file__).resolve().parents[2]
-SHARED = next(
-    (p for p in (ROOT.parent / "shared", Path("/work/shared")) if p.exists()),
-    ROOT.parent / "shared",
-)
 SCHEMA = SHARED / "refi-qda" / "schema" / "Project.xsd"
 
 BOOK = Codebook(
@@ -40,23 +36,16 @@ BOOK = Codebook(
 )
 
 
-def transcript(name: str, turns: list[tuple[str, str]], participant: str) -> Transcript:
-    pieces, segs, pos = [], [], 0
-    for speaker, body in turns:
-        prefix = f"{speaker}: "
-        start = pos + len(prefix)
-        role = "interviewer" if speaker == "I" else "interviewee"
-        segs.append(Segment(speaker, role, body, start, start + len(body)))  # type: ignore[arg-type]
-        pieces.append(prefix + body)
-        pos += len(prefix) + len(body) + 2
-    text = "\n\n".join(pieces)
-    return Transcript(name, "txt", f"sum-{name}", text, segs, "sv", participant=participant)
+def interview(name: str, turns: list[tuple[str, str]], participant: str) -> Transcript:
+    """A Swedish transcript of ``(speaker, words)`` turns; speaker ``I`` is the interviewer."""
+    roles = [(who, "interviewer" if who == "I" else "interviewee", w) for who, w in turns]
+    return transcript(name, roles, language="sv", participant=participant, checksum=f"sum-{name}")
 
 
 def build_project(folder: Path) -> Project:
     project = workbench.init(folder, codebook=BOOK)
     docs = [
-        transcript(
+        interview(
             "anna.txt",
             [
                 ("I", "Hur började dagen?"),
@@ -66,7 +55,7 @@ def build_project(folder: Path) -> Project:
             ],
             "P01",
         ),
-        transcript(
+        interview(
             "bo.txt",
             [("I", "How was it?"), ("P02", "The queue was short.\nThe app worked well.")],
             "P02",

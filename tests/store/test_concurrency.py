@@ -12,10 +12,10 @@ import time
 from pathlib import Path
 
 import pytest
+from _helpers import import_interview
 
 import workbench
 from workbench.codebook._model import Code, Codebook
-from workbench.ingest._model import Segment, Transcript
 from workbench.store._stress import database_state, replay
 
 BOOK = Codebook(
@@ -32,17 +32,8 @@ def make_project(tmp_path: Path, db: str | None) -> tuple[Path, dict[str, list]]
     folder = tmp_path / "study"
     project = workbench.init(folder, db=db, codebook=BOOK)
     body = "Det här är ett svar om köer och väntetider. " * 3
-    text = "\n\n".join(f"P{i}: {body}" for i in range(10))
-    segs = []
-    pos = 0
-    for i in range(10):
-        start = text.index(body, pos)
-        segs.append(Segment(f"P{i}", "interviewee", body, start, start + len(body)))
-        pos = start + len(body)
-    project.store.import_transcripts(
-        [Transcript("a.txt", "txt", "x", text, segs, "sv", participant="P0")],
-        user="t",
-        participant_pseudonym=lambda label, known: "P01",
+    import_interview(
+        project, [body] * 10, speakers=[f"P{i}" for i in range(10)], language="sv", participant="P0"
     )
     frame = project.segments()
     project.close()

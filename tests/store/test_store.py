@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from _helpers import numbered as pseudonym
 from sqlalchemy import create_engine, text
 
 from workbench.codebook._model import Code, Codebook
@@ -53,10 +54,6 @@ def make_store(db: str | None, tmp_path: Path) -> Store:
     store.create_or_migrate(sqlite_file=tmp_path / "p.sqlite" if db is None else None)
     store.save_codebook(BOOK, "yaml", author="t", note="")
     return store
-
-
-def pseudonym(label: str, known: set[str]) -> str:
-    return f"P{len(known) + 1:02d}"
 
 
 def imported(store: Store, *names: str) -> None:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pytest
+from _helpers import numbered, transcript
 
 import workbench
 from workbench._project import Project
 from workbench.codebook import Code, Codebook
-from workbench.ingest._model import Segment, Transcript
 
 BOOK = Codebook(
     id="t",
@@ -60,42 +59,25 @@ TURNS = {
 }
 
 
-def transcript(name: str, turns: list[tuple[str, str, str]]) -> Transcript:
-    """A transcript whose document text joins ``Speaker: text`` paragraphs."""
-    parts: list[str] = []
-    segments: list[Segment] = []
-    offset = 0
-    for i, (who, role, words) in enumerate(turns):
-        head = f"{who}: "
-        start = offset + len(head)
-        segments.append(
-            Segment(who, role, words, start, start + len(words), 10.0 * i + 65, 10.0 * i + 70)
-        )  # type: ignore[arg-type]
-        parts.append(head + words)
-        offset += len(head) + len(words) + 2
-    text = "\n\n".join(parts)
-    participant = next(who for who, role, _ in turns if role == "interviewee")
-    return Transcript(
-        name=name,
-        format="txt",
-        checksum=hashlib.sha256(text.encode()).hexdigest(),
-        text=text,
-        segments=segments,
-        language="en",
-        participant=participant,
-        attributes={"region": "north"},
-    )
-
-
 def build_study(
     folder: Path, turns: dict[str, list[tuple[str, str, str]]] | None = None
 ) -> Project:
     """Create a project in ``folder`` holding the test codebook and transcripts."""
     project = workbench.init(folder, codebook=BOOK)
     project.store.import_transcripts(
-        [transcript(n, t) for n, t in (turns or TURNS).items()],
+        [
+            transcript(
+                name,
+                t,
+                language="en",
+                participant=next(who for who, role, _ in t if role == "interviewee"),
+                attributes={"region": "north"},
+                times=lambda i: (10.0 * i + 65, 10.0 * i + 70),
+            )
+            for name, t in (turns or TURNS).items()
+        ],
         user="t",
-        participant_pseudonym=lambda label, known: f"P{len(known) + 1:02d}",
+        participant_pseudonym=numbered,
     )
     return project
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from _helpers import import_interview
+
 import workbench
 from workbench.codebook._model import Code, Codebook
-from workbench.ingest._model import Segment, Transcript
 
 BOOK = Codebook(
     id="t",
@@ -21,25 +22,13 @@ BOOK = Codebook(
 
 def project(tmp_path: Path) -> workbench.Project:
     p = workbench.init(tmp_path / "s", codebook=BOOK)
-    texts = ["We need clear rules.", "They should call first.", "I trust her."]
-    text = "\n\n".join(f"P01: {t}" for t in texts)
-    segs, pos = [], 0
-    for t in texts:
-        start = text.index(t, pos)
-        segs.append(Segment("P01", "interviewee", t, start, start + len(t)))
-        pos = start + len(t)
-    p.store.import_transcripts(
-        [Transcript("a.txt", "txt", "x", text, segs, "en", participant="P01")],
-        user="t",
-        participant_pseudonym=lambda label, known: "P01",
-    )
-    ids = list(p.segments()["segment"])
+    ids = import_interview(p, ["We need clear rules.", "They should call first.", "I trust her."])
     for coder, codes in {
         "anna": ["needs", "expect", "trust"],
         "erik": ["needs", "needs", "trust"],
     }.items():
         for sid, code in zip(ids, codes, strict=True):
-            p.code(int(sid), code, coder=coder)
+            p.code(sid, code, coder=coder)
     return p
 
 

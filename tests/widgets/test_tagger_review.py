@@ -6,48 +6,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from _helpers import suggest_project
 
-import workbench
 from workbench import _suggestions
 from workbench._project import Project
-from workbench.ingest._model import Segment, Transcript
 from workbench.widgets import Tagger
-
-TEXTS = {
-    "fq-accessibility": [
-        "I called three times and nobody answered the phone.",
-        "Nobody picks up the phone, you wait in the queue for ages.",
-        "The phone line is only open one hour a day, impossible to reach them.",
-    ],
-    "bp-information-gaps": [
-        "I had no idea how the fee was calculated.",
-        "We did not know how to appeal the decision.",
-        "Nobody told us which rules apply to a food truck.",
-    ],
-}
 
 
 @pytest.fixture
 def queued(tmp_path: Path) -> Iterator[Project]:
     """A project with two human-coded segments per code and a filled review queue."""
-    p = workbench.init(tmp_path / "s")
-    texts = [t for group in TEXTS.values() for t in group] + ["We open at seven every day."]
-    body = "\n\n".join(f"P01: {t}" for t in texts)
-    segs, pos = [], 0
-    for t in texts:
-        start = body.index(t, pos)
-        segs.append(Segment("P01", "interviewee", t, start, start + len(t)))
-        pos = start + len(t)
-    p.store.import_transcripts(
-        [Transcript("a.txt", "txt", "x", body, segs, "en", participant="P01")],
-        user="t",
-        participant_pseudonym=lambda label, known: "P01",
-    )
-    frame = p.segments()
-    for code, group in TEXTS.items():
-        for text in group[:2]:
-            sid = int(frame.loc[frame["text"] == text, "segment"].iloc[0])
-            p.code(sid, code, coder="anna")
+    p = suggest_project(tmp_path / "s")
     assert _suggestions.apply(p, min_confidence=0.05) > 0
     yield p
     p.close()

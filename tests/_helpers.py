@@ -1,0 +1,111 @@
+"""Small hand-built studies shared by the test areas (``from _helpers import ...``)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import workbench
+from workbench._project import Project
+from workbench.ingest._model import Segment, Transcript
+
+ROOT = Path(__file__).resolve().parents[1]
+# Data shared with sibling checkouts (the REFI-QDA schema).
+SHARED = next(
+    (p for p in (ROOT.parent / "shared", Path("/work/shared")) if p.exists()),
+    ROOT.parent / "shared",
+)
+
+# Three texts per code, worded so that a suggester learns them from two coded examples.
+SUGGEST_TEXTS = {
+    "fq-accessibility": [
+        "I called three times and nobody answered the phone.",
+        "Nobody picks up the phone, you wait in the queue for ages.",
+        "The phone line is only open one hour a day, impossible to reach them.",
+    ],
+    "bp-information-gaps": [
+        "I had no idea how the fee was calculated.",
+        "We did not know how to appeal the decision.",
+        "Nobody told us which rules apply to a food truck.",
+    ],
+}
+
+
+def numbered(label: str, known: set[str]) -> str:
+    """Pseudonyms ``P01``, ``P02``, ... in the order participants first appear."""
+    return f"P{len(known) + 1:02d}"
+
+
+def transcript(
+    name: str,
+    turns: Sequence[tuple[str, str, str]],
+    *,
+    language: str,
+    participant: str | None = None,
+    checksum: str | None = None,
+    attributes: dict[str, str] | None = None,
+    times: Callable[[int], tuple[float, float]] | None = None,
+) -> Transcript:
+    """A transcript of ``(speaker, role, words)`` turns joined as ``Speaker: words`` paragraphs.
+
+    ``checksum`` defaults to the text's SHA-256; ``times(i)`` gives turn ``i``'s start and end
+    in seconds (none without it).
+    """
+    parts: list[str] = []
+    segments: list[Segment] = []
+    offset = 0
+    for i, (who, role, words) in enumerate(turns):
+        start = offset + len(who) + 2
+        clock = times(i) if times else (None, None)
+        segments.append(Segment(who, role, words, start, start + len(words), *clock))  # type: ignore[arg-type]
+        parts.append(f"{who}: {words}")
+        offset = start + len(words) + 2
+    text = "\n\n".join(parts)
+    return Transcript(
+        name=name,
+        format="txt",
+        checksum=hashlib.sha256(text.encode()).hexdigest() if checksum is None else checksum,
+        text=text,
+        segments=segments,
+        language=language,
+        participant=participant,
+        attributes=attributes or {},
+    )
+
+
+def import_interview(
+    project: Project,
+    texts: Sequence[str],
+    *,
+    speakers: Sequence[str] | None = None,
+    checksum: str = "x",
+    language: str = "en",
+    participant: str = "P01",
+    user: str = "t",
+    **kwargs: Any,
+) -> list[int]:
+    """Import ``a.txt``: one interviewee turn per text (speaker ``P01`` unless ``speakers``).
+
+    The participant is pseudonymised as ``P01``; ``kwargs`` go to ``import_transcripts``.
+    Returns the segment ids in text order.
+    """
+    who = speakers or [participant] * len(texts)
+    turns = [(s, "interviewee", t) for s, t in zip(who, texts, strict=True)]
+    doc = transcript("a.txt", turns, language=language, participant=participant, checksum=checksum)
+    project.store.import_transcripts(
+        [doc], user=user, participant_pseudonym=lambda label, known: "P01", **kwargs
+    )
+    return [int(s) for s in project.segments()["segment"]]
+
+
+def suggest_project(folder: Path) -> Project:
+    """``SUGGEST_TEXTS`` and one uncodable text; anna coded the first two texts of each code."""
+    project = workbench.init(folder)
+    texts = [t for group in SUGGEST_TEXTS.values() for t in group] + ["We open at seven every day."]
+    ids = import_interview(project, texts)
+    for code, group in SUGGEST_TEXTS.items():
+        for text in group[:2]:
+            project.code(ids[texts.index(text)], code, coder="anna")
+    return project
