@@ -6,18 +6,17 @@ exactly the codings made in the browser.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
+from _helpers import numbered, transcript
 from _lab import ROOT, SCREENSHOTS, Lab, run_notebook, screenshot
 
 import workbench
 from workbench.codebook import Code, Codebook
-from workbench.ingest._model import Segment, Transcript
 
 pytestmark = pytest.mark.browser
 
@@ -84,32 +83,16 @@ TURNS = [
 
 
 def study(folder: Path) -> None:
-    parts, segments, offset = [], [], 0
-    for i, (who, role, words) in enumerate(TURNS):
-        start = offset + len(who) + 2
-        segments.append(
-            Segment(who, role, words, start, start + len(words), 12.0 * i + 61, 12.0 * i + 70)
-        )  # type: ignore[arg-type]
-        parts.append(f"{who}: {words}")
-        offset = start + len(words) + 2
-    text = "\n\n".join(parts)
     project = workbench.init(folder, codebook=BOOK)
-    project.store.import_transcripts(
-        [
-            Transcript(
-                name="morgon.txt",
-                format="txt",
-                checksum=hashlib.sha256(text.encode()).hexdigest(),
-                text=text,
-                segments=segments,
-                language="sv",
-                participant="Åsa",
-                attributes={"district": "Väster", "user type": "daily"},
-            )
-        ],
-        user="t",
-        participant_pseudonym=lambda label, known: f"P{len(known) + 1:02d}",
+    doc = transcript(
+        "morgon.txt",
+        TURNS,
+        language="sv",
+        participant="Åsa",
+        attributes={"district": "Väster", "user type": "daily"},
+        times=lambda i: (12.0 * i + 61, 12.0 * i + 70),
     )
+    project.store.import_transcripts([doc], user="t", participant_pseudonym=numbered)
     project.close()
 
 
