@@ -25,42 +25,28 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("codebook", help="show, check, convert, diff, merge codebooks")
     sub = parser.add_subparsers(dest="codebook_command", required=True)
 
-    p = sub.add_parser("show", help="print the code tree with labels and shortcuts")
-    p.add_argument("file")
-    p.add_argument("--lang", choices=("sv", "en"), default="en")
-    p.set_defaults(func=_show)
+    def add(usage: str, func: Any, help: str) -> argparse.ArgumentParser:
+        """Add the sub-command ``usage`` ("name positional ...") run by ``func``."""
+        name, *positionals = usage.split()
+        command: argparse.ArgumentParser = sub.add_parser(name, help=help)
+        for positional in positionals:
+            command.add_argument(positional)
+        command.set_defaults(func=func)
+        return command
 
-    p = sub.add_parser("validate", help="check a codebook file")
-    p.add_argument("file")
-    p.add_argument("--strict", action="store_true", help="require labels in sv and en")
-    p.set_defaults(func=_validate)
-
-    p = sub.add_parser("convert", help="convert between .yaml, .qdc and .csv")
-    p.add_argument("input")
-    p.add_argument("output")
-    p.set_defaults(func=_convert)
-
-    p = sub.add_parser("diff", help="show what changed (exit 1 when the files differ)")
-    p.add_argument("a")
-    p.add_argument("b")
-    p.set_defaults(func=_diff)
-
-    p = sub.add_parser("merge", help="three-way merge (exit 1 when there are conflicts)")
-    p.add_argument("base")
-    p.add_argument("ours")
-    p.add_argument("theirs")
-    p.add_argument("-o", "--output", required=True)
-    p.set_defaults(func=_merge)
-
-    p = sub.add_parser("adopt", help="make a codebook file the project's codebook; show changes")
-    p.add_argument("project")
-    p.add_argument("file")
-    p.set_defaults(func=_adopt)
-
-    p = sub.add_parser("export", help="write the project's codebook to .yaml, .qdc or .csv")
-    p.add_argument("project")
-    p.add_argument("output")
-    p.set_defaults(func=_export)
+    add("show file", _show, "print the code tree with labels and shortcuts").add_argument(
+        "--lang", choices=("sv", "en"), default="en"
+    )
+    add("validate file", _validate, "check a codebook file").add_argument(
+        "--strict", action="store_true", help="require labels in sv and en"
+    )
+    add("convert input output", _convert, "convert between .yaml, .qdc and .csv")
+    add("diff a b", _diff, "show what changed (exit 1 when the files differ)")
+    add(
+        "merge base ours theirs", _merge, "three-way merge (exit 1 when there are conflicts)"
+    ).add_argument("-o", "--output", required=True)
+    add("adopt project file", _adopt, "make a codebook file the project's codebook; show changes")
+    add("export project output", _export, "write the project's codebook to .yaml, .qdc or .csv")
 
 
 def _show(args: argparse.Namespace) -> int:

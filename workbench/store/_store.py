@@ -970,19 +970,18 @@ class Store:
         conn.execute(update(audit).where(audit.c.id == row["id"]).values(undone_by=marker))
         return {"action": row["action"], **payload}
 
+    @staticmethod
+    def _last_undoable(conn: Connection, coder: str, *where: Any, order: Any) -> Any:
+        """The coder's first undoable audit row by ``order`` that matches ``where`` (or None)."""
+        query = select(audit).where(audit.c.coder == coder, audit.c.undoable, *where)
+        return conn.execute(query.order_by(order).limit(1)).mappings().first()
+
     def undo(self, coder: str) -> dict[str, Any] | None:
         """Revert the coder's latest action that is not undone; returns it (None: nothing)."""
 
         def work(conn: Connection) -> dict[str, Any] | None:
-            row = (
-                conn.execute(
-                    select(audit)
-                    .where(audit.c.coder == coder, audit.c.undoable, audit.c.undone_by.is_(None))
-                    .order_by(audit.c.id.desc())
-                    .limit(1)
-                )
-                .mappings()
-                .first()
+            row = self._last_undoable(
+                conn, coder, audit.c.undone_by.is_(None), order=audit.c.id.desc()
             )
             return None if row is None else self._replay(conn, row, coder, inverse=True)
 
@@ -998,20 +997,12 @@ class Store:
                 ).scalar()
                 or 0
             )
-            row = (
-                conn.execute(
-                    select(audit)
-                    .where(
-                        audit.c.coder == coder,
-                        audit.c.undoable,
-                        audit.c.undone_by.is_not(None),
-                        audit.c.undone_by > last_fresh,
-                    )
-                    .order_by(audit.c.undone_by.desc())
-                    .limit(1)
-                )
-                .mappings()
-                .first()
+            row = self._last_undoable(
+                conn,
+                coder,
+                audit.c.undone_by.is_not(None),
+                audit.c.undone_by > last_fresh,
+                order=audit.c.undone_by.desc(),
             )
             return None if row is None else self._replay(conn, row, coder, inverse=False)
 
