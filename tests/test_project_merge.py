@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from _helpers import import_interview
 
 import workbench
@@ -13,8 +14,11 @@ from workbench.cli import main
 from workbench.codebook import rename_code
 
 
-def base_project(folder: Path) -> None:
-    p = workbench.init(folder)
+@pytest.fixture
+def copies(tmp_path: Path) -> tuple[Path, Path]:
+    """Anna's and Erik's copies of a project with one interview and a participant attribute."""
+    base = tmp_path / "base"
+    p = workbench.init(base)
     import_interview(
         p,
         ["We need clear rules.", "They should call before the visit.", "I trust her."],
@@ -23,6 +27,10 @@ def base_project(folder: Path) -> None:
         attributes=[(2, "a.txt", {"role": "owner"})],
     )
     p.close()
+    anna, erik = tmp_path / "anna", tmp_path / "erik"
+    shutil.copytree(base, anna)
+    shutil.copytree(base, erik)
+    return anna, erik
 
 
 def state(folder: Path) -> tuple[set[tuple[str, str, str, str]], dict[tuple[str, str], str]]:
@@ -34,12 +42,10 @@ def state(folder: Path) -> tuple[set[tuple[str, str, str, str]], dict[tuple[str,
     return codings, notes
 
 
-def test_merge_copies_keeps_everything_and_is_idempotent(tmp_path: Path) -> None:
-    base = tmp_path / "base"
-    base_project(base)
-    anna, erik = tmp_path / "anna", tmp_path / "erik"
-    shutil.copytree(base, anna)
-    shutil.copytree(base, erik)
+def test_merge_copies_keeps_everything_and_is_idempotent(
+    tmp_path: Path, copies: tuple[Path, Path]
+) -> None:
+    anna, erik = copies
     with workbench.open(anna, coder="anna") as p:
         ids = list(p.segments()["segment"])
         p.code(int(ids[0]), "bp-needs")
@@ -69,12 +75,10 @@ def test_merge_copies_keeps_everything_and_is_idempotent(tmp_path: Path) -> None
     assert state(out) == merged
 
 
-def test_merge_reports_conflicts_never_drops(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
-    base = tmp_path / "base"
-    base_project(base)
-    anna, erik = tmp_path / "anna", tmp_path / "erik"
-    shutil.copytree(base, anna)
-    shutil.copytree(base, erik)
+def test_merge_reports_conflicts_never_drops(
+    tmp_path: Path, copies: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    anna, erik = copies
     with workbench.open(anna, coder="anna") as p:
         p.set_codebook(rename_code(p.codebook, "bp-needs", "Needs A"))
         p.memo("segment", int(p.segments()["segment"].iloc[0]), "first text", coder="lead")
