@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import math
+from functools import partial
 
 import krippendorff
 import numpy as np
@@ -19,6 +20,7 @@ from workbench.agreement import (
     reliability_table,
     seen_from_codings,
 )
+from workbench.agreement._frames import segment_tables, span_tables
 from workbench.errors import AgreementError, WorkbenchError
 
 
@@ -234,6 +236,20 @@ def test_agreement_bad_input_raises_one_line(corpus: dict, kwargs: dict, message
         agreement(corpus["codings"], corpus["seen"], **kwargs)
     assert message in str(info.value)
     assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("level", ["segment", "span"])
+def test_tables_refuse_no_codes_and_more_than_39_coders(corpus: dict, level: str) -> None:
+    with pytest.raises(AgreementError, match="no codes to compare"):
+        agreement(
+            corpus["codings"], corpus["seen"], codes=[], level=level, segments=corpus["segments"]
+        )
+    build = (
+        segment_tables if level == "segment" else partial(span_tables, segments=corpus["segments"])
+    )
+    coders = [f"c{i}" for i in range(40)]
+    with pytest.raises(AgreementError, match="at most 39 coders at once, got 40"):
+        build(mine=corpus["codings"], saw=corpus["seen"], coders=coders, codes=None)
 
 
 def test_agreement_single_coder_in_data_is_an_error() -> None:

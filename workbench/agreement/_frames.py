@@ -191,12 +191,19 @@ def _decode(ids: IntArray, m: int) -> IntArray:
     return np.asarray(digits - 1, dtype=np.int64)
 
 
-def _codes(mine: pd.DataFrame, codes: Sequence[str] | str | None) -> list[str]:
+def _codes(mine: pd.DataFrame, coders: list[str], codes: Sequence[str] | str | None) -> list[str]:
+    """The codes to compare (every code in ``mine`` unless given), for at most 39 coders."""
+    if len(coders) > 39:
+        raise AgreementError(f"at most 39 coders at once, got {len(coders)}")
     if isinstance(codes, str):
         codes = [c.strip() for c in codes.split(",") if c.strip()]
     if codes is None:
-        return sorted(_unique_str(mine["code"]))
-    return list(dict.fromkeys(str(c) for c in codes))
+        code_list = sorted(_unique_str(mine["code"]))
+    else:
+        code_list = list(dict.fromkeys(str(c) for c in codes))
+    if not code_list:
+        raise AgreementError("no codes to compare: the chosen coders made no codings")
+    return code_list
 
 
 def segment_tables(
@@ -204,11 +211,7 @@ def segment_tables(
 ) -> Tables:
     """Pattern tables at segment level: a code is present or absent per segment and coder."""
     m = len(coders)
-    if m > 39:
-        raise AgreementError(f"at most 39 coders at once, got {m}")
-    code_list = _codes(mine, codes)
-    if not code_list:
-        raise AgreementError("no codes to compare: the chosen coders made no codings")
+    code_list = _codes(mine, coders, codes)
     segs, seen = _seen_matrix(saw, m)
     s, k = len(segs), len(code_list)
     pow3 = 3 ** np.arange(m, dtype=np.int64)
@@ -270,11 +273,7 @@ def span_tables(
     check_columns(segments, ["segment", "document", "start", "end"], "segments")
     check_columns(mine, ["segment", "document", "code", "coder", "start", "end"], "codings")
     m = len(coders)
-    if m > 39:
-        raise AgreementError(f"at most 39 coders at once, got {m}")
-    code_list = _codes(mine, codes)
-    if not code_list:
-        raise AgreementError("no codes to compare: the chosen coders made no codings")
+    code_list = _codes(mine, coders, codes)
     segs_seen, seen_all = _seen_matrix(saw, m)
     frame = segments[segments["segment"].isin(segs_seen)].copy()
     if frame.empty:
