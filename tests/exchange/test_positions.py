@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -16,26 +19,15 @@ def _utf16(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+@pytest.mark.parametrize(("unit", "length"), [("utf16", _utf16), ("codepoints", len)])
 @settings(max_examples=150, deadline=None)
 @given(PIECES, PIECES, PIECES)
-def test_position_map_utf16_finds_the_same_quote(
-    before: list[str], quote: list[str], after: list[str]
+def test_position_map_finds_the_same_quote_counting_crlf_as_two(
+    unit: str, length: Callable[[str], int], before: list[str], quote: list[str], after: list[str]
 ) -> None:
     raw = "".join(before + quote + after)
-    start, end = _utf16("".join(before)), _utf16("".join(before + quote))
-    convert = PositionMap(raw, "utf16")
-    text = normalise_newlines(raw)
-    assert text[convert(start) : convert(end)] == normalise_newlines("".join(quote))
-
-
-@settings(max_examples=150, deadline=None)
-@given(PIECES, PIECES, PIECES)
-def test_position_map_code_points_with_crlf_as_two(
-    before: list[str], quote: list[str], after: list[str]
-) -> None:
-    raw = "".join(before + quote + after)
-    start, end = len("".join(before)), len("".join(before + quote))
-    convert = PositionMap(raw, "codepoints")
+    start, end = length("".join(before)), length("".join(before + quote))
+    convert = PositionMap(raw, unit)
     assert normalise_newlines(raw)[convert(start) : convert(end)] == normalise_newlines(
         "".join(quote)
     )
