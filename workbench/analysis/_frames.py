@@ -330,11 +330,10 @@ def summary(codings: pd.DataFrame, *, by: str | None = None) -> dict[str, dict[s
     wanted = codings["code"].isin(list(GROUPS.values()))
     if "parent" in codings:
         wanted |= codings["parent"].isin(list(GROUPS.values()))
-    richness = (
-        codings[codings["segment"].isin(codings.loc[wanted, "segment"])]
-        .groupby("segment")["code"]
-        .nunique()
-    )
+    # Everything below looks only at segments with one of these codes (the codes, their
+    # themes and what else is coded there): the rest of the codings is skipped unread.
+    codings = codings[codings["segment"].isin(codings.loc[wanted, "segment"])]
+    richness = codings.groupby("segment")["code"].nunique()
     for name, code in GROUPS.items():
         frame = codings[(codings["code"] == code) | (codings.get("parent") == code)]
         entry: dict[str, Any] = {

@@ -2,6 +2,11 @@
 // Plotly itself comes from the page (the template's script or the PlotlyLoader widget), never
 // from the network; it may still be loading when a chart is first rendered.
 
+// The next animation frame: a filter change updates many widgets at once, and charts drawn
+// in one frame, after the text widgets changed, make the page lay itself out once, not once
+// per chart.
+const nextFrame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
+
 function whenPlotly() {
   return new Promise((resolve) => {
     const tick = () => (window.Plotly ? resolve(window.Plotly) : setTimeout(tick, 20));
@@ -19,13 +24,16 @@ async function render({ model, el }) {
   let wired = false;
   let drawing = null;
   let pending = false;
-  const draw = async () => {
+  const draw = async (later) => {
     // One draw at a time; changes arriving meanwhile collapse into one more draw.
     if (drawing) {
       pending = true;
       return drawing;
     }
     drawing = (async () => {
+      if (later) {
+        await nextFrame();
+      }
       do {
         pending = false;
         const fig = model.get("figure") || {};
@@ -48,10 +56,12 @@ async function render({ model, el }) {
     })();
     return drawing;
   };
-  await draw();
-  model.on("change:version", draw);
+  // Listen before the first draw: a new figure may arrive while it is drawn.
+  const redraw = () => draw(true);
+  model.on("change:version", redraw);
+  await draw(false);
   return () => {
-    model.off("change:version", draw);
+    model.off("change:version", redraw);
     Plotly.purge(div);
   };
 }

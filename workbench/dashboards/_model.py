@@ -7,11 +7,12 @@ change only recomputes the views of the new state.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -41,6 +42,11 @@ class Filters:
     language: str = ""
     by: str = ""
 
+    def view_key(self) -> Filters:
+        """The state whose views these filters show: an attribute without a value filters
+        nothing, so it shares the views of no attribute."""
+        return self if self.value else replace(self, attribute="")
+
     def criteria(self) -> dict[str, str | None]:
         """Column conditions for :func:`workbench.analysis.filter_codings`."""
         out: dict[str, str | None] = {
@@ -62,11 +68,17 @@ class Views:
     documents: int
     summary: dict[str, dict[str, Any]]
     quality: pd.DataFrame
-    quality_by: pd.DataFrame | None
     priorities: pd.DataFrame
     pairs: pd.DataFrame
     everyday: pd.DataFrame
     people: pd.DataFrame = field(repr=False)
+    #: Computes :attr:`quality_by` (only on demand: the live dashboard does not show it).
+    quality_by_of: Callable[[], pd.DataFrame | None] = field(repr=False, default=lambda: None)
+
+    @cached_property
+    def quality_by(self) -> pd.DataFrame | None:
+        """Perceived quality per value of the compared attribute (``None`` without one)."""
+        return self.quality_by_of()
 
 
 class DashboardData:
@@ -175,13 +187,24 @@ class DashboardData:
     # -- views ----------------------------------------------------------------------------
     def views(self, filters: Filters) -> Views:
         """The views of one filter state (cached)."""
-        if filters not in self._views:
-            self._views[filters] = self._compute(filters)
-        return self._views[filters]
+        key = filters.view_key()
+        if key not in self._views:
+            self._views[key] = self._compute(key)
+        return self._views[key]
 
     def _compute(self, f: Filters) -> Views:
+        if f.by:
+            # Comparing groups changes only the summary: the rest is the state without it.
+            base = self.views(replace(f, by=""))
+            codings = base.codings
+            return replace(
+                base,
+                summary=a.summary(codings, by=f.by),
+                quality_by_of=lambda: a.perceived_quality(
+                    codings, self.codebook, by=f.by, lang=f.lang
+                ),
+            )
         codings = a.filter_codings(self.labelled(f.layer, f.lang), **f.criteria())
-        by = f.by or None
         quality = a.perceived_quality(codings, self.codebook, lang=f.lang)
         attrs = a.attribute_columns(codings)
         people = (
@@ -194,11 +217,8 @@ class DashboardData:
             codings=codings,
             participants=int(codings["participant"].nunique()),
             documents=int(codings["document"].nunique()),
-            summary=a.summary(codings, by=by),
+            summary=a.summary(codings),
             quality=quality,
-            quality_by=(
-                a.perceived_quality(codings, self.codebook, by=by, lang=f.lang) if by else None
-            ),
             priorities=a.priorities(quality),
             pairs=a.gaps_and_sources(codings),
             everyday=a.everyday_processes(codings),
@@ -226,7 +246,7 @@ class DashboardData:
         for state in self.neighbours(filters):
             if time.monotonic() > deadline or self._stop_warm.is_set():
                 break
-            if state not in self._views:
+            if state.view_key() not in self._views:
                 self.views(state)
                 done += 1
         return done
@@ -236,8 +256,7 @@ class DashboardData:
         a kernel waiting for a viewer never slows the pages and charts of another."""
 
         def run() -> None:
-            with contextlib.suppress(AttributeError, OSError):  # not Linux: normal priority
-                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+            set_thread_priority(19)
             self.warm(filters, budget=budget)
 
         thread = threading.Thread(target=run, name="dashboard-warm", daemon=True)
@@ -252,6 +271,18 @@ class DashboardData:
         """The quotes behind a number in the view of ``filters``
         (see :func:`workbench.analysis.quotes`)."""
         return a.quotes(self.views(filters).codings, **query)
+
+
+def set_thread_priority(nice: int) -> int | None:
+    """Set the calling thread's CPU priority (Linux: per thread; raising it again needs the
+    right to, else it stays); returns the previous one, ``None`` where it cannot be set."""
+    try:
+        tid = threading.get_native_id()
+        previous = os.getpriority(os.PRIO_PROCESS, tid)
+        os.setpriority(os.PRIO_PROCESS, tid, nice)
+        return previous
+    except (AttributeError, OSError):
+        return None
 
 
 def _plain_strings(frame: pd.DataFrame) -> pd.DataFrame:
