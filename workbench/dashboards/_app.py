@@ -30,7 +30,6 @@ from workbench.dashboards._model import (
     DashboardData,
     Filters,
     Views,
-    set_thread_priority,
 )
 
 log = logging.getLogger(__name__)
@@ -39,9 +38,6 @@ SECTIONS = ("needs", "expectations")
 OPTIONS = ("lang", "layer", "group", "user_type", "attribute", "value", "language", "by")
 #: Seconds a preheated kernel may spend computing likely filter states before a request.
 PREHEAT_BUDGET = 20.0
-#: The CPU priority (nice) of a preheated kernel until a viewer arrives.
-PREHEAT_NICE = 10
-_NORMAL_PRIORITY: int | None = None
 
 
 class Dashboard:
@@ -508,16 +504,11 @@ def load(path: str | None = None, *, warm: bool | None = None) -> DashboardData 
     Freshness: data read ahead remembers the project's fingerprint (last audit row, count and
     last id of the codings); :func:`show` compares it when the request arrives and reads the
     project again if it changed, so a page never shows codings older than its request."""
-    global _NORMAL_PRIORITY  # noqa: PLW0603 -- set once per kernel
     lang = os.environ.get("WORKBENCH_DASHBOARD_LANG") or "en"
     try:
         where = path or os.environ.get("WORKBENCH_PROJECT")
         if not where:
             return text("no_project", lang)
-        if _preheating() and _NORMAL_PRIORITY is None:
-            # A kernel read ahead for the NEXT viewer must not slow the page of the current
-            # one: read at a low priority; :func:`show` restores it when a viewer arrives.
-            _NORMAL_PRIORITY = set_thread_priority(PREHEAT_NICE)
         data = load_data(where)
         default = Filters(lang=lang if lang in LANGS else "en")
         data.views(default)
@@ -556,8 +547,6 @@ def show(
     options = options_from_query(query if query is not None else request_query())
     options.setdefault("lang", os.environ.get("WORKBENCH_DASHBOARD_LANG") or "en")
     lang = options["lang"] if options["lang"] in LANGS else "en"
-    if _NORMAL_PRIORITY is not None:
-        set_thread_priority(_NORMAL_PRIORITY)
     try:
         if isinstance(data, DashboardData):
             data.stop_warming()  # the viewer's kernel computes only what the viewer asks for

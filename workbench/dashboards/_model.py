@@ -7,7 +7,6 @@ change only recomputes the views of the new state.
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -252,14 +251,12 @@ class DashboardData:
         return done
 
     def warm_in_background(self, filters: Filters, *, budget: float = 20.0) -> threading.Thread:
-        """:meth:`warm` in a daemon thread at the lowest CPU priority (Linux: per thread), so
-        a kernel waiting for a viewer never slows the pages and charts of another."""
-
-        def run() -> None:
-            set_thread_priority(19)
-            self.warm(filters, budget=budget)
-
-        thread = threading.Thread(target=run, name="dashboard-warm", daemon=True)
+        """:meth:`warm` in a daemon thread, so the kernel is ready for a viewer at once (the
+        thread stops when one arrives: :meth:`stop_warming`).  It runs at normal priority: a
+        low-priority thread holding the GIL would stall the viewer's own thread."""
+        thread = threading.Thread(
+            target=self.warm, args=(filters,), kwargs={"budget": budget}, daemon=True
+        )
         thread.start()
         return thread
 
@@ -271,18 +268,6 @@ class DashboardData:
         """The quotes behind a number in the view of ``filters``
         (see :func:`workbench.analysis.quotes`)."""
         return a.quotes(self.views(filters).codings, **query)
-
-
-def set_thread_priority(nice: int) -> int | None:
-    """Set the calling thread's CPU priority (Linux: per thread; raising it again needs the
-    right to, else it stays); returns the previous one, ``None`` where it cannot be set."""
-    try:
-        tid = threading.get_native_id()
-        previous = os.getpriority(os.PRIO_PROCESS, tid)
-        os.setpriority(os.PRIO_PROCESS, tid, nice)
-        return previous
-    except (AttributeError, OSError):
-        return None
 
 
 def _plain_strings(frame: pd.DataFrame) -> pd.DataFrame:
