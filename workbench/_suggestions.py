@@ -49,10 +49,9 @@ def fit(project: Project) -> CodeSuggester:
     if segments.empty:
         raise SuggestError(f"{project.path}: the project has no segments to learn from")
     book = project.codebook
-    # Sentence embeddings only when the researcher configured a model for this machine.
-    model = CodeSuggester(
-        codebook=book, embeddings=os.environ.get(EMBEDDING_ENV), random_state=0, n_jobs=-1
-    )
+    # Sentence embeddings only when the researcher configured a model for this machine;
+    # seeded, so the same codings give the same suggestions.
+    model = CodeSuggester(codebook=book, embeddings=os.environ.get(EMBEDDING_ENV), random_state=0)
     model.fit_vocabulary(segments["text"].tolist())
     coded = segments[segments["segment"].isin(labels)]
     model.fit(coded["text"].tolist(), [labels[int(s)] for s in coded["segment"]])

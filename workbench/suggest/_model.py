@@ -196,7 +196,9 @@ class CodeSuggester(BaseEstimator):  # type: ignore[misc]
     random_state : int, optional
         Seed for fold shuffling and the solver.
     n_jobs : int, optional
-        Codes fitted side by side in threads (``-1``: one per core; the result is the same).
+        Codes fitted side by side in threads (``-1``: one per core). Only without a
+        ``random_state``: liblinear's random generator is shared by all threads, so a seeded
+        fit runs serially to stay reproducible.
 
     Examples
     --------
@@ -387,7 +389,7 @@ class CodeSuggester(BaseEstimator):  # type: ignore[misc]
             if n_pos >= self.min_positive and n_pos < len(y):
                 todo.append((j, y))
         workers = min(len(todo), effective_n_jobs(self.n_jobs))
-        if workers > 1:
+        if workers > 1 and self.random_state is None:
             # liblinear releases the GIL: codes train side by side in threads.
             with ThreadPoolExecutor(workers) as pool:
                 list(pool.map(lambda job: self._fit_code(job[0], Xm, job[1]), todo))
