@@ -106,6 +106,12 @@ def shot(page: Any, name: str) -> Path:
     SCREENSHOTS.mkdir(exist_ok=True)
     height = page.evaluate("() => document.querySelector('.vd-root')?.scrollHeight || 1000")
     page.set_viewport_size({"width": 1280, "height": int(height) + 120})
+    # plotly redraws its charts for the new window size a moment later: wait for that redraw
+    page.wait_for_timeout(300)
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('.vd-chart')].every(c => c.offsetParent === null
+            || (c._fullLayout && Math.abs(c._fullLayout.width - c.clientWidth) < 2))"""
+    )
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path))
     page.set_viewport_size({"width": 1280, "height": 1000})

@@ -76,7 +76,8 @@ def test_dashboard_filter_changes_every_view(board: Dashboard) -> None:
     assert board.filters.user_type == "internal"
     assert "2 people interviewed" in board.header.value
     assert "1 of 2 participants" in board.section_html["needs"]["head"].value
-    assert 'data-render="2" data-charts="6"' in board.ready.value
+    # no internal user mentions an information source: that chart gives way to a hint
+    assert 'data-render="2" data-charts="5"' in board.ready.value
     board.set_filters(user_type="")
     assert "6 people interviewed" in board.header.value
 
@@ -128,6 +129,29 @@ def test_dashboard_compare_groups_splits_bars(board: Dashboard) -> None:
     traces = board.overview_fig.figure["data"]
     assert [t["name"] for t in traces] == ["external", "internal"]
     assert board.section_figs["needs"][0].figure["layout"]["barmode"] == "group"
+
+
+def test_dashboard_group_keeps_its_colour_in_every_chart(board: Dashboard) -> None:
+    board.set_filters(user_type="internal", by="role")
+    colors: dict[str, set[str]] = {}
+    for chart in [board.overview_fig, *(fig for fig, _ in board.section_figs.values())]:
+        for trace in chart.figure["data"]:
+            colors.setdefault(trace["name"], set()).add(trace["marker"]["color"])
+    # expectations has inspectors only: still the inspectors' colour of the overview
+    assert set(colors) == {"administrator", "inspector"}
+    assert all(len(c) == 1 for c in colors.values())
+    assert colors["administrator"] != colors["inspector"]
+
+
+def test_dashboard_nobody_mentions_sources_is_a_hint_not_an_empty_chart(
+    board: Dashboard,
+) -> None:
+    board.set_filters(user_type="internal", by="role")
+    _fig, box, empty = board.gap_figs["information_sources"]
+    assert box.layout.display == "none"
+    assert "Nobody in this selection raised this." in empty.value
+    board.set_filters(user_type="")
+    assert box.layout.display is None and empty.value == ""
 
 
 def test_dashboard_swedish_interface_and_labels(board: Dashboard) -> None:

@@ -22,7 +22,7 @@ from ipywidgets.widgets.widget_string import HTMLStyle
 from workbench.analysis._frames import GROUPS
 from workbench.dashboards import _html as h
 from workbench.dashboards._chart import Chart, PlotlyLoader
-from workbench.dashboards._figures import bars_figure, quality_figure
+from workbench.dashboards._figures import PALETTE, bars_figure, quality_figure
 from workbench.dashboards._i18n import LANGS, attribute_name, text, value_name
 from workbench.dashboards._model import (
     GROUP_ATTRIBUTE,
@@ -175,14 +175,15 @@ class Dashboard:
                     lead=f"{name}_lead",
                 )
             )
-        self.gap_figs: dict[str, tuple[Chart, w.Box]] = {}
+        self.gap_figs: dict[str, tuple[Chart, w.Box, w.HTML]] = {}
         gap_cols = []
         for name in ("information_gaps", "information_sources"):
             fig, box = self._figure_box()
             fig.on_click(self._click(name))
-            self.gap_figs[name] = (fig, box)
+            empty = self._html()
+            self.gap_figs[name] = (fig, box, empty)
             title = self._html(f"<h3>{escape(text(name, lang))}</h3>")
-            gap_cols.append(w.VBox([title, box], layout=self._layout(width="50%")))
+            gap_cols.append(w.VBox([title, box, empty], layout=self._layout(width="50%")))
         self.gap_drill = self._html()
         self.gap_pairs = self._html()
         sections.append(
@@ -300,6 +301,11 @@ class Dashboard:
         self.status.value = ""
         self.sections.layout.display = None
         by = f.by or None
+        groups = (
+            {v: PALETTE[i % len(PALETTE)] for i, v in enumerate(self.data.values(by))}
+            if by
+            else None
+        )
         # overview
         rows = []
         for name, entry in views.summary.items():
@@ -314,7 +320,10 @@ class Dashboard:
             rows.append(row)
         frame = pd.DataFrame(rows).fillna(0)
         self.overview_text.value = f'<p class="vd-lead">{escape(text("overview_lead", lang))}</p>'
-        self._draw(self.overview_fig, bars_figure(frame, key="key", lang=lang, by=by, total=total))
+        self._draw(
+            self.overview_fig,
+            bars_figure(frame, key="key", lang=lang, by=by, total=total, group_colors=groups),
+        )
         self.overview_quotes.value = f'<p class="vd-hint">{escape(text("quotes_pick", lang))}</p>'
         self.start.value = h.where_to_start(views.priorities, total, lang)
         # needs, expectations
@@ -331,14 +340,29 @@ class Dashboard:
                 parts["empty"].value = ""
                 self._draw(
                     fig,
-                    bars_figure(themes, key="theme", lang=lang, by=by, total=entry["participants"]),
+                    bars_figure(
+                        themes,
+                        key="theme",
+                        lang=lang,
+                        by=by,
+                        total=entry["participants"],
+                        group_colors=groups,
+                    ),
                 )
             parts["drill"].value = f'<p class="vd-hint">{escape(text("quotes_pick", lang))}</p>'
             parts["head"].value = h.headline(entry["participants"], total, lang)
             parts["quotes"].value = h.quote_cards(entry["quotes"], views.people, lang)
         # gaps and sources
-        for name, (fig, _box) in self.gap_figs.items():
+        for name, (fig, box, empty) in self.gap_figs.items():
             entry = views.summary[name]
+            box.layout.display = None if entry["participants"] else "none"
+            empty.value = (
+                ""
+                if entry["participants"]
+                else f'<p class="vd-hint">{escape(text("nobody", lang))}</p>'
+            )
+            if not entry["participants"]:
+                continue
             source = entry["themes"]
             if source.empty:
                 source = pd.DataFrame(

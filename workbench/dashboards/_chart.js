@@ -21,6 +21,11 @@ async function render({ model, el }) {
   div.className = "vd-chart";
   el.appendChild(div);
   const Plotly = await whenPlotly();
+  // Drawn before it is on the page, a chart takes plotly's default width (700 px), overflowing a
+  // narrow column or leaving a wide one half empty: wait (a few frames at most) until it is.
+  for (let i = 0; i < 10 && !div.isConnected; i++) {
+    await nextFrame();
+  }
   let wired = false;
   let drawing = null;
   let pending = false;
@@ -37,10 +42,7 @@ async function render({ model, el }) {
       do {
         pending = false;
         const fig = model.get("figure") || {};
-        await Plotly.react(div, fig.data || [], fig.layout || {}, {
-          displayModeBar: false,
-          responsive: true,
-        });
+        await Plotly.react(div, fig.data || [], fig.layout || {}, { displayModeBar: false });
       } while (pending);
       if (!wired) {
         wired = true;
@@ -60,7 +62,17 @@ async function render({ model, el }) {
   const redraw = () => draw(true);
   model.on("change:version", redraw);
   await draw(false);
+  // Fit the chart to its column whenever that changes (window resized, a section shown).
+  const fit = () => {
+    const width = div._fullLayout && div._fullLayout.width;
+    if (width && div.clientWidth > 0 && Math.abs(width - div.clientWidth) >= 1) {
+      (drawing || Promise.resolve()).then(() => Plotly.Plots.resize(div));
+    }
+  };
+  const observer = new ResizeObserver(fit);
+  observer.observe(div);
   return () => {
+    observer.disconnect();
     model.off("change:version", redraw);
     Plotly.purge(div);
   };

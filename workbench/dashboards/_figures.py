@@ -8,6 +8,7 @@ and a group or valence), so a click can open the quotes behind it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -73,9 +74,11 @@ def bars_figure(
     lang: str,
     by: str | None = None,
     total: int | None = None,
+    group_colors: Mapping[str, str] | None = None,
 ) -> Figure:
     """Horizontal bars of ``participants`` per row of ``frame`` (columns ``key``, label, color,
-    participants; with ``by`` also ``{by}={value}`` columns), largest on top."""
+    participants; with ``by`` also ``{by}={value}`` columns), largest on top; ``group_colors``
+    keeps each group's colour the same in every chart."""
     frame = frame.head(MAX_THEMES).iloc[::-1]
     labels = [_wrap(str(x)) for x in frame["label"]]
     people = text("people", lang)
@@ -86,6 +89,7 @@ def bars_figure(
     if split:
         for i, column in enumerate(split):
             value = str(column).split("=", 1)[1]
+            color = (group_colors or {}).get(value, PALETTE[i % len(PALETTE)])
             data.append(
                 {
                     "type": "bar",
@@ -93,7 +97,7 @@ def bars_figure(
                     "x": _ints(frame[column]),
                     "y": labels,
                     "name": value_name(value, lang),
-                    "marker": {"color": PALETTE[i % len(PALETTE)]},
+                    "marker": {"color": color},
                     "customdata": [[k, by, value] for k in keys],
                     "hovertemplate": f"%{{y}}: %{{x}} {people}<extra>%{{fullData.name}}</extra>",
                 }
