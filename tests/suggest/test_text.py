@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 import workbench.suggest as suggest
 from workbench.suggest import detect_language, tokenize
 from workbench.suggest._text import TextFeatures
@@ -30,11 +34,32 @@ def test_text_features_state_round_trip() -> None:
 
 
 def test_text_features_match_sklearn_transform() -> None:
-    import numpy as np
-
     docs = ["Kön var lång, kön!", "The staff were rude", "", "Informationen var otydlig"]
     feats = TextFeatures(char_weight=0.5).fit(docs[:2] + docs[3:])
     expected = np.hstack(
         [feats.word.transform(docs).toarray(), 0.5 * feats.char.transform(docs).toarray()]
     )
     np.testing.assert_allclose(feats.transform(docs).toarray(), expected)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.text(alphabet=st.sampled_from(list("abcåäöAB É-.,!\t\n ")), max_size=40),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_text_features_match_sklearn_on_any_text(docs: list[str]) -> None:
+    """Character n-grams counted word by word (and remembered per word) give exactly the
+    vectoriser's values, for short words, repeated words and any whitespace."""
+    feats = TextFeatures(char_ngram_range=(2, 5))
+    try:
+        feats.fit(docs)
+    except ValueError:  # nothing to learn from (no term at all)
+        return
+    expected = np.hstack(
+        [feats.word.transform(docs).toarray(), feats.char.transform(docs).toarray()]
+    )
+    for _ in range(2):  # the second time from the per-word memory
+        np.testing.assert_allclose(feats.transform(docs).toarray(), expected, atol=1e-12)

@@ -605,43 +605,32 @@ class CodeSuggester(BaseEstimator):  # type: ignore[misc]
         return out
 
     def _word_credit(self, text: str, idx: np.ndarray) -> tuple[list[str], np.ndarray]:
-        """Lower-cased surface words and a (word x feature) matrix of shares for ``idx``."""
+        """Lower-cased surface words and a (word x feature) matrix of shares for the sorted
+        feature columns ``idx``."""
         feats = self.features_
         pairs = stem_pairs(text, feats.language, feats.drop_stop_words)
         words = list(dict.fromkeys(surf.lower() for surf, _ in pairs))
         windex = {wd: i for i, wd in enumerate(words)}
-        pos = {int(col): p for p, col in enumerate(idx)}
         credit = np.zeros((len(words), len(idx)))
         surface_of: dict[str, str] = {}
         for surf, st in pairs:
             surface_of.setdefault(st, surf.lower())
         vocab = feats.word.vocabulary_
-        for gram in set(word_ngrams([st for _, st in pairs], feats.word_ngram_max)):
-            p = pos.get(vocab.get(gram, -1))
-            if p is None:
+        grams = list(set(word_ngrams([st for _, st in pairs], feats.word_ngram_max)))
+        for gram, p in zip(grams, _positions(idx, [vocab.get(g, -1) for g in grams]), strict=True):
+            if p < 0:
                 continue
             parts = gram.split(" ")
             for part in parts:
                 credit[windex[surface_of[part]], p] += 1.0 / len(parts)
-        if feats.char is not None:
-            offset = feats.n_word_features
-            cvocab = feats.char.vocabulary_
-            lo, hi = feats.char_ngram_range
-            holders: dict[int, list[int]] = {}
-            for wi, word in enumerate(words):
-                padded = f" {word} "
-                grams = {
-                    padded[i : i + n] for n in range(lo, hi + 1) for i in range(len(padded) - n + 1)
-                }
-                for g in grams:
-                    p = pos.get(offset + cvocab.get(g, -offset - 1))
-                    if p is not None:
-                        holders.setdefault(p, []).append(wi)
+        if feats.char is not None and words:
+            cols = [feats.char_columns(word) for word in words]
+            owner = np.repeat(np.arange(len(words)), [len(c) for c in cols])
+            at = _positions(idx, np.concatenate(cols))
+            hit = at >= 0
+            p, wi = at[hit], owner[hit]
             # A character n-gram shared by several words is split between them.
-            rows = [wi for owners in holders.values() for wi in owners]
-            cols = [p for p, owners in holders.items() for _ in owners]
-            shares = [1.0 / len(owners) for owners in holders.values() for _ in owners]
-            np.add.at(credit, (rows, cols), shares)
+            np.add.at(credit, (wi, p), 1.0 / np.bincount(p, minlength=len(idx))[p])
         return words, credit
 
     # ------------------------------------------------------------------ online learning
@@ -741,3 +730,12 @@ class CodeSuggester(BaseEstimator):  # type: ignore[misc]
         from ._persist import load
 
         return load(Path(path))
+
+
+def _positions(idx: np.ndarray, cols: Any) -> np.ndarray:
+    """Where each of ``cols`` sits in the sorted ``idx``; -1 where it is not there."""
+    cols = np.asarray(cols, dtype=np.int64)
+    at = np.searchsorted(idx, cols)
+    found = at < len(idx)
+    found[found] = idx[at[found]] == cols[found]
+    return np.where(found, at, -1)

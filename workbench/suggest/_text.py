@@ -269,6 +269,8 @@ class TextFeatures:
         self.drop_stop_words = drop_stop_words
         self.min_df = min_df
         self.char_weight = char_weight
+        self._char_cache: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._char_analyze: Callable[[str], list[str]] | None = None
         self.word = TfidfVectorizer(
             analyzer=_word_analyzer(language, word_ngram_max, drop_stop_words),
             sublinear_tf=True,
@@ -291,6 +293,8 @@ class TextFeatures:
     def fit(self, texts: Iterable[str]) -> TextFeatures:
         """Learn vocabularies and idf weights from ``texts``."""
         docs = list(texts)
+        self._char_cache.clear()
+        self._char_analyze = None
         self.word.fit(docs)
         if self.char is not None:
             self.char.fit(docs)
@@ -302,31 +306,31 @@ class TextFeatures:
         Same values as the two ``TfidfVectorizer.transform`` calls side by side, computed
         directly: a suggestion for one segment must not wait for input validation.
         """
-        blocks = [(self.word.build_analyzer(), self.word.vocabulary_, self.word.idf_, 1.0, 0)]
-        if self.char is not None:
-            blocks.append(
-                (
-                    self.char.build_analyzer(),
-                    self.char.vocabulary_,
-                    self.char.idf_,
-                    self.char_weight,
-                    self.n_word_features,
-                )
-            )
+        analyze, vocab = self.word.build_analyzer(), self.word.vocabulary_
         indptr = [0]
         indices: list[int] = []
         data: list[float] = []
         for text in texts:
-            for analyze, vocab, idf, scale, offset in blocks:
-                counts: dict[int, int] = {}
-                for term in analyze(text):
-                    col = vocab.get(term)
-                    if col is not None:
-                        counts[col] = counts.get(col, 0) + 1
-                if not counts:
+            counts: dict[int, int] = {}
+            for term in analyze(text):
+                col = vocab.get(term)
+                if col is not None:
+                    counts[col] = counts.get(col, 0) + 1
+            blocks = [
+                (
+                    np.fromiter(counts.keys(), dtype=np.int64, count=len(counts)),
+                    np.fromiter(counts.values(), dtype=np.float64, count=len(counts)),
+                    self.word.idf_,
+                    1.0,
+                    0,
+                )
+            ]
+            if self.char is not None:
+                cols, tf = self._char_counts(text)
+                blocks.append((cols, tf, self.char.idf_, self.char_weight, self.n_word_features))
+            for cols, tf, idf, scale, offset in blocks:
+                if not len(cols):
                     continue
-                cols = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-                tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
                 vals = (1.0 + np.log(tf)) * idf[cols]
                 vals *= scale / np.sqrt(vals @ vals)
                 indices.extend((cols + offset).tolist())
@@ -341,6 +345,43 @@ class TextFeatures:
             mat = sp.hstack([mat, sp.csr_matrix(dense)], format="csr")
         mat.sort_indices()
         return mat
+
+    def _char_counts(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Character-block columns of ``text`` and how often each occurs: ``char_wb`` n-grams
+        never cross a space, so these are the sums over its words."""
+        parts = [self._char_grams(word) for word in text.lower().split()]
+        if not parts:
+            return np.empty(0, dtype=np.int64), np.empty(0)
+        if len(parts) == 1:
+            return parts[0]
+        cols, where = np.unique(np.concatenate([c for c, _ in parts]), return_inverse=True)
+        return cols, np.bincount(where, weights=np.concatenate([n for _, n in parts]))
+
+    def _char_grams(self, word: str) -> tuple[np.ndarray, np.ndarray]:
+        """Sorted character-vocabulary columns of one lower-cased ``word`` and their counts;
+        remembered, as words recur from segment to segment."""
+        found = self._char_cache.get(word)
+        if found is None:
+            assert self.char is not None
+            if self._char_analyze is None:
+                self._char_analyze = self.char.build_analyzer()
+            vocab = self.char.vocabulary_
+            counts: dict[int, int] = {}
+            for gram in self._char_analyze(word):
+                col = vocab.get(gram)
+                if col is not None:
+                    counts[col] = counts.get(col, 0) + 1
+            cols = sorted(counts)
+            found = (np.array(cols, dtype=np.int64), np.array([counts[c] for c in cols], float))
+            if len(self._char_cache) >= 100_000:  # bound the memory of a long session
+                self._char_cache.clear()
+            self._char_cache[word] = found
+        return found
+
+    def char_columns(self, word: str) -> np.ndarray:
+        """Sorted columns (numbered as in :meth:`transform`) of the character n-grams of one
+        lower-cased ``word``."""
+        return self._char_grams(word)[0] + self.n_word_features
 
     @property
     def n_word_features(self) -> int:
