@@ -324,7 +324,7 @@ class Dashboard:
             self.overview_fig,
             bars_figure(frame, key="key", lang=lang, by=by, total=total, group_colors=groups),
         )
-        self.overview_quotes.value = f'<p class="vd-hint">{escape(text("quotes_pick", lang))}</p>'
+        self.overview_quotes.value = h.hint("quotes_pick", lang)
         self.start.value = h.where_to_start(views.priorities, total, lang)
         # needs, expectations
         for name in SECTIONS:
@@ -332,61 +332,47 @@ class Dashboard:
             fig, box = self.section_figs[name]
             parts = self.section_html[name]
             themes = entry["themes"]
-            if themes.empty:
-                box.layout.display = "none"
-                parts["empty"].value = f'<p class="vd-hint">{escape(text("themes_none", lang))}</p>'
-            else:
-                box.layout.display = None
-                parts["empty"].value = ""
-                self._draw(
-                    fig,
-                    bars_figure(
-                        themes,
-                        key="theme",
-                        lang=lang,
-                        by=by,
-                        total=entry["participants"],
-                        group_colors=groups,
-                    ),
+            figure = None
+            if not themes.empty:
+                figure = bars_figure(
+                    themes,
+                    key="theme",
+                    lang=lang,
+                    by=by,
+                    total=entry["participants"],
+                    group_colors=groups,
                 )
-            parts["drill"].value = f'<p class="vd-hint">{escape(text("quotes_pick", lang))}</p>'
+            self._draw_or_hint(fig, figure, box, parts["empty"], "themes_none")
+            parts["drill"].value = h.hint("quotes_pick", lang)
             parts["head"].value = h.headline(entry["participants"], total, lang)
             parts["quotes"].value = h.quote_cards(entry["quotes"], views.people, lang)
         # gaps and sources
         for name, (fig, box, empty) in self.gap_figs.items():
             entry = views.summary[name]
-            box.layout.display = None if entry["participants"] else "none"
-            empty.value = (
-                ""
-                if entry["participants"]
-                else f'<p class="vd-hint">{escape(text("nobody", lang))}</p>'
-            )
-            if not entry["participants"]:
-                continue
-            source = entry["themes"]
-            if source.empty:
-                source = pd.DataFrame(
-                    [
-                        {
-                            "theme": entry["code"],
-                            "label": text(name, lang),
-                            "color": self._color(entry["code"]),
-                            "participants": entry["participants"],
-                        }
-                    ]
-                )
-            self._draw(
-                fig,
-                bars_figure(source, key="theme", lang=lang, by=None, total=entry["participants"]),
-            )
-        self.gap_drill.value = f'<p class="vd-hint">{escape(text("quotes_pick", lang))}</p>'
+            figure = None
+            if entry["participants"]:
+                source = entry["themes"]
+                if source.empty:
+                    source = pd.DataFrame(
+                        [
+                            {
+                                "theme": entry["code"],
+                                "label": text(name, lang),
+                                "color": self._color(entry["code"]),
+                                "participants": entry["participants"],
+                            }
+                        ]
+                    )
+                figure = bars_figure(source, key="theme", lang=lang, total=entry["participants"])
+            self._draw_or_hint(fig, figure, box, empty, "nobody")
+        self.gap_drill.value = h.hint("quotes_pick", lang)
         self.gap_pairs.value = h.gap_pairs(views.pairs, views.people, lang)
         # perceived quality
         self._draw(
             self.quality_fig,
             quality_figure(views.quality, lang=lang, colors=self.data.valence_colors()),
         )
-        self.quality_drill.value = f'<p class="vd-hint">{escape(text("quotes_pick", lang))}</p>'
+        self.quality_drill.value = h.hint("quotes_pick", lang)
         self.everyday.value = h.everyday_table(views.everyday, views.people, lang)
         self._topics(views)
         self._mark_ready()
@@ -440,6 +426,13 @@ class Dashboard:
     def _draw(self, chart: Chart, fig: Any) -> None:
         self._charts += 1
         chart.show(fig, version=self.renders)
+
+    def _draw_or_hint(self, chart: Chart, fig: Any, box: w.Box, empty: w.HTML, key: str) -> None:
+        """Draw ``fig``; without one, hide ``box`` and show the hint ``key`` in ``empty``."""
+        box.layout.display = None if fig else "none"
+        empty.value = "" if fig else h.hint(key, self.filters.lang)
+        if fig:
+            self._draw(chart, fig)
 
     def drill(self, section: str, item: list[Any]) -> str:
         """Show the quotes behind one bar (``item``: the bar's customdata); returns the HTML."""

@@ -251,6 +251,11 @@ def _short(quote: str, limit: int = 220) -> str:
     return quote if len(quote) <= limit else quote[: limit - 1].rsplit(" ", 1)[0] + " …"
 
 
+def hint(key: str, lang: str) -> str:
+    """A quiet line of help or of "nothing here" (a text key of :mod:`._i18n`)."""
+    return f'<p class="vd-hint">{escape(text(key, lang))}</p>'
+
+
 def message(text_: str, *, kind: str = "message") -> str:
     """A friendly box (``kind``: ``message`` for errors, ``empty`` for empty selections)."""
     return f'{style()}<div class="vd-root"><div class="vd-{kind}">{escape(text_)}</div></div>'

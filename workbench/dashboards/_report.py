@@ -121,7 +121,7 @@ def _themes_block(name: str, views: Views, chart: _Charts, lang: str, total: int
     themes = entry["themes"]
     head = h.headline(entry["participants"], total, lang)
     if themes.empty:
-        body = f'<p class="vd-hint">{escape(text("themes_none", lang))}</p>'
+        body = h.hint("themes_none", lang)
     else:
         body = chart(bars_figure(themes, key="theme", lang=lang, total=entry["participants"]))
         body += "".join(

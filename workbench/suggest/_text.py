@@ -270,7 +270,6 @@ class TextFeatures:
         self.min_df = min_df
         self.char_weight = char_weight
         self._char_cache: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        self._char_analyze: Callable[[str], list[str]] | None = None
         self.word = TfidfVectorizer(
             analyzer=_word_analyzer(language, word_ngram_max, drop_stop_words),
             sublinear_tf=True,
@@ -294,7 +293,6 @@ class TextFeatures:
         """Learn vocabularies and idf weights from ``texts``."""
         docs = list(texts)
         self._char_cache.clear()
-        self._char_analyze = None
         self.word.fit(docs)
         if self.char is not None:
             self.char.fit(docs)
@@ -307,27 +305,16 @@ class TextFeatures:
         directly: a suggestion for one segment must not wait for input validation.
         """
         analyze, vocab = self.word.build_analyzer(), self.word.vocabulary_
+        char_offset = self.n_word_features
         indptr = [0]
         indices: list[int] = []
         data: list[float] = []
         for text in texts:
-            counts: dict[int, int] = {}
-            for term in analyze(text):
-                col = vocab.get(term)
-                if col is not None:
-                    counts[col] = counts.get(col, 0) + 1
-            blocks = [
-                (
-                    np.fromiter(counts.keys(), dtype=np.int64, count=len(counts)),
-                    np.fromiter(counts.values(), dtype=np.float64, count=len(counts)),
-                    self.word.idf_,
-                    1.0,
-                    0,
-                )
-            ]
+            cols, tf = _term_counts(analyze(text), vocab)
+            blocks = [(cols, tf, self.word.idf_, 1.0, 0)]
             if self.char is not None:
                 cols, tf = self._char_counts(text)
-                blocks.append((cols, tf, self.char.idf_, self.char_weight, self.n_word_features))
+                blocks.append((cols, tf, self.char.idf_, self.char_weight, char_offset))
             for cols, tf, idf, scale, offset in blocks:
                 if not len(cols):
                     continue
@@ -363,16 +350,7 @@ class TextFeatures:
         found = self._char_cache.get(word)
         if found is None:
             assert self.char is not None
-            if self._char_analyze is None:
-                self._char_analyze = self.char.build_analyzer()
-            vocab = self.char.vocabulary_
-            counts: dict[int, int] = {}
-            for gram in self._char_analyze(word):
-                col = vocab.get(gram)
-                if col is not None:
-                    counts[col] = counts.get(col, 0) + 1
-            cols = sorted(counts)
-            found = (np.array(cols, dtype=np.int64), np.array([counts[c] for c in cols], float))
+            found = _term_counts(self.char.build_analyzer()(word), self.char.vocabulary_)
             if len(self._char_cache) >= 100_000:  # bound the memory of a long session
                 self._char_cache.clear()
             self._char_cache[word] = found
@@ -452,6 +430,17 @@ class TextFeatures:
         if feats.char is not None:
             _restore(feats.char, meta["char_vocabulary"], arrays["char_idf"])  # type: ignore[arg-type]
         return feats
+
+
+def _term_counts(terms: Iterable[str], vocab: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted vocabulary columns of ``terms`` and how often each occurs (unknown terms left out)."""
+    counts: dict[int, int] = {}
+    for term in terms:
+        col = vocab.get(term)
+        if col is not None:
+            counts[col] = counts.get(col, 0) + 1
+    cols = sorted(counts)
+    return np.array(cols, dtype=np.int64), np.array([counts[c] for c in cols], dtype=np.float64)
 
 
 def _restore(vec: TfidfVectorizer, vocabulary: dict[str, int], idf: np.ndarray) -> None:
