@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from workbench import _suggestions
+from workbench import codebook as cb
 from workbench._project import init
 from workbench.errors import ProjectError
 
@@ -33,6 +34,12 @@ def build_demo(folder: Path, *, progress: bool = True) -> None:
         shutil.rmtree(folder)
     project = init(folder)
     try:
+        themes = DEMO / "themes.yaml"
+        if themes.exists():
+            book = project.codebook
+            for code in cb.codes_from_yaml(themes.read_text(encoding="utf-8"), themes.name):
+                book = cb.add_code(book, code)
+            project.set_codebook(book, note="themes the demo's coders developed")
         interviews = sorted((DEMO / "interviews").iterdir())
         report = project.import_files(
             interviews,

@@ -27,7 +27,7 @@ from ._ops import (
 )
 from ._qdc import code_guid, codebook_from_qdc, codebook_to_qdc, guid_to_id, set_guid, slugify
 from ._validate import validate
-from ._yaml import codebook_from_yaml, codebook_to_yaml
+from ._yaml import codebook_from_yaml, codebook_to_yaml, codes_from_yaml
 
 __all__ = [
     "FORMATS",
@@ -50,6 +50,7 @@ __all__ = [
     "codebook_to_csv",
     "codebook_to_qdc",
     "codebook_to_yaml",
+    "codes_from_yaml",
     "diff",
     "edit_code",
     "guid_to_id",

@@ -18,7 +18,7 @@ from ..errors import CodebookError
 from ._model import LANGUAGES, Code, Codebook, CodeSet, Example
 from ._validate import TEXT_FIELDS, locate, tree_order, validate
 
-__all__ = ["codebook_from_yaml", "codebook_to_yaml"]
+__all__ = ["codebook_from_yaml", "codebook_to_yaml", "codes_from_yaml"]
 
 _CODE_KEYS = (
     "id",
@@ -299,6 +299,24 @@ def codebook_from_yaml(
             sets=book.sets,
         )
     return book
+
+
+def codes_from_yaml(text: str, source: str = "codes.yaml") -> tuple[Code, ...]:
+    """Read a file that holds only ``codes:`` (blocks as in a codebook), e.g. a study's themes.
+
+    Add them with :func:`~workbench.codebook.add_code`, which checks each against the codebook.
+
+    Raises
+    ------
+    CodebookError
+        Malformed YAML, another top-level key, or a malformed code (file, line and code named).
+    """
+    root = _compose(text, source)
+    reader = _Reader(source)
+    top = reader.mapping(root, "the file", ("codes",))
+    if "codes" not in top or not isinstance(top["codes"][1], yaml.SequenceNode):
+        raise reader.error(root, "the file needs a list 'codes'")
+    return tuple(reader.code(item)[0] for item in top["codes"][1].value)
 
 
 # --------------------------------------------------------------------------- writing
