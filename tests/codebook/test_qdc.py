@@ -1,9 +1,9 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
-import xmlschema
 from codebook_strategies import SAMPLE_YAML, codebooks
 from hypothesis import given, settings
 
@@ -13,15 +13,17 @@ from workbench.codebook import (
     codebook_from_qdc,
     codebook_from_yaml,
     codebook_to_qdc,
+    conforming_guid,
     guid_to_id,
     load_codebook,
     save_codebook,
     slugify,
 )
 from workbench.errors import CodebookError, UnsafeXML
+from workbench.exchange import validate_qdc
 
-REFI = Path("/work/shared/refi-qda")
-SCHEMA = xmlschema.XMLSchema(str(REFI / "schema" / "Codebook.xsd"))
+#: Real exports: Taguette 1.5.2 (BSD-3-Clause) and a trimmed ATLAS.ti 23.4 file (see README).
+FIXTURES = Path(__file__).parent / "fixtures"
 HEAD = '<?xml version="1.0" encoding="utf-8"?>\n'
 NS = 'xmlns="urn:QDA-XML:codebook:1.0"'
 
@@ -32,7 +34,7 @@ def _sample() -> Codebook:
 
 def test_to_qdc_validates_against_schema_and_keeps_hierarchy() -> None:
     xml = codebook_to_qdc(_sample())
-    SCHEMA.validate(xml)
+    validate_qdc(xml)
     assert 'name="Everyday process"' in xml and 'isCodable="false"' in xml
     assert "<MemberCode guid=" in xml
     assert xml.index('name="Everyday process"') < xml.index('name="What"')
@@ -46,7 +48,7 @@ def test_to_qdc_never_writes_empty_sets() -> None:
     book = _sample()
     book = Codebook(id=book.id, title=book.title, codes=book.codes)
     xml = codebook_to_qdc(book)
-    SCHEMA.validate(xml)
+    validate_qdc(xml)
     assert "Sets" not in xml
 
 
@@ -61,7 +63,7 @@ def test_qdc_roundtrip_sample_is_unchanged() -> None:
 @given(codebooks(xml_safe=True))
 def test_qdc_roundtrip_any_codebook(book: Codebook) -> None:
     xml = codebook_to_qdc(book)
-    SCHEMA.validate(xml)
+    validate_qdc(xml)
     assert codebook_from_qdc(xml.encode("utf-8"), "x.qdc") == book
 
 
@@ -74,7 +76,7 @@ def test_code_guid_is_stable_uuid5() -> None:
 
 
 def test_from_qdc_reads_taguette_export() -> None:
-    book = load_codebook(REFI / "examples" / "taguette-1.5.2.qdc")
+    book = load_codebook(FIXTURES / "taguette-1.5.2.qdc")
     assert [c.id for c in book] == ["interesting", "places", "people"]
     assert book.get("places").parent == "interesting"
     assert book.get("places").label == {"en": "places"}
@@ -85,7 +87,7 @@ def test_from_qdc_reads_taguette_export() -> None:
 
 
 def test_from_qdc_reads_atlasti_export() -> None:
-    book = load_codebook(REFI / "examples" / "atlasti-23.4.qdc")
+    book = load_codebook(FIXTURES / "atlasti-23.4.qdc")
     code = book.get("code1")
     assert code.color == "#46AA00" and code.definition == {"en": "description"}
     (group,) = book.sets
@@ -94,7 +96,7 @@ def test_from_qdc_reads_atlasti_export() -> None:
     assert group.guid == "ECA18D76-2B8B-4F26-BC1D-19ECA19FB3F0"
     assert 'guid="ECA18D76-2B8B-4F26-BC1D-19ECA19FB3F0"' in codebook_to_qdc(book)
     assert codebook_from_yaml(book.to_yaml()) == book
-    SCHEMA.validate(codebook_to_qdc(book))
+    validate_qdc(codebook_to_qdc(book))
 
 
 def _qdc(codes: str, sets: str = "", root_attrs: str = NS) -> str:
@@ -222,3 +224,55 @@ def test_from_qdc_nested_foreign_codes_keep_hierarchy_and_free_description() -> 
     assert book.get("kvalitet").definition == {"sv": "Upplevd kvalitet.\nTvå rader."}
     assert book.get("teknisk-kvalitet").parent == "kvalitet"
     assert book.get("kvalitet").guid == G1 and book.get("teknisk-kvalitet").guid == G3
+
+
+def test_conforming_guid_keeps_uuids_and_derives_one_from_other_ids() -> None:
+    assert conforming_guid(G1) == G1 and conforming_guid(f" {G2} ") == G2
+    made = conforming_guid("c001")
+    assert made != "c001" and re.fullmatch(r"[0-9A-F]{8}(-[0-9A-F]{4}){3}-[0-9A-F]{12}", made)
+    assert conforming_guid("C001") == conforming_guid("{c001}") == made
+    assert conforming_guid("c002") != made
+
+
+HAND_MADE = _qdc(
+    '<Code guid="c001" name="Väntan" isCodable="true">'
+    '<Code guid="c002" name="Kö" isCodable="true"/></Code>',
+    '<Sets><Set guid="s1" name="Kärna"><MemberCode guid="c002"/></Set></Sets>',
+)
+
+
+def test_from_qdc_non_uuid_guids_become_stable_uuids_and_the_export_validates() -> None:
+    book = codebook_from_qdc(HAND_MADE, "hand.qdc", lang="sv")
+    assert book.get("ko").guid == conforming_guid("c002") and book.get("ko").parent == "vantan"
+    assert book.sets[0].guid == conforming_guid("s1") and book.sets[0].members == ("ko",)
+    xml = codebook_to_qdc(book)
+    validate_qdc(xml, "hand.qdc")  # c001 would break GUIDType
+    assert 'guid="c00' not in xml and 'guid="s1"' not in xml
+    # the same file always maps to the same UUIDs, and our export reads back unchanged
+    assert codebook_from_qdc(HAND_MADE, "hand.qdc", lang="sv") == book
+    again = codebook_from_qdc(xml, "hand.qdc")
+    assert again == book and codebook_to_qdc(again) == xml
+    assert guid_to_id(book)[conforming_guid("c001").lower()] == "vantan"
+
+
+def test_to_qdc_origin_is_a_plain_line_and_metadata_a_processing_instruction() -> None:
+    book = _sample()
+    xml = codebook_to_qdc(book)
+    assert 'origin="Vardag workbench"' in xml and "{&quot;" not in xml
+    assert '<?vardag {"codebook": {"id": "demo"' in xml
+    assert codebook_from_qdc(xml, "other-name.qdc") == book  # id and title from the PI
+
+
+def test_from_qdc_reads_the_older_json_origin() -> None:
+    origin = "Vardag workbench {&quot;id&quot;: &quot;old&quot;, &quot;version&quot;: 3}"
+    xml = _qdc(f'<Code guid="{G1}" name="a" isCodable="true"/>', "", f'{NS} origin="{origin}"')
+    book = codebook_from_qdc(xml, "x.qdc")
+    assert (book.id, book.version) == ("old", 3)
+
+
+def test_to_qdc_pi_never_holds_the_end_of_a_processing_instruction() -> None:
+    book = _sample()
+    book = Codebook(id=book.id, title={"en": "What?> now"}, codes=book.codes)
+    xml = codebook_to_qdc(book)
+    validate_qdc(xml)
+    assert codebook_from_qdc(xml, "x.qdc").title == {"en": "What?> now"}

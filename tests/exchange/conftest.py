@@ -6,14 +6,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from _helpers import SHARED, transcript
+from _helpers import transcript
 
 import workbench
 from workbench._project import Project
 from workbench.codebook import Code, Codebook, CodeSet
 from workbench.ingest import Transcript
-
-SCHEMA = SHARED / "refi-qda" / "schema" / "Project.xsd"
 
 BOOK = Codebook(
     id="test-book",

@@ -37,18 +37,54 @@ def write(tool: str, qde: str, files: dict[str, bytes]) -> None:
         (folder / name).write_bytes(data)
 
 
+#: NVivo's second source: Hungarian, emoji outside the BMP (one a ZWJ sequence), a letter
+#: with a combining accent, CRLF line ends; quotes that start or end at an emoji.
+HUNGARIAN = (
+    "Kérdező: Milyen volt az ügyintézés? 🙂\r\n"
+    "Éva: Hosszú sor állt az ügyfélszolgálaton 😤, de a munkatárs kedves volt 👍🏽.\r\n"
+    "Kérdező: És az alkalmazás?\r\n"
+    "Éva: Az app többször összeomlott 🤦\u200d♀️, végül papíron töltöttem ki az űrlapot.\r\n"
+    "Éva: A kérvény státusza most: elbi\u0301ra\u0301lva 🎉 — három hét után.\r\n"
+)
+HUNGARIAN_QUOTES = [
+    ("V", "Hosszú sor állt az ügyfélszolgálaton 😤"),
+    ("B", "😤, de a munkatárs kedves volt 👍🏽"),
+    ("A", "összeomlott 🤦\u200d♀️, végül papíron"),
+    ("A", "elbi\u0301ra\u0301lva 🎉"),
+    ("V", "három hét után."),
+]
+
+
 def nvivo() -> None:
     text = "Intervjuare: Hur var besöket?\r\nAnna: Väntan 😀 var lång.\r\nAnna: Personalen var 👍🏽 snäll.\r\n"
     a = span(text, "var lång", "utf16")
     b = span(text, "Personalen var 👍🏽 snäll", "utf16")
+    codes = {
+        "V": "C0000000-0000-4000-8000-000000000001",
+        "B": "C0000000-0000-4000-8000-000000000002",
+        "A": "C0000000-0000-4000-8000-000000000003",
+    }
+    selections = []
+    for i, (code, quote) in enumerate(HUNGARIAN_QUOTES, start=1):
+        s, e = span(HUNGARIAN, quote, "utf16")
+        selections.append(
+            f"""      <PlainTextSelection guid="5E100000-0000-4000-8000-00000000000{i}" name="{quote[:20]}" startPosition="{s}" endPosition="{e}" creatingUser="A1B2C3D4-0000-4000-8000-000000000002" creationDateTime="2023-11-0{i}T09:1{i}:00+01:00">
+        <Coding guid="C1100000-0000-4000-8000-00000000000{i}" creatingUser="A1B2C3D4-0000-4000-8000-000000000002" creationDateTime="2023-11-0{i}T09:1{i}:30+01:00">
+          <CodeRef targetGUID="{codes[code]}" />
+        </Coding>
+      </PlainTextSelection>
+"""
+        )
     qde = f"""<Project xmlns="urn:QDA-XML:project:1.0" name="Besök" origin="NVivo 14.23.0 (Windows)">
   <Users>
     <User guid="{{A1B2C3D4-0000-4000-8000-000000000001}}" name="Kim" />
+    <User guid="A1B2C3D4-0000-4000-8000-000000000002" name="Zsófi" />
   </Users>
   <CodeBook>
     <Codes>
       <Code guid="C0000000-0000-4000-8000-000000000001" name="Väntan" isCodable="true" color="#FF0000" />
       <Code guid="C0000000-0000-4000-8000-000000000002" name="Bemötande" isCodable="true" color="#00FF00" />
+      <Code guid="C0000000-0000-4000-8000-000000000003" name="Alkalmazás" isCodable="true" color="#0000FF" />
     </Codes>
   </CodeBook>
   <Variables>
@@ -61,6 +97,13 @@ def nvivo() -> None:
         <IntegerValue>41</IntegerValue>
       </VariableValue>
       <SourceRef targetGUID="50000000-0000-4000-8000-000000000001" />
+    </Case>
+    <Case guid="CA000000-0000-4000-8000-000000000002" name="Éva">
+      <VariableValue>
+        <VariableRef targetGUID="F0000000-0000-4000-8000-000000000001" />
+        <IntegerValue>29</IntegerValue>
+      </VariableValue>
+      <SourceRef targetGUID="50000000-0000-4000-8000-000000000002" />
     </Case>
   </Cases>
   <Sources>
@@ -76,11 +119,20 @@ def nvivo() -> None:
         </Coding>
       </PlainTextSelection>
     </TextSource>
+    <TextSource guid="50000000-0000-4000-8000-000000000002" name="Éva interjú" plainTextPath="internal://50000000-0000-4000-8000-000000000002.txt" richTextPath="internal://50000000-0000-4000-8000-000000000002.docx">
+{"".join(selections)}    </TextSource>
   </Sources>
 </Project>
 """
-    data = "\ufeff".encode() + text.encode("utf-8")
-    write("nvivo", qde, {"Sources/50000000-0000-4000-8000-000000000001.txt": data})
+    bom = "\ufeff".encode()
+    write(
+        "nvivo",
+        qde,
+        {
+            "Sources/50000000-0000-4000-8000-000000000001.txt": bom + text.encode("utf-8"),
+            "Sources/50000000-0000-4000-8000-000000000002.txt": bom + HUNGARIAN.encode("utf-8"),
+        },
+    )
 
 
 def atlasti() -> None:

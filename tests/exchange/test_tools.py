@@ -36,16 +36,26 @@ def test_import_qdpx_nvivo_utf16_positions_crlf_and_bom(tmp_path: Path) -> None:
     assert codings == {
         ("Väntan", "Kim", "var lång"),
         ("Bemötande", "Kim", "Personalen var 👍🏽 snäll"),
+        ("Väntan", "Zsófi", "Hosszú sor állt az ügyfélszolgálaton 😤"),
+        ("Bemötande", "Zsófi", "😤, de a munkatárs kedves volt 👍🏽"),
+        ("Alkalmazás", "Zsófi", "összeomlott 🤦\u200d♀️, végül papíron"),
+        ("Alkalmazás", "Zsófi", "elbi\u0301ra\u0301lva 🎉"),  # combining accents kept
+        ("Väntan", "Zsófi", "három hét után."),
     }
-    assert any("UTF-16" in line for line in report.adjusted)
+    assert sum("UTF-16" in line for line in report.adjusted) == 2
     with workbench.open(tmp_path / "study") as project:
         docs = project.documents
-        text = project.store.document_text(int(docs["document_id"][0]))
+        texts = [project.store.document_text(int(d)) for d in docs["document_id"]]
         people = project.participants
-    assert list(docs["document"]) == ["Anna intervju"]
-    assert not text.startswith("\ufeff") and "\r" not in text
-    assert list(people["participant"]) == ["P01"] and list(people["Ålder"]) == ["41"]
+        times = project.codings(coder="Zsófi").sort_values("start")["created_at"]
+    assert list(docs["document"]) == ["Anna intervju", "Éva interjú"]
+    assert all(not t.startswith("\ufeff") and "\r" not in t for t in texts)
+    assert list(people["participant"]) == ["P01", "P02"]
+    assert list(people["Ålder"]) == ["41", "29"]
+    # each coding's own time, in UTC (NVivo wrote +01:00)
+    assert list(times) == [f"2023-11-0{i}T08:1{i}:30.000+00:00" for i in (1, 2, 3, 4, 5)]
     assert report.not_carried == []
+    assert "2 coding(s) carry no time in the file: dated by this import" in report.adjusted
 
 
 def test_import_qdpx_atlasti_crlf_as_one_and_spanning_selection(tmp_path: Path) -> None:

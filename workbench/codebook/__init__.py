@@ -25,7 +25,15 @@ from ._ops import (
     rename_code,
     split_code,
 )
-from ._qdc import code_guid, codebook_from_qdc, codebook_to_qdc, guid_to_id, set_guid, slugify
+from ._qdc import (
+    code_guid,
+    codebook_from_qdc,
+    codebook_to_qdc,
+    conforming_guid,
+    guid_to_id,
+    set_guid,
+    slugify,
+)
 from ._validate import validate
 from ._yaml import codebook_from_yaml, codebook_to_yaml, codes_from_yaml
 
@@ -51,6 +59,7 @@ __all__ = [
     "codebook_to_qdc",
     "codebook_to_yaml",
     "codes_from_yaml",
+    "conforming_guid",
     "diff",
     "edit_code",
     "guid_to_id",

@@ -13,10 +13,18 @@ line-based form that this module reads back, so YAML -> QDC -> YAML is lossless:
     Id: everyday-process
 
 A value that spans lines continues on lines indented by two spaces.  A description written
-by another tool (no such lines) becomes the code's definition.  GUIDs are UUID5 values
-derived from the codebook id and the code id; a GUID that another tool gave a code is kept
-in :attr:`Code.guid`.  Parsing uses :mod:`defusedxml` only: DTDs, entities and external
-references are refused with :class:`~workbench.errors.UnsafeXML`.
+by another tool (no such lines) becomes the code's definition.
+
+The codebook's own fields (id, version, title, description) travel in a processing
+instruction, ``<?vardag {"codebook": {...}}?>``, the first child of ``<CodeBook>``: other tools
+ignore it and never show it to their users (``origin`` is the plain line ``Vardag workbench``).
+
+GUIDs are UUID5 values derived from the codebook id and the code id; a GUID that another tool
+gave a code is kept in :attr:`Code.guid`.  A GUID that is not a UUID (hand-made files use
+``guid="c001"``) would make the file invalid against ``Codebook.xsd``, so it is replaced by
+:func:`conforming_guid`, a UUID5 of it: the same every time, so importing the same file twice
+or re-importing an export finds the same code.  Parsing uses :mod:`defusedxml` only: DTDs,
+entities and external references are refused with :class:`~workbench.errors.UnsafeXML`.
 """
 
 from __future__ import annotations
@@ -43,14 +51,23 @@ __all__ = [
     "code_guid",
     "codebook_from_qdc",
     "codebook_to_qdc",
+    "conforming_guid",
     "guid_to_id",
     "set_guid",
     "slugify",
 ]
 
 NAMESPACE = "urn:QDA-XML:codebook:1.0"
+#: The ``origin`` attribute of everything Vardag writes: a line other tools may show as is.
 ORIGIN = "Vardag workbench"
+#: Target of the processing instructions that carry what only Vardag reads.
+PI_TARGET = "vardag"
 _UUID_NS = uuid.uuid5(uuid.NAMESPACE_URL, "urn:vardag:codebook")
+_FOREIGN_NS = uuid.uuid5(uuid.NAMESPACE_URL, "urn:vardag:foreign-guid")
+#: ``GUIDType`` of the REFI-QDA schemas: a UUID, optionally in braces.
+GUID_RE = re.compile(
+    r"(\{)?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?(1)\})"
+)
 _Q = "{" + NAMESPACE + "}"
 _XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _FIELDS = {
@@ -66,11 +83,28 @@ _KEY_RE = re.compile(
 _DEFAULT_COLOR = Code(id="x", label={"en": "x"}).color
 
 
+def conforming_guid(guid: str) -> str:
+    """``guid`` if it is a UUID as the REFI-QDA schemas require, else a UUID5 made from it.
+
+    The UUID5 depends only on the old id (case and braces ignored), so the same hand-made id
+    always becomes the same UUID.
+
+    >>> conforming_guid("c001") == conforming_guid(" C001 ")
+    True
+    >>> conforming_guid("{0D62985D-B147-5D01-A9B5-CAE5DCD98342}")
+    '{0D62985D-B147-5D01-A9B5-CAE5DCD98342}'
+    """
+    value = guid.strip()
+    if GUID_RE.fullmatch(value):
+        return value
+    return str(uuid.uuid5(_FOREIGN_NS, value.strip("{}").lower())).upper()
+
+
 def code_guid(codebook_id: str, code: Code | str) -> str:
     """The GUID of a code in REFI-QDA files: its kept foreign GUID, else a stable UUID5."""
     if isinstance(code, Code):
         if code.guid:
-            return code.guid
+            return conforming_guid(code.guid)
         code = code.id
     return str(uuid.uuid5(_UUID_NS, f"{codebook_id}/{code}")).upper()
 
@@ -81,7 +115,7 @@ def set_guid(codebook_id: str, set_id: str) -> str:
 
 
 def _norm_guid(guid: str) -> str:
-    return guid.strip().strip("{}").lower()
+    return conforming_guid(guid).strip("{}").lower()
 
 
 def guid_to_id(codebook: Codebook) -> dict[str, str]:
@@ -158,11 +192,8 @@ def codebook_to_qdc(codebook: Codebook, *, lang: str = "en") -> str:
     meta: dict[str, Any] = {"id": codebook.id, "version": codebook.version, "title": codebook.title}
     if codebook.description:
         meta["description"] = codebook.description
-    origin = f"{ORIGIN} " + json.dumps(meta, ensure_ascii=False)
-    root = ET.Element(
-        "CodeBook",
-        {"xmlns": NAMESPACE, "origin": _check_xml_text(codebook, "title", origin)},
-    )
+    root = ET.Element("CodeBook", {"xmlns": NAMESPACE, "origin": ORIGIN})
+    root.append(ET.PI(PI_TARGET, _check_xml_text(codebook, "title", _pi_data({"codebook": meta}))))
     codes_el = ET.SubElement(root, "Codes")
     elements: dict[str | None, ET.Element] = {None: codes_el}
     for code in codebook.codes:
@@ -186,7 +217,7 @@ def codebook_to_qdc(codebook: Codebook, *, lang: str = "en") -> str:
                 sets_el,
                 "Set",
                 {
-                    "guid": s.guid or set_guid(codebook.id, s.id),
+                    "guid": conforming_guid(s.guid) if s.guid else set_guid(codebook.id, s.id),
                     "name": _check_xml_text(codebook, f"set {s.id!r}", s.name),
                 },
             )
@@ -202,6 +233,33 @@ def codebook_to_qdc(codebook: Codebook, *, lang: str = "en") -> str:
     # attributes are unqualified
     body = ET.tostring(root, encoding="unicode")
     return '<?xml version="1.0" encoding="utf-8"?>\n' + body + "\n"
+
+
+def _pi_data(payload: dict[str, Any]) -> str:
+    """The text of a ``<?vardag ...?>`` processing instruction carrying ``payload``.
+
+    JSON on one line; ``>`` is written as ``\\u003e`` so the text never holds ``?>``.
+    """
+    return json.dumps(payload, ensure_ascii=False).replace(">", "\\u003e")
+
+
+def _pi_payload(el: ET.Element) -> dict[str, Any] | None:
+    """What the first ``<?vardag ...?>`` child of ``el`` carries (None: none, or unreadable).
+
+    ``el`` must come from a parser that keeps processing instructions (:func:`_parse_safely`).
+    """
+    for child in el:
+        if child.tag is not ET.PI or not child.text:
+            continue
+        target, _, data = child.text.partition(" ")
+        if target != PI_TARGET:
+            continue
+        try:
+            loaded = json.loads(data)
+        except ValueError:
+            return None
+        return loaded if isinstance(loaded, dict) else None
+    return None
 
 
 # --------------------------------------------------------------------------- import
@@ -261,9 +319,22 @@ def _bool(value: str | None) -> bool:
     return (value or "true").strip().lower() not in ("false", "0", "no")
 
 
+def _parse_safely(data: str | bytes) -> ET.Element:
+    """Parse XML with :mod:`defusedxml` (no DTDs, entities or external references), keeping
+    processing instructions; raises what the parser raises."""
+    parser = DET.DefusedXMLParser(
+        target=ET.TreeBuilder(insert_pis=True),
+        forbid_dtd=True,
+        forbid_entities=True,
+        forbid_external=True,
+    )
+    parser.feed(data)
+    return parser.close()  # type: ignore[no-any-return]
+
+
 def _parse_xml(data: str | bytes, source: str) -> ET.Element:
     try:
-        return DET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        return _parse_safely(data)
     except defusedxml.DefusedXmlException as exc:
         kind = type(exc).__name__.replace("Forbidden", "").lower()
         raise UnsafeXML(
@@ -310,8 +381,11 @@ def codebook_from_qdc(
         )
     stem = re.sub(r"\.[A-Za-z]+\Z", "", source.replace("\\", "/").rsplit("/", 1)[-1])
     meta: dict[str, Any] = {}
+    carried = (_pi_payload(root) or {}).get("codebook")
     origin = root.get("origin") or ""
-    if origin.startswith(ORIGIN + " {"):
+    if isinstance(carried, dict):
+        meta = carried
+    elif origin.startswith(ORIGIN + " {"):  # older exports: the metadata in the origin
         try:
             loaded = json.loads(origin[len(ORIGIN) + 1 :])
             meta = loaded if isinstance(loaded, dict) else {}
@@ -393,7 +467,9 @@ def codebook_from_qdc(
                 color=_color(raw.color),
                 shortcut=shortcut,
                 codable=raw.codable,
-                guid=None if _norm_guid(raw.guid) == _norm_guid(derived) else raw.guid.strip(),
+                guid=None
+                if _norm_guid(raw.guid) == _norm_guid(derived)
+                else conforming_guid(raw.guid),
                 **texts,
             )
         )
@@ -417,7 +493,9 @@ def codebook_from_qdc(
             if _norm_guid(ref) not in by_guid:
                 raise CodebookError(f"{source}: set {name!r}: member {ref!r} is not a code here")
             members.append(by_guid[_norm_guid(ref)])
-        guid = (set_el.get("guid") or "").strip()
+        guid = (
+            conforming_guid(set_el.get("guid") or "") if (set_el.get("guid") or "").strip() else ""
+        )
         foreign = guid and _norm_guid(guid) != _norm_guid(set_guid(cb_id, set_id))
         sets.append(
             CodeSet(

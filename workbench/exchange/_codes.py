@@ -1,5 +1,10 @@
 """The ``<CodeBook>`` part of a project file, read with the codebook layer's ``.qdc`` reader,
-and merged into a project's existing codebook."""
+and merged into a project's existing codebook.
+
+A code or set GUID that is not a UUID (``guid="c001"``) is replaced by
+:func:`~workbench.codebook.conforming_guid` -- a UUID5 of it, the same on every import -- and the
+report says so; references to it (``CodeRef``, ``MemberCode``) are mapped the same way.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from workbench.codebook import (
     Codebook,
     code_guid,
     codebook_from_qdc,
+    conforming_guid,
     guid_to_id,
     slugify,
     validate,
@@ -36,8 +42,11 @@ def read_codebook(
         return None
     tree = copy.deepcopy(parsed.codebook)
     for el in tree.iter():
+        if el.tag is ET.PI:  # <?vardag ...?>: the codebook's own fields, read by the reader
+            continue
         el.tag = _C + local(el.tag)
         if el.tag == _C + "Code":
+            _note_guid(el, "code", report)
             guid = norm_guid(el.get("guid"))
             if guid in coded and (el.get("isCodable") or "").strip().lower() in ("false", "0"):
                 el.set("isCodable", "true")
@@ -51,7 +60,10 @@ def read_codebook(
         sets = ET.SubElement(tree, _C + "Sets")
         for raw in parsed.sets:
             name = raw.get("name") or "set"
-            kept = ET.SubElement(sets, _C + "Set", {"guid": raw.get("guid") or "", "name": name})
+            kept = ET.SubElement(sets, _C + "Set", {"name": name})
+            if (raw.get("guid") or "").strip():
+                kept.set("guid", str(raw.get("guid")))
+                _note_guid(kept, "set", report)
             for el in raw:
                 kind = local(el.tag)
                 ref = el.get("targetGUID") or el.get("guid") or ""
@@ -76,6 +88,16 @@ def read_codebook(
     except CodebookError as exc:
         raise ExchangeError(f"{source}: CodeBook: {exc}") from exc
     return book, guid_to_id(book)
+
+
+def _note_guid(el: ET.Element, kind: str, report: ExchangeReport) -> None:
+    """Say so when ``el``'s GUID is not a UUID and will be written as its UUID5."""
+    guid = (el.get("guid") or "").strip()
+    if guid and conforming_guid(guid) != guid:
+        report.adjusted.append(
+            f"{kind} {el.get('name')!r}: GUID {guid!r} is not a UUID; written as "
+            f"{conforming_guid(guid)} (derived from it, the same on every import)"
+        )
 
 
 def _tree_order(codes: list[Code]) -> tuple[Code, ...]:

@@ -1,14 +1,41 @@
-"""Names shared by export and import: the namespace, GUIDs and the origin line."""
+"""Names shared by export and import: namespaces, the origin line, GUIDs, times, the XML form.
+
+What only Vardag reads (a document's segments, a codebook's own fields) travels in
+``<?vardag {...}?>`` processing instructions: valid against the schemas, ignored by other tools
+and never shown to their users.  Attributes other tools do show (``origin``, ``name``,
+``Description``) hold plain readable text.
+"""
 
 from __future__ import annotations
 
+import json
+import re
 import uuid
+from datetime import UTC, datetime
+from typing import Any
+from xml.etree import ElementTree as ET
+
+from workbench.codebook import conforming_guid
 
 NAMESPACE = "urn:QDA-XML:project:1.0"
 CODEBOOK_NAMESPACE = "urn:QDA-XML:codebook:1.0"
-#: ``origin`` of a Vardag export starts with this (then the codebook's metadata as JSON).
+#: ``origin`` of a Vardag export: a plain line other tools may show as "made with".
 ORIGIN = "Vardag workbench"
+#: Target of the processing instructions that carry what only Vardag reads.
+PI_TARGET = "vardag"
+#: A selection's ``Description`` when its codings were suggested by the code suggester and
+#: accepted by the coder (``origin="suggestion"``): readable in every tool, read back here.
+SUGGESTED = "Suggested by Vardag's code suggester and accepted by the coder."
+#: The store's timestamp form (UTC, milliseconds) -- also a valid ``xsd:dateTime``.
+_STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00")
 _UUID_NS = uuid.uuid5(uuid.NAMESPACE_URL, "urn:vardag:project")
+_XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_CR = "\x01"  # stands for a carriage return while serialising (XML-illegal, so never content)
+
+
+def is_own(origin: str) -> bool:
+    """Whether a file's ``origin`` says Vardag wrote it (also the JSON-laden older form)."""
+    return origin == ORIGIN or origin.startswith(ORIGIN + " ")
 
 
 def item_guid(project_key: str, kind: str, *ident: object) -> str:
@@ -18,10 +45,81 @@ def item_guid(project_key: str, kind: str, *ident: object) -> str:
 
 
 def norm_guid(guid: str | None) -> str:
-    """A GUID as a lookup key: lowercase, without braces or spaces."""
-    return (guid or "").strip().strip("{}").lower()
+    """A GUID as a lookup key: conforming (see :func:`~workbench.codebook.conforming_guid`),
+    lowercase, without braces; ``""`` for none."""
+    if guid is None or not guid.strip():
+        return ""
+    return conforming_guid(guid).strip("{}").lower()
 
 
-def local(tag: str) -> str:
-    """An element's name without its namespace."""
-    return tag.rsplit("}", 1)[-1]
+def local(tag: object) -> str:
+    """An element's name without its namespace; ``""`` for a processing instruction."""
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def stamp(value: str | None) -> str | None:
+    """``value`` (an ``xsd:dateTime``) in the store's form, UTC with milliseconds; None when
+    it is empty or no date-time.  A value already in that form is returned unchanged."""
+    if not value or not value.strip():
+        return None
+    text = value.strip()
+    if _STAMP.fullmatch(text):
+        return text
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(UTC).isoformat(timespec="milliseconds")
+
+
+def xml_illegal(text: str) -> str | None:
+    """The first character of ``text`` that XML 1.0 cannot hold, or None."""
+    bad = _XML_ILLEGAL.search(text)
+    return bad.group() if bad else None
+
+
+def xml_safe(text: str) -> str:
+    """``text`` with every character XML cannot hold replaced by a space (for display names)."""
+    return _XML_ILLEGAL.sub(" ", text)
+
+
+def pi(payload: dict[str, Any]) -> ET.Element[Any]:
+    """A ``<?vardag ...?>`` processing instruction carrying ``payload`` as one line of JSON.
+
+    Non-ASCII is escaped, so the text is plain ASCII whatever the payload holds, and ``>`` is
+    written ``\\u003e`` so it never holds ``?>``.
+    """
+    return ET.PI(PI_TARGET, json.dumps(payload).replace(">", "\\u003e"))
+
+
+def pi_payload(el: ET.Element) -> dict[str, Any] | None:
+    """What the first ``<?vardag ...?>`` child of ``el`` carries (None: none or unreadable)."""
+    for child in el:
+        if child.tag is not ET.PI or not child.text:
+            continue
+        target, _, data = child.text.partition(" ")
+        if target != PI_TARGET:
+            continue
+        try:
+            loaded = json.loads(data)
+        except ValueError:
+            return None
+        return loaded if isinstance(loaded, dict) else None
+    return None
+
+
+def serialise(root: ET.Element) -> bytes:
+    """``root`` as an indented UTF-8 XML document, carriage returns in text kept.
+
+    An XML parser turns a literal CR (or CRLF) in text into LF, so a memo or value holding one
+    would come back changed; CRs in element text are written as ``&#13;`` (ElementTree already
+    does so in attributes).  Callers have checked that no text holds an XML-illegal character.
+    """
+    for el in root.iter():
+        if el.text and "\r" in el.text and el.tag is not ET.PI:
+            el.text = el.text.replace("\r", _CR)
+    ET.indent(root, space="  ")
+    body = ET.tostring(root, encoding="unicode").replace(_CR, "&#13;")
+    return ('<?xml version="1.0" encoding="utf-8"?>\n' + body + "\n").encode("utf-8")

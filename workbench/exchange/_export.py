@@ -1,18 +1,23 @@
 """Write a project as a REFI-QDA Project Exchange file (``.qdpx``).
 
-The archive holds ``project.qde`` (valid against ``Project.xsd``) and ``sources/<GUID>.txt``,
-the documents' texts as stored (pseudonymised), UTF-8 without a BOM, ``"\\n"`` line endings.
+The archive holds ``project.qde`` (valid against ``Project.xsd``) and ``sources/<GUID>.txt``:
+each document's text exactly as stored (pseudonymised), UTF-8 without a BOM.
 ``startPosition``/``endPosition`` count Unicode code points of that text (tools that count
-UTF-16 code units, such as NVivo, see different numbers after an emoji; ATLAS.ti's CRLF rule
-makes no difference because the texts have no CR).  GUIDs are UUID5 values derived from the
-project folder's name and item ids, so exporting the same project twice gives the same file.
+UTF-16 code units, such as NVivo, see different numbers after an emoji).  Importing the file
+again keeps every text as it is, so the round trip is the identity on texts, quotes, codes,
+coders, coding times, memos and the "suggested" marker.
+
+GUIDs are UUID5 values of the project's name and each item's natural key (document name,
+coder, participant pseudonym, code id, ...), never of database ids: the same project exports
+the same file, and so does a project imported from that file (it keeps the name in its
+``meta`` table, see :data:`NAME_KEY`).  A document's segments travel in a ``<?vardag ...?>``
+processing instruction that other tools ignore.
 """
 
 from __future__ import annotations
 
 import math
 import os
-import re
 import zipfile
 from collections import defaultdict
 from pathlib import Path
@@ -21,81 +26,127 @@ from xml.etree import ElementTree as ET
 
 from workbench.codebook import code_guid, codebook_to_qdc
 from workbench.errors import CodebookError, ExchangeError
-from workbench.exchange._common import CODEBOOK_NAMESPACE, NAMESPACE, ORIGIN, item_guid
+from workbench.exchange._common import (
+    CODEBOOK_NAMESPACE,
+    NAMESPACE,
+    ORIGIN,
+    SUGGESTED,
+    item_guid,
+    pi,
+    serialise,
+    stamp,
+    xml_illegal,
+    xml_safe,
+)
 from workbench.exchange._report import ExchangeReport
 
 if TYPE_CHECKING:
     from workbench._project import Project
 
-# plain tags plus an xmlns attribute on the root: ElementTree cannot write a default namespace
-# when attributes are unqualified
-_XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+#: ``meta`` key of a project imported from a ``.qdpx``: the file's project name, which its
+#: GUIDs derive from, so that exporting the copy gives back the same file.
+NAME_KEY = "qdpx_project_name"
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_SUGGESTION = "suggestion"
 
 
 def _el(
     parent: ET.Element | None, tag: str, attrs: dict[str, str | None] | None = None
 ) -> ET.Element:
+    # plain tags plus an xmlns attribute on the root: ElementTree cannot write a default
+    # namespace when attributes are unqualified
     clean = {k: v for k, v in (attrs or {}).items() if v is not None}
     if parent is None:
         return ET.Element(tag, clean)
     return ET.SubElement(parent, tag, clean)
 
 
-def _clean(value: Any) -> str | None:
+def _clean(value: Any) -> Any:
+    """None for a missing value (``None`` or pandas' NaN), else ``value``."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
-    return str(value)
+    return value
 
 
 def _xml_text(text: str, where: str) -> str:
-    bad = _XML_ILLEGAL.search(text)
-    if bad:
-        raise ExchangeError(f"{where}: character U+{ord(bad.group()):04X} cannot be written to XML")
+    bad = xml_illegal(text)
+    if bad is not None:
+        raise ExchangeError(f"{where}: character U+{ord(bad):04X} cannot be written to XML")
     return text
 
 
 def _name(text: str) -> str:
     """A selection's display name: its first 80 characters, XML-safe."""
-    return _XML_ILLEGAL.sub(" ", text[:80])
+    return xml_safe(text[:80])
 
 
-def _codebook_element(project: Project) -> tuple[ET.Element, dict[str, ET.Element], str]:
-    """The project's codebook as a ``<CodeBook>`` in the project namespace, the ``<Code>``
-    elements by code id, and the origin line carrying the codebook's metadata."""
+def project_name(project: Project) -> str:
+    """The name a project exports under (and its GUIDs derive from): the name of the
+    ``.qdpx`` project it was imported from, else its folder's name."""
+    return project.store.get_meta(NAME_KEY) or project.path.resolve().name
+
+
+def _codebook_element(project: Project) -> tuple[ET.Element, dict[str, ET.Element], ET.Element]:
+    """The project's codebook as a ``<CodeBook>`` in the project namespace (its own fields in
+    a ``<?vardag ...?>`` inside), the ``<Code>`` elements by code id, and ``<Sets>``."""
     book = project.codebook
     try:
         qdc = codebook_to_qdc(book)
     except CodebookError as exc:
         raise ExchangeError(f"{project.path.name}: codebook: {exc}") from exc
-    root = ET.fromstring(qdc)  # our own output, not untrusted input
-    origin = root.get("origin") or ORIGIN
+    parser = ET.XMLParser(target=ET.TreeBuilder(insert_pis=True))
+    parser.feed(qdc)  # our own output, not untrusted input
+    root = parser.close()
     by_id: dict[str, ET.Element] = {}
     guids = {code_guid(book.id, c): c.id for c in book.codes}
     for el in root.iter():
+        if el.tag is ET.PI:
+            continue
         el.tag = el.tag.replace("{" + CODEBOOK_NAMESPACE + "}", "")
         if el.tag == "Code":
             by_id[guids[el.get("guid", "")]] = el
+        if el.tag == "MemberCode":  # the project schema points with targetGUID
+            el.set("targetGUID", el.attrib.pop("guid"))
         el.tail = None
         if el.tag != "Description":
             el.text = None
-    codes = root.find("Codes")
-    assert codes is not None
     cb_el = _el(None, "CodeBook")
-    cb_el.append(codes)
-    return cb_el, by_id, origin
+    cb_el.extend(c for c in root if c.tag is ET.PI or c.tag == "Codes")
+    sets = root.find("Sets")
+    return cb_el, by_id, sets if sets is not None else _el(None, "Sets")
+
+
+def _segments_pi(text: str, language: Any, segs: list[dict[str, Any]]) -> ET.Element[Any]:
+    """``<?vardag {"language": ..., "segments": [[start, end, role, speaker, t0, t1], ...]}?>``;
+    a segment whose text is not the document's slice carries its text as a seventh item."""
+    rows: list[list[Any]] = []
+    for seg in segs:
+        a, b = int(seg["start"]), int(seg["end"])
+        row = [
+            a,
+            b,
+            str(seg["role"]),
+            _clean(seg["speaker"]),
+            _clean(seg["start_time"]),
+            _clean(seg["end_time"]),
+        ]
+        if str(seg["text"]) != text[a:b]:
+            row.append(str(seg["text"]))
+        rows.append(row)
+    return pi({"language": _clean(language), "segments": rows})
 
 
 def export_qdpx(project: Project, path: str | Path) -> ExchangeReport:
     """Write ``project`` to the ``.qdpx`` file ``path`` (replaced atomically).
 
     Users (the coders), the codebook (hierarchy, colours, bilingual texts in
-    ``<Description>``; code sets as ``<Sets>``), text sources, codings as
-    ``PlainTextSelection``/``Coding``, memos as ``<Notes>``, participants as ``<Cases>`` and
-    their attributes as text ``<Variables>``.
+    ``<Description>``; code sets as ``<Sets>``), text sources with their segments, codings as
+    ``PlainTextSelection``/``Coding`` (with coder and time; accepted suggestions described as
+    such), memos as ``<Notes>``, participants as ``<Cases>`` and their attributes as text
+    ``<Variables>``.  What cannot be written is listed in the report's ``not_carried``.
     """
     out = Path(path)
-    key = project.path.resolve().name
+    key = project_name(project)
     report = ExchangeReport(file=out.name)
     book = project.codebook
     docs = project.documents
@@ -106,22 +157,19 @@ def export_qdpx(project: Project, path: str | Path) -> ExchangeReport:
 
     coders = sorted(set(codings["coder"]) | set(memos["coder"]))
     user_guid = {c: item_guid(key, "user", c) for c in coders}
-    doc_guid = {int(d): item_guid(key, "document", int(d)) for d in docs["document_id"]}
-    doc_by_name = {
-        str(n): int(d) for n, d in zip(docs["document"], docs["document_id"], strict=True)
-    }
+    doc_name = {int(d): str(n) for d, n in zip(docs["document_id"], docs["document"], strict=True)}
+    doc_guid = {name: item_guid(key, "document", name) for name in doc_name.values()}
 
-    root = _el(None, "Project", {"xmlns": NAMESPACE, "name": project.path.resolve().name})
+    root = _el(None, "Project", {"xmlns": NAMESPACE, "name": key, "origin": ORIGIN})
     if coders:
         users = _el(root, "Users")
         for coder in coders:
             _el(users, "User", {"guid": user_guid[coder], "name": _xml_text(coder, "coder")})
-    cb_el, code_el, origin = _codebook_element(project)
-    root.set("origin", origin)
+    cb_el, code_el, sets_el = _codebook_element(project)
     root.append(cb_el)
 
     # participants -> variables and cases
-    attr_cols = [c for c in people.columns if c not in ("participant_id", "participant")]
+    attr_cols = sorted(c for c in people.columns if c not in ("participant_id", "participant"))
     if attr_cols:
         variables = _el(root, "Variables")
         for col in attr_cols:
@@ -130,7 +178,7 @@ def export_qdpx(project: Project, path: str | Path) -> ExchangeReport:
                 "Variable",
                 {
                     "guid": item_guid(key, "variable", col),
-                    "name": str(col),
+                    "name": _xml_text(str(col), "participant attribute"),
                     "typeOfVariable": "Text",
                 },
             )
@@ -141,7 +189,7 @@ def export_qdpx(project: Project, path: str | Path) -> ExchangeReport:
             case = _el(
                 cases,
                 "Case",
-                {"guid": item_guid(key, "case", row["participant_id"]), "name": pseudonym},
+                {"guid": item_guid(key, "case", pseudonym), "name": pseudonym},
             )
             for col in attr_cols:
                 value = _clean(row.get(col))
@@ -149,157 +197,177 @@ def export_qdpx(project: Project, path: str | Path) -> ExchangeReport:
                     continue
                 vv = _el(case, "VariableValue")
                 _el(vv, "VariableRef", {"targetGUID": item_guid(key, "variable", col)})
-                _el(vv, "TextValue").text = _xml_text(value, f"participant {pseudonym}: {col}")
+                _el(vv, "TextValue").text = _xml_text(str(value), f"participant {pseudonym}: {col}")
             for doc_id, owner in zip(docs["document_id"], docs["participant"], strict=True):
                 if owner == pseudonym:
-                    _el(case, "SourceRef", {"targetGUID": doc_guid[int(doc_id)]})
+                    _el(case, "SourceRef", {"targetGUID": doc_guid[doc_name[int(doc_id)]]})
 
     # memos -> notes, remembered by where their NoteRef goes
-    seg_doc = {
-        int(s): (int(d), int(a), int(b))
-        for s, d, a, b in zip(
-            segs["segment"], segs["document_id"], segs["start"], segs["end"], strict=True
-        )
-    }
-    notes: list[ET.Element] = []
-    doc_notes: dict[int, list[str]] = defaultdict(list)
-    seg_notes: dict[int, list[str]] = defaultdict(list)
+    seg_rows: dict[int, dict[str, Any]] = {int(r["segment"]): r for r in segs.to_dict("records")}
+    doc_segs: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in sorted(seg_rows.values(), key=lambda r: (str(r["document"]), int(r["position"]))):
+        doc_segs[str(row["document"])].append(row)
+    notes: list[tuple[tuple[Any, ...], ET.Element]] = []
+    doc_notes: dict[str, list[str]] = defaultdict(list)
+    seg_notes: dict[tuple[str, int, int], list[str]] = defaultdict(list)
     code_notes: dict[str, list[str]] = defaultdict(list)
     project_notes: list[str] = []
     for memo in memos.to_dict("records"):
         kind, target, coder = str(memo["kind"]), str(memo["target"]), str(memo["coder"])
-        guid = item_guid(key, "note", kind, target, coder)
-        if kind == "segment" and target.isdigit() and int(target) in seg_doc:
-            seg_notes[int(target)].append(guid)
-            name = f"Memo on segment {target}"
-        elif kind == "document" and target.isdigit() and int(target) in doc_guid:
-            doc_notes[int(target)].append(guid)
-            name = f"Memo on document {target}"
+        seg = seg_rows.get(int(target)) if target.isdigit() else None
+        if kind == "segment" and seg is not None:
+            doc, position = str(seg["document"]), int(seg["position"])
+            order: tuple[Any, ...] = (0, doc, position, coder)
+            name = f"Memo on {doc}, segment {position + 1}"
+            guid = item_guid(key, "note", kind, doc, position, coder)
+            seg_notes[(doc, int(seg["start"]), int(seg["end"]))].append(guid)
+        elif kind == "document" and target.isdigit() and int(target) in doc_name:
+            doc = doc_name[int(target)]
+            order, name = (1, doc, 0, coder), f"Memo on {doc}"
+            guid = item_guid(key, "note", kind, doc, coder)
+            doc_notes[doc].append(guid)
         elif kind == "code" and target in code_el:
+            order, name = (2, target, 0, coder), f"Memo on code {book.get(target).name()}"
+            guid = item_guid(key, "note", kind, target, coder)
             code_notes[target].append(guid)
-            name = f"Memo on code {target}"
         elif kind == "project":
+            order, name = (3, "", 0, coder), "Project memo"
+            guid = item_guid(key, "note", kind, target, coder)
             project_notes.append(guid)
-            name = "Project memo"
         else:
             report.not_carried.append(f"memo by {coder} on {kind} {target}: no such {kind}")
             continue
-        note = _el(None, "Note", {"guid": guid, "name": name, "creatingUser": user_guid[coder]})
-        stamp = _clean(memo.get("updated_at"))
-        if stamp:
-            note.set("creationDateTime", stamp)
+        note = _el(
+            None,
+            "Note",
+            {
+                "guid": guid,
+                "name": _xml_text(name, "memo"),
+                "creatingUser": user_guid[coder],
+                "modifiedDateTime": stamp(_clean(memo.get("updated_at"))),
+            },
+        )
         _el(note, "PlainTextContent").text = _xml_text(str(memo["text"]), f"memo {name}")
-        notes.append(note)
+        notes.append((order, note))
         report.memos += 1
 
     for code_id, guids in code_notes.items():
         el = code_el[code_id]
         at = 1 if el.find("Description") is not None else 0
-        for i, guid in enumerate(guids):
-            ref = ET.Element("NoteRef", {"targetGUID": guid})
-            el.insert(at + i, ref)
+        for i, guid in enumerate(sorted(guids)):
+            el.insert(at + i, ET.Element("NoteRef", {"targetGUID": guid}))
 
     # sources with their selections
     texts: dict[str, bytes] = {}
-    coded = codings[codings["code"].isin(book.ids())]
-    for row in codings[~codings["code"].isin(book.ids())].itertuples():
+    known = set(book.ids())
+    for row in codings[~codings["code"].isin(known)].itertuples():
         report.not_carried.append(
             f"coding {row.code!r} by {row.coder} in {row.document}: the code is not in the codebook"
         )
-    by_doc: dict[int, dict[tuple[int, int, str], list[tuple[str, str | None]]]] = defaultdict(
+    # (document) -> (start, end, coder, origin) -> [(code, time)]
+    by_doc: dict[str, dict[tuple[int, int, str, str], list[tuple[str, str | None]]]] = defaultdict(
         lambda: defaultdict(list)
     )
-    for row in coded.itertuples():
-        doc_id = doc_by_name[str(row.document)]
-        by_doc[doc_id][(int(row.start), int(row.end), str(row.coder))].append(
-            (str(row.code), _clean(row.created_at))
-        )
+    for row in codings[codings["code"].isin(known)].itertuples():
+        raw_time = _clean(row.created_at)
+        when = stamp(raw_time)
+        if raw_time is not None and when is None:
+            report.not_carried.append(
+                f"time of coding {row.code!r} by {row.coder} in {row.document}: "
+                f"{raw_time!r} is no date-time"
+            )
+        origin = _SUGGESTION if row.origin == _SUGGESTION else "human"
+        selection = (int(row.start), int(row.end), str(row.coder), origin)
+        by_doc[str(row.document)][selection].append((str(row.code), when))
         report.codings += 1
-    memo_anchor: dict[int, dict[tuple[int, int], list[str]]] = defaultdict(dict)
-    for seg_id, guids in seg_notes.items():
-        doc_id, a, b = seg_doc[seg_id]
-        memo_anchor[doc_id].setdefault((a, b), []).extend(guids)
     if len(docs):
         sources = _el(root, "Sources")
-        for doc_id_raw, name in zip(docs["document_id"], docs["document"], strict=True):
-            doc_id = int(doc_id_raw)
-            guid = doc_guid[doc_id]
-            text = project.store.document_text(doc_id)
-            texts[f"sources/{guid}.txt"] = text.encode("utf-8")
+        for doc_id_raw, name_raw, language in zip(
+            docs["document_id"], docs["document"], docs["language"], strict=True
+        ):
+            name = str(name_raw)
+            guid = doc_guid[name]
+            text = project.store.document_text(int(doc_id_raw))
+            try:
+                texts[f"sources/{guid}.txt"] = text.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise ExchangeError(
+                    f"document {name!r}: character {exc.start} is a lone surrogate, which "
+                    "UTF-8 cannot hold"
+                ) from exc
             src = _el(
                 sources,
                 "TextSource",
                 {
                     "guid": guid,
-                    "name": _xml_text(str(name), "document"),
+                    "name": _xml_text(name, "document"),
                     "plainTextPath": f"internal://{guid}.txt",
                 },
             )
-            items: list[tuple[int, int, str, ET.Element]] = []
-            for (start, end, coder), coded_by in by_doc[doc_id].items():
-                sel = ET.Element(
+            src.append(_segments_pi(text, language, doc_segs[name]))
+            items: list[tuple[tuple[int, int, str, str], ET.Element]] = []
+            for (start, end, coder, origin), coded_by in by_doc[name].items():
+                extra = (origin,) if origin == _SUGGESTION else ()
+                stamps = sorted(s for _, s in coded_by if s)
+                sel = _el(
+                    None,
                     "PlainTextSelection",
                     {
-                        "guid": item_guid(key, "selection", doc_id, start, end, coder),
+                        "guid": item_guid(key, "selection", name, start, end, coder, *extra),
                         "name": _name(text[start:end]),
                         "startPosition": str(start),
                         "endPosition": str(end),
                         "creatingUser": user_guid[coder],
+                        "creationDateTime": stamps[0] if stamps else None,
                     },
                 )
-                stamps = sorted(s for _, s in coded_by if s)
-                if stamps:
-                    sel.set("creationDateTime", stamps[0])
-                for code_id, stamp in sorted(coded_by, key=lambda c: c[0]):
+                if origin == _SUGGESTION:
+                    _el(sel, "Description").text = SUGGESTED
+                for code_id, when in sorted(coded_by, key=lambda c: c[0]):
                     coding = _el(
                         sel,
                         "Coding",
                         {
-                            "guid": item_guid(key, "coding", doc_id, start, end, coder, code_id),
+                            "guid": item_guid(
+                                key, "coding", name, start, end, coder, code_id, *extra
+                            ),
                             "creatingUser": user_guid[coder],
-                            "creationDateTime": stamp,
+                            "creationDateTime": when,
                         },
                     )
                     _el(coding, "CodeRef", {"targetGUID": code_guid(book.id, book.get(code_id))})
-                items.append((start, end, coder, sel))
-            for (start, end), guids in memo_anchor[doc_id].items():
-                sel = ET.Element(
+                items.append(((start, end, coder, origin), sel))
+            for (doc, start, end), guids in seg_notes.items():
+                if doc != name:
+                    continue
+                sel = _el(
+                    None,
                     "PlainTextSelection",
                     {
-                        "guid": item_guid(key, "memo-selection", doc_id, start, end),
+                        "guid": item_guid(key, "memo-selection", name, start, end),
                         "name": _name(text[start:end]),
                         "startPosition": str(start),
                         "endPosition": str(end),
                     },
                 )
-                for note_guid in guids:
+                for note_guid in sorted(guids):
                     _el(sel, "NoteRef", {"targetGUID": note_guid})
-                items.append((start, end, "\uffff", sel))
-            for *_, sel in sorted(items, key=lambda i: i[:3]):
+                items.append(((start, end, "\uffff", ""), sel))
+            for _, sel in sorted(items, key=lambda i: i[0]):
                 src.append(sel)
-            for note_guid in doc_notes[doc_id]:
+            for note_guid in sorted(doc_notes[name]):
                 _el(src, "NoteRef", {"targetGUID": note_guid})
-            report.documents.append(str(name))
+            report.documents.append(name)
     if notes:
         notes_el = _el(root, "Notes")
-        notes_el.extend(notes)
-    if book.sets:  # never an empty <Sets/>
-        sets_el = _el(root, "Sets")
-        for s in book.sets:
-            set_el = _el(sets_el, "Set", {"guid": item_guid(key, "set", s.id), "name": s.name})
-            _el(set_el, "Description").text = (
-                f"{s.description}\n\nId: {s.id}" if s.description else f"Id: {s.id}"
-            )
-            for member in s.members:
-                _el(set_el, "MemberCode", {"targetGUID": code_guid(book.id, book.get(member))})
-    for guid in project_notes:
+        notes_el.extend(note for _, note in sorted(notes, key=lambda n: n[0]))
+    if len(sets_el):  # never an empty <Sets/>
+        root.append(sets_el)
+    for guid in sorted(project_notes):
         _el(root, "NoteRef", {"targetGUID": guid})
-    participants_n = len(people)
-    report.participants = participants_n
+    report.participants = len(people)
 
-    ET.indent(root, space="  ")
-    body = ET.tostring(root, encoding="unicode")
-    qde = ('<?xml version="1.0" encoding="utf-8"?>\n' + body + "\n").encode("utf-8")
+    qde = serialise(root)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")
     try:

@@ -2,9 +2,14 @@
 
 Everything is read, checked and planned before the project is touched; then the codebook,
 the documents (one transaction), the codings (one transaction) and the memos are written.
-Text sources become documents cut into turns (when the text reads as a labelled transcript
-whose text is unchanged) or paragraphs; positions are converted to code points of the text
-with ``"\\n"`` line endings.  Whatever cannot be carried over is listed in the report.
+
+A file Vardag wrote (its ``origin``) is taken as it is: texts and memos verbatim, positions as
+code points of that text, the segments it carries, case names as the pseudonyms they are, and
+codings described as accepted suggestions keep that origin -- so export -> import is the
+identity.  Another tool's text sources lose their BOM and get ``"\\n"`` line endings, are cut
+into turns (when the text reads as a labelled transcript whose text is unchanged) or
+paragraphs, and their positions are converted to code points of that text.  Whatever cannot be
+carried over is listed in the report.
 """
 
 from __future__ import annotations
@@ -14,7 +19,6 @@ import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +27,8 @@ from workbench._project import Project, init, open_project
 from workbench.codebook import Codebook
 from workbench.errors import ExchangeError, WorkbenchError
 from workbench.exchange._codes import merge_codebook, read_codebook
+from workbench.exchange._common import SUGGESTED, stamp
+from workbench.exchange._export import NAME_KEY
 from workbench.exchange._parse import Parsed, RawCoding, RawSelection, RawSource, parse_project
 from workbench.exchange._positions import PositionMap, detect_mode, normalise_newlines
 from workbench.exchange._report import ExchangeReport
@@ -30,6 +36,9 @@ from workbench.exchange._safety import Archive, parse_xml, read_archive
 from workbench.ingest import Segment, Transcript
 
 _PSEUDONYM = re.compile(r"P\d{2,}")
+
+
+_ROLES = ("interviewer", "interviewee")
 
 
 @dataclass
@@ -44,15 +53,56 @@ class _Doc:
 class _Plan:
     codebook: Codebook | None = None  # the project's new codebook (None: unchanged)
     docs: list[_Doc] = field(default_factory=list)
-    codings: list[tuple[str, int, str, str, int, int, str | None]] = field(default_factory=list)
+    # document, segment position, code, coder, start, end, time, origin
+    codings: list[tuple[str, int, str, str, int, int, str | None, str]] = field(
+        default_factory=list
+    )
     memos: dict[tuple[str, Any, str], list[str]] = field(default_factory=dict)
 
 
-def _decode(data: bytes) -> str | None:
+def _decode(data: bytes, *, verbatim: bool = False) -> str | None:
+    """UTF-8 text without its BOM; ``verbatim`` (a Vardag export): exactly as written."""
     try:
-        return data.decode("utf-8-sig").lstrip("\ufeff")
+        return data.decode("utf-8") if verbatim else data.decode("utf-8-sig").lstrip("\ufeff")
     except UnicodeDecodeError:
         return None
+
+
+def _carried_segments(payload: dict[str, Any] | None, text: str) -> list[Segment] | None:
+    """The segments a Vardag export carries for ``text`` (see ``_export._segments_pi``), or
+    None when there are none or they do not fit the text (in order, inside it)."""
+    rows = (payload or {}).get("segments")
+    if not isinstance(rows, list):
+        return None
+    found: list[Segment] = []
+    cursor = 0
+
+    def time(value: Any) -> bool:
+        return value is None or (isinstance(value, int | float) and not isinstance(value, bool))
+
+    for row in rows:
+        if not isinstance(row, list) or len(row) not in (6, 7):
+            return None
+        a, b, role, speaker, t0, t1 = row[:6]
+        if not (isinstance(a, int) and isinstance(b, int) and cursor <= a <= b <= len(text)):
+            return None
+        if role not in _ROLES or not (speaker is None or isinstance(speaker, str)):
+            return None
+        if not (time(t0) and time(t1)) or (len(row) == 7 and not isinstance(row[6], str)):
+            return None
+        found.append(
+            Segment(
+                speaker=speaker,
+                role=role,
+                text=row[6] if len(row) == 7 else text[a:b],
+                start=a,
+                end=b,
+                start_time=None if t0 is None else float(t0),
+                end_time=None if t1 is None else float(t1),
+            )
+        )
+        cursor = b
+    return found
 
 
 def _paragraph_spans(text: str) -> list[tuple[int, int]]:
@@ -96,25 +146,19 @@ def _segments(text: str, name: str) -> tuple[list[Segment], str]:
     return segs, ingest.detect_language(text)
 
 
-def _stamp(value: str | None) -> str | None:
-    if not value:
-        return None
-    try:
-        when = datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return when.astimezone(UTC).isoformat(timespec="milliseconds")
-
-
 def _pseudonym(label: str, known: set[str]) -> str:
+    """A new participant's pseudonym: ``label`` when it already is one, else the next Pnn."""
     if _PSEUDONYM.fullmatch(label) and label not in known:
         return label
     n = 1
     while f"P{n:02d}" in known:
         n += 1
     return f"P{n:02d}"
+
+
+def _kept_pseudonym(label: str, known: set[str]) -> str:
+    """In a Vardag export a case's name is the participant's pseudonym: keep it if free."""
+    return label if label not in known else _pseudonym(label, known)
 
 
 class _Planner:
@@ -200,15 +244,16 @@ class _Planner:
                 if data is None:
                     self.report.not_carried.append(f"{where}: {src.path} is not in the archive")
                     continue
-                raw = _decode(data)
+                raw = _decode(data, verbatim=self.parsed.own)
                 if raw is None:
                     self.report.not_carried.append(f"{where}: {src.path} is not UTF-8 text")
                     continue
             if raw is None:
                 self.report.not_carried.append(f"{where}: no plain text (rich text only)")
                 continue
-            raw = raw.lstrip("\ufeff")
-            text = normalise_newlines(raw)
+            if not self.parsed.own:
+                raw = raw.lstrip("\ufeff")
+            text = raw if self.parsed.own else normalise_newlines(raw)
             if not text.strip():
                 self.report.not_carried.append(f"{where}: the text is empty")
                 continue
@@ -235,7 +280,7 @@ class _Planner:
                         f"{where}: a different document has this name; imported as {name} ({n})"
                     )
                     name = f"{name} ({n})"
-                segments, language = _segments(text, name)
+                segments, language = self._segments(src, text, name)
                 label, attrs = cases.get(src.guid, (None, {}))
                 attrs = dict(attrs)
                 for var, value in src.variables.items():
@@ -265,6 +310,20 @@ class _Planner:
             result[src.guid] = doc
             self._selections(src, raw, doc)
         return result
+
+    def _segments(self, src: RawSource, text: str, name: str) -> tuple[list[Segment], str]:
+        """The segments a Vardag export carries (its language too), else cut from the text."""
+        carried = _carried_segments(src.vardag, text) if self.parsed.own else None
+        if carried is not None:
+            language = (src.vardag or {}).get("language")
+            if not isinstance(language, str) or not language:
+                language = ingest.detect_language(text)
+            return carried, language
+        if self.parsed.own and src.vardag is not None:
+            self.report.adjusted.append(
+                f"source {src.name!r}: its segments do not fit its text; cut again"
+            )
+        return _segments(text, name)
 
     def _cases(self) -> dict[str, tuple[str, dict[str, str]]]:
         text_sources = {s.guid for s in self.parsed.sources if s.kind == "text"}
@@ -340,6 +399,8 @@ class _Planner:
                 )
             for coding in sel.codings:
                 self._coding(coding, sel, doc, overlap, label)
+            if sel.description and sel.description.strip() not in ("", SUGGESTED):
+                self.described += 1
             notes = sel.notes + [n for c in sel.codings for n in c.notes]
             if len(overlap) > 1 and notes:
                 self.report.adjusted.append(
@@ -364,9 +425,18 @@ class _Planner:
             self.report.not_carried.append(f"{label}: code {code!r} is a category in the project")
             return
         coder = self.user(coding.user, sel.user)
-        stamp = _stamp(coding.created) or _stamp(sel.created)
+        when = stamp(coding.created) or stamp(sel.created)
+        for value in (coding.created, sel.created):
+            if value and value.strip() and stamp(value) is None:
+                self.report.not_carried.append(
+                    f"{label}: time {value!r} is no date-time; dated by this import"
+                )
+                break
+        if when is None:
+            self.undated += 1
+        origin = "suggestion" if (sel.description or "").strip() == SUGGESTED else "human"
         for position, a, b in overlap:
-            self.plan.codings.append((doc.name, position, code, coder, a, b, stamp))
+            self.plan.codings.append((doc.name, position, code, coder, a, b, when, origin))
 
     # -- notes -> memos ----------------------------------------------------------------------
     def _memo(self, note_guid: str, kind: str, target: Any) -> None:
@@ -378,12 +448,14 @@ class _Planner:
         text = note.content
         if text is None and note.path:
             data = self.archive.find(note.path)
-            text = None if data is None else _decode(data)
+            text = None if data is None else _decode(data, verbatim=self.parsed.own)
         if text is None:
             self.report.not_carried.append(f"note {note.name or note.guid}: no text")
             return
         coder = self.user(note.user)
-        self.plan.memos.setdefault((kind, target, coder), []).append(normalise_newlines(text))
+        if not self.parsed.own:
+            text = normalise_newlines(text)
+        self.plan.memos.setdefault((kind, target, coder), []).append(text)
 
     def notes(self) -> None:
         for code_guid, refs in self.parsed.code_notes.items():
@@ -404,6 +476,8 @@ class _Planner:
 
     def run(self) -> _Plan:
         self._referenced: set[str] = set()
+        self.described = 0  # selection descriptions (other than the suggestion marker)
+        self.undated = 0  # codings without a time in the file
         self.report.not_carried.extend(self.parsed.other)
         self.codebook()
         docs = self.documents()
@@ -412,15 +486,24 @@ class _Planner:
                 for ref in src.notes:
                     self._memo(ref, "document", docs[src.guid].name)
         self.notes()
+        if self.described:
+            self.report.not_carried.append(
+                f"{self.described} selection description(s): the workbench has no place for them"
+            )
+        if self.undated:
+            self.report.adjusted.append(
+                f"{self.undated} coding(s) carry no time in the file: dated by this import"
+            )
         return self.plan
 
 
-def _write(project: Project, plan: _Plan, report: ExchangeReport, coder: str) -> None:
+def _write(project: Project, plan: _Plan, report: ExchangeReport, coder: str, *, own: bool) -> None:
     if plan.codebook is not None and project.codebook != plan.codebook:
         project.set_codebook(plan.codebook, note=f"codes imported from {report.file}")
     new = [d.transcript for d in plan.docs if d.transcript is not None]
     if new:
-        result = project.store.import_transcripts(new, user=coder, participant_pseudonym=_pseudonym)
+        name_of = _kept_pseudonym if own else _pseudonym
+        result = project.store.import_transcripts(new, user=coder, participant_pseudonym=name_of)
         if result.changed or len(result.imported) != len(new):  # planned against this state
             raise ExchangeError(f"{report.file}: the project changed during the import")
         report.participants = len({t.participant for t in new if t.participant})
@@ -438,10 +521,10 @@ def _write(project: Project, plan: _Plan, report: ExchangeReport, coder: str) ->
             "coder": who,
             "start": a,
             "end": b,
-            "origin": "human",
-            "created_at": stamp,
+            "origin": origin,
+            "created_at": when,
         }
-        for doc, position, code, who, a, b, stamp in plan.codings
+        for doc, position, code, who, a, b, when, origin in plan.codings
     ]
     report.codings_read = len(rows)
     if rows:
@@ -492,7 +575,7 @@ def import_qdpx(
         with open_project(folder, coder=coder) as project:
             plan = _Planner(archive, parsed, project, project.coder, report).run()
             with project.atomic():  # into an existing project: all of it or nothing
-                _write(project, plan, report, project.coder)
+                _write(project, plan, report, project.coder, own=parsed.own)
         return report
     created = not folder.exists()
     if folder.exists() and any(folder.iterdir()):
@@ -501,7 +584,9 @@ def import_qdpx(
     plan = _Planner(archive, parsed, None, who, report).run()
     try:
         with init(folder, codebook=plan.codebook) as project:
-            _write(project, plan, report, who)
+            if parsed.name:  # exporting this copy gives back the same GUIDs (and name)
+                project.store.set_meta(NAME_KEY, parsed.name)
+            _write(project, plan, report, who, own=parsed.own)
     except BaseException:
         if created:
             shutil.rmtree(folder, ignore_errors=True)

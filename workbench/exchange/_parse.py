@@ -1,17 +1,20 @@
 """Read ``project.qde`` into plain records, tolerating what real tools write.
 
 Elements are matched by local name, so a file in no namespace or an old namespace still
-reads.  Nothing here touches a project.
+reads.  Parts the workbench has no place for are counted into :attr:`Parsed.other`, so the
+import can say what it did not carry over.  Nothing here touches a project.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 from xml.etree import ElementTree as ET
 
 from workbench.errors import ExchangeError
-from workbench.exchange._common import local, norm_guid
+from workbench.exchange._common import is_own, local, norm_guid, pi_payload
 
 SOURCE_KINDS = {
     "TextSource": "text",
@@ -39,6 +42,7 @@ class RawSelection:
     created: str | None
     codings: list[RawCoding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    description: str | None = None
 
 
 @dataclass
@@ -52,6 +56,7 @@ class RawSource:
     codings: list[RawCoding] = field(default_factory=list)  # the whole source coded
     notes: list[str] = field(default_factory=list)
     variables: dict[str, str] = field(default_factory=dict)  # variable GUID -> value
+    vardag: dict[str, Any] | None = None  # what a Vardag export carries for this source
 
 
 @dataclass
@@ -74,6 +79,7 @@ class RawNote:
 
 @dataclass
 class Parsed:
+    name: str
     origin: str
     users: dict[str, str]  # GUID -> name
     codebook: ET.Element | None
@@ -85,6 +91,11 @@ class Parsed:
     sets: list[ET.Element]
     project_notes: list[str]
     other: list[str] = field(default_factory=list)  # parts the workbench has no place for
+
+    @property
+    def own(self) -> bool:
+        """Whether Vardag wrote the file (its texts are kept verbatim, its ids trusted)."""
+        return is_own(self.origin)
 
 
 def children(el: ET.Element, name: str) -> Iterator[ET.Element]:
@@ -135,6 +146,43 @@ def _values(el: ET.Element) -> dict[str, str]:
         if ref is not None and value is not None:
             values[norm_guid(ref.get("targetGUID") or ref.get("guid"))] = value
     return values
+
+
+#: Attributes the workbench has no place for, by element: said once each, with a count.
+_UNKEPT = {
+    "Project": (
+        ("creationDateTime", "modifiedDateTime", "creatingUserGUID", "modifyingUserGUID"),
+        "the project's own date(s) and user(s)",
+    ),
+    "TextSource": (
+        ("creationDateTime", "modifiedDateTime", "creatingUser", "modifyingUser"),
+        "source date(s) and user(s): documents record who imported them and when",
+    ),
+    "PlainTextSelection": (
+        ("modifiedDateTime", "modifyingUser"),
+        "selection change(s) (modifiedDateTime, modifyingUser): codings keep who made them "
+        "and when",
+    ),
+    "Note": (
+        ("creationDateTime", "modifiedDateTime", "modifyingUser"),
+        "note date(s): memos are dated by this import",
+    ),
+}
+_DESCRIBED = ("Project", "TextSource", "Case", "Variable", "Note")
+
+
+def _unkept(root: ET.Element) -> list[str]:
+    """One line per kind of attribute or description the workbench cannot keep."""
+    counts: Counter[str] = Counter()
+    for el in root.iter():
+        name = local(el.tag)
+        attrs, what = _UNKEPT.get(name, ((), ""))
+        counts[what] += sum(1 for a in attrs if (el.get(a) or "").strip())
+        if name in _DESCRIBED and (_text(child(el, "Description")) or "").strip():
+            counts[
+                f"{name[0].lower()}{name[1:]} description(s): the workbench has no place for them"
+            ] += 1
+    return [f"{n} {what}" for what, n in counts.items() if what and n]
 
 
 def parse_project(root: ET.Element, source: str) -> Parsed:
@@ -200,6 +248,7 @@ def parse_project(root: ET.Element, source: str) -> Parsed:
             codings=_codings(src),
             notes=_refs(src, "NoteRef"),
             variables=_values(src),
+            vardag=pi_payload(src),
         )
         for sel in children(src, "PlainTextSelection"):
             sel_where = f"{where}: selection {sel.get('guid')}"
@@ -212,6 +261,7 @@ def parse_project(root: ET.Element, source: str) -> Parsed:
                     created=sel.get("creationDateTime"),
                     codings=_codings(sel),
                     notes=_refs(sel, "NoteRef"),
+                    description=_text(child(sel, "Description")),
                 )
             )
         if kind != "text":  # count what a PDF/picture/audio/video source holds, for the report
@@ -235,7 +285,9 @@ def parse_project(root: ET.Element, source: str) -> Parsed:
             path=note.get("plainTextPath"),
         )
     sets_el = child(root, "Sets")
+    other.extend(_unkept(root))
     return Parsed(
+        name=(root.get("name") or "").strip(),
         origin=root.get("origin") or "",
         users=users,
         codebook=codebook,

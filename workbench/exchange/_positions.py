@@ -1,20 +1,33 @@
 """Character positions: REFI-QDA tools count differently; the workbench counts code points.
 
-The workbench stores texts with ``"\\n"`` line endings and offsets in Unicode code points.
-Other tools write ``startPosition``/``endPosition`` as:
+The workbench stores offsets in Unicode code points of the document text.  A text from another
+tool is stored with ``"\\n"`` line endings (BOM dropped); a text from a Vardag export is
+stored exactly as the file holds it, so our own round trip is the identity on any text.
+Files write ``startPosition``/``endPosition`` as:
 
+- ``"verbatim"``: code points of the text, which is kept as it is (Vardag's own exports);
 - ``"codepoints"``: code points of the text as stored in the file (a CRLF counts two);
 - ``"utf16"``: UTF-16 code units of that text (NVivo: an emoji counts two, a CRLF two);
 - ``"crlf-one"``: code points with a CRLF counted as one (ATLAS.ti) -- the same as code
   points of the text after CRLF -> LF.
+
+The tool is told by the first word of the file's ``origin`` ("NVivo 14.23.0 (Windows)"), never
+by a word anywhere in it: a project or codebook called "NVivo interviews" is no NVivo file.
 """
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from typing import Literal
 
-Mode = Literal["codepoints", "utf16", "crlf-one"]
+from workbench.exchange._common import is_own
+
+Mode = Literal["verbatim", "codepoints", "utf16", "crlf-one"]
+_TOOLS: list[tuple[re.Pattern[str], Mode]] = [
+    (re.compile(r"\s*nvivo\b", re.IGNORECASE), "utf16"),
+    (re.compile(r"\s*atlas\.?ti\b", re.IGNORECASE), "crlf-one"),
+]
 
 
 def normalise_newlines(raw: str) -> str:
@@ -29,22 +42,23 @@ def utf16_length(text: str) -> int:
 
 def detect_mode(raw: str, ends: list[int], origin: str) -> Mode:
     """How a source's positions count: by the writing tool, else by what fits the text."""
-    tool = origin.casefold()
-    if "nvivo" in tool:
-        return "utf16"
-    if "atlas" in tool:
-        return "crlf-one"
+    if is_own(origin):
+        return "verbatim"
+    for pattern, mode in _TOOLS:
+        if pattern.match(origin):
+            return mode
     if ends and max(ends) > len(raw) and max(ends) <= utf16_length(raw):
         return "utf16"
     return "codepoints"
 
 
 class PositionMap:
-    """Convert a tool's positions in ``raw`` into code points of the normalised text."""
+    """Convert a tool's positions in ``raw`` into code points of the stored text: ``raw``
+    itself for ``"verbatim"``, else ``raw`` with its line endings normalised."""
 
     def __init__(self, raw: str, mode: Mode) -> None:
         self.mode = mode
-        self.length = len(normalise_newlines(raw))
+        self.length = len(raw) if mode == "verbatim" else len(normalise_newlines(raw))
         self._units: list[int] = []
         if mode == "utf16":  # code point index -> UTF-16 offset, cumulative
             units = [0]
@@ -56,7 +70,7 @@ class PositionMap:
 
     def __call__(self, position: int) -> int:
         """The normalised code-point offset; may lie outside ``0..length`` (out of range)."""
-        if self.mode == "crlf-one":
+        if self.mode in ("crlf-one", "verbatim"):
             return position
         cp = position
         if self.mode == "utf16":

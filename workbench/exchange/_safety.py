@@ -140,9 +140,21 @@ def read_archive(path: str | Path) -> Archive:
 
 
 def parse_xml(data: bytes, source: str) -> ET.Element:
-    """Parse XML refusing DTDs, entity declarations and external references."""
+    """Parse XML refusing DTDs, entity declarations and external references.
+
+    Processing instructions are kept (``<?vardag ...?>`` carries what only Vardag reads); their
+    ``tag`` is :func:`xml.etree.ElementTree.PI`, which :func:`~workbench.exchange._common.local`
+    names ``""``.
+    """
+    parser = DET.DefusedXMLParser(
+        target=ET.TreeBuilder(insert_pis=True),
+        forbid_dtd=True,
+        forbid_entities=True,
+        forbid_external=True,
+    )
     try:
-        return DET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        parser.feed(data)
+        return parser.close()  # type: ignore[no-any-return]
     except defusedxml.DefusedXmlException as exc:
         raise ExchangeError(
             f"{source}: refused: the XML declares a DTD, entities or external references"
