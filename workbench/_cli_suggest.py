@@ -51,8 +51,31 @@ def _format_text(result: dict[str, Any]) -> str:
     return "\n".join(out)
 
 
+def _format_prevalence(result: dict[str, Any]) -> str:
+    """The prevalence table of ``suggest evaluate --text``."""
+    out = [
+        "",
+        f"prevalence ({result['prevalence_method']}, 95 % bootstrap interval; "
+        "estimated without the test labels)",
+        f"{'code':30s} {'true':>6s} {'estim.':>6s} {'95 % interval':>15s} {'CC':>6s}",
+    ]
+    for code, row in result["prevalence"].items():
+        interval = f"{row['ci_low']:.3f}-{row['ci_high']:.3f}"
+        out.append(
+            f"{code:30s} {row['true']:6.3f} {row['estimate']:6.3f} {interval:>15s}"
+            f" {row['classify_and_count']:6.3f}"
+        )
+    out.append(
+        f"mean absolute error: {result['prevalence_mae']:.3f} "
+        f"(classify and count {result['classify_and_count_mae']:.3f})"
+    )
+    for code, note in result["prevalence_notes"].items():
+        out.append(f"  {code}: {note}")
+    return "\n".join(out)
+
+
 def _cmd_evaluate(args: argparse.Namespace) -> int:
-    from workbench.suggest import evaluate
+    from workbench.suggest import DEFAULT_METHOD, evaluate
     from workbench.suggest._evaluate import read_coded_csv_lines
 
     train_texts, train_codes, _ = read_coded_csv_lines(Path(args.train))
@@ -66,9 +89,14 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         language=args.language,
         embeddings=args.embeddings,
         random_state=args.seed,
+        prevalence=args.bootstrap >= 0,
+        prevalence_method=args.prevalence_method or DEFAULT_METHOD,
+        n_boot=max(args.bootstrap, 0),
     )
     if args.text:
         print(_format_text(result))
+        if "prevalence" in result and result["prevalence"]:
+            print(_format_prevalence(result))
     else:
         print(json.dumps(result, indent=2, ensure_ascii=False))
     return 0
@@ -138,6 +166,22 @@ def register(subparsers: Any) -> None:
         "uses $WORKBENCH_EMBEDDING_MODEL or a bundled model when installed",
     )
     e.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    # No choices= here: naming workbench.suggest's Method would import scikit-learn for
+    # every command; evaluate() refuses an unknown method in one line.
+    e.add_argument(
+        "--prevalence-method",
+        metavar="cc|pcc|acc|pacc|emq",
+        help="how the share of each code is estimated (default: the benchmarked default, "
+        "see workbench.suggest.DEFAULT_METHOD)",
+    )
+    e.add_argument(
+        "--bootstrap",
+        type=int,
+        default=1000,
+        metavar="N",
+        help="bootstrap replicates for the prevalence intervals (default 1000; "
+        "-1 leaves prevalence out)",
+    )
     e.add_argument("--text", action="store_true", help="a readable table instead of JSON")
     e.set_defaults(func=_cmd_evaluate)
 

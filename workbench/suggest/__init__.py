@@ -1,4 +1,5 @@
-"""Code suggestions: a scikit-learn estimator that learns from codings and suggests codes.
+"""Code suggestions: a scikit-learn estimator that learns from codings and suggests codes,
+and prevalence estimates (how common each code is across a corpus) that correct its errors.
 
 Pure (scikit-learn, numpy, nltk): no SQL and no widgets.  The store feeds it texts and
 codings; the tagger shows its :class:`Suggestion` objects.
@@ -13,24 +14,53 @@ codings; the tagger shows its :class:`Suggestion` objects.
 
 from __future__ import annotations
 
-from ._evaluate import cross_validate, evaluate, learning_curve, read_coded_csv, report, scores
+from ._evaluate import (
+    cross_validate,
+    evaluate,
+    learning_curve,
+    out_of_fold,
+    read_coded_csv,
+    report,
+    scores,
+)
 from ._model import NOT_ENOUGH_DATA, OK, PRIOR_ONLY, CodeSuggester, Suggestion
+from ._prevalence import (
+    DEFAULT_METHOD,
+    Calibration,
+    Method,
+    Prevalence,
+    estimate_prevalence,
+    quantify,
+    sample_precision,
+    validation_sample,
+    wilson_interval,
+)
 from ._prior import codebook_hash
 from ._text import detect_language, tokenize
 
 __all__ = [
+    "DEFAULT_METHOD",
     "NOT_ENOUGH_DATA",
     "OK",
     "PRIOR_ONLY",
+    "Calibration",
     "CodeSuggester",
+    "Method",
+    "Prevalence",
     "Suggestion",
     "codebook_hash",
     "cross_validate",
     "detect_language",
+    "estimate_prevalence",
     "evaluate",
     "learning_curve",
+    "out_of_fold",
+    "quantify",
     "read_coded_csv",
     "report",
+    "sample_precision",
     "scores",
     "tokenize",
+    "validation_sample",
+    "wilson_interval",
 ]

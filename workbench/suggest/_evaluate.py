@@ -1,4 +1,5 @@
-"""Evaluation: held-out scores, cross-validation, learning curves and a per-code report."""
+"""Evaluation: held-out scores, cross-validation, learning curves, a per-code report, and
+out-of-fold probabilities for prevalence estimates."""
 
 from __future__ import annotations
 
@@ -9,17 +10,20 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from sklearn.model_selection import KFold
 
 from workbench.codebook._model import Codebook
 from workbench.errors import SuggestError
 
 from ._model import NOT_ENOUGH_DATA, CodeSuggester
+from ._prevalence import DEFAULT_METHOD, Calibration, Method, _method, estimate_prevalence
 
 __all__ = [
     "cross_validate",
     "evaluate",
     "learning_curve",
+    "out_of_fold",
     "read_coded_csv",
     "report",
     "scores",
@@ -142,6 +146,10 @@ def evaluate(
     train_codes: Codes,
     test_texts: Sequence[str],
     test_codes: Codes,
+    prevalence: bool = True,
+    prevalence_method: Method | str = DEFAULT_METHOD,
+    n_boot: int = 1000,
+    calibration_folds: int = 5,
     **params: Any,
 ) -> dict[str, Any]:
     """Train a :class:`CodeSuggester` on one part and score it on the other.
@@ -150,16 +158,27 @@ def evaluate(
     status "not enough data" and left out of the averages.  A test code that never occurs
     in the training data is an error.
 
+    With ``prevalence`` (the default) the share of test items with each code is also
+    estimated *without* the test labels, as a corpus would be: out-of-fold probabilities of
+    the training items (``calibration_folds``-fold) calibrate ``prevalence_method``, the
+    final model's probabilities on the test texts are quantified, and ``n_boot`` bootstrap
+    replicates give 95 % intervals (see :mod:`workbench.suggest._prevalence`).  The test
+    labels only give ``true``.
+
     Returns
     -------
     dict
         ``micro_f1``, ``macro_f1``, ``precision_at_1``, ``brier``, ``per_code``,
-        ``fit_seconds``, ``not_enough_data`` (list of codes).
+        ``fit_seconds``, ``not_enough_data`` (list of codes); with ``prevalence`` also
+        ``prevalence`` (per usable code: ``true``, ``estimate``, ``classify_and_count``,
+        ``ci_low``, ``ci_high``), ``prevalence_mae``, ``classify_and_count_mae``,
+        ``prevalence_method`` and ``prevalence_notes`` (code: why a correction fell back).
     """
     _check_texts(train_texts, "train")
     _check_texts(test_texts, "test")
     if len(train_texts) != len(train_codes) or len(test_texts) != len(test_codes):
         raise SuggestError("texts and code lists differ in length")
+    prevalence_method = _method(prevalence_method)  # refuse a bad name before fitting
     train_seen = {c for row in train_codes for c in row}
     for i, row in enumerate(test_codes):
         for c in row:
@@ -173,7 +192,71 @@ def evaluate(
     result = _score_model(model, test_texts, test_codes, train_codes)
     result["fit_seconds"] = round(fit_seconds, 3)
     result["embeddings"] = model.features_.embeddings
+    if prevalence:
+        result.update(
+            _prevalence(
+                model,
+                train_texts,
+                train_codes,
+                test_texts,
+                test_codes,
+                prevalence_method,
+                n_boot,
+                calibration_folds,
+                params,
+            )
+        )
     return result
+
+
+def _prevalence(
+    model: CodeSuggester,
+    train_texts: Sequence[str],
+    train_codes: Codes,
+    test_texts: Sequence[str],
+    test_codes: Codes,
+    method: Method | str,
+    n_boot: int,
+    folds: int,
+    params: dict[str, Any],
+) -> dict[str, Any]:
+    """The ``prevalence`` part of :func:`evaluate`: estimated on the test texts alone."""
+    classes = [str(c) for c in model.classes_]
+    usable = [c for c in classes if model.status_[c] != NOT_ENOUGH_DATA]
+    seed = int(params.get("random_state") or 0)
+    rest = {k: v for k, v in params.items() if k != "random_state"}
+    folds = min(folds, len(train_texts))
+    if folds < 2:
+        raise SuggestError("prevalence needs at least 2 training items for calibration")
+    calibration = out_of_fold(
+        train_texts, train_codes, folds=folds, classes=classes, random_state=seed, **rest
+    )
+    proba = pd.DataFrame(model.predict_proba(list(test_texts)), columns=classes)[usable]
+    est = estimate_prevalence(proba, calibration, method=method, n_boot=n_boot, seed=seed)
+    truth = _matrix(test_codes, usable).mean(axis=0) if len(test_codes) else np.zeros(0)
+    out: dict[str, dict[str, float]] = {}
+    notes: dict[str, str] = {}
+    errors: list[float] = []
+    cc_errors: list[float] = []
+    for row, true in zip(est.segments.itertuples(index=False), truth, strict=True):
+        out[str(row.code)] = {
+            "true": round(float(true), 4),
+            "estimate": round(float(row.estimate), 4),
+            "classify_and_count": round(float(row.classify_and_count), 4),
+            "ci_low": round(float(row.ci_low), 4),
+            "ci_high": round(float(row.ci_high), 4),
+        }
+        errors.append(abs(float(row.estimate) - float(true)))
+        cc_errors.append(abs(float(row.classify_and_count) - float(true)))
+        if row.note:
+            notes[str(row.code)] = str(row.note)
+    return {
+        "prevalence": out,
+        "prevalence_mae": round(float(np.mean(errors)), 4) if errors else None,
+        "classify_and_count_mae": round(float(np.mean(cc_errors)), 4) if cc_errors else None,
+        "prevalence_method": str(est.method),
+        "prevalence_notes": notes,
+    }
 
 
 def _score_model(
@@ -207,6 +290,84 @@ def _score_model(
     return result
 
 
+def _out_of_fold(
+    texts: list[str],
+    codes: list[list[str]],
+    classes: Sequence[str],
+    folds: int,
+    random_state: int,
+    params: dict[str, Any],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[float]]:
+    """Out-of-fold ``(proba, pred, evaluated, fit_seconds)``; ``evaluated`` is False where a
+    fold's model had no learned model for the code."""
+    shape = (len(texts), len(classes))
+    proba = np.zeros(shape)
+    pred = np.zeros(shape, dtype=np.int8)
+    evaluated = np.zeros(shape, dtype=bool)
+    index = {c: j for j, c in enumerate(classes)}
+    times = []
+    kf = KFold(folds, shuffle=True, random_state=random_state)
+    for tr, te in kf.split(texts):
+        start = time.perf_counter()
+        model = CodeSuggester(**params).fit([texts[i] for i in tr], [codes[i] for i in tr])
+        times.append(time.perf_counter() - start)
+        te_texts = [texts[i] for i in te]
+        usable = np.array([model.status_[str(c)] != NOT_ENOUGH_DATA for c in model.classes_])
+        p = model.predict_proba(te_texts)
+        y = model.predict(te_texts)
+        for k, c in enumerate(model.classes_):
+            j = index.get(str(c))
+            if j is not None and usable[k]:
+                proba[te, j] = p[:, k]
+                pred[te, j] = y[:, k]
+                evaluated[te, j] = True
+    return proba, pred, evaluated, times
+
+
+def out_of_fold(
+    texts: Sequence[str],
+    codes: Codes,
+    folds: int = 5,
+    random_state: int = 0,
+    segments: Sequence[Any] | None = None,
+    classes: Sequence[str] | None = None,
+    **params: Any,
+) -> Calibration:
+    """Calibration data for prevalence estimates: out-of-fold probabilities of coded items.
+
+    Each item's probability comes from a :class:`CodeSuggester` fitted on the other folds,
+    so it shows how the model errs on items it has not seen.  Where a fold's model had too
+    few examples of a code the probability is NaN (that cell calibrates nothing; its label
+    still counts).
+
+    Parameters
+    ----------
+    segments : sequence, optional
+        Item ids; use the corpus's segment ids so that
+        :func:`~workbench.suggest.estimate_prevalence` counts these labels as known.  The
+        default, ``("calibration", i)``, matches no corpus segment: the items only calibrate.
+    classes : sequence of str, optional
+        Codes (columns); default all codes in ``codes``.
+    **params
+        :class:`CodeSuggester` settings, as for the final model.
+    """
+    _check_texts(texts, "")
+    if len(texts) != len(codes):
+        raise SuggestError("texts and code lists differ in length")
+    if len(texts) < folds:
+        raise SuggestError(f"{len(texts)} segments are too few for {folds}-fold cross-validation")
+    lists = [list(r) for r in codes]
+    classes = list(classes) if classes is not None else sorted({c for r in lists for c in r})
+    params.setdefault("random_state", random_state)
+    proba, _, evaluated, _ = _out_of_fold(list(texts), lists, classes, folds, random_state, params)
+    ids = (
+        list(segments) if segments is not None else [("calibration", i) for i in range(len(texts))]
+    )
+    if len(ids) != len(texts):
+        raise SuggestError("segments and texts differ in length")
+    return Calibration.from_codes(ids, classes, np.where(evaluated, proba, np.nan), lists)
+
+
 def cross_validate(
     texts: Sequence[str], codes: Codes, folds: int = 5, random_state: int = 0, **params: Any
 ) -> dict[str, Any]:
@@ -220,30 +381,13 @@ def cross_validate(
     _check_texts(texts, "")
     if len(texts) < folds:
         raise SuggestError(f"{len(texts)} segments are too few for {folds}-fold cross-validation")
-    texts = list(texts)
-    codes = [list(r) for r in codes]
+    lists = [list(r) for r in codes]
     params.setdefault("random_state", random_state)
-    classes = sorted({c for r in codes for c in r})
-    truth = _matrix(codes, classes)
-    proba = np.zeros(truth.shape)
-    pred = np.zeros(truth.shape, dtype=np.int8)
-    evaluated = np.zeros(truth.shape, dtype=bool)
-    times = []
-    kf = KFold(folds, shuffle=True, random_state=random_state)
-    for tr, te in kf.split(texts):
-        start = time.perf_counter()
-        model = CodeSuggester(**params).fit([texts[i] for i in tr], [codes[i] for i in tr])
-        times.append(time.perf_counter() - start)
-        cols = [classes.index(str(c)) for c in model.classes_]
-        te_texts = [texts[i] for i in te]
-        usable = np.array([model.status_[str(c)] != NOT_ENOUGH_DATA for c in model.classes_])
-        p = model.predict_proba(te_texts)
-        y = model.predict(te_texts)
-        for k, j in enumerate(cols):
-            if j < len(classes) and usable[k]:
-                proba[te, j] = p[:, k]
-                pred[te, j] = y[:, k]
-                evaluated[te, j] = True
+    classes = sorted({c for r in lists for c in r})
+    truth = _matrix(lists, classes)
+    proba, pred, evaluated, times = _out_of_fold(
+        list(texts), lists, classes, folds, random_state, params
+    )
     keep: list[bool] = [bool(v) for v in np.asarray(evaluated.all(axis=0)).ravel()]
     result = scores(
         truth[:, keep],
