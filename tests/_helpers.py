@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 import workbench
 from workbench._project import Project
@@ -31,6 +34,14 @@ SUGGEST_TEXTS = {
         "Nobody told us which rules apply to a food truck.",
     ],
 }
+
+
+def pg_url() -> str | None:
+    """The test server's URL, or None (a failure when ``WORKBENCH_REQUIRE_PG`` is set)."""
+    url = os.environ.get("WORKBENCH_TEST_PG")
+    if not url and os.environ.get("WORKBENCH_REQUIRE_PG"):
+        pytest.fail("WORKBENCH_REQUIRE_PG is set but WORKBENCH_TEST_PG is not")
+    return url
 
 
 def numbered(label: str, known: set[str]) -> str:

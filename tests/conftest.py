@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from _helpers import pg_url
 from sqlalchemy import create_engine, text
-
-
-def pg_url() -> str | None:
-    """The test server's URL, or None (a failure when ``WORKBENCH_REQUIRE_PG`` is set)."""
-    url = os.environ.get("WORKBENCH_TEST_PG")
-    if not url and os.environ.get("WORKBENCH_REQUIRE_PG"):
-        pytest.fail("WORKBENCH_REQUIRE_PG is set but WORKBENCH_TEST_PG is not")
-    return url
 
 
 @pytest.fixture

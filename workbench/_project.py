@@ -8,6 +8,7 @@ lives in ``private/`` beside it and never in the database.
 from __future__ import annotations
 
 import csv
+import fcntl
 import functools
 import getpass
 import glob
@@ -29,7 +30,13 @@ from tqdm.auto import tqdm
 
 from workbench import codebook as cb
 from workbench import ingest
-from workbench.errors import AttributesError, ImportFailed, ProjectError, UnknownItem
+from workbench.errors import (
+    AttributesError,
+    ImportFailed,
+    ProjectError,
+    UnknownItem,
+    WorkbenchError,
+)
 from workbench.store import (
     ImportReport,
     Store,
@@ -45,6 +52,7 @@ if TYPE_CHECKING:
 POINTER = "project.json"
 SQLITE_NAME = "project.sqlite"
 KEY_PATH = Path("private") / "pseudonym-key.json"
+KEY_ID = "pseudonym_key_id"  # the meta entry naming the key file that belongs to the database
 
 
 def resolve_coder(coder: str | None = None) -> str:
@@ -335,46 +343,86 @@ class Project:
         """Import transcripts (and join participant attributes): all of them or none.
 
         With ``pseudonymise`` the key file (default ``private/pseudonym-key.json``) is read
-        and, after the import committed, written back; it never enters the database.
+        after every other import has finished, and written (to disk, durably) before this one
+        commits: pseudonyms are never handed out twice, and no data is stored without its key.
+        Attribute values and respondent ids are pseudonymised like the text.
         """
         files = expand_paths(paths)
         rows = read_attributes(Path(attributes)) if attributes is not None else []
-        pseudonymiser = None
+        extra = read_names(Path(names)) if names is not None else []
         key_file = Path(key) if key is not None else self.path / KEY_PATH
-        if pseudonymise:
-            extra = read_names(Path(names)) if names is not None else []
-            pseudonymiser = (
-                ingest.Pseudonymiser.load(key_file) if key_file.exists() else ingest.Pseudonymiser()
+        source = str(attributes) if attributes is not None else ""
+        notes: list[str] = []
+        with self.store.transaction() as tx, _key_lock(key_file if pseudonymise else None):
+            tx.lock_imports()
+            pseudonymiser = self._key(tx, key_file, notes) if pseudonymise else None
+            if pseudonymiser is not None:
+                pseudonymiser.add_names(extra)
+            read = functools.partial(
+                ingest.read,
+                segment=segment,  # type: ignore[arg-type]
+                language=language,
+                pseudonymiser=pseudonymiser,
+                interviewers=tuple(interviewers),
+                table=table,
             )
-            pseudonymiser.add_names(extra)
 
-        read = functools.partial(
-            ingest.read,
-            segment=segment,  # type: ignore[arg-type]
-            language=language,
-            pseudonymiser=pseudonymiser,
-            interviewers=tuple(interviewers),
-            table=table,
-        )
+            def transcripts() -> Iterator[ingest.Transcript]:
+                bar = tqdm(total=len(files), unit="file", disable=not progress or len(files) < 2)
+                with bar:
+                    for documents in _read_all(read, files, parallel=pseudonymiser is None):
+                        bar.update()
+                        notes.extend(documents[0].notes)
+                        yield from documents
 
-        def transcripts() -> Iterator[ingest.Transcript]:
-            bar = tqdm(total=len(files), unit="file", disable=not progress or len(files) < 2)
-            with bar:
-                for documents in _read_all(read, files, parallel=pseudonymiser is None):
-                    bar.update()
-                    yield from documents
-
-        report = self.store.import_transcripts(
-            transcripts(),
-            user=self.coder,
-            participant_pseudonym=_next_pseudonym,
-            attributes=rows,
-            attributes_source=str(attributes) if attributes is not None else "",
-        )
-        if pseudonymiser is not None:
-            key_file.parent.mkdir(parents=True, exist_ok=True)
-            pseudonymiser.save(key_file)
+            report = tx.import_transcripts(
+                transcripts(), user=self.coder, participant_pseudonym=_next_pseudonym
+            )
+            if rows:
+                if pseudonymiser is not None:
+                    rows = [_hidden_row(row, pseudonymiser) for row in rows]
+                tx.join_attributes(rows, source=source, user=self.coder)
+            if pseudonymiser is not None:
+                try:
+                    pseudonymiser.save(key_file)
+                except OSError as exc:
+                    raise ProjectError(
+                        f"{key_file}: the pseudonym key cannot be written "
+                        f"({exc.strerror or exc}); nothing was imported"
+                    ) from exc
+                tx.set_meta(KEY_ID, pseudonymiser.key_id)
+        report.notes = notes
         return report
+
+    def _key(self, store: Store, key_file: Path, notes: list[str]) -> ingest.Pseudonymiser:
+        """The project's pseudonym key, read now (under the import lock) and checked against
+        the database: the same key, and every pseudonym in use reserved."""
+        expected = store.get_meta(KEY_ID)
+        if key_file.exists():
+            key = ingest.Pseudonymiser.load(key_file)
+            if expected is not None and key.key_id != expected:
+                raise ProjectError(
+                    f"{key_file}: this pseudonym key belongs to another project (key {key.key_id}, "
+                    f"the project's is {expected}); give the project's own key with --key"
+                )
+        elif expected is not None:
+            raise ProjectError(
+                f"{key_file}: the project's pseudonym key is missing; restore it from a backup or "
+                "give it with --key (without it, people already imported would get new pseudonyms)"
+            )
+        else:
+            key = ingest.Pseudonymiser()
+        labels = store.participant_labels()
+        key.reserve(labels.values())
+        known = set(key.people[ingest.Kind.PARTICIPANT].values())
+        lost = sorted(p for label, p in labels.items() if label == p and p not in known)
+        if lost:
+            notes.append(
+                f"{key_file}: the key has no entry for {', '.join(lost[:10])}"
+                f"{' …' if len(lost) > 10 else ''}: they keep their pseudonyms, but if they are "
+                "interviewed again they cannot be recognised"
+            )
+        return key
 
     def import_codings(self, path: str | Path) -> int:
         """Import codings from a CSV (``document,turn,code,coder,span``; see
@@ -397,7 +445,7 @@ class Project:
                 turn = int(record["turn"])
             except ValueError as exc:
                 raise ImportFailed(f"{where}: turn {record['turn']!r} is not a number") from exc
-            seg = by_turn.get((record["document"], turn))
+            seg = by_turn.get((hide(record["document"]), turn))
             if seg is None:
                 raise UnknownItem(
                     f"{where}: document {record['document']!r} has no turn {turn} in the project"
@@ -405,10 +453,10 @@ class Project:
             start, end = seg.start, seg.end
             span = hide((record.get("span") or "").strip())
             if span:
-                offset = seg.text.find(span)
-                if offset < 0:
+                found = ingest.locate(span, seg.text)
+                if found is None:
                     raise ImportFailed(f"{where}: span {span[:40]!r} is not in turn {turn}")
-                start, end = seg.start + offset, seg.start + offset + len(span)
+                start, end = seg.start + found[0], seg.start + found[1]
             rows.append(
                 {
                     "segment_id": int(seg.segment),
@@ -587,6 +635,39 @@ def _next_pseudonym(label: str, known: set[str]) -> str:
     return f"P{n:02d}"
 
 
+@contextmanager
+def _key_lock(key_file: Path | None) -> Iterator[None]:
+    """An exclusive lock on the key file's folder for the length of an import, also between
+    projects that share one key file (``--key``); nothing when there is no key."""
+    if key_file is None:
+        yield
+        return
+    try:
+        key_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        handle = open(key_file.parent / ".pseudonym-key.lock", "a+b")  # noqa: SIM115
+    except OSError as exc:
+        raise ProjectError(
+            f"{key_file.parent}: cannot use this folder for the pseudonym key "
+            f"({exc.strerror or exc}); nothing was imported"
+        ) from exc
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _hidden_row(
+    row: tuple[int, str, dict[str, str]], key: ingest.Pseudonymiser
+) -> tuple[int, str, dict[str, str]]:
+    """An attributes row as stored: values pseudonymised, a participant named by their pseudonym
+    and a file name as the pseudonymised document is called."""
+    line, name, values = row
+    joined_on = key.participant(name) or key.text(name)
+    return line, joined_on, {k: key.text(v) for k, v in values.items()}
+
+
 def expand_paths(paths: Sequence[str | Path]) -> list[Path]:
     """Files named on the command line; patterns are expanded when the shell did not."""
     files: list[Path] = []
@@ -606,46 +687,66 @@ def expand_paths(paths: Sequence[str | Path]) -> list[Path]:
     return files
 
 
-def _csv_rows(file: Path, required: Sequence[str]) -> Iterator[tuple[int, dict[str, str]]]:
+def _read_text(file: Path, what: str, error: type[WorkbenchError]) -> str:
+    """A small text file (CSV, names) in any encoding the transcripts may have."""
     try:
-        text = file.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ImportFailed(f"{file.name}: cannot be read as UTF-8 CSV ({exc})") from exc
-    reader = csv.DictReader(text.splitlines())
-    missing = [c for c in required if c not in (reader.fieldnames or [])]
+        data = file.read_bytes()
+    except OSError as exc:
+        raise error(f"{file.name}: cannot read the {what} ({exc.strerror or exc})") from exc
+    try:
+        return ingest.decode_text(data, file.name).text
+    except ImportFailed as exc:
+        raise error(str(exc)) from exc
+
+
+def _csv_rows(
+    file: Path, required: Sequence[str], error: type[WorkbenchError] = ImportFailed
+) -> Iterator[tuple[int, dict[str, str]]]:
+    lines = _read_text(file, "CSV file", error).splitlines()
+    try:
+        reader = csv.DictReader(lines)
+        missing = [c for c in required if c not in (reader.fieldnames or [])]
+    except csv.Error as exc:
+        raise error(f"{file.name}: line 1: not a CSV header ({exc})") from exc
     if missing:
-        raise ImportFailed(f"{file.name}: line 1: missing column(s) {', '.join(missing)}")
-    for line, record in enumerate(reader, start=2):
-        yield line, {k: (v or "") for k, v in record.items() if k is not None}
+        raise error(f"{file.name}: line 1: missing column(s) {', '.join(missing)}")
+    try:
+        for line, record in enumerate(reader, start=2):
+            yield line, {k: (v or "") for k, v in record.items() if k is not None}
+    except csv.Error as exc:
+        raise error(f"{file.name}: line {reader.line_num}: not valid CSV ({exc})") from exc
 
 
 def read_attributes(file: Path) -> list[tuple[int, str, dict[str, str]]]:
     """``(line, key, attributes)`` rows of a participants CSV keyed by ``file``/``document`` or
-    ``participant``."""
+    ``participant``; a key given twice is refused (the second row would silently win)."""
     if not file.exists():
         raise AttributesError(f"{file}: no such file")
-    try:
-        header = next(csv.reader(file.read_text(encoding="utf-8-sig").splitlines()), [])
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise AttributesError(f"{file.name}: cannot be read as a UTF-8 CSV ({exc})") from exc
+    header = next(csv.reader(_read_text(file, "attributes", AttributesError).splitlines()), [])
     key = next((c for c in ("file", "document", "participant", "id") if c in header), None)
     if key is None:
         raise AttributesError(
             f"{file.name}: line 1: needs a column 'file', 'document' or 'participant' to join on"
         )
     rows = []
-    for line, record in _csv_rows(file, (key,)):
+    seen: dict[str, int] = {}
+    for line, record in _csv_rows(file, (key,), AttributesError):
         name = record.pop(key).strip()
         if not name:
             raise AttributesError(f"{file.name}: line {line}: the {key!r} cell is empty")
+        if name in seen:
+            raise AttributesError(
+                f"{file.name}: line {line}: {name!r} has a row already (line {seen[name]}); "
+                "keep one row per participant"
+            )
+        seen[name] = line
         rows.append((line, name, {k: v.strip() for k, v in record.items() if v.strip()}))
     return rows
 
 
 def read_names(file: Path) -> list[str]:
-    """Names to pseudonymise, one per line (``#`` comments allowed)."""
-    try:
-        lines = file.read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ImportFailed(f"{file}: cannot read the names file ({exc})") from exc
+    """Names to pseudonymise, one per line (``#`` comments allowed), in any encoding."""
+    if not file.exists():
+        raise ImportFailed(f"{file}: no such names file")
+    lines = _read_text(file, "names file", ImportFailed).splitlines()
     return [s for line in lines if (s := line.split("#", 1)[0].strip())]

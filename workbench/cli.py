@@ -61,11 +61,21 @@ def _cmd_import(args: argparse.Namespace) -> int:
         f"imported {len(report.imported)} document(s), {report.segments} segments, "
         f"{report.words} words"
     )
-    for name in report.skipped:
-        print(f"skipped {name}: already imported (same content)")
-    for name in report.changed:
-        print(f"not imported {name}: a different version of this file is already in the project")
+    _listed(report.skipped, "skipped {}: already imported (same content)")
+    _listed(
+        report.changed, "not imported {}: a different version of it is already in the project"
+    )
+    for note in report.notes:
+        print(f"warning: {note}", file=sys.stderr)
     return 0
+
+
+def _listed(names: Sequence[str], line: str, most: int = 10) -> None:
+    """One line per name, or the first few and how many more (a table has a document per row)."""
+    for name in names[:most]:
+        print(line.format(name))
+    if len(names) > most:
+        print(line.format(f"{len(names) - most} more"))
 
 
 def _cmd_import_codings(args: argparse.Namespace) -> int:

@@ -202,3 +202,17 @@ def test_merge_unrelated_codebooks_is_refused(base: Codebook) -> None:
     other = dataclasses.replace(base, id="other")
     with pytest.raises(CodebookError, match="cannot merge unrelated codebooks"):
         merge(base, base, other)
+
+
+def test_merge_where_each_side_deleted_what_the_other_kept_keeps_ours() -> None:
+    from workbench.codebook import Code, remove_code
+
+    base = Codebook(
+        id="b",
+        title={"en": "B"},
+        codes=(Code(id="a", label={"en": "A"}), Code(id="c", label={"en": "C"})),
+    )
+    ours, theirs = remove_code(base, "a"), remove_code(base, "c")
+    result = merge(base, ours, theirs)
+    assert [c.id for c in result.codebook.codes] == ["c"]
+    assert [(c.item, c.field) for c in result.conflicts] == [("c", "deleted")]

@@ -98,7 +98,11 @@ def test_pseudonymiser_save_load_roundtrip(tmp_path) -> None:
     p.speaker("Olle", "interviewee", "d")
     key = tmp_path / "key.json"
     p.save(key)
-    assert json.loads(key.read_text(encoding="utf-8"))["Olle"] == "P01"
+    saved = json.loads(key.read_text(encoding="utf-8"))
+    assert saved["participants"] == {"Olle": "P01"}
+    assert saved["persons"] == {"Anna Berg": "[Person 1]"}
+    assert saved["key_id"] == p.key_id
+    assert key.stat().st_mode & 0o077 == 0  # readable by its owner only
     q = Pseudonymiser.load(key)
     assert q.speaker("Nils", "interviewee", "d") == "P02"
     assert q.add_name("Eva Ek") == "[Person 2]"
@@ -173,3 +177,76 @@ def test_pseudonymiser_text_is_idempotent_and_hides_names(text: str) -> None:
     once = p.text(text)
     assert p.text(once) == once
     assert "811218-9876" not in once and "a@b.se" not in once
+
+
+def test_pseudonymiser_names_in_any_case_and_normal_form() -> None:
+    import unicodedata
+
+    nfd = unicodedata.normalize("NFD", "Göran Ahlström")  # as macOS writes a names file
+    p = Pseudonymiser(names=[nfd])
+    text = "GÖRAN sa att göran och Göran Ahlström, AHLSTRÖM och Görans bror kom."
+    assert p.text(text) == (
+        "[Person 1] sa att [Person 1] och [Person 1], [Person 1] och [Person 1]s bror kom."
+    )
+    assert p.text(unicodedata.normalize("NFD", "Hej Göran")) == "Hej [Person 1]"
+
+
+def test_pseudonymiser_given_and_family_names_on_their_own() -> None:
+    p = Pseudonymiser(names=["Ahlström, Göran", "Anna-Karin Öberg"])
+    assert p.text("Göran, Ahlströms, Anna-Karin, Karin och Öberg") == (
+        "[Person 1], [Person 1]s, [Person 2], [Person 2] och [Person 2]"
+    )
+    # without accents, as in a file name
+    assert p.text("intervju-goran-ahlstrom.docx") == "intervju-[Person 1]-[Person 1].docx"
+
+
+def test_pseudonymiser_everyday_words_only_with_a_capital() -> None:
+    p = Pseudonymiser(names=["Per Berg", "Karin Cook"])
+    assert p.text("Per sa 5 kr per år; BERG bor på ett berg, Cook är inte en cook.") == (
+        "[Person 1] sa 5 kr per år; [Person 1] bor på ett berg, [Person 2] är inte en cook."
+    )
+    # the whole name in lower case is a name, not words
+    assert p.text("per berg ringde") == "[Person 1] ringde"
+
+
+def test_pseudonymiser_new_speaker_with_a_known_given_name_is_a_new_participant() -> None:
+    p = Pseudonymiser()
+    assert p.speaker("Göran Ahlström", "interviewee", "a") == "P01"
+    assert p.speaker("Göran", "interviewee", "b") == "P02"
+    assert p.speaker("göran  ahlström", "interviewee", "c") == "P01"  # same whole name
+    # a shared given name belongs to whoever speaks in the document, else stays anonymous
+    assert p.text("Göran sa", speaking={"P02"}) == "P02 sa"
+    assert p.text("Göran sa", speaking={"P01"}) == "P01 sa"
+    assert p.text("Göran sa") == "[name] sa"
+    assert p.text("Ahlström sa") == "P01 sa"
+
+
+def test_pseudonymiser_loads_a_flat_key_of_an_earlier_version(tmp_path) -> None:
+    old = {
+        "Göran Ahlström": "P01",
+        "Göran": "P01",
+        "Ahlström": "P01",
+        "Karin Lund": "I1",
+        "Karin": "I1",
+        "Lund": "I1",
+        "Anna Berg": "[Person 1]",
+        "Anna": "[Person 1]",
+        "Olle": "P02",
+    }
+    (tmp_path / "key.json").write_text(json.dumps(old), encoding="utf-8")
+    p = Pseudonymiser.load(tmp_path / "key.json")
+    assert p.key == {
+        "Göran Ahlström": "P01",
+        "Olle": "P02",
+        "Karin Lund": "I1",
+        "Anna Berg": "[Person 1]",
+    }
+    assert p.speaker("Göran", "interviewee", "new") == "P03"
+    assert p.text("Anna och Lund") == "[Person 1] och I1"
+
+
+def test_pseudonymiser_reserve_skips_pseudonyms_in_use() -> None:
+    p = Pseudonymiser()
+    p.reserve(["P01", "P07", "Interviewer", "I2"])
+    assert p.speaker("Ny Person", "interviewee", "d") == "P08"
+    assert p.speaker("Lisa Ek", "interviewer", "d") == "I3"

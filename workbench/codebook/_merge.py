@@ -193,6 +193,12 @@ def merge(base: Codebook, ours: Codebook, theirs: Codebook) -> MergeResult:
         _flat_code,
         conflicts,
     )
+    if not flat:
+        # Each side deleted every code the other kept.  A codebook needs codes: ours stay, and
+        # each is reported as deleted by theirs.
+        for code in ours.codes:
+            flat[code.id] = _flat_code(code)
+            conflicts.append(Conflict(code.id, "deleted", "present", "present", "deleted"))
     codes = {cid: _unflat_code(cid, f) for cid, f in flat.items()}
     versions = (ours, theirs, base)
     _repair_parents(codes, versions, conflicts)

@@ -12,22 +12,34 @@ Examples
 
 from __future__ import annotations
 
+from workbench.ingest._decode import Decoded, decode_text
 from workbench.ingest._language import detect_language
 from workbench.ingest._model import Role, Segment, Transcript, Turn
-from workbench.ingest._pseudonym import Pseudonymiser, valid_personnummer
+from workbench.ingest._pseudonym import (
+    AMBIGUOUS_PART,
+    Kind,
+    Pseudonymiser,
+    locate,
+    valid_personnummer,
+)
 from workbench.ingest._read import FORMATS, detect_roles, read
 from workbench.ingest._table import TableColumns
 
 __all__ = [
+    "AMBIGUOUS_PART",
     "FORMATS",
+    "Decoded",
+    "Kind",
     "Pseudonymiser",
     "Role",
     "Segment",
     "TableColumns",
     "Transcript",
     "Turn",
+    "decode_text",
     "detect_language",
     "detect_roles",
+    "locate",
     "read",
     "valid_personnummer",
 ]

@@ -81,8 +81,8 @@ _SAMPLE = 6_000
 _WORD = re.compile(r"\w+")
 
 
-def detect_language(text: str) -> str:
-    """Return ``"sv"`` or ``"en"`` for ``text`` (Swedish when undecided).
+def detect_language(text: str, default: str = "sv") -> str:
+    """Return ``"sv"`` or ``"en"`` for ``text`` (``default`` when nothing tells them apart).
 
     Examples
     --------
@@ -94,4 +94,6 @@ def detect_language(text: str) -> str:
     sv: float = sum(1 for w in words if w in _SV)
     en = sum(1 for w in words if w in _EN)
     sv += 0.5 * (sample.count("å") + sample.count("ä") + sample.count("ö"))
+    if en == sv:
+        return default
     return "en" if en > sv else "sv"

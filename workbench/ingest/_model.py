@@ -43,7 +43,8 @@ class Transcript:
     ``text`` is the whole document as stored: turns joined as ``"Speaker: text"`` paragraphs.
     ``segments`` point into it.  ``participant`` is the interviewee's (pseudonymised) name or a
     table row's id; ``attributes`` come from table columns and ``row`` is the row's number in
-    the table (header = 1; None for transcripts).
+    the table (header = 1; None for transcripts).  ``notes`` say what reading had to repair
+    (stray bytes, text encoded twice), one line each naming the file and line.
     """
 
     name: str
@@ -55,3 +56,4 @@ class Transcript:
     participant: str | None = None
     attributes: dict[str, str] = field(default_factory=dict)
     row: int | None = None
+    notes: tuple[str, ...] = ()

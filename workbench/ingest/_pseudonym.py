@@ -1,4 +1,12 @@
-"""Pseudonymisation: speakers, named persons, e-mail, phone numbers and personnummer."""
+"""Pseudonymisation: speakers, named persons, e-mail, phone numbers and personnummer.
+
+The key (real name → placeholder) is personal data: it is kept in a file outside the project
+database (see ``docs/privacy.md``).  Who a speaker *is* is decided by their whole label only:
+a new interviewee called "Göran" is never taken for an earlier "Göran Ahlström".  Parts of
+names (a given or family name on its own, in any case, in the genitive) are replaced in the
+text; a part that two people share becomes the pseudonym of the one speaking in the document
+at hand, or ``[name]`` when that does not decide it.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +14,18 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterable
+import unicodedata
+import uuid
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from workbench.errors import ImportFailed
 from workbench.ingest._labels import is_generic, is_interviewer_code
 
-__all__ = ["Pseudonymiser", "valid_personnummer"]
+__all__ = ["AMBIGUOUS_PART", "PLACEHOLDER", "Pseudonymiser", "locate", "valid_personnummer"]
 
 # Bounded parts keep the scan linear on long runs of word characters before an "@".
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
@@ -28,7 +40,39 @@ _PHONE = (
 _NUMBERS = re.compile(rf"(?=[\d+])(?<![\d+\-/.,:])(?:{_PNR}|{_PHONE})(?!\d|[-/.,:]\d)")
 _PHONE_ONLY = re.compile(_PHONE)
 _DIGITS = re.compile(r"\d")
-_PLACEHOLDER = re.compile(r"P(\d+)|I(\d+)|\[Person (\d+)\]")
+_NUMBER_IN = {
+    "P": re.compile(r"P(\d+)"),
+    "I": re.compile(r"I(\d+)"),
+    "[": re.compile(r"\[Person (\d+)\]"),
+}
+_PART_SPLIT = re.compile(r"[\s\-‐–,.;:()\"“”']+")
+
+#: What a name part shared by several people becomes when the document does not decide it.
+AMBIGUOUS_PART = "[name]"
+#: Any placeholder the pseudonymiser writes.
+PLACEHOLDER = re.compile(
+    r"\bP\d{2,}\b|\bI\d+\b|\bInterviewer(?: \d+)?\b|\[Person \d+\]|\[(?:name|e-mail|phone|personnummer)\]"
+)
+
+# Titles and name particles are not names on their own.
+_NOT_PARTS = frozenset(
+    "dr mr mrs ms prof doc af av von van de der den la le da di du el och and".split()
+)
+# Given and family names that are also everyday words in Swedish or English: written in lower
+# case they are taken for the word ("per år", "the cook"), with a capital for the name.
+_EVERYDAY_WORDS = frozenset(
+    """
+    per bo sten björn dag sol vilja lo rut siv ulla tor ask ek berg lund holm strand sjö dal
+    dahl björk lind ström bäck fors kvist gran nord syd öst väst hed falk örn lax gädda
+    sommar vinter vår höst mark rosa viol kron lilja hjort fager glad frid bro by eng ås
+    said will may june april august mark bill rose grace hope joy faith frank jack pat rob
+    sue dawn ruby amber robin summer winter cook baker smith brown white green black young
+    king wood hall hill rich gay long short field ford bush baker miller page price rice
+    mason marsh moss lane penny sky river star son stone wolf fox crane bird birch ash lake
+    sunny honey cherry ivy iris violet hazel olive daisy holly heather art chance earl major
+    sterling guy ray gene jean glen drew
+    """.split()
+)
 
 
 def _luhn(digits: str) -> bool:
@@ -78,71 +122,132 @@ def _trie_pattern(words: Iterable[str]) -> str:
     return emit(trie)
 
 
+def clean_name(name: str) -> str:
+    """A name as the key holds it: NFC, single spaces, no surrounding blanks."""
+    return " ".join(unicodedata.normalize("NFC", name).split())
+
+
+def _fold(name: str) -> str:
+    return clean_name(name).casefold()
+
+
+def _unaccented(text: str) -> str:
+    """``text`` without diacritics ("Göran" → "Goran"): how names appear in file names."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _parts(name: str) -> list[str]:
+    """The given and family names in ``name`` ("Ahlström, Göran" and "Anna-Karin" included)."""
+    pieces = [p for p in _PART_SPLIT.split(name) if len(p) > 1 and p.casefold() not in _NOT_PARTS]
+    whole = [w for w in name.split() if "-" in w and len(w) > 1]
+    return [*pieces, *(w.strip(",.;:") for w in whole)]
+
+
+class Kind(StrEnum):
+    """The three kinds of people a key names."""
+
+    PARTICIPANT = "participants"
+    INTERVIEWER = "interviewers"
+    PERSON = "persons"
+
+
+@dataclass(frozen=True)
+class _Replacement:
+    placeholders: frozenset[str]
+    everyday_word: bool
+
+
 class Pseudonymiser:
     """Replace identifying details with stable placeholders across files.
 
     Speakers become ``P01``, ``P02``, ... (interviewees, in order of first appearance) and
     ``Interviewer`` (a role label such as "I") or ``I1``, ``I2`` (named interviewers).  Names
-    given in ``names`` become ``[Person 1]``, ``[Person 2]``, ... wherever they occur, also by
-    first or last name alone and in the Swedish genitive ("Annas" → "[Person 1]s").  Speakers'
-    names in the text become their speaker pseudonym.  E-mail addresses, phone numbers and
-    valid personnummer/samordningsnummer become ``[e-mail]``, ``[phone]``, ``[personnummer]``.
-
-    The key (real → placeholder) is personal data: keep it outside the project database.
+    given in ``names`` become ``[Person 1]``, ``[Person 2]``, ... wherever they occur: whole,
+    by given or family name alone, in any case, without accents, and in the Swedish genitive
+    ("Annas" → "[Person 1]s").  A name that is also an everyday word ("Per", "Berg", "Cook") is
+    replaced only when it starts with a capital.  Speakers' names in the text become their
+    speaker pseudonym.  E-mail addresses, phone numbers and valid personnummer /
+    samordningsnummer become ``[e-mail]``, ``[phone]``, ``[personnummer]``.
 
     Examples
     --------
     >>> p = Pseudonymiser(names=["Anna Berg"])
-    >>> p.text("Annas mejl är anna@example.se, ring 070-123 45 67.")
-    '[Person 1]s mejl är [e-mail], ring [phone].'
+    >>> p.text("Annas mejl är anna@example.se, ring 070-123 45 67. ANNA bor på ett berg.")
+    '[Person 1]s mejl är [e-mail], ring [phone]. [Person 1] bor på ett berg.'
     """
 
-    def __init__(self, names: Iterable[str] = (), key: dict[str, str] | None = None) -> None:
-        self.key: dict[str, str] = {}
-        self._folded: dict[str, str] = {}
-        self._persons = 0
-        self._participants = 0
-        self._interviewers = 0
-        self._pattern: tuple[re.Pattern[str], re.Pattern[str]] | None = None
-        self._persons_by_folded: dict[str, str] = {}
-        self._has_names = False
-        for real, placeholder in (key or {}).items():
-            self._remember(real, placeholder)
+    def __init__(
+        self,
+        names: Iterable[str] = (),
+        key: dict[str, Any] | None = None,
+        *,
+        key_id: str | None = None,
+    ) -> None:
+        self.key_id = key_id or str(uuid.uuid4())
+        self.people: dict[Kind, dict[str, str]] = {kind: {} for kind in Kind}
+        self._folded: dict[Kind, dict[str, str]] = {kind: {} for kind in Kind}
+        self._counters = {"P": 0, "I": 0, "[": 0}
+        self._pattern: re.Pattern[str] | None = None
+        self._parts: dict[str, _Replacement] = {}
+        for kind, entries in _entries(key or {}):
+            for real, placeholder in entries.items():
+                self._remember(kind, real, placeholder)
         for name in names:
             self.add_name(name)
 
     # -- the key -----------------------------------------------------------------------
-    def _remember(self, real: str, placeholder: str) -> None:
-        self.key[real] = placeholder
-        self._folded.setdefault(real.lower(), placeholder)
-        m = _PLACEHOLDER.fullmatch(placeholder)
-        if m:
-            p, i, person = m.groups()
-            if p:
-                self._participants = max(self._participants, int(p))
-            elif i:
-                self._interviewers = max(self._interviewers, int(i))
-            else:
-                self._persons = max(self._persons, int(person))
+    @property
+    def key(self) -> dict[str, str]:
+        """Every real name and its placeholder (participants, interviewers, listed persons)."""
+        return {real: p for kind in Kind for real, p in self.people[kind].items()}
+
+    def _remember(self, kind: Kind, real: str, placeholder: str) -> None:
+        real = clean_name(real)
+        self.people[kind][real] = placeholder
+        self._folded[kind].setdefault(real.casefold(), placeholder)
+        self._count(placeholder)
         self._pattern = None
 
-    def _lookup(self, real: str) -> str | None:
-        found = self.key.get(real)
-        return self._folded.get(real.lower()) if found is None else found
+    def _count(self, placeholder: str) -> None:
+        match = (
+            _NUMBER_IN[placeholder[:1]].fullmatch(placeholder)
+            if placeholder[:1] in _NUMBER_IN
+            else None
+        )
+        if match:
+            prefix = placeholder[:1]
+            self._counters[prefix] = max(self._counters[prefix], int(match.group(1)))
+
+    def reserve(self, placeholders: Iterable[str]) -> None:
+        """Never hand out these placeholders (pseudonyms already in the project database)."""
+        for placeholder in placeholders:
+            self._count(placeholder)
+
+    def _next(self, prefix: str) -> str:
+        self._counters[prefix] += 1
+        n = self._counters[prefix]
+        return {"P": f"P{n:02d}", "I": f"I{n}", "[": f"[Person {n}]"}[prefix]
+
+    def lookup(self, kind: Kind, name: str) -> str | None:
+        """The placeholder of the person whose whole name is ``name`` (any case), or None."""
+        return self._folded[kind].get(_fold(name))
+
+    def participant(self, name: str) -> str | None:
+        """The pseudonym of the participant whose whole name or label is ``name``, or None."""
+        return self.lookup(Kind.PARTICIPANT, name)
 
     def add_name(self, name: str) -> str:
         """Register a person's name (and its parts) and return the person's placeholder."""
-        name = " ".join(name.split())
+        name = clean_name(name)
         if not name:
             raise ValueError("a name must not be empty")
-        placeholder = self._lookup(name)
-        if placeholder is None:
-            self._persons += 1
-            placeholder = f"[Person {self._persons}]"
-            self._remember(name, placeholder)
-        for part in name.split(" "):
-            if len(part) > 1 and self._lookup(part) is None:
-                self._remember(part, placeholder)
+        for kind in Kind:
+            found = self.lookup(kind, name)
+            if found is not None:
+                return found
+        placeholder = self._next("[")
+        self._remember(Kind.PERSON, name, placeholder)
         return placeholder
 
     def add_names(self, names: Iterable[str]) -> None:
@@ -152,71 +257,67 @@ class Pseudonymiser:
                 self.add_name(name)
 
     def participant_pseudonym(self, name: str) -> str:
-        """The ``Pnn`` pseudonym of an interviewee speaker, assigned on first sight."""
-        name = " ".join(name.split())
-        found = self._lookup(name)
-        if found is not None and found.startswith("P"):
+        """The ``Pnn`` pseudonym of an interviewee speaker, assigned on first sight.
+
+        Only the whole label identifies a person: "Göran" is not "Göran Ahlström".
+        """
+        found = self.participant(name)
+        if found is not None:
             return found
-        self._participants += 1
-        placeholder = f"P{self._participants:02d}"
-        self._remember(name, placeholder)
-        if not is_generic(name) and "@" not in name:
-            for part in name.split(" "):
-                if len(part) > 1 and self._lookup(part) is None:
-                    self._remember(part, placeholder)
+        placeholder = self._next("P")
+        self._remember(Kind.PARTICIPANT, name, placeholder)
         return placeholder
 
     def speaker(self, label: str, role: str, document: str = "") -> str:
         """The pseudonym for a speaker label in a document (``document`` keys role codes)."""
-        label = " ".join(label.split())
+        label = clean_name(label)
         if role == "interviewer":
             if is_interviewer_code(label) or is_generic(label):
                 digits = "".join(_DIGITS.findall(label))
                 return f"Interviewer {digits}" if digits else "Interviewer"
-            found = self._lookup(label)
-            if found is not None and found.startswith("I"):
-                return found
-            self._interviewers += 1
-            placeholder = f"I{self._interviewers}"
-            self._remember(label, placeholder)
-            for part in label.split(" "):
-                if len(part) > 1 and self._lookup(part) is None:
-                    self._remember(part, placeholder)
-            return placeholder
+            found = self.lookup(Kind.INTERVIEWER, label)
+            if found is None:
+                found = self._next("I")
+                self._remember(Kind.INTERVIEWER, label, found)
+            return found
         if is_generic(label):
             # "R" or "IP1" is a different person in every transcript.
             return self.participant_pseudonym(f"{label} @{document}")
         return self.participant_pseudonym(label)
 
     # -- text --------------------------------------------------------------------------
-    def _compiled(self) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
-        """Name patterns for lower-cased text and, as a fallback, case-insensitive text."""
+    def _compiled(self) -> re.Pattern[str] | None:
+        """One pattern over every name and name part (lower case, with and without accents)."""
         if self._pattern is None:
-            self._persons_by_folded = {}
-            for k, v in self.key.items():
-                if v.startswith("[Person"):
-                    self._persons_by_folded.setdefault(k.lower(), v)
-            words = set(self._persons_by_folded)
-            words.update(
-                k.lower()
-                for k, v in self.key.items()
-                if not v.startswith("[Person") and "@" not in k and not is_generic(k)
-            )
-            self._has_names = bool(words)
-            trie = _trie_pattern(sorted(words)) if words else "(?!)"
-            self._pattern = (
-                re.compile(rf"\b({trie})s?\b"),
-                re.compile(rf"\b({trie})s?\b", re.IGNORECASE),
-            )
-        return self._pattern if self._has_names else None
+            # A listed name that is also a speaker's whole name is that speaker.
+            people: dict[str, tuple[str, str]] = {}
+            for kind in Kind:
+                for real, placeholder in self.people[kind].items():
+                    if "@" not in real and not is_generic(real):
+                        people.setdefault(real.lower(), (real, placeholder))
+            found: dict[str, set[str]] = {}
+            everyday: dict[str, bool] = {}
+            for real, placeholder in people.values():
+                for form in {real, *_parts(real)}:
+                    for variant in {form.lower(), _unaccented(form).lower()}:
+                        found.setdefault(variant, set()).add(placeholder)
+                        whole = form == real and " " in real
+                        everyday[variant] = not whole and variant in _EVERYDAY_WORDS
+            self._parts = {
+                word: _Replacement(frozenset(ps), everyday[word]) for word, ps in found.items()
+            }
+            trie = _trie_pattern(sorted(found)) if found else "(?!)"
+            self._pattern = re.compile(rf"\b({trie})s?\b") if found else re.compile("(?!)")
+        return self._pattern if self._parts else None
 
-    def _name(self, word: str) -> str | None:
-        """A speaker's name as written (case-sensitive), or a listed person's name, capitalised."""
-        found = self.key.get(word)
-        if found is not None and (found.startswith("[Person") or not is_generic(word)):
-            return found
-        # Listed names count only when capitalised: "Per" is a name, "per år" is not.
-        return self._persons_by_folded.get(word.lower()) if word[:1].isupper() else None
+    def _replace(self, word: str, speaking: Collection[str]) -> str | None:
+        entry = self._parts.get(word.lower())
+        if entry is None or (entry.everyday_word and not word[:1].isupper()):
+            return None
+        if len(entry.placeholders) == 1:
+            return next(iter(entry.placeholders))
+        present = entry.placeholders & set(speaking)
+        return next(iter(present)) if len(present) == 1 else AMBIGUOUS_PART
 
     @staticmethod
     def _number(m: re.Match[str]) -> str:
@@ -233,25 +334,29 @@ class Pseudonymiser:
             return "[phone]" if 8 <= digits <= 15 else m.group(0)
         return "[phone]" if 8 <= digits <= 10 else m.group(0)
 
-    def text(self, text: str) -> str:
-        """Return ``text`` with names, e-mail addresses, phone numbers and personnummer replaced."""
+    def text(self, text: str, speaking: Collection[str] = ()) -> str:
+        """Return ``text`` with names, e-mail addresses, phone numbers and personnummer replaced.
+
+        ``speaking`` holds the pseudonyms of the document's speakers: a name part several
+        people share becomes the one of them who takes part in this document.
+        """
+        text = unicodedata.normalize("NFC", text)
         if "@" in text:
             text = _EMAIL.sub("[e-mail]", text)
         text = _NUMBERS.sub(self._number, text)
-        patterns = self._compiled()
-        if patterns is None:
+        pattern = self._compiled()
+        if pattern is None:
             return text
-        # Matching lower-cased text without IGNORECASE is several times faster.
+        # Matching lower-cased text is several times faster than IGNORECASE; where lower-casing
+        # changes the length ("İ"), match a copy with those characters kept as they are.
         lowered = text.lower()
-        if len(lowered) == len(text):
-            matches = patterns[0].finditer(lowered)
-        else:
-            matches = patterns[1].finditer(text)
+        if len(lowered) != len(text):
+            lowered = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
         out: list[str] = []
         pos = 0
-        for m in matches:
+        for m in pattern.finditer(lowered):
             start, end = m.span(1)
-            replacement = self._name(text[start:end])
+            replacement = self._replace(text[start:end], speaking)
             if replacement is not None:
                 out.append(text[pos:start])
                 out.append(replacement)
@@ -264,27 +369,93 @@ class Pseudonymiser:
     # -- files -------------------------------------------------------------------------
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Pseudonymiser:
-        """Read a key file written by :meth:`save`."""
+        """Read a key file written by :meth:`save` (or by an earlier version of it)."""
         path = Path(path)
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, ValueError) as exc:
             raise ImportFailed(f"{path.name}: not a readable pseudonym key ({exc})") from exc
-        if not isinstance(data, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in data.items()
-        ):
+        if not isinstance(data, dict):
             raise ImportFailed(f"{path.name}: a pseudonym key must map names to placeholders")
-        return cls(key=data)
+        try:
+            return cls(key=data, key_id=data.get("key_id") if "version" in data else None)
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise ImportFailed(f"{path.name}: not a pseudonym key ({exc})") from exc
+
+    def to_json(self) -> dict[str, Any]:
+        """The key as saved: its id and the three kinds of people."""
+        return {
+            "format": "vardag-pseudonym-key",
+            "version": 2,
+            "key_id": self.key_id,
+            **{kind.value: dict(sorted(self.people[kind].items())) for kind in Kind},
+        }
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        """Write the key as JSON, atomically (a temporary file, then ``os.replace``)."""
+        """Write the key durably: a private temporary file, flushed to disk, then renamed.
+
+        The file is readable by its owner only.
+        """
         path = Path(path)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(self.key, f, ensure_ascii=False, indent=1, sort_keys=True)
+                json.dump(self.to_json(), f, ensure_ascii=False, indent=1)
                 f.write("\n")
+                f.flush()
+                os.fsync(f.fileno())
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+        directory = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+
+
+def locate(quote: str, text: str) -> tuple[int, int] | None:
+    """Where the pseudonymised ``quote`` stands in ``text``, any placeholder standing for any
+    other: a name part that became ambiguous after the text was stored is "[name]" in a quote
+    pseudonymised now but "[Person 3]" in the text."""
+    found = text.find(quote)
+    if found >= 0:
+        return found, found + len(quote)
+    pieces = PLACEHOLDER.split(quote)
+    if len(pieces) == 1:
+        return None
+    pattern = f"(?:{PLACEHOLDER.pattern})".join(re.escape(piece) for piece in pieces)
+    match = re.search(pattern, text)
+    return match.span() if match else None
+
+
+def _entries(data: dict[str, Any]) -> Iterable[tuple[Kind, dict[str, str]]]:
+    """The key's people by kind; an old flat key (name → placeholder, parts included) is sorted
+    by its placeholders, and the parts it stored are left out (they are derived again)."""
+    if "version" in data:
+        for kind in Kind:
+            entries = data.get(kind.value, {})
+            if not isinstance(entries, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in entries.items()
+            ):
+                raise ValueError(f"{kind.value} must map names to placeholders")
+            yield kind, entries
+        return
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
+        raise ValueError("a key maps names to placeholders")
+    kinds = {"P": Kind.PARTICIPANT, "I": Kind.INTERVIEWER, "[": Kind.PERSON}
+    grouped: dict[Kind, dict[str, str]] = {kind: {} for kind in Kind}
+    for real, placeholder in data.items():
+        group = kinds.get(placeholder[:1])
+        if group is None:
+            continue
+        longer = [
+            other
+            for other, p in data.items()
+            if p == placeholder and other != real and real in _parts(other)
+        ]
+        if not longer:  # a part of a longer name of the same person is derived again
+            grouped[group][real] = placeholder
+    yield from grouped.items()

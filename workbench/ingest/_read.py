@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import Counter
 from collections.abc import Collection, Sequence
 from pathlib import Path
@@ -71,12 +72,15 @@ def _transcript(
         if t.speaker and roles[t.speaker] == "interviewee":
             words[t.speaker] += _words(t.text)
     participant = words.most_common(1)[0][0] if words else None
+    stored_name = name
     if pseudonymiser is not None:
+        stored_name = pseudonymiser.text(name)  # "intervju-goran-ahlstrom.docx" names him
         names = {s: pseudonymiser.speaker(s, r, checksum[:12]) for s, r in roles.items()}
+        speaking = set(names.values())
         turns = [
             Turn(
                 names[t.speaker] if t.speaker else None,
-                pseudonymiser.text(t.text),
+                pseudonymiser.text(t.text, speaking),
                 t.start_time,
                 t.end_time,
             )
@@ -97,7 +101,7 @@ def _transcript(
         while cleaned[preamble].speaker is None:
             preamble += 1
     text, segments = assemble(cleaned, turn_roles, unit, language, preamble)
-    return Transcript(name, fmt, checksum, text, segments, language, participant)
+    return Transcript(stored_name, fmt, checksum, text, segments, language, participant)
 
 
 def _table_transcripts(
@@ -105,28 +109,43 @@ def _table_transcripts(
     *,
     name: str,
     fmt: str,
-    checksum: str,
     unit: Unit,
     language: str | None,
     pseudonymiser: Pseudonymiser | None,
 ) -> list[Transcript]:
-    texts = [clean_body(pseudonymiser.text(r.text) if pseudonymiser else r.text) for r in rows]
-    language = language or detect_language(" ".join(texts[:200]))
+    hide = pseudonymiser.text if pseudonymiser is not None else str
+    texts = [clean_body(hide(r.text)) for r in rows]
+    stored_name = hide(name)
+    # Answers in one table may be in different languages; a short one without clues takes the
+    # table's.
+    table_language = language or detect_language(" ".join(texts[:200]))
     result: list[Transcript] = []
     for row, text in zip(rows, texts, strict=True):
         if not text:
             continue
-        body, segments = assemble([Turn(None, text)], ["interviewee"], unit, language)
+        row_language = language or detect_language(text, default=table_language)
+        body, segments = assemble([Turn(None, text)], ["interviewee"], unit, row_language)
+        # A respondent id may be an e-mail address or a name: it is pseudonymised like a
+        # speaker, and so are the attribute values (a phone number in a "contact" column).
+        respondent = row.id
+        attributes = row.attributes
+        if pseudonymiser is not None:
+            respondent = pseudonymiser.participant_pseudonym(row.id)
+            attributes = {k: pseudonymiser.text(v) for k, v in row.attributes.items()}
+        # Each answer is its own document, "answers.csv#2" (the sheet's row, header = 1), with
+        # a checksum of its content: importing a longer version of the table adds only the
+        # new rows.
+        content = json.dumps([name, row.number, row.id, text, row.attributes], sort_keys=True)
         result.append(
             Transcript(
-                name,
+                f"{stored_name}#{row.number}",
                 fmt,
-                checksum,
+                hashlib.sha256(content.encode()).hexdigest(),
                 body,
                 segments,
-                language,
-                participant=row.id,
-                attributes=row.attributes,
+                row_language,
+                participant=respondent,
+                attributes=attributes,
                 row=row.number,
             )
         )
@@ -191,34 +210,41 @@ def read(
     if not data.strip():
         raise EmptyFile(f"{name}: the file is empty")
 
+    notes: tuple[str, ...] = ()
     if fmt in ("csv", "xlsx"):
         rows = read_xlsx(data, name, table) if fmt == "xlsx" else None
         if rows is None:
-            rows = read_csv(decode_text(data, name), name, table)
-        return _table_transcripts(
+            decoded = decode_text(data, name)
+            rows, notes = read_csv(decoded.text, name, table), decoded.notes
+        documents = _table_transcripts(
             rows,
             name=name,
             fmt=fmt,
-            checksum=checksum,
             unit=segment,
             language=language,
             pseudonymiser=pseudonymiser,
         )
-    if fmt == "docx":
-        turns = read_docx(data, name)
-    elif fmt in ("vtt", "srt"):
-        turns = read_captions(decode_text(data, name), name, "vtt" if fmt == "vtt" else "srt")
     else:
-        turns = parse_labelled_text(decode_text(data, name), name)
-    return [
-        _transcript(
-            turns,
-            name=name,
-            fmt=fmt,
-            checksum=checksum,
-            unit=segment,
-            language=language,
-            pseudonymiser=pseudonymiser,
-            interviewers=interviewers,
-        )
-    ]
+        if fmt == "docx":
+            turns = read_docx(data, name)
+        else:
+            decoded = decode_text(data, name)
+            notes = decoded.notes
+            if fmt in ("vtt", "srt"):
+                turns = read_captions(decoded.text, name, "vtt" if fmt == "vtt" else "srt")
+            else:
+                turns = parse_labelled_text(decoded.text, name)
+        documents = [
+            _transcript(
+                turns,
+                name=name,
+                fmt=fmt,
+                checksum=checksum,
+                unit=segment,
+                language=language,
+                pseudonymiser=pseudonymiser,
+                interviewers=interviewers,
+            )
+        ]
+    documents[0].notes = notes
+    return documents

@@ -61,6 +61,7 @@ class ImportReport:
     changed: list[str] = field(default_factory=list)  # same name, different content: not imported
     segments: int = 0
     words: int = 0
+    notes: list[str] = field(default_factory=list)  # what reading had to repair, file and line
 
 
 class Store:
@@ -247,6 +248,7 @@ class Store:
         ):
             by_person[pseudonym] = by_person[label] = pid
             current[pid] = json.loads(attrs)
+        given: dict[tuple[int, str], tuple[int, str]] = {}  # (participant, name) → (line, value)
         for line, key, values in rows:
             if key in by_doc:
                 pid = by_doc[key]
@@ -262,12 +264,50 @@ class Store:
                     f"{source}: line {line}: no document or participant named {key!r} in the "
                     "project"
                 )
+            for name, value in values.items():
+                earlier = given.get((pid, name))
+                if earlier is not None and earlier[1] != value:
+                    raise AttributesError(
+                        f"{source}: line {line}: {name!r} is {value!r} here but {earlier[1]!r} on "
+                        f"line {earlier[0]} for the same participant; keep one row per participant"
+                    )
+                given[(pid, name)] = (line, value)
             current[pid].update(values)
             conn.execute(
                 update(participants)
                 .where(participants.c.id == pid)
                 .values(attributes=json.dumps(current[pid], sort_keys=True))
             )
+
+    def join_attributes(
+        self, rows: Sequence[tuple[int, str, dict[str, str]]], *, source: str, user: str
+    ) -> None:
+        """Join attribute rows ``(line, key, values)`` to participants by document name,
+        participant pseudonym or label; a key that matches nothing, or two rows that give one
+        participant different values, fail the whole call."""
+
+        def work(conn: Connection) -> None:
+            self._join_attributes(conn, rows, source)
+            self._log(conn, user, "attributes", {"source": source, "rows": len(rows)})
+
+        self._write(work, "joining attributes")
+
+    def lock_imports(self) -> None:
+        """Inside :meth:`transaction`: wait until no other import runs, and hold that until the
+        transaction ends (PostgreSQL advisory lock; a SQLite write transaction is exclusive
+        already).  Pseudonyms are allocated under it."""
+
+        def work(conn: Connection) -> None:
+            if conn.dialect.name == "postgresql":
+                key = func.hashtext(func.concat(func.current_schema(), ":vardag-import"))
+                conn.execute(select(func.pg_advisory_xact_lock(key)))
+
+        self._write(work, "waiting for other imports")
+
+    def participant_labels(self) -> dict[str, str]:
+        """Every participant's label (as in the stored text) and pseudonym."""
+        with self.engine.connect() as conn:
+            return dict(conn.execute(select(participants.c.label, participants.c.pseudonym)).all())
 
     def set_participant_attributes(self, rows: dict[int, dict[str, str]], *, user: str) -> None:
         """Merge attributes into participants (``{participant id: {name: value}}``)."""
