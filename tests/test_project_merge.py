@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -93,3 +94,104 @@ def test_merge_reports_conflicts_never_drops(
     _, notes = state(tmp_path / "out")
     [text] = notes.values()
     assert "first text" in text and "second text" in text
+
+
+def _pseudonymised_copies(tmp_path: Path) -> tuple[Path, Path, list[Path]]:
+    """A base study with one pseudonymised interview, copied to Anna and Erik, and three
+    further interviews (Åsa, Lars, and Åsa again) to import into the copies."""
+    base = tmp_path / "base"
+    files = []
+    for i, person in enumerate(["Göran Ahlström", "Åsa Öberg", "Lars Nyberg", "Åsa Öberg"]):
+        path = tmp_path / f"i{i}.txt"
+        path.write_text(
+            f"Intervjuare: Hej.\n\n{person}: Jag heter {person}, intervju {i}. Karin Lund ringde.\n",
+            encoding="utf-8",
+        )
+        files.append(path)
+    with workbench.init(base) as p:
+        p.import_files([files[0]], pseudonymise=True, interviewers=["Intervjuare"])
+    anna, erik = tmp_path / "anna", tmp_path / "erik"
+    shutil.copytree(base, anna)
+    shutil.copytree(base, erik)
+    return anna, erik, files
+
+
+def _texts(folder: Path) -> dict[str, str]:
+    with workbench.open(folder, read_only=True) as p:
+        return {
+            str(d.document): p.store.document_text(int(d.document_id))
+            for d in p.documents.itertuples()
+        }
+
+
+def test_merge_two_new_people_with_one_pseudonym_are_kept_apart_by_their_keys(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    anna, erik, files = _pseudonymised_copies(tmp_path)
+    with workbench.open(anna) as p:
+        p.import_files([files[1]], pseudonymise=True, names=None)  # Åsa → P02 here
+        p.import_files([files[3]], pseudonymise=True)  # Åsa again, another interview
+    with workbench.open(erik, coder="erik") as p:
+        p.import_files([files[2]], pseudonymise=True)  # Lars → P02 there
+        seg = p.segments(document="i2.txt", role="interviewee").iloc[0]
+        p.code(int(seg["segment"]), "bp-needs", start=int(seg["start"]), end=int(seg["start"]) + 13)
+    out = tmp_path / "out"
+    assert main(["merge", str(anna), str(erik), "-o", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "conflict" not in printed and "pseudonym key merged" in printed
+    with workbench.open(out, read_only=True) as p:
+        assert sorted(p.participants["participant"]) == ["P01", "P02", "P03"]
+        by_doc = dict(zip(p.documents["document"], p.documents["participant"], strict=True))
+    assert by_doc == {"i0.txt": "P01", "i1.txt": "P02", "i3.txt": "P02", "i2.txt": "P03"}
+    texts = _texts(out)
+    assert texts["i2.txt"].startswith("Interviewer: Hej.\n\nP03: Jag heter P03, intervju 2.")
+    key = json.loads((out / "private" / "pseudonym-key.json").read_text(encoding="utf-8"))
+    assert key["participants"] == {
+        "Göran Ahlström": "P01",
+        "Åsa Öberg": "P02",
+        "Lars Nyberg": "P03",
+    }
+    # a coding made in Erik's copy covers the same words, renamed
+    with workbench.open(out, read_only=True) as p:
+        assert p.codings()["quote"].tolist() == ["Jag heter P03"]
+    # merging again changes nothing
+    assert main(["merge", str(anna), str(erik), "-o", str(out)]) == 0
+    assert _texts(out) == texts
+
+
+def test_merge_without_keys_keeps_unproven_people_apart_and_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    anna, erik, files = _pseudonymised_copies(tmp_path)
+    with workbench.open(anna) as p:
+        p.import_files([files[1]], pseudonymise=True)
+    with workbench.open(erik) as p:
+        p.import_files([files[3]], pseudonymise=True)  # the same Åsa, another interview
+    shutil.rmtree(erik / "private")
+    out = tmp_path / "out"
+    assert main(["merge", str(anna), str(erik), "-o", str(out)]) == 1
+    printed = capsys.readouterr().out
+    assert (
+        f"conflict: participant P02 of {erik} is not known to be anyone here (no shared "
+        "document, no key entry to compare), but P02 is taken: kept apart as P03"
+    ) in printed
+    assert "has no pseudonym key" in printed
+    with workbench.open(out, read_only=True) as p:
+        assert sorted(p.participants["participant"]) == ["P01", "P02", "P03"]
+    assert "P03: Jag heter P03" in _texts(out)["i3.txt"]
+
+
+def test_merge_same_person_in_both_copies_is_one_participant_by_key(tmp_path: Path) -> None:
+    anna, erik, files = _pseudonymised_copies(tmp_path)
+    with workbench.open(anna) as p:
+        p.import_files([files[2]], pseudonymise=True)  # Lars → P02
+        p.import_files([files[1]], pseudonymise=True)  # Åsa → P03
+    with workbench.open(erik) as p:
+        p.import_files([files[3]], pseudonymise=True)  # Åsa → P02 there
+    out = tmp_path / "out"
+    report = merge_projects([anna, erik], out)
+    assert report.conflicts == []
+    with workbench.open(out, read_only=True) as p:
+        by_doc = dict(zip(p.documents["document"], p.documents["participant"], strict=True))
+    assert by_doc == {"i0.txt": "P01", "i2.txt": "P02", "i1.txt": "P03", "i3.txt": "P03"}
+    assert "P03: Jag heter P03, intervju 3" in _texts(out)["i3.txt"]

@@ -17,12 +17,18 @@ from pathlib import Path
 
 from workbench import _suggestions
 from workbench import codebook as cb
+from workbench import ingest
 from workbench._project import init
 from workbench.errors import ProjectError
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "corpora" / "demo"
 INTERVIEWERS = ("Karin Lund", "Sara Nyström")
+SURVEY_COLUMNS = ingest.TableColumns(
+    id="respondent",
+    text="answer",
+    attributes=("language", "business_type", "size", "district", "user_type", "answered_on"),
+)
 DASHBOARD = ROOT / "notebooks" / "dashboards" / "overview.ipynb"
 
 
@@ -34,12 +40,11 @@ def build_demo(folder: Path, *, progress: bool = True) -> None:
         shutil.rmtree(folder)
     project = init(folder)
     try:
-        themes = DEMO / "themes.yaml"
-        if themes.exists():
-            book = project.codebook
+        book = project.codebook
+        for themes in (DEMO / "themes.yaml", DEMO / "themes-survey.yaml"):
             for code in cb.codes_from_yaml(themes.read_text(encoding="utf-8"), themes.name):
                 book = cb.add_code(book, code)
-            project.set_codebook(book, note="themes the demo's coders developed")
+        project.set_codebook(book, note="themes the demo's coders developed")
         interviews = sorted((DEMO / "interviews").iterdir())
         report = project.import_files(
             interviews,
@@ -53,6 +58,14 @@ def build_demo(folder: Path, *, progress: bool = True) -> None:
             f"imported {len(report.imported)} interviews ({report.segments} segments, "
             f"{report.words} words), pseudonymised"
         )
+        survey = project.import_files(
+            [DEMO / "survey.csv"],
+            pseudonymise=True,
+            names=DEMO / "survey-names.txt",
+            table=SURVEY_COLUMNS,
+            progress=progress,
+        )
+        print(f"imported {len(survey.imported)} survey answers, pseudonymised")
         for file in sorted((DEMO / "codings").glob("*.csv")):
             added = project.import_codings(file)
             print(f"codings {file.name}: {added}")

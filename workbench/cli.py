@@ -62,9 +62,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
         f"{report.words} words"
     )
     _listed(report.skipped, "skipped {}: already imported (same content)")
-    _listed(
-        report.changed, "not imported {}: a different version of it is already in the project"
-    )
+    _listed(report.changed, "not imported {}: a different version of it is already in the project")
     for note in report.notes:
         print(f"warning: {note}", file=sys.stderr)
     return 0
@@ -113,6 +111,8 @@ def _cmd_merge(args: argparse.Namespace) -> int:
         f"merged into {args.output}: {report.documents} new document(s), {report.codings} new "
         f"coding(s), {report.memos} new memo(s)"
     )
+    for note in report.notes:
+        print(note)
     for conflict in report.conflicts:
         print(f"conflict: {conflict}")
     return 1 if report.conflicts else 0

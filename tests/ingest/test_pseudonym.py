@@ -250,3 +250,40 @@ def test_pseudonymiser_reserve_skips_pseudonyms_in_use() -> None:
     p.reserve(["P01", "P07", "Interviewer", "I2"])
     assert p.speaker("Ny Person", "interviewee", "d") == "P08"
     assert p.speaker("Lisa Ek", "interviewer", "d") == "I3"
+
+
+def test_rename_placeholders_swaps_at_once_and_moves_offsets() -> None:
+    from workbench.ingest import rename_placeholders
+
+    text = "P17: hej P18, och P9X P99 [Person 2]."
+    new, move = rename_placeholders(text, {"P17": "P18", "P18": "P17", "P99": "P100"})
+    assert new == "P18: hej P17, och P9X P100 [Person 2]."
+    renamed = {*range(0, 3), *range(9, 12), *range(22, 25)}
+    for i, ch in enumerate(text):
+        if i not in renamed:
+            assert new[move(i)] == ch
+    assert move(len(text)) == len(new)
+    assert move(23) == 22  # inside "P99": its start
+    assert rename_placeholders("x", {})[0] == "x"
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["P01", "P02", "P100", " text ", "[Person 3]", "ä", "\n"]), max_size=20
+    ),
+    st.dictionaries(
+        st.sampled_from(["P01", "P02", "P100", "[Person 3]"]),
+        st.sampled_from(["P02", "P1000", "[Person 12]", "P5"]),
+    ),
+)
+def test_rename_placeholders_offsets_follow_the_text(
+    pieces: list[str], renames: dict[str, str]
+) -> None:
+    from workbench.ingest import rename_placeholders
+
+    text = "".join(p if p.strip() != p or not p.strip() else f" {p} " for p in pieces)
+    new, move = rename_placeholders(text, renames)
+    # a word that is not renamed is found at its moved offset
+    for m in __import__("re").finditer(r"text|ä", text):
+        assert new[move(m.start()) : move(m.start()) + len(m.group(0))] == m.group(0)

@@ -20,6 +20,7 @@ from workbench.ingest._pseudonym import (
     Kind,
     Pseudonymiser,
     locate,
+    rename_placeholders,
     valid_personnummer,
 )
 from workbench.ingest._read import FORMATS, detect_roles, read
@@ -41,5 +42,6 @@ __all__ = [
     "detect_roles",
     "locate",
     "read",
+    "rename_placeholders",
     "valid_personnummer",
 ]

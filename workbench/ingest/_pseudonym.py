@@ -10,13 +10,14 @@ at hand, or ``[name]`` when that does not decide it.
 
 from __future__ import annotations
 
+import bisect
 import json
 import os
 import re
 import tempfile
 import unicodedata
 import uuid
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -25,7 +26,14 @@ from typing import Any
 from workbench.errors import ImportFailed
 from workbench.ingest._labels import is_generic, is_interviewer_code
 
-__all__ = ["AMBIGUOUS_PART", "PLACEHOLDER", "Pseudonymiser", "locate", "valid_personnummer"]
+__all__ = [
+    "AMBIGUOUS_PART",
+    "PLACEHOLDER",
+    "Pseudonymiser",
+    "locate",
+    "rename_placeholders",
+    "valid_personnummer",
+]
 
 # Bounded parts keep the scan linear on long runs of word characters before an "@".
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
@@ -127,6 +135,12 @@ def clean_name(name: str) -> str:
     return " ".join(unicodedata.normalize("NFC", name).split())
 
 
+def _is_name(label: str) -> bool:
+    """Whether a key entry is a name to look for in the text, not a role code ("R"), a
+    per-document label ("R @3f2a") or a respondent id ("R0001", an e-mail address)."""
+    return "@" not in label and not _DIGITS.search(label) and not is_generic(label)
+
+
 def _fold(name: str) -> str:
     return clean_name(name).casefold()
 
@@ -207,7 +221,8 @@ class Pseudonymiser:
         self.people[kind][real] = placeholder
         self._folded[kind].setdefault(real.casefold(), placeholder)
         self._count(placeholder)
-        self._pattern = None
+        if _is_name(real):
+            self._pattern = None
 
     def _count(self, placeholder: str) -> None:
         match = (
@@ -236,6 +251,17 @@ class Pseudonymiser:
     def participant(self, name: str) -> str | None:
         """The pseudonym of the participant whose whole name or label is ``name``, or None."""
         return self.lookup(Kind.PARTICIPANT, name)
+
+    def adopt(self, kind: Kind, name: str, placeholder: str | None = None) -> str:
+        """Register ``name`` as ``placeholder`` (a new one of its kind when None); returns it.
+
+        Used to merge keys: a person another key knows comes in with the placeholder they
+        have in the merged texts.
+        """
+        if placeholder is None:
+            placeholder = self._next({Kind.PARTICIPANT: "P", Kind.INTERVIEWER: "I"}.get(kind, "["))
+        self._remember(kind, name, placeholder)
+        return placeholder
 
     def add_name(self, name: str) -> str:
         """Register a person's name (and its parts) and return the person's placeholder."""
@@ -293,7 +319,7 @@ class Pseudonymiser:
             people: dict[str, tuple[str, str]] = {}
             for kind in Kind:
                 for real, placeholder in self.people[kind].items():
-                    if "@" not in real and not is_generic(real):
+                    if _is_name(real):
                         people.setdefault(real.lower(), (real, placeholder))
             found: dict[str, set[str]] = {}
             everyday: dict[str, bool] = {}
@@ -429,6 +455,40 @@ def locate(quote: str, text: str) -> tuple[int, int] | None:
     pattern = f"(?:{PLACEHOLDER.pattern})".join(re.escape(piece) for piece in pieces)
     match = re.search(pattern, text)
     return match.span() if match else None
+
+
+def rename_placeholders(text: str, renames: Mapping[str, str]) -> tuple[str, Callable[[int], int]]:
+    """``text`` with placeholders renamed all at once ("P17" → "P18", "P18" → "P17"), and a
+    function that moves an offset into the old text to the same place in the new one (an
+    offset inside a renamed placeholder moves to its start)."""
+    if not renames:
+        return text, lambda offset: offset
+    out: list[str] = []
+    starts: list[int] = []  # where each renamed placeholder started in the old text
+    ends: list[int] = []  # ... and ended
+    shifts: list[int] = []  # the total length change up to and including it
+    pos = shift = 0
+    for match in PLACEHOLDER.finditer(text):
+        new = renames.get(match.group(0))
+        if new is None:
+            continue
+        out.append(text[pos : match.start()])
+        out.append(new)
+        pos = match.end()
+        starts.append(match.start())
+        ends.append(match.end())
+        shift += len(new) - len(match.group(0))
+        shifts.append(shift)
+    out.append(text[pos:])
+
+    def move(offset: int) -> int:
+        i = bisect.bisect_right(ends, offset)  # placeholders that end at or before offset
+        before = shifts[i - 1] if i else 0
+        if i < len(starts) and starts[i] < offset:  # inside a renamed placeholder
+            return starts[i] + before
+        return offset + before
+
+    return "".join(out), move
 
 
 def _entries(data: dict[str, Any]) -> Iterable[tuple[Kind, dict[str, str]]]:

@@ -304,6 +304,21 @@ class Store:
 
         self._write(work, "waiting for other imports")
 
+    def participant_documents(self) -> dict[int, tuple[str, str, set[str]]]:
+        """Every participant: id → (pseudonym, label, checksums of their documents)."""
+        with self.engine.connect() as conn:
+            people = {
+                r.id: (r.pseudonym, r.label, set[str]())
+                for r in conn.execute(select(participants))
+            }
+            for pid, checksum in conn.execute(
+                select(documents.c.participant_id, documents.c.checksum).where(
+                    documents.c.participant_id.is_not(None)
+                )
+            ):
+                people[pid][2].add(checksum)
+        return people
+
     def participant_labels(self) -> dict[str, str]:
         """Every participant's label (as in the stored text) and pseudonym."""
         with self.engine.connect() as conn:
