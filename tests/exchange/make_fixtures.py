@@ -1,6 +1,6 @@
 """Write the hand-made REFI-QDA fixtures in ``fixtures/<tool>/`` (run once; output committed).
 
-Each imitates what the tool really writes (see shared/refi-qda/README.md): NVivo counts
+Each imitates what the tool really writes (see fixtures/README.md): NVivo counts
 UTF-16 code units with CRLF kept and writes a BOM; ATLAS.ti counts a CRLF as one character;
 MAXQDA writes selections without codings, cases without names and PDF sources; QualCoder
 writes categories as ``isCodable="false"`` and notes on sources.  Tests zip each folder.

@@ -152,7 +152,7 @@ def _values(el: ET.Element) -> dict[str, str]:
 _UNKEPT = {
     "Project": (
         ("creationDateTime", "modifiedDateTime", "creatingUserGUID", "modifyingUserGUID"),
-        "the project's own date(s) and user(s)",
+        "date(s) and user(s) of the project itself: this project records its own",
     ),
     "TextSource": (
         ("creationDateTime", "modifiedDateTime", "creatingUser", "modifyingUser"),
