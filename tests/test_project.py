@@ -150,7 +150,7 @@ def test_project_postgres_pointer_has_no_password(tmp_path: Path, pg_schema_url:
 
 
 def test_project_postgres_read_only_role(tmp_path: Path, pg_schema_url: str) -> None:
-    from sqlalchemy import text
+    from sqlalchemy import event, text
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import DBAPIError
 
@@ -158,8 +158,13 @@ def test_project_postgres_read_only_role(tmp_path: Path, pg_schema_url: str) -> 
 
     project = workbench.init(tmp_path / "team", db=pg_schema_url)
     role = f"viewer_{tmp_path.name[-8:].lower().replace('-', '_')}"
+    sent: list[str] = []
+    event.listen(project.store.engine, "before_cursor_execute", lambda *a: sent.append(a[2]))
     project.store.grant_read_only(role, password="secret")
     project.close()
+    # only a SCRAM verifier computed on this side reaches the server
+    [alter] = [sql for sql in sent if sql.startswith("ALTER ROLE")]
+    assert "secret" not in " ".join(sent) and "'SCRAM-SHA-256$4096:" in alter
     url, schema = split_schema(pg_schema_url)
     viewer = make_url(url)._replace(username=role, password="secret")
     engine = postgres_engine(viewer.render_as_string(hide_password=False), schema=schema)
@@ -215,3 +220,30 @@ def test_project_atomic_is_all_or_nothing(study: workbench.Project, tmp_path: Pa
     with study.atomic():
         study.import_files(files, progress=False)
     assert len(study.documents) == 3
+
+
+def test_project_grant_readonly_failure_is_one_line_without_the_secret(
+    tmp_path: Path,
+    pg_schema_url: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from workbench.cli import main
+
+    workbench.init(tmp_path / "team", db=pg_schema_url).close()
+    monkeypatch.setenv("WORKBENCH_DB_URL", pg_schema_url)
+    monkeypatch.setenv("VIEWER_PASSWORD", "hunter2-secret")
+    # "pg_" names are reserved by PostgreSQL: the server refuses the role
+    argv = [
+        "grant-readonly",
+        str(tmp_path / "team"),
+        "pg_viewer",
+        "--password-env",
+        "VIEWER_PASSWORD",
+    ]
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert (
+        captured.err.count("\n") == 1 and "granting read access to pg_viewer failed" in captured.err
+    )
+    assert "hunter2" not in captured.err + captured.out and "SCRAM" not in captured.err

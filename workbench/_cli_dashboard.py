@@ -3,25 +3,60 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import os
+import re
+import secrets
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
+from collections.abc import Sequence
 from pathlib import Path
+from typing import IO, Any
 
-from workbench.errors import ProjectError
+from workbench.errors import ProjectError, WorkbenchError
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "dashboards" / "overview.ipynb"
 #: Holds ``voila/templates/vardag``: the lab template minus its CDN stylesheet, with plotly.js.
 TEMPLATES = Path(__file__).resolve().parent / "dashboards" / "jupyter"
 
 
+TOKEN_ENV = "WORKBENCH_DASHBOARD_TOKEN"
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (an address or name to listen on) is reachable from this machine only."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def voila_command(
-    notebook: Path, *, port: int, host: str = "127.0.0.1", python: str | None = None
+    notebook: Path,
+    *,
+    port: int,
+    host: str = "127.0.0.1",
+    python: str | None = None,
+    token: bool = True,
+    allow_hosts: Sequence[str] = (),
 ) -> list[str]:
-    """The Voilà command line: code hidden, sources stripped, no tracebacks, no browser."""
+    """The Voilà command line: code hidden, sources stripped, no tracebacks, no browser.
+
+    With ``token`` every request needs the token Voilà reads from ``JUPYTER_TOKEN`` (set by
+    :func:`voila_env`; never on the command line, where other users see it).  On a loopback
+    address a request whose ``Host`` is not this machine (DNS rebinding) or one of
+    ``allow_hosts`` (the names a reverse proxy forwards) is refused.
+    """
+    settings: dict[str, Any] = {"allow_remote_access": not is_loopback(host)}
+    if is_loopback(host):
+        settings["local_hostnames"] = ["localhost", *allow_hosts]
     return [
         python or sys.executable,
         "-m",
@@ -29,6 +64,8 @@ def voila_command(
         str(notebook),
         f"--port={port}",
         f"--Voila.ip={host}",
+        f"--Voila.auto_token={token}",
+        f"--Voila.tornado_settings={settings!r}",
         "--no-browser",
         "--strip_sources=True",
         "--show_tracebacks=False",
@@ -52,11 +89,13 @@ def prepare_templates(folder: Path) -> Path:
 
 
 def voila_env(
-    project: Path, lang: str | None = None, templates: Path = TEMPLATES
+    project: Path, lang: str | None = None, templates: Path = TEMPLATES, token: str | None = None
 ) -> dict[str, str]:
-    """The environment for Voilà's kernels: which study, the interface language, and where the
-    ``vardag`` template (with plotly.js) is."""
-    env = dict(os.environ)
+    """The environment for Voilà and its kernels: which study, the interface language, where
+    the ``vardag`` template (with plotly.js) is, and the token viewers must give."""
+    env = {k: v for k, v in os.environ.items() if k != TOKEN_ENV}
+    if token:
+        env["JUPYTER_TOKEN"] = token
     env["WORKBENCH_PROJECT"] = str(project.resolve())
     env["WORKBENCH_DASHBOARD_PLOTLY"] = "page"
     env["JUPYTER_PATH"] = os.pathsep.join(
@@ -80,11 +119,41 @@ def _cmd_dashboard(args: argparse.Namespace) -> int:
     folder = _check_project(args.project)
     if not NOTEBOOK.is_file():
         raise ProjectError(f"{NOTEBOOK}: the dashboard notebook is missing from this install")
-    command = voila_command(NOTEBOOK, port=args.port, host=args.host)
-    print(f"dashboard for {folder} at http://{args.host}:{args.port}/ (Ctrl-C stops it)")
+    local = is_loopback(args.host)
+    if args.no_token and not local:
+        raise WorkbenchError(
+            f"--no-token: {args.host} can be reached from other machines; a token is required"
+        )
+    token = None if args.no_token else os.environ.get(TOKEN_ENV) or secrets.token_urlsafe(24)
+    command = voila_command(
+        NOTEBOOK,
+        port=args.port,
+        host=args.host,
+        token=token is not None,
+        allow_hosts=args.allow_host,
+    )
+    shown = (
+        "localhost"
+        if local
+        else (socket.getfqdn() if args.host in ("0.0.0.0", "::") else args.host)
+    )
+    query = f"?token={token}" if token and not os.environ.get(TOKEN_ENV) else ""
+    print(f"dashboard for {folder} at http://{shown}:{args.port}/{query} (Ctrl-C stops it)")
+    if token and os.environ.get(TOKEN_ENV):
+        print(f"viewers give the token in {TOKEN_ENV} (on the login page or as ?token=...)")
+    if not local:
+        print(
+            "warning: the dashboard is open to the network over plain HTTP; anyone who has the "
+            "link can read the study. Serve it behind TLS (see docs/privacy.md).",
+            file=sys.stderr,
+        )
     with tempfile.TemporaryDirectory(prefix="vardag-voila-") as tmp:
         templates = prepare_templates(Path(tmp))
-        process = subprocess.Popen(command, env=voila_env(folder, args.lang, templates))
+        env = voila_env(folder, args.lang, templates, token=token)
+        process = subprocess.Popen(
+            command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        threading.Thread(target=_relay_scrubbed, args=(process.stdout,), daemon=True).start()
         # SIGTERM (a service manager, a test) stops Voilà too and removes the temporary files.
         previous = signal.signal(signal.SIGTERM, _exit)
         try:
@@ -106,6 +175,17 @@ def _exit(*_: object) -> None:
     raise SystemExit(0)
 
 
+_TOKEN_IN_URL = re.compile(r"([?&]token=)[^&\s]+")
+
+
+def _relay_scrubbed(stream: IO[str] | None) -> None:
+    """Copy Voilà's log to stderr with every token in a logged URL hidden (a log is kept,
+    forwarded and read by others; the token is a password)."""
+    for line in stream or ():
+        sys.stderr.write(_TOKEN_IN_URL.sub(r"\1[hidden]", line))
+        sys.stderr.flush()
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     from workbench.dashboards import write_report
 
@@ -121,6 +201,18 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("project")
     p.add_argument("--port", type=int, default=8866)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: local)")
+    p.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a host name a reverse proxy forwards to this local dashboard (repeatable)",
+    )
+    p.add_argument(
+        "--no-token",
+        action="store_true",
+        help=f"no token (loopback only); default: {TOKEN_ENV} or a random token, printed",
+    )
     p.add_argument("--lang", choices=["sv", "en"], help="interface language (default: en)")
     p.set_defaults(func=_cmd_dashboard)
 

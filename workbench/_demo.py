@@ -15,9 +15,8 @@ import sys
 import time
 from pathlib import Path
 
-from workbench import _suggestions
+from workbench import _suggestions, ingest
 from workbench import codebook as cb
-from workbench import ingest
 from workbench._project import init
 from workbench.errors import ProjectError
 
@@ -120,13 +119,15 @@ def run_demo(folder: Path, *, serve: bool = True, port: int = 8888) -> int:
     ]
     if DASHBOARD.exists():
         voila_port = _free_port(lab_port + 100)
+        viewer_token = secrets.token_urlsafe(24)
         procs.append(
             subprocess.Popen(
                 [str(bin_dir / "workbench"), "dashboard", str(folder), f"--port={voila_port}"],
-                env=env,
+                env={**env, "WORKBENCH_DASHBOARD_TOKEN": viewer_token},
+                stdout=subprocess.DEVNULL,
             )
         )
-        links.append(f"Dashboard (Voilà):   http://localhost:{voila_port}/")
+        links.append(f"Dashboard (Voilà):   http://localhost:{voila_port}/?token={viewer_token}")
     time.sleep(3)
     print("\n" + "\n".join(links) + "\n\nPress Ctrl-C to stop.", flush=True)
     try:

@@ -21,6 +21,7 @@ from _lab import SCREENSHOTS, free_port, need_browser
 from workbench.dashboards import build_sample_project
 
 pytestmark = pytest.mark.browser
+TOKEN = "browser-test-token"
 LOCAL = (
     "http://127.0.0.1",
     "ws://127.0.0.1",
@@ -48,7 +49,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     project = build_sample_project(base / "study")
     port = free_port()
     log = (base / "voila.log").open("wb")
-    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(base / "runtime"), "PYTHONUNBUFFERED": "1"}
+    env = {
+        **os.environ,
+        "JUPYTER_RUNTIME_DIR": str(base / "runtime"),
+        "PYTHONUNBUFFERED": "1",
+        "WORKBENCH_DASHBOARD_TOKEN": TOKEN,
+    }
     process = subprocess.Popen(
         _command(project, port),
         stdout=log,
@@ -67,7 +73,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError((base / "voila.log").read_text(errors="replace")) from None
                 time.sleep(0.5)
-        yield url
+        yield url + f"?token={TOKEN}"
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGTERM)
@@ -119,7 +125,8 @@ def shot(page: Any, name: str) -> Path:
 
 
 def open_dashboard(page: Any, query: str = "") -> None:
-    page.goto(page.server + query, timeout=60_000)
+    """The dashboard with the URL options ``query`` ("?lang=sv"), after the viewer's token."""
+    page.goto(page.server + query.replace("?", "&", 1), timeout=60_000)
     wait_render(page, 1)
 
 

@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, Engine, Integer, and_, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 
 from workbench.codebook._model import Codebook
 from workbench.errors import (
@@ -308,8 +309,7 @@ class Store:
         """Every participant: id → (pseudonym, label, checksums of their documents)."""
         with self.engine.connect() as conn:
             people = {
-                r.id: (r.pseudonym, r.label, set[str]())
-                for r in conn.execute(select(participants))
+                r.id: (r.pseudonym, r.label, set[str]()) for r in conn.execute(select(participants))
             }
             for pid, checksum in conn.execute(
                 select(documents.c.participant_id, documents.c.checksum).where(
@@ -628,15 +628,25 @@ class Store:
             if not exists:
                 conn.exec_driver_sql(f'CREATE ROLE "{role}" LOGIN')
             if password is not None:
-                quoted = password.replace("'", "''")
-                conn.exec_driver_sql(f"ALTER ROLE \"{role}\" PASSWORD '{quoted}'")
+                # Only a SCRAM verifier computed here goes to the server: the password never
+                # appears in a statement, a server log or an error message.
+                pgconn = conn.connection.driver_connection.pgconn  # type: ignore[union-attr]
+                verifier = pgconn.encrypt_password(
+                    password.encode(), role.encode(), b"scram-sha-256"
+                ).decode("ascii")
+                conn.exec_driver_sql(f"ALTER ROLE \"{role}\" PASSWORD '{verifier}'")
             conn.exec_driver_sql(f'GRANT USAGE ON SCHEMA "{schema}" TO "{role}"')
             conn.exec_driver_sql(f'GRANT SELECT ON ALL TABLES IN SCHEMA "{schema}" TO "{role}"')
             conn.exec_driver_sql(
                 f'ALTER DEFAULT PRIVILEGES IN SCHEMA "{schema}" GRANT SELECT ON TABLES TO "{role}"'
             )
 
-        self._write(work, "granting read access")
+        try:
+            self._write(work, "granting read access")
+        except DBAPIError as exc:  # the statement may carry the verifier: never show it
+            diag = getattr(exc.orig, "diag", None)
+            reason = getattr(diag, "message_primary", None) or type(exc.orig).__name__
+            raise ProjectError(f"granting read access to {role} failed: {reason}") from None
 
     def codebook_versions_frame(self) -> pd.DataFrame:
         return self._frame(
