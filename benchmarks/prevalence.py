@@ -1,7 +1,8 @@
 """Benchmark prevalence estimates: CC, PCC, ACC, PACC and EMQ side by side, with coverage.
 
-Run ``.venv/bin/python benchmarks/prevalence.py`` (about 1-2 minutes on 2 cores); options
-for more folds, repeats and bootstrap replicates.  Figures only; nothing here is a test.
+Run ``.venv/bin/python benchmarks/prevalence.py`` (5-fold CV twice, 200 bootstrap replicates:
+about 2 minutes of CPU, 5 on 2 busy shared cores); options for more folds, repeats and
+replicates.  Figures only; nothing here is a test.
 
 Protocol, on the SemEval-2014 restaurants training file (``shared/benchmarks``):
 
@@ -17,12 +18,19 @@ Protocol, on the SemEval-2014 restaurants training file (``shared/benchmarks``):
    classify-and-count fails: its error grows with the distance from the training share.
 3. Figures per method: mean absolute error over (code, test set) pairs, on natural folds, on
    shifted folds (all codes) and on the doubled code alone; coverage of the 95 % bootstrap
-   intervals (share of pairs whose interval holds the truth) and their mean width.  "CC
+   intervals (share of pairs whose interval holds the test fold's true share) and their mean
+   width, for both kinds of interval (``corpus`` and ``sample``, see
+   :class:`workbench.suggest.Population`).  "CC
    (predict)" counts :meth:`CodeSuggester.predict` labels (a segment always gets its most
    likely code), the count a user would make from the suggestions.
 
 ``--check-quapy`` also compares :func:`workbench.suggest.quantify` with QuaPy's binary
 aggregators on the first fold's posteriors, when QuaPy is importable.
+
+Measured (default run): MAE natural / shifted / doubled code: CC 0.0108 / 0.0267 / 0.0693,
+PACC 0.0137 / 0.0216 / 0.0216 (the default method); PACC's intervals held the truth in
+100 % / 94 % of natural / shifted pairs (``sample``, width 0.112) and 84 % / 76 %
+(``corpus``, width 0.057).
 """
 
 from __future__ import annotations
@@ -43,6 +51,7 @@ from workbench.suggest import (  # noqa: E402
     DEFAULT_METHOD,
     CodeSuggester,
     Method,
+    Population,
     estimate_prevalence,
     out_of_fold,
     quantify,
@@ -113,25 +122,32 @@ def run(args: argparse.Namespace, path: Path) -> pd.DataFrame:
                 frame = pd.DataFrame(proba[rows], index=te[rows], columns=classes)
                 true = truth[rows].mean(axis=0)
                 for method in Method:
-                    est = estimate_prevalence(
-                        frame, cal, method=method, n_boot=args.n_boot, seed=seed
-                    ).segments
-                    for j, row in enumerate(est.itertuples(index=False)):
-                        records.append(
-                            {
-                                "repeat": repeat,
-                                "fold": fold,
-                                "set": kind,
-                                "doubled": doubled == row.code,
-                                "code": row.code,
-                                "method": method.value,
-                                "true": true[j],
-                                "estimate": row.estimate,
-                                "ci_low": row.ci_low,
-                                "ci_high": row.ci_high,
-                                "fallback": bool(row.note),
-                            }
-                        )
+                    for population in Population:
+                        est = estimate_prevalence(
+                            frame,
+                            cal,
+                            method=method,
+                            n_boot=args.n_boot,
+                            seed=seed,
+                            population=population,
+                        ).segments
+                        for j, row in enumerate(est.itertuples(index=False)):
+                            records.append(
+                                {
+                                    "repeat": repeat,
+                                    "fold": fold,
+                                    "set": kind,
+                                    "doubled": doubled == row.code,
+                                    "code": row.code,
+                                    "method": method.value,
+                                    "population": population.value,
+                                    "true": true[j],
+                                    "estimate": row.estimate,
+                                    "ci_low": row.ci_low,
+                                    "ci_high": row.ci_high,
+                                    "fallback": bool(row.note),
+                                }
+                            )
                 pred_share = predicted[rows].mean(axis=0)
                 for j, code in enumerate(classes):
                     records.append(
@@ -142,6 +158,7 @@ def run(args: argparse.Namespace, path: Path) -> pd.DataFrame:
                             "doubled": doubled == code,
                             "code": code,
                             "method": "cc (predict)",
+                            "population": Population.CORPUS.value,
                             "true": true[j],
                             "estimate": pred_share[j],
                             "ci_low": np.nan,
@@ -165,24 +182,28 @@ def summarise(df: pd.DataFrame) -> pd.DataFrame:
         covered=(df["ci_low"] <= df["true"] + 1e-12) & (df["true"] <= df["ci_high"] + 1e-12),
         width=df["ci_high"] - df["ci_low"],
     )
-    nat, shf = df[df["set"] == "natural"], df[df["set"] == "shifted"]
     rows = []
     for method in [m.value for m in Method] + ["cc (predict)"]:
-        n, s = nat[nat["method"] == method], shf[shf["method"] == method]
-        d = s[s["doubled"]]
-        has_ci = method != "cc (predict)"
-        rows.append(
-            {
-                "method": method,
-                "MAE natural": n["error"].mean(),
-                "MAE shifted": s["error"].mean(),
-                "MAE doubled code": d["error"].mean(),
-                "coverage natural": n["covered"].mean() if has_ci else np.nan,
-                "coverage shifted": s["covered"].mean() if has_ci else np.nan,
-                "mean CI width": pd.concat([n, s])["width"].mean() if has_ci else np.nan,
-                "fallbacks": int(pd.concat([n, s])["fallback"].sum()),
-            }
-        )
+        m = df[df["method"] == method]
+        corpus = m[m["population"] == Population.CORPUS.value]
+        nat, shf = corpus[corpus["set"] == "natural"], corpus[corpus["set"] == "shifted"]
+        row = {
+            "method": method,
+            "MAE natural": nat["error"].mean(),
+            "MAE shifted": shf["error"].mean(),
+            "MAE doubled": shf[shf["doubled"]]["error"].mean(),
+        }
+        for population in Population:
+            p = m[m["population"] == population.value]
+            has_ci = method != "cc (predict)" and len(p)
+            for kind in ("natural", "shifted"):
+                part = p[p["set"] == kind]
+                row[f"cover {kind[:3]} ({population.value})"] = (
+                    part["covered"].mean() if has_ci else np.nan
+                )
+            row[f"width ({population.value})"] = p["width"].mean() if has_ci else np.nan
+        row["fallbacks"] = int(corpus["fallback"].sum())
+        rows.append(row)
     return pd.DataFrame(rows).set_index("method")
 
 
@@ -226,7 +247,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--folds", type=int, default=5, help="outer folds (default 5)")
     parser.add_argument("--repeats", type=int, default=2, help="outer shuffles (default 2)")
     parser.add_argument("--inner-folds", type=int, default=5, help="calibration folds")
-    parser.add_argument("--n-boot", type=int, default=500, help="bootstrap replicates")
+    parser.add_argument(
+        "--n-boot", type=int, default=200, help="bootstrap replicates (default 200)"
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--check-quapy", action="store_true")
     parser.add_argument("--csv", help="write every (fold, set, code, method) row here")
@@ -245,13 +268,13 @@ def main(argv: list[str] | None = None) -> int:
         f"{args.inner_folds}-fold inner CV, {args.n_boot} bootstrap replicates, "
         f"{time.perf_counter() - start:.0f} s"
     )
-    one = df[df["method"] == DEFAULT_METHOD.value]
+    one = df[(df["method"] == DEFAULT_METHOD.value) & (df["population"] == "corpus")]
     print(
         f"{int((one['set'] == 'natural').sum())} (code, natural fold) pairs, "
         f"{int((one['set'] == 'shifted').sum())} (code, shifted fold) pairs; "
         f"default method: {DEFAULT_METHOD.value}"
     )
-    with pd.option_context("display.float_format", "{:.4f}".format, "display.width", 120):
+    with pd.option_context("display.float_format", "{:.4f}".format, "display.width", 200):
         print(table.to_string())
     return 0
 

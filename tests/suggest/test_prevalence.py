@@ -168,13 +168,39 @@ def test_estimate_prevalence_corrects_a_biased_model_on_a_corpus() -> None:
 
 
 def test_estimate_prevalence_every_segment_coded() -> None:
-    cal = _calibration([0.9, 0.1, 0.2], [1, 0, 0])
-    corpus = pd.DataFrame({"fees": [0.9, 0.1, 0.2]}, index=list(cal.segments))
-    row = estimate_prevalence(corpus, cal).segments.iloc[0]
-    assert row["estimate"] == pytest.approx(1 / 3)
-    assert row["ci_low"] == row["ci_high"] == row["estimate"]
-    assert row["method"] == HUMAN
-    assert row["n_estimated"] == 0
+    cal = _calibration([0.9, 0.1, 0.2, 0.3], [1, 0, 0, 0])
+    corpus = pd.DataFrame({"fees": [0.9, 0.1, 0.2, 0.3]}, index=list(cal.segments))
+    exact = estimate_prevalence(corpus, cal, population="corpus").segments.iloc[0]
+    assert exact["estimate"] == pytest.approx(1 / 4)
+    assert exact["ci_low"] == exact["ci_high"] == exact["estimate"]
+    assert exact["method"] == HUMAN
+    assert exact["n_estimated"] == 0
+    # As a sample of people, four coded answers still leave the share uncertain.
+    sampled = estimate_prevalence(corpus, cal, population="sample").segments.iloc[0]
+    assert sampled["estimate"] == pytest.approx(1 / 4)
+    assert sampled["ci_low"] == 0.0 and sampled["ci_high"] >= 0.75
+
+
+def test_estimate_prevalence_populations_differ_in_what_they_resample() -> None:
+    # Half the corpus coded (20 of 40 with the code), half estimated by a sharp model.
+    cal = _calibration([0.95] * 20 + [0.05] * 20, [1] * 20 + [0] * 20)
+    index = [("cal", i) for i in range(40)] + [f"u{i}" for i in range(40)]
+    corpus = pd.DataFrame({"fees": [0.95] * 20 + [0.05] * 20 + [0.95] * 10 + [0.05] * 30})
+    corpus.index = pd.Index(index, tupleize_cols=False)
+    whole = estimate_prevalence(corpus, cal, n_boot=400, population="corpus").segments
+    sample = estimate_prevalence(corpus, cal, n_boot=400, population="sample").segments
+    assert whole.iloc[0]["estimate"] == sample.iloc[0]["estimate"]
+    assert whole.iloc[0]["estimate"] == pytest.approx((20 + 40 * 0.25) / 80, abs=0.01)
+    # The corpus interval only holds the label noise of the 40 uncoded items: their
+    # posteriors moved from the calibration share 0.5 to 0.25 are 0.864 (10) and 0.036 (30),
+    # so the count's sd is sqrt(10 * .864 * .136 + 30 * .036 * .964) = 1.49 items of 80.
+    width_corpus = whole.iloc[0]["ci_high"] - whole.iloc[0]["ci_low"]
+    assert width_corpus == pytest.approx(2 * 1.96 * 1.49 / 80, abs=0.015)
+    # The sample interval also resamples the 80 people: sd about sqrt(.375 * .625 / 80).
+    width_sample = sample.iloc[0]["ci_high"] - sample.iloc[0]["ci_low"]
+    assert width_sample == pytest.approx(2 * 1.96 * (0.375 * 0.625 / 80) ** 0.5, abs=0.04)
+    with pytest.raises(SuggestError, match="population 'users' is not 'corpus' or 'sample'"):
+        estimate_prevalence(corpus, cal, population="users")
 
 
 def test_estimate_prevalence_no_positives_in_calibration_is_finite_and_says_so() -> None:
@@ -186,8 +212,11 @@ def test_estimate_prevalence_no_positives_in_calibration_is_finite_and_says_so()
     values = row[["estimate", "ci_low", "ci_high", "classify_and_count"]].astype(float)
     assert np.isfinite(values).all()
     assert row["estimate"] == pytest.approx(0.05)
-    # 0 of 40 coded items: the exact upper bound 1 - 0.025 ** (1 / 40) widens the interval.
+    # 0 of 40 coded items: the exact upper bound 1 - 0.025 ** (1 / 40) = 0.088 widens the
+    # interval; for the corpus, 30 items at 0.05 may hold 4 with the code (0.133).
     assert row["ci_high"] == pytest.approx(1 - 0.025 ** (1 / 40))
+    whole = estimate_prevalence(corpus, cal, method="pacc", n_boot=100, population="corpus")
+    assert whole.segments.iloc[0]["ci_high"] == pytest.approx(4 / 30)
 
 
 def test_estimate_prevalence_tpr_equal_fpr_falls_back_with_a_note() -> None:

@@ -26,8 +26,10 @@ from ._evaluate import (
 from ._model import NOT_ENOUGH_DATA, OK, PRIOR_ONLY, CodeSuggester, Suggestion
 from ._prevalence import (
     DEFAULT_METHOD,
+    DEFAULT_POPULATION,
     Calibration,
     Method,
+    Population,
     Prevalence,
     estimate_prevalence,
     quantify,
@@ -40,12 +42,14 @@ from ._text import detect_language, tokenize
 
 __all__ = [
     "DEFAULT_METHOD",
+    "DEFAULT_POPULATION",
     "NOT_ENOUGH_DATA",
     "OK",
     "PRIOR_ONLY",
     "Calibration",
     "CodeSuggester",
     "Method",
+    "Population",
     "Prevalence",
     "Suggestion",
     "codebook_hash",
