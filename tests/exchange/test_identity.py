@@ -62,10 +62,12 @@ def _text(draw: st.DrawFn) -> str:
 
 
 @st.composite
-def documents(draw: st.DrawFn, index: int) -> Transcript:
-    """A document as the store may hold it: any text, cut into segments (some gaps)."""
-    bom = "\ufeff" if draw(st.booleans()) else ""
-    text = f"{bom}D{index} {_text(draw)}"
+def documents(draw: st.DrawFn, index: int, text: str | None = None) -> Transcript:
+    """A document as the store may hold it: any text (or ``text``: two survey answers may
+    both read "Good"), cut into segments (some gaps)."""
+    if text is None:
+        bom = "\ufeff" if draw(st.booleans()) else ""
+        text = f"{bom}D{index} {_text(draw)}"
     cuts = sorted(set(draw(st.lists(st.integers(0, len(text)), max_size=6))) | {0, len(text)})
     segments = []
     for a, b in zip(cuts, cuts[1:], strict=False):
@@ -92,8 +94,8 @@ def documents(draw: st.DrawFn, index: int) -> Transcript:
     )
     return Transcript(
         name=f"doc {index} ⟨{draw(st.sampled_from(['a', 'Å', '😀']))}⟩.txt",
-        format="txt",
-        checksum=hashlib.sha256(text.encode()).hexdigest(),
+        format=draw(st.sampled_from(["txt", "docx", "csv"])),
+        checksum=f"{hashlib.sha256(text.encode()).hexdigest()}#{index}",
         text=text,
         segments=segments,
         language=draw(st.sampled_from(["sv", "en", "hu"])),
@@ -104,7 +106,10 @@ def documents(draw: st.DrawFn, index: int) -> Transcript:
 
 @st.composite
 def studies(draw: st.DrawFn) -> dict[str, Any]:
-    docs = [draw(documents(i)) for i in range(draw(st.integers(1, 2)))]
+    docs = [draw(documents(0))]
+    if draw(st.booleans()):
+        same = draw(st.booleans())
+        docs.append(draw(documents(1, docs[0].text if same else None)))
     codable = [c.id for c in BOOK.codes if c.codable]
     n_segments = sum(len(d.segments) for d in docs)
     codings = draw(
@@ -186,6 +191,7 @@ def snapshot(project: Project) -> dict[str, Any]:
     return {
         "texts": {n: project.store.document_text(i) for i, n in names.items()},
         "languages": dict(zip(docs["document"], docs["language"], strict=True)),
+        "formats": dict(zip(docs["document"], docs["format"], strict=True)),
         "owners": dict(zip(docs["document"], docs["participant"], strict=True)),
         "segments": sorted(
             tuple(None if pd.isna(v) else v for v in row)

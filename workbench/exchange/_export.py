@@ -116,9 +116,10 @@ def _codebook_element(project: Project) -> tuple[ET.Element, dict[str, ET.Elemen
     return cb_el, by_id, sets if sets is not None else _el(None, "Sets")
 
 
-def _segments_pi(text: str, language: Any, segs: list[dict[str, Any]]) -> ET.Element[Any]:
-    """``<?vardag {"language": ..., "segments": [[start, end, role, speaker, t0, t1], ...]}?>``;
-    a segment whose text is not the document's slice carries its text as a seventh item."""
+def _source_pi(text: str, language: Any, fmt: Any, segs: list[dict[str, Any]]) -> ET.Element[Any]:
+    """``<?vardag {"language": ..., "format": ..., "segments": [[start, end, role, speaker,
+    t0, t1], ...]}?>``; a segment whose text is not the document's slice carries its text as a
+    seventh item.  (Never the checksum: it is a hash of the file before pseudonymisation.)"""
     rows: list[list[Any]] = []
     for seg in segs:
         a, b = int(seg["start"]), int(seg["end"])
@@ -133,7 +134,7 @@ def _segments_pi(text: str, language: Any, segs: list[dict[str, Any]]) -> ET.Ele
         if str(seg["text"]) != text[a:b]:
             row.append(str(seg["text"]))
         rows.append(row)
-    return pi({"language": _clean(language), "segments": rows})
+    return pi({"language": _clean(language), "format": _clean(fmt), "segments": rows})
 
 
 def export_qdpx(project: Project, path: str | Path) -> ExchangeReport:
@@ -282,8 +283,8 @@ def export_qdpx(project: Project, path: str | Path) -> ExchangeReport:
         report.codings += 1
     if len(docs):
         sources = _el(root, "Sources")
-        for doc_id_raw, name_raw, language in zip(
-            docs["document_id"], docs["document"], docs["language"], strict=True
+        for doc_id_raw, name_raw, language, fmt in zip(
+            docs["document_id"], docs["document"], docs["language"], docs["format"], strict=True
         ):
             name = str(name_raw)
             guid = doc_guid[name]
@@ -304,7 +305,7 @@ def export_qdpx(project: Project, path: str | Path) -> ExchangeReport:
                     "plainTextPath": f"internal://{guid}.txt",
                 },
             )
-            src.append(_segments_pi(text, language, doc_segs[name]))
+            src.append(_source_pi(text, language, fmt, doc_segs[name]))
             items: list[tuple[tuple[int, int, str, str], ET.Element]] = []
             for (start, end, coder, origin), coded_by in by_doc[name].items():
                 extra = (origin,) if origin == _SUGGESTION else ()

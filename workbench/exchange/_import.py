@@ -210,9 +210,14 @@ class _Planner:
         self.codable = {c.id for c in book.codes if c.codable} if book is not None else set()
 
     # -- documents ---------------------------------------------------------------------------
+    def _key(self, name: str, digest: str) -> str:
+        """What makes two documents the same: in a Vardag export the name and the text (two
+        survey answers may both read "Good"), from other tools the text alone."""
+        return f"{name}\x00{digest}" if self.parsed.own else digest
+
     def documents(self) -> dict[str, _Doc]:
         existing_names: set[str] = set()
-        by_hash: dict[str, tuple[str, int]] = {}  # SHA-256 of the stored text -> document
+        by_hash: dict[str, tuple[str, int]] = {}  # _key of a stored document -> document
         checksums: set[str] = set()  # of the files documents were read from
         if self.project is not None:
             docs = self.project.documents
@@ -222,7 +227,7 @@ class _Planner:
                 existing_names.add(str(name))
                 text = self.project.store.document_text(int(doc_id))
                 digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-                by_hash[digest] = (str(name), int(doc_id))
+                by_hash[self._key(str(name), digest)] = (str(name), int(doc_id))
                 checksums.add(str(checksum))
         cases = self._cases()
         used = set(existing_names)
@@ -258,13 +263,14 @@ class _Planner:
                 self.report.not_carried.append(f"{where}: the text is empty")
                 continue
             digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-            if digest in planned:
-                doc = planned[digest]
+            key = self._key(src.name, digest)
+            if key in planned:
+                doc = planned[key]
                 self.report.adjusted.append(
                     f"{where}: the same text as {doc.name!r}; its codings and notes go there"
                 )
-            elif digest in by_hash:
-                name, doc_id = by_hash[digest]
+            elif key in by_hash:
+                name, doc_id = by_hash[key]
                 assert self.project is not None
                 segs = self.project.segments(document=name).sort_values("position")
                 spans = [(int(a), int(b)) for a, b in zip(segs["start"], segs["end"], strict=True)]
@@ -291,11 +297,20 @@ class _Planner:
                         )
                     else:
                         attrs.setdefault(key, value)
+                if self.parsed.own:  # unique per document, never the original file's hash
+                    named = f"{name}\x00{text}".encode("utf-8", "surrogatepass")
+                    checksum = "qdpx-" + hashlib.sha256(named).hexdigest()
+                    carried = (src.vardag or {}).get("format")
+                    fmt = carried if isinstance(carried, str) and carried else "qdpx"
+                else:
+                    # a file with these very bytes was imported before, its text differs
+                    checksum = f"qdpx-{digest}" if digest in checksums else digest
+                    fmt = "qdpx"
+                checksums.add(checksum)
                 transcript = Transcript(
                     name=name,
-                    format="qdpx",
-                    # a file with these very bytes was imported before, its text differs
-                    checksum=f"qdpx-{digest}" if digest in checksums else digest,
+                    format=fmt,
+                    checksum=checksum,
                     text=text,
                     segments=segments,
                     language=language,
@@ -303,7 +318,7 @@ class _Planner:
                     attributes=attrs,
                 )
                 doc = _Doc(name, text, [(s.start, s.end) for s in segments], transcript)
-                planned[digest] = doc
+                planned[key] = doc
                 self.plan.docs.append(doc)
                 self.report.documents.append(name)
             used.add(doc.name)
