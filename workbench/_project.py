@@ -17,6 +17,7 @@ import json
 import multiprocessing
 import os
 import re
+import shutil
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -39,6 +40,7 @@ from workbench.errors import (
 )
 from workbench.store import (
     ImportReport,
+    Origin,
     Store,
     postgres_engine,
     public_url,
@@ -58,7 +60,7 @@ KEY_ID = "pseudonym_key_id"  # the meta entry naming the key file that belongs t
 def resolve_coder(coder: str | None = None) -> str:
     """The coder's name: the argument, ``WORKBENCH_CODER``, ``JUPYTERHUB_USER``, or the login."""
     for name in (coder, os.environ.get("WORKBENCH_CODER"), os.environ.get("JUPYTERHUB_USER")):
-        if name:
+        if name and name.strip():
             return name.strip()
     try:
         return getpass.getuser()
@@ -69,12 +71,14 @@ def resolve_coder(coder: str | None = None) -> str:
 def init(path: str | Path, *, db: str | None = None, codebook: Codebook | None = None) -> Project:
     """Create a project folder (SQLite by default, or the PostgreSQL URL ``db``).
 
-    The built-in Grönroos codebook becomes version 1 unless another codebook is given.
+    The built-in Grönroos codebook becomes version 1 unless another codebook is given.  A
+    failure leaves nothing behind: no folder that was not there, no half-made database.
     """
     folder = Path(path)
+    if folder.exists() and not folder.is_dir():
+        raise ProjectError(f"{folder}: is a file; give a folder for the project")
     if (folder / POINTER).exists():
         raise ProjectError(f"{folder}: there is already a project here")
-    folder.mkdir(parents=True, exist_ok=True)
     pointer: dict[str, Any] = {"format": "vardag-project", "format_version": 1}
     if db is None or db.startswith("sqlite"):
         pointer["database"] = "sqlite"
@@ -85,14 +89,41 @@ def init(path: str | Path, *, db: str | None = None, codebook: Codebook | None =
         pointer["schema"] = schema
     else:
         raise ProjectError(f"{db}: use a postgresql+psycopg:// URL or leave --db out for SQLite")
-    project = Project(folder, pointer, coder=None, read_only=False, url=db)
-    project.store.create_or_migrate(sqlite_file=project.sqlite_file)
-    book = codebook if codebook is not None else cb.builtin_codebook()
-    project.store.save_codebook(book, book.to_yaml(), author=project.coder, note="initial codebook")
-    tmp = folder / (POINTER + ".tmp")
-    tmp.write_text(json.dumps(pointer, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, folder / POINTER)
-    (folder / ".gitignore").write_text("private/\n*.sqlite-wal\n*.sqlite-shm\n", encoding="utf-8")
+    made = [p for p in (folder, *folder.parents) if not p.exists()]
+    project: Project | None = None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        project = Project(folder, pointer, coder=None, read_only=False, url=db)
+        if project.sqlite_file is None and project.store.schema_version():
+            where = f"schema {pointer['schema']}" if pointer["schema"] else "this database"
+            raise ProjectError(
+                f"{pointer['database']}: {where} holds a project already; give another schema "
+                "for a new one (?schema=NAME at the end of the URL)"
+            )
+        project.store.create_or_migrate(sqlite_file=project.sqlite_file)
+        book = codebook if codebook is not None else cb.builtin_codebook()
+        project.store.save_codebook(
+            book, book.to_yaml(), author=project.coder, note="initial codebook"
+        )
+        tmp = folder / (POINTER + ".tmp")
+        tmp.write_text(json.dumps(pointer, indent=2) + "\n", encoding="utf-8")
+        os.replace(tmp, folder / POINTER)
+        (folder / ".gitignore").write_text(
+            "private/\n*.sqlite-wal\n*.sqlite-shm\n", encoding="utf-8"
+        )
+    except BaseException as exc:
+        if project is not None:
+            project.close()
+        if made:
+            shutil.rmtree(made[-1], ignore_errors=True)
+        elif pointer["database"] == "sqlite":
+            for leftover in folder.glob(SQLITE_NAME + "*"):
+                leftover.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise ProjectError(
+                f"{folder}: cannot create the project ({exc.strerror or exc})"
+            ) from exc
+        raise
     return project
 
 
@@ -450,6 +481,14 @@ class Project:
                 raise UnknownItem(
                     f"{where}: document {record['document']!r} has no turn {turn} in the project"
                 )
+            if seg.role == "interviewer":
+                raise ImportFailed(f"{where}: turn {turn} is the interviewer's (context, not data)")
+            if not record["coder"].strip():
+                raise ImportFailed(f"{where}: the coder cell is empty")
+            origin = (record.get("origin") or Origin.HUMAN).strip() or Origin.HUMAN
+            if origin not in set(Origin):
+                choices = ", ".join(o.value for o in Origin)
+                raise ImportFailed(f"{where}: origin {origin!r} is not one of {choices}")
             start, end = seg.start, seg.end
             span = hide((record.get("span") or "").strip())
             if span:
@@ -464,7 +503,7 @@ class Project:
                     "coder": record["coder"].strip(),
                     "start": int(start),
                     "end": int(end),
-                    "origin": (record.get("origin") or "human").strip() or "human",
+                    "origin": origin,
                 }
             )
         try:
@@ -481,12 +520,20 @@ class Project:
         coder: str | None = None,
         start: int | None = None,
         end: int | None = None,
-        origin: str = "human",
+        origin: str = Origin.HUMAN,
+        interviewer: bool = False,
     ) -> bool:
         """Code a segment, or the span ``start``-``end`` (document offsets) of it; committed and
-        audited at once.  False if that coding already existed."""
+        audited at once.  False if that coding already existed.  An interviewer's turn is
+        context and refused, unless ``interviewer`` says the study codes interviewers too."""
         return self.store.add_coding(
-            segment, code, coder or self.coder, start=start, end=end, origin=origin
+            segment,
+            code,
+            self.coder if coder is None else coder,
+            start=start,
+            end=end,
+            origin=origin,
+            interviewer=interviewer,
         )
 
     def uncode(
@@ -499,13 +546,14 @@ class Project:
         end: int | None = None,
     ) -> bool:
         """Remove a coding; committed and audited at once."""
-        return self.store.remove_coding(segment, code, coder or self.coder, start=start, end=end)
+        who = self.coder if coder is None else coder
+        return self.store.remove_coding(segment, code, who, start=start, end=end)
 
     def memo(
         self, kind: str, target: str | int, text: str | None = None, *, coder: str | None = None
     ) -> str:
         """Read (``text`` None) or write a memo on a segment, document, code or the project."""
-        who = coder or self.coder
+        who = self.coder if coder is None else coder
         if text is not None:
             self.store.set_memo(kind, target, who, text)
         return self.store.memo(kind, target, who)

@@ -132,6 +132,8 @@ class LiveSuggestions:
 
 def report(project: Project, folds: int = 5) -> dict[str, Any]:
     """Cross-validated per-code quality and a learning curve on the project's own codings."""
+    if folds < 2:
+        raise SuggestError(f"--folds must be 2 or more (each fold is tested once), not {folds}")
     segments, labels = training_data(project)
     coded = segments[segments["segment"].isin(labels)]
     if len(coded) < 2 * folds:

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import io
 import zipfile
+from pathlib import Path
 
 import docx
 import pytest
 
 from workbench.errors import CorruptFile, EmptyFile
-from workbench.ingest import read
+from workbench.ingest import TableColumns, read
 
 from .conftest import FIXTURES
 
@@ -130,3 +131,54 @@ def test_read_docx_bold_label_with_timestamp(write) -> None:
         ("Anna", 4.0, 70.0),
         ("Bo", 70.0, None),
     ]
+
+
+def _bomb(member: str, size: int) -> bytes:
+    """A valid-looking Office file whose one part unpacks to ``size`` bytes of zeros."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open(member, "w", force_zip64=True) as part:
+            chunk = bytes(1 << 20)
+            for _ in range(size >> 20):
+                part.write(chunk)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "member", "table"),
+    [
+        ("bomb.docx", "word/document.xml", None),
+        ("bomb.xlsx", "xl/worksheets/sheet1.xml", TableColumns("id", "text")),
+    ],
+)
+def test_read_zip_bomb_is_refused_before_unpacking(
+    tmp_path: Path, name: str, member: str, table: TableColumns | None
+) -> None:
+    import resource
+
+    data = _bomb(member, 256 << 20)  # 256 MB of zeros in well under 1 MB
+    assert len(data) < 1 << 20
+    (tmp_path / name).write_bytes(data)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(CorruptFile, match=rf"^{name}: part '{member}' expands more than 200:1"):
+        read(tmp_path / name, table=table)
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert grown_mb < 50
+
+
+def test_read_docx_that_unpacks_too_much_in_all_is_refused(tmp_path: Path) -> None:
+    from workbench.ingest import _zip
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
+        for i in range(3):
+            archive.writestr(f"word/media/image{i}.png", bytes(1 << 20))
+    (tmp_path / "big.docx").write_bytes(out.getvalue())
+    limit = _zip.MAX_TOTAL
+    _zip.MAX_TOTAL = 2 << 20
+    try:
+        with pytest.raises(CorruptFile, match="unpacks to more than 2 MB"):
+            read(tmp_path / "big.docx")
+    finally:
+        _zip.MAX_TOTAL = limit

@@ -197,10 +197,17 @@ def _codes(mine: pd.DataFrame, coders: list[str], codes: Sequence[str] | str | N
         raise AgreementError(f"at most 39 coders at once, got {len(coders)}")
     if isinstance(codes, str):
         codes = [c.strip() for c in codes.split(",") if c.strip()]
+    used = _unique_str(mine["code"])
     if codes is None:
-        code_list = sorted(_unique_str(mine["code"]))
+        code_list = sorted(used)
     else:
         code_list = list(dict.fromkeys(str(c) for c in codes))
+        unused = [c for c in code_list if c not in used]
+        if unused:
+            raise AgreementError(
+                f"no codings with {', '.join(map(repr, unused))} by {', '.join(coders)}: "
+                "nothing to compare (check the code ids)"
+            )
     if not code_list:
         raise AgreementError("no codes to compare: the chosen coders made no codings")
     return code_list

@@ -21,7 +21,7 @@ from workbench.dashboards import _html as h
 from workbench.dashboards._figures import bars_figure, quality_figure
 from workbench.dashboards._i18n import text
 from workbench.dashboards._model import DashboardData, Filters, Views
-from workbench.errors import UnknownItem
+from workbench.errors import ProjectError, UnknownItem
 
 CONFIG = {"displayModeBar": False, "responsive": True}
 
@@ -156,7 +156,13 @@ def write_report(
         filters = Filters(lang=lang, layer=layer)
         html = render_report(data, filters)
     target = Path(out)
+    if target.is_dir():
+        raise ProjectError(f"{target}: is a folder; give the report's file name (report.html)")
     tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_text(html, encoding="utf-8")
-    os.replace(tmp, target)
+    try:
+        tmp.write_text(html, encoding="utf-8")
+        os.replace(tmp, target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ProjectError(f"{target}: cannot write the report ({exc.strerror or exc})") from exc
     return target

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from collections import Counter
 
 from workbench.errors import BadTimestamp, CorruptFile
@@ -18,6 +17,7 @@ from workbench.ingest._labels import (
 )
 from workbench.ingest._model import Turn
 from workbench.ingest._plain import parse_labelled_text
+from workbench.ingest._zip import check_zip
 
 __all__ = ["read_docx"]
 
@@ -61,8 +61,7 @@ def _open(data: bytes, name: str):  # type: ignore[no-untyped-def]
         raise CorruptFile(
             f"{name}: the document is password-protected or an old binary .doc, not a .docx"
         )
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise CorruptFile(f"{name}: not a Word document (not a zip file)")
+    check_zip(data, name, "a Word document").close()
     try:
         return docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors, ...

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from workbench.errors import CorruptFile, EmptyFile, ImportFailed
 from workbench.ingest._decode import normalise
+from workbench.ingest._zip import check_zip
 
 __all__ = ["Row", "TableColumns", "read_csv", "read_xlsx"]
 
@@ -95,16 +96,13 @@ def read_csv(text: str, name: str, table: TableColumns | None) -> list[Row]:
 
 def read_xlsx(data: bytes, name: str, table: TableColumns | None) -> list[Row]:
     """Read the first worksheet of an Excel workbook."""
-    import zipfile
-
     import openpyxl
 
     if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         raise CorruptFile(
             f"{name}: the workbook is password-protected or an old binary .xls, not a .xlsx"
         )
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise CorruptFile(f"{name}: not an Excel workbook (not a zip file)")
+    check_zip(data, name, "an Excel workbook").close()
     try:
         with warnings.catch_warnings():  # "extension not supported" etc. are noise here
             warnings.simplefilter("ignore")

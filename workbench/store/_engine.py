@@ -48,7 +48,21 @@ def sqlite_engine(path: Path, *, read_only: bool = False) -> Engine:
     def _on_begin(conn: Connection) -> None:
         conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
+    _report_connect_errors(engine, str(path))
     return engine
+
+
+def _report_connect_errors(engine: Engine, where: str) -> None:
+    """A database that cannot be reached (no server, a wrong password, a file that cannot be
+    opened) is the user's to fix: one line naming it (never its password), not a traceback."""
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context: Any) -> None:
+        if context.connection is None and not context.is_pre_ping:
+            original = context.original_exception
+            reason = str(getattr(original, "args", [original])[0] or original).strip()
+            reason = " ".join(reason.splitlines()[0].split()) if reason else type(original).__name__
+            raise ProjectError(f"{where}: cannot connect to the database ({reason})") from None
 
 
 def postgres_engine(url: str, *, schema: str | None = None, read_only: bool = False) -> Engine:
@@ -59,7 +73,9 @@ def postgres_engine(url: str, *, schema: str | None = None, read_only: bool = Fa
     if read_only:
         options.append("-cdefault_transaction_read_only=on")
     connect_args = {"options": " ".join(options)} if options else {}
-    return create_engine(url, connect_args=connect_args, pool_pre_ping=True)
+    engine = create_engine(url, connect_args=connect_args, pool_pre_ping=True)
+    _report_connect_errors(engine, public_url(url))
+    return engine
 
 
 def split_schema(url: str) -> tuple[str, str | None]:

@@ -6,6 +6,8 @@ The schema is versioned: :data:`SCHEMA_VERSION` is the version these tables desc
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
@@ -23,6 +25,14 @@ from sqlalchemy import (
 )
 
 SCHEMA_VERSION = 2
+
+
+class Origin(StrEnum):
+    """Where a coding came from: a person's own decision, or a suggestion a person accepted."""
+
+    HUMAN = "human"
+    SUGGESTION = "suggestion"
+
 
 metadata = MetaData(
     naming_convention={

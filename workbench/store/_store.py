@@ -8,6 +8,7 @@ so they survive kernel restarts and never touch another coder's work.
 from __future__ import annotations
 
 import json
+import operator
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -29,8 +30,9 @@ from workbench.errors import (
     WorkbenchError,
 )
 from workbench.ingest._model import Transcript
-from workbench.store._engine import create_or_migrate, integrity_ok, retrying
+from workbench.store._engine import create_or_migrate, integrity_ok, retrying, schema_version
 from workbench.store._schema import (
+    Origin,
     audit,
     codebook_versions,
     codes,
@@ -46,6 +48,33 @@ from workbench.store._schema import (
 
 _BATCH = 5000
 MEMO_KINDS = ("segment", "document", "code", "project")
+
+
+def segment_key(value: Any) -> int:
+    """A segment or document id as the database holds it (numpy integers included)."""
+    try:
+        return operator.index(value)
+    except TypeError:
+        try:
+            return int(str(value).strip())
+        except ValueError:
+            raise UnknownItem(f"{value!r} is not a segment or document id") from None
+
+
+def coder_name(name: str) -> str:
+    """A coder's name, trimmed; an empty one is refused (codings must say whose they are)."""
+    name = str(name or "").strip()
+    if not name:
+        raise ProjectError("a coder needs a name (give coder=... or set WORKBENCH_CODER)")
+    return name
+
+
+def _origin(value: str) -> Origin:
+    try:
+        return Origin(value)
+    except ValueError:
+        choices = ", ".join(o.value for o in Origin)
+        raise ProjectError(f"origin {value!r} is not one of {choices}") from None
 
 
 def now() -> str:
@@ -75,7 +104,19 @@ class Store:
     # -- lifecycle -------------------------------------------------------------------------
     def create_or_migrate(self, sqlite_file: Any = None) -> None:
         """Create the schema or bring it up to date (see :mod:`workbench.store._engine`)."""
-        create_or_migrate(self.engine, sqlite_file=sqlite_file)
+        try:
+            create_or_migrate(self.engine, sqlite_file=sqlite_file)
+        except DBAPIError as exc:  # no right to create tables, a full disk, ...
+            reason = " ".join(str(exc.orig).split()) if exc.orig is not None else str(exc)
+            raise ProjectError(
+                f"cannot create or update the project's tables ({reason}); on PostgreSQL give a "
+                "schema you may create tables in (?schema=NAME at the end of the URL)"
+            ) from None
+
+    def schema_version(self) -> int:
+        """The database's schema version; 0 when it holds no project yet."""
+        with self.engine.connect() as conn:
+            return schema_version(conn)
 
     def close(self) -> None:
         """Release every connection."""
@@ -703,13 +744,26 @@ class Store:
             raise InvalidCode(f"code {code_id!r} is a group; choose one of its codes")
 
     def _span(
-        self, conn: Connection, segment_id: int, start: int | None, end: int | None
+        self,
+        conn: Connection,
+        segment_id: int,
+        start: int | None,
+        end: int | None,
+        *,
+        interviewer: bool = True,
     ) -> tuple[int, int]:
         row = conn.execute(
-            select(segments.c.start, segments.c.end).where(segments.c.id == segment_id)
+            select(segments.c.start, segments.c.end, segments.c.role).where(
+                segments.c.id == segment_id
+            )
         ).first()
         if row is None:
             raise UnknownItem(f"segment {segment_id} is not in the project")
+        if row.role == "interviewer" and not interviewer:
+            raise InvalidCode(
+                f"segment {segment_id} is an interviewer's turn: context, not data (code it with "
+                "interviewer=True when the study analyses its interviewers)"
+            )
         s = row.start if start is None else start
         e = row.end if end is None else end
         if not (row.start <= s < e <= row.end):
@@ -726,20 +780,25 @@ class Store:
         *,
         start: int | None = None,
         end: int | None = None,
-        origin: str = "human",
+        origin: str = Origin.HUMAN,
+        interviewer: bool = False,
     ) -> bool:
-        """Code a segment (or the span ``start``-``end`` of it); False if it already was."""
+        """Code a segment (or the span ``start``-``end`` of it); False if it already was.
+
+        An interviewer's turn is refused unless ``interviewer`` says the study codes them.
+        """
+        segment_id, coder, origin = segment_key(segment_id), coder_name(coder), _origin(origin)
 
         def work(conn: Connection) -> bool:
             self._check_code(conn, code_id)
-            s, e = self._span(conn, segment_id, start, end)
+            s, e = self._span(conn, segment_id, start, end, interviewer=interviewer)
             values = {
                 "segment_id": segment_id,
                 "code_id": code_id,
                 "coder": coder,
                 "start": s,
                 "end": e,
-                "origin": origin,
+                "origin": str(origin),
                 "created_at": now(),
             }
             if not self._insert_ignore(conn, codings, values):
@@ -759,6 +818,7 @@ class Store:
         end: int | None = None,
     ) -> bool:
         """Remove one coding; False if there was none."""
+        segment_id, coder = segment_key(segment_id), coder_name(coder)
 
         def work(conn: Connection) -> bool:
             s, e = self._span(conn, segment_id, start, end)
@@ -795,7 +855,12 @@ class Store:
                 code = known.get(row["code_id"])
                 if code is None or not code.active or not code.codable:
                     raise UnknownItem(f"code {row['code_id']!r} is not a codable code")
-                values = {**row, "created_at": row.get("created_at") or stamp}
+                values = {
+                    **row,
+                    "coder": coder_name(row["coder"]),
+                    "origin": str(_origin(row.get("origin", Origin.HUMAN))),
+                    "created_at": row.get("created_at") or stamp,
+                }
                 added += self._insert_ignore(conn, codings, values)
             self._log(conn, user, "codings.import", {"rows": len(rows), "added": added}, at=stamp)
             return added
@@ -940,8 +1005,10 @@ class Store:
         the project."""
         if kind not in MEMO_KINDS:
             raise UnknownItem(f"memo kind {kind!r} is not one of {', '.join(MEMO_KINDS)}")
+        coder = coder_name(coder)
 
         def work(conn: Connection) -> None:
+            self._check_memo_target(conn, kind, target)
             where = and_(
                 memos.c.kind == kind, memos.c.target == str(target), memos.c.coder == coder
             )
@@ -958,6 +1025,21 @@ class Store:
             )
 
         self._write(work, "saving a memo")
+
+    @staticmethod
+    def _check_memo_target(conn: Connection, kind: str, target: str | int) -> None:
+        """A memo on a segment, document or code that the project has (any text for the
+        project journal)."""
+        table, column = {
+            "segment": (segments, segments.c.id),
+            "document": (documents, documents.c.id),
+            "code": (codes, codes.c.id),
+        }.get(kind, (None, None))
+        if table is None or column is None:
+            return
+        key: str | int = str(target) if kind == "code" else segment_key(target)
+        if conn.execute(select(column).where(column == key)).first() is None:
+            raise UnknownItem(f"{kind} {target!r} is not in the project: no memo written")
 
     def _apply_memo(self, conn: Connection, kind: str, target: str, coder: str, text: str) -> None:
         where = and_(memos.c.kind == kind, memos.c.target == target, memos.c.coder == coder)
