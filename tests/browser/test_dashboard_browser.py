@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from _lab import SCREENSHOTS, free_port, need_browser
 
+import workbench
 from workbench.dashboards import build_sample_project
 
 pytestmark = pytest.mark.browser
@@ -245,3 +246,25 @@ def test_dashboard_browser_swedish(dash: Any) -> None:
     choose(dash, "Language", "Svenska")
     wait_render(dash, 3)
     shot(dash, "dashboard-overview-sv")
+
+
+def test_report_browser_code_label_with_html_is_text_not_a_link(page: Any, tmp_path: Path) -> None:
+    """A code label holding HTML (a phishing link) is shown as typed in every chart and never
+    becomes a link or markup in the report."""
+    from workbench.dashboards import write_report
+
+    project = build_sample_project(tmp_path / "study")
+    evil = '<a href="https://phish.example/">Click me</a><img src=x onerror=alert(1)>'
+    with workbench.open(project) as p:
+        p.rename_code("fq-accessibility", evil)  # a bar in the quality chart
+    out = write_report(project, tmp_path / "report.html")
+    page.goto(out.as_uri())
+    page.wait_for_function("() => document.querySelectorAll('.main-svg').length > 0")
+    page.wait_for_timeout(500)
+    links = "() => document.querySelectorAll('[*|href*=\"phish\"]').length"  # SVG links too
+    assert page.evaluate(links) == 0
+    assert page.evaluate("() => document.querySelectorAll('img[src=\"x\"]').length") == 0
+    shown = page.evaluate(
+        "() => [...document.querySelectorAll('svg text')].map(t => t.textContent).join(' ')"
+    )
+    assert "<a href=" in shown or "Click me</a>" in shown

@@ -51,8 +51,16 @@ def _layout(height: int, **extra: Any) -> dict[str, Any]:
     return layout
 
 
+def plain(value: object) -> str:
+    """Text from the study (a code label, a group) as plotly shows it: plotly reads tags such
+    as ``<a href>`` in any chart text, so ``<``, ``>`` and ``&`` become entities, shown as
+    they are typed and never followed."""
+    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _wrap(label: str, width: int = 28) -> str:
-    words, lines, line = label.split(), [], ""
+    """A label broken into lines of about ``width`` characters (its text made :func:`plain`)."""
+    words, lines, line = plain(label).split(), [], ""
     for word in words:
         if line and len(line) + len(word) + 1 > width:
             lines.append(line)
@@ -96,7 +104,7 @@ def bars_figure(
                     "orientation": "h",
                     "x": _ints(frame[column]),
                     "y": labels,
-                    "name": value_name(value, lang),
+                    "name": plain(value_name(value, lang)),
                     "marker": {"color": color},
                     "customdata": [[k, by, value] for k in keys],
                     "hovertemplate": f"%{{y}}: %{{x}} {people}<extra>%{{fullData.name}}</extra>",
@@ -140,7 +148,7 @@ def quality_figure(
     order = {"technical": 0, "functional": 1, "image": 2}
     frame = quality.assign(rank=quality["kind"].map(order)).reset_index(drop=True)
     frame = frame.iloc[::-1]  # plotly draws the first category at the bottom
-    y = [[text(k, lang) for k in frame["kind"]], [str(x) for x in frame["label"]]]
+    y = [[text(k, lang) for k in frame["kind"]], [plain(x) for x in frame["label"]]]
     codes = [str(c) for c in frame["code"]]
     negative, positive = _ints(frame["negative"]), _ints(frame["positive"])
     data = []
