@@ -339,24 +339,39 @@ def test_estimate_prevalence_participant_acc_calibrates_on_coded_participants() 
     assert row["method"] == "acc"
 
 
-def test_estimate_prevalence_participants_without_coded_ones_fall_back() -> None:
-    cal = _calibration([0.9, 0.1], [1, 0])  # items outside the corpus: singletons
+def test_estimate_prevalence_participants_without_coded_ones_assume_independence() -> None:
+    # Calibration outside the corpus: one participant X with and without the code, so no
+    # fully coded participant lacks it.  Segment level (PACC, tpr 0.9, fpr 0.1): the mean
+    # probability 1.3 / 3 gives 0.4167.  Posteriors moved from 0.5 to that share: 0.9 ->
+    # 0.8654, 0.2 -> 0.1515.  P1 (0.9, 0.2): 1 - 0.1346 * 0.8485 = 0.8858; P2 (0.2): 0.1515.
+    cal = _calibration([0.9, 0.1], [1, 0])
     cal = Calibration(
         codes=cal.codes,
         segments=cal.segments,
         proba=cal.proba,
         labels=cal.labels,
         weights=cal.weights,
-        participants=_ids(["X", "X"]),  # one participant with and without: all positive
+        participants=_ids(["X", "X"]),
     )
     corpus = pd.DataFrame({"fees": [0.9, 0.2, 0.2]}, index=["a", "b", "c"])
     who = pd.Series(["P1", "P1", "P2"], index=corpus.index)
-    est = estimate_prevalence(corpus, cal, participants=who, method="pacc", n_boot=20)
+    est = estimate_prevalence(corpus, cal, participants=who, method="pacc", n_boot=0)
+    assert est.segments.iloc[0]["estimate"] == pytest.approx((1.3 / 3 - 0.1) / 0.8)
     assert est.participants is not None
     row = est.participants.iloc[0]
     assert row["method"] == "pcc"
-    assert "every calibration item has the code" in row["note"]
-    assert np.isfinite(row[["estimate", "ci_low", "ci_high"]].astype(float)).all()
+    assert row["note"] == (
+        "pacc undefined for participants (every fully coded participant has the code): "
+        "segment probabilities combined as if independent; the interval spans any dependence"
+    )
+    assert row["estimate"] == pytest.approx((0.885781 + 0.151515) / 2, abs=1e-5)
+    # Any dependence: from the likeliest segment (0.8654, 0.1515) to the capped sum (1, 0.1515).
+    assert row["ci_low"] == pytest.approx((0.865385 + 0.151515) / 2, abs=1e-5)
+    assert row["ci_high"] == pytest.approx((1 + 0.151515) / 2, abs=1e-5)
+    boot = estimate_prevalence(corpus, cal, participants=who, method="pacc", n_boot=50)
+    assert boot.participants is not None
+    values = boot.participants[["estimate", "ci_low", "ci_high"]].to_numpy(dtype=float)
+    assert np.isfinite(values).all()
 
 
 def test_estimate_prevalence_refuses_bad_input() -> None:

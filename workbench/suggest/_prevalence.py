@@ -62,9 +62,13 @@ Participants
     ``1 - prod(1 - p_i)`` over-states the chance and ``pcc``/``emq`` at this level inherit that
     bias; ``acc``/``pacc`` learn the relation between the combined score and the truth from
     coded participants and need only that coded and uncoded participants be alike (in
-    particular in how many segments they have).  Without both positive and negative fully
-    coded participants the corrected methods fall back to the uncorrected one, and the
-    ``note`` column says so.
+    particular in how many segments they have).  Without fully coded participants both with
+    and without the code, the corrected methods cannot calibrate at this level: the segments'
+    posteriors are first moved to the corrected segment-level share (Bayes' rule, so a model
+    that runs high does not compound over 50 segments), combined as if independent, and the
+    interval is widened to what any dependence allows: from the likeliest segment alone
+    (``max q_i``) to the sum of their chances (``min(1, sum q_i)``).  The ``note`` column
+    says so.
 
 Confidence intervals (:class:`Population`)
     Percentile bootstrap, seeded per code (a code's interval does not depend on which other
@@ -525,6 +529,7 @@ class _Row:
     cc: float
     method: str
     note: str
+    raw: float = 0.0  # the estimate on the uncoded items alone
 
 
 def _shift(p: np.ndarray, prior: np.ndarray, target: np.ndarray) -> np.ndarray:
@@ -586,7 +591,7 @@ def _estimate_row(
         if neg == 0:
             low = min(low, (n_pos + n_est * bound) / n_total)
     share_cc = (n_pos + n_est * float(cc[0])) / n_total
-    return _Row(point, low, high, share_cc, str(used), note)
+    return _Row(point, low, high, share_cc, str(used), note, float(est[0]))
 
 
 def _replicates(
@@ -835,6 +840,8 @@ def estimate_prevalence(
         idx_cal = np.flatnonzero(complete)
         idx_todo = np.flatnonzero(todo)
         idx_known = np.flatnonzero(is_known)
+        has_both = bool(cal_pos[idx_cal].any() and (cal_pos[idx_cal] == 0).any())
+        independent = method in _FALLBACK and not has_both
         bp = _Binary(
             cal_p=1.0 - np.exp(cal_log_none[idx_cal]),
             cal_c=(cal_any[idx_cal] > 0).astype(np.float64),
@@ -847,15 +854,58 @@ def estimate_prevalence(
             known_y=pos_known[idx_known].astype(np.float64),
             known_g=np.arange(len(idx_known)),
         )
+        why = ""
+        if independent:
+            # Nothing to calibrate participants on: combine the segments' posteriors, moved
+            # to the corrected segment-level share, and let the interval span any dependence.
+            if not len(bp.cal_y):
+                why = "no fully coded participants"
+            elif not bp.cal_y.any():
+                why = "no fully coded participant has the code"
+            else:
+                why = "every fully coded participant has the code"
+            q = p[unknown]
+            prior = float(b.cal_w @ b.cal_y) / max(float(b.cal_w.sum()), _EPS)
+            if row.method == method and 0.0 < prior < 1.0:
+                q = _shift(q, np.array([prior]), np.array([row.raw]))[0]
+            q = np.minimum(q, 1.0 - _EPS)
+            groups = pid_corpus[unknown]
+            none = np.exp(np.bincount(groups, weights=np.log1p(-q), minlength=n_part))
+            # Any dependence: at least the likeliest segment, at most the sum of them.
+            lowest = np.zeros(n_part)
+            np.maximum.at(lowest, groups, q)
+            highest = np.minimum(np.bincount(groups, weights=q, minlength=n_part), 1.0)
+            empty = np.zeros(0)
+            bp = _Binary(
+                cal_p=empty,
+                cal_c=empty,
+                cal_y=empty,
+                cal_w=empty,
+                cal_g=np.zeros(0, np.int64),
+                unl_p=1.0 - none[idx_todo],
+                unl_c=bp.unl_c,
+                unl_g=bp.unl_g,
+                known_y=bp.known_y,
+                known_g=bp.known_g,
+            )
         prow = _estimate_row(
             bp,
-            method,
+            Method.PCC if independent else method,
             population,
             n_boot,
             confidence,
             _seed(seed, "participant", code),
             "participant",
         )
+        if independent and len(idx_todo):
+            n_all = len(idx_known) + len(idx_todo)
+            k_pos = float(bp.known_y.sum())
+            prow.low = min(prow.low, (k_pos + float(lowest[idx_todo].sum())) / n_all)
+            prow.high = max(prow.high, (k_pos + float(highest[idx_todo].sum())) / n_all)
+            prow.note = (
+                f"{method.value} undefined for participants ({why}): segment probabilities "
+                "combined as if independent; the interval spans any dependence"
+            )
         part_rows.append(_as_dict(code, prow, len(idx_known), len(idx_todo)))
 
     return Prevalence(
