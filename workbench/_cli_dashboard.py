@@ -18,9 +18,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from workbench.errors import ProjectError, WorkbenchError
+from workbench.errors import WorkbenchError
+from workbench.resources import DASHBOARD, resource_path
 
-NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "dashboards" / "overview.ipynb"
 #: Holds ``voila/templates/vardag``: the lab template minus its CDN stylesheet, with plotly.js.
 TEMPLATES = Path(__file__).resolve().parent / "dashboards" / "jupyter"
 
@@ -117,8 +117,7 @@ def _check_project(path: str) -> Path:
 
 def _cmd_dashboard(args: argparse.Namespace) -> int:
     folder = _check_project(args.project)
-    if not NOTEBOOK.is_file():
-        raise ProjectError(f"{NOTEBOOK}: the dashboard notebook is missing from this install")
+    notebook = resource_path(*DASHBOARD)
     local = is_loopback(args.host)
     if args.no_token and not local:
         raise WorkbenchError(
@@ -126,7 +125,7 @@ def _cmd_dashboard(args: argparse.Namespace) -> int:
         )
     token = None if args.no_token else os.environ.get(TOKEN_ENV) or secrets.token_urlsafe(24)
     command = voila_command(
-        NOTEBOOK,
+        notebook,
         port=args.port,
         host=args.host,
         token=token is not None,

@@ -1,7 +1,8 @@
 """``workbench demo``: build the demo study and serve JupyterLab (the tagger) and Voilà.
 
-The demo study lives in ``corpora/demo/`` (see its README): interviews, participants.csv,
-names.txt (names to pseudonymise) and two coders' codings.
+The demo study ships with the package (``corpora/demo/`` in the repository; see its README):
+interviews, a survey, participants.csv, the names to pseudonymise, the themes the coders
+developed and two coders' codings.
 """
 
 from __future__ import annotations
@@ -19,37 +20,34 @@ from workbench import _suggestions, ingest
 from workbench import codebook as cb
 from workbench._project import init
 from workbench.errors import ProjectError
+from workbench.resources import DEMO, NOTEBOOKS, resource_path
 
-ROOT = Path(__file__).resolve().parents[1]
-DEMO = ROOT / "corpora" / "demo"
 INTERVIEWERS = ("Karin Lund", "Sara Nyström")
 SURVEY_COLUMNS = ingest.TableColumns(
     id="respondent",
     text="answer",
     attributes=("language", "business_type", "size", "district", "user_type", "answered_on"),
 )
-DASHBOARD = ROOT / "notebooks" / "dashboards" / "overview.ipynb"
 
 
 def build_demo(folder: Path, *, progress: bool = True) -> None:
     """Create the demo project in ``folder`` (replacing an earlier demo build there)."""
-    if not DEMO.exists():
-        raise ProjectError(f"{DEMO}: the demo study is missing from this checkout")
+    demo = resource_path(*DEMO)
     if (folder / "project.json").exists():
         shutil.rmtree(folder)
     project = init(folder)
     try:
         book = project.codebook
-        for themes in (DEMO / "themes.yaml", DEMO / "themes-survey.yaml"):
+        for themes in (demo / "themes.yaml", demo / "themes-survey.yaml"):
             for code in cb.codes_from_yaml(themes.read_text(encoding="utf-8"), themes.name):
                 book = cb.add_code(book, code)
         project.set_codebook(book, note="themes the demo's coders developed")
-        interviews = sorted((DEMO / "interviews").iterdir())
+        interviews = sorted((demo / "interviews").iterdir())
         report = project.import_files(
             interviews,
-            attributes=DEMO / "participants.csv",
+            attributes=demo / "participants.csv",
             pseudonymise=True,
-            names=DEMO / "names.txt",
+            names=demo / "names.txt",
             interviewers=INTERVIEWERS,
             progress=progress,
         )
@@ -58,14 +56,14 @@ def build_demo(folder: Path, *, progress: bool = True) -> None:
             f"{report.words} words), pseudonymised"
         )
         survey = project.import_files(
-            [DEMO / "survey.csv"],
+            [demo / "survey.csv"],
             pseudonymise=True,
-            names=DEMO / "survey-names.txt",
+            names=demo / "survey-names.txt",
             table=SURVEY_COLUMNS,
             progress=progress,
         )
         print(f"imported {len(survey.imported)} survey answers, pseudonymised")
-        for file in sorted((DEMO / "codings").glob("*.csv")):
+        for file in sorted((demo / "codings").glob("*.csv")):
             added = project.import_codings(file)
             print(f"codings {file.name}: {added}")
         model = _suggestions.fit(project)
@@ -92,42 +90,44 @@ def _free_port(preferred: int) -> int:
 
 
 def run_demo(folder: Path, *, serve: bool = True, port: int = 8888) -> int:
-    """Build the demo project; unless ``serve`` is False, start JupyterLab and Voilà."""
+    """Build the demo project; unless ``serve`` is False, start JupyterLab and Voilà.
+
+    JupyterLab opens in the project folder, which gets its own copy of the tutorial notebooks
+    (``notebooks/``): edit them freely, the shipped ones stay as they are.
+    """
     build_demo(folder)
     if not serve:
         return 0
-    env = {**os.environ, "WORKBENCH_PROJECT": str(folder.resolve())}
+    shutil.copytree(resource_path(*NOTEBOOKS), folder / "notebooks", dirs_exist_ok=True)
     bin_dir = Path(sys.executable).parent
-    token = secrets.token_hex(16)
+    lab_token, viewer_token = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
+    env = {**os.environ, "WORKBENCH_PROJECT": str(folder.resolve())}
     lab_port = _free_port(port)
-    lab = subprocess.Popen(
-        [
-            str(bin_dir / "jupyter"),
-            "lab",
-            "--no-browser",
-            f"--port={lab_port}",
-            f"--IdentityProvider.token={token}",
-            f"--ServerApp.root_dir={ROOT}",
-            "--ServerApp.default_url=/lab/tree/notebooks/02-code.ipynb",
-            *(["--allow-root"] if os.geteuid() == 0 else []),
-        ],
-        env=env,
-    )
-    procs = [lab]
-    links = [
-        f"JupyterLab (tagger): http://localhost:{lab_port}/lab/tree/notebooks/02-code.ipynb?token={token}"
+    voila_port = _free_port(lab_port + 100)
+    tutorial = "lab/tree/notebooks/02-code.ipynb"
+    procs = [
+        subprocess.Popen(
+            [
+                str(bin_dir / "jupyter"),
+                "lab",
+                "--no-browser",
+                f"--port={lab_port}",
+                f"--ServerApp.root_dir={folder.resolve()}",
+                f"--ServerApp.default_url=/{tutorial}",
+                *(["--allow-root"] if os.geteuid() == 0 else []),
+            ],
+            env={**env, "JUPYTER_TOKEN": lab_token},  # a token on the command line is public
+        ),
+        subprocess.Popen(
+            [str(bin_dir / "workbench"), "dashboard", str(folder), f"--port={voila_port}"],
+            env={**env, "WORKBENCH_DASHBOARD_TOKEN": viewer_token},
+            stdout=subprocess.DEVNULL,
+        ),
     ]
-    if DASHBOARD.exists():
-        voila_port = _free_port(lab_port + 100)
-        viewer_token = secrets.token_urlsafe(24)
-        procs.append(
-            subprocess.Popen(
-                [str(bin_dir / "workbench"), "dashboard", str(folder), f"--port={voila_port}"],
-                env={**env, "WORKBENCH_DASHBOARD_TOKEN": viewer_token},
-                stdout=subprocess.DEVNULL,
-            )
-        )
-        links.append(f"Dashboard (Voilà):   http://localhost:{voila_port}/?token={viewer_token}")
+    links = [
+        f"JupyterLab (tagger): http://localhost:{lab_port}/{tutorial}?token={lab_token}",
+        f"Dashboard (Voilà):   http://localhost:{voila_port}/?token={viewer_token}",
+    ]
     time.sleep(3)
     print("\n" + "\n".join(links) + "\n\nPress Ctrl-C to stop.", flush=True)
     try:

@@ -1,12 +1,9 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 import workbench.codebook as codebook
 from workbench.codebook import builtin_codebook, builtin_path, codebook_to_qdc
-from workbench.errors import CodebookError
 
 
 def test_package_all_names_exist_and_are_public() -> None:
@@ -26,11 +23,12 @@ def test_builtin_codebook_loads_bilingual_and_roundtrips() -> None:
     assert codebook_from_qdc(codebook_to_qdc(book), "gronroos.qdc") == book
 
 
-def test_builtin_codebook_missing_is_a_codebook_error(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+def test_builtin_codebook_missing_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
     import workbench.codebook._io as io_module
+    from workbench.errors import ProjectError
 
-    monkeypatch.setattr(io_module, "builtin_path", lambda: tmp_path / "gronroos.yaml")
-    with pytest.raises(CodebookError, match="the built-in codebook is missing"):
+    monkeypatch.setattr(io_module, "BUILTIN_CODEBOOK", ("codebooks", "missing.yaml"))
+    with pytest.raises(
+        ProjectError, match="^codebooks/missing.yaml: missing from this installation"
+    ):
         io_module.builtin_codebook()

@@ -27,6 +27,7 @@ from workbench.dashboards import (
 from workbench.dashboards._chart import Chart, PlotlyLoader
 from workbench.dashboards._i18n import STRINGS
 from workbench.errors import UnknownItem
+from workbench.resources import DASHBOARD, resource_path
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -279,7 +280,7 @@ def test_register_adds_dashboard_options() -> None:
 
 
 def test_voila_command_hides_code_and_stays_local(tmp_path: Path) -> None:
-    cmd = _cli_dashboard.voila_command(_cli_dashboard.NOTEBOOK, port=9000)
+    cmd = _cli_dashboard.voila_command(resource_path(*DASHBOARD), port=9000)
     assert "--strip_sources=True" in cmd and "--show_tracebacks=False" in cmd
     assert "--Voila.ip=127.0.0.1" in cmd and "--template=vardag" in cmd
     assert "--preheat_kernel=True" in cmd
@@ -298,7 +299,7 @@ def test_dashboard_cli_missing_project_fails_fast(
 
 
 def test_notebook_is_thin_and_stripped() -> None:
-    nb = json.loads(_cli_dashboard.NOTEBOOK.read_text(encoding="utf-8"))
+    nb = json.loads(resource_path(*DASHBOARD).read_text(encoding="utf-8"))
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
     assert all(c["outputs"] == [] and c["execution_count"] is None for c in code)
     assert all(c["cell_type"] == "code" for c in nb["cells"])  # nothing for Voilà to show
@@ -367,7 +368,7 @@ def test_notebook_runs_headless(study: Path, monkeypatch: pytest.MonkeyPatch) ->
 
     monkeypatch.setenv("WORKBENCH_PROJECT", str(study))
     monkeypatch.setenv("QUERY_STRING", "lang=sv")
-    book = nbformat.read(_cli_dashboard.NOTEBOOK, as_version=4)
+    book = nbformat.read(resource_path(*DASHBOARD), as_version=4)
     nbclient.NotebookClient(book, timeout=120, kernel_name="python3").execute()
     outputs = [o for c in book.cells for o in c.get("outputs", [])]
     assert not [o for o in outputs if o["output_type"] in ("error", "stream")]

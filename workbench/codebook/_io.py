@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import CodebookError
+from ..resources import BUILTIN_CODEBOOK, resource_path
 from ._csv import codebook_from_csv, codebook_to_csv
 from ._model import Codebook
 from ._qdc import codebook_from_qdc, codebook_to_qdc
@@ -98,21 +99,10 @@ def save_codebook(codebook: Codebook, path: str | os.PathLike[str]) -> None:
 
 
 def builtin_path() -> Path:
-    """Where the built-in codebook lives (``codebooks/gronroos.yaml`` in the repository)."""
-    here = Path(__file__).resolve()
-    candidates = [
-        here.parents[2] / "codebooks" / "gronroos.yaml",
-        here.parent / "data" / "gronroos.yaml",
-    ]  # an installed copy, if shipped
-    for candidate in candidates:
-        if candidate.is_file():
-            return candidate
-    return candidates[0]
+    """Where the built-in codebook lives (``codebooks/gronroos.yaml``, shipped with the package)."""
+    return resource_path(*BUILTIN_CODEBOOK)
 
 
 def builtin_codebook() -> Codebook:
     """The built-in bilingual codebook after Grönroos's service perspective."""
-    path = builtin_path()
-    if not path.is_file():
-        raise CodebookError(f"{path.name}: the built-in codebook is missing ({path})")
-    return load_codebook(path, languages=("sv", "en"))
+    return load_codebook(builtin_path(), languages=("sv", "en"))
