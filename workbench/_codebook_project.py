@@ -23,7 +23,6 @@ import pandas as pd
 
 from workbench import codebook as cb
 from workbench.errors import InvalidCode
-from workbench.store import Store
 
 if TYPE_CHECKING:
     from workbench._project import Project
@@ -47,33 +46,6 @@ T = TypeVar("T")
 #: What ``split`` accepts as ``assign``: segment id -> new code id, or a function of the
 #: segment's row (a :meth:`Project.segments` row) returning the new code id (None: unassigned).
 Assign = Mapping[int, str] | Callable[[pd.Series], "str | None"]
-
-
-# -- one transaction for "move codings + save a version" ------------------------------------
-def _atomic(p: Project, steps: Callable[[Store, Any], T], what: str) -> T:
-    """Run ``steps(store, conn)`` with every store write in one transaction (``what`` names
-    it in errors)."""
-    with p.store.transaction() as store:
-        return steps(store, store.engine.connection)  # type: ignore[attr-defined]
-
-
-def _ensure_codes(store: Store, conn: Any, new_codes: Sequence[Code]) -> None:
-    """Make the rows of codes about to receive codings exist (inactive until saved)."""
-    from workbench.store._schema import codes as codes_table
-
-    for code in new_codes:
-        row = {
-            "id": code.id,
-            "parent_id": code.parent,
-            "position": 0,
-            "label_en": code.label.get("en", code.name("sv")),
-            "label_sv": code.label.get("sv", code.name("en")),
-            "color": code.color,
-            "shortcut": code.shortcut,
-            "codable": code.codable,
-            "active": False,
-        }
-        store._upsert(conn, codes_table, row, ["id"], [k for k in row if k != "id"])
 
 
 # -- helpers --------------------------------------------------------------------------------
@@ -145,12 +117,10 @@ def merge(p: Project, source_ids: Sequence[str] | str, target_id: str) -> int:
     mapping = dict.fromkeys(dict.fromkeys(sources), target_id)
     note = f"merged {', '.join(mapping)} into {target_id}"
 
-    def steps(store: Store, conn: Any) -> int:
+    with p.store.transaction() as store:
         moved = store.recode(mapping, user=user)
         store.save_codebook(new, new.to_yaml(), author=user, note=note)
-        return moved
-
-    return _atomic(p, steps, "merging codes")
+    return moved
 
 
 def split(
@@ -203,18 +173,16 @@ def split(
     note = f"split {code_id} into {', '.join(c.id for c in new_codes)}"
     fresh = [c for c in new.codes if c.id in targets and c.id not in book]
 
-    def steps(store: Store, conn: Any) -> dict[str, int]:
-        _ensure_codes(store, conn, fresh)
-        moved = {c.id: 0 for c in new_codes}
+    moved = {c.id: 0 for c in new_codes}
+    with p.store.transaction() as store:
+        store.prepare_codes(fresh)
         for target, sids in by_target.items():
             if target != code_id:
                 moved[target] = store.recode({code_id: target}, user=user, segments_only=sids)
             else:
                 moved[target] = int(codings["segment"].isin(sids).sum())
         store.save_codebook(new, new.to_yaml(), author=user, note=note)
-        return moved
-
-    return _atomic(p, steps, "splitting a code")
+    return moved
 
 
 # -- shared codebook files ------------------------------------------------------------------

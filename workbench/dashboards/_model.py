@@ -129,14 +129,7 @@ class DashboardData:
         appends one) and the count and last id of its codings (``None`` without a project)."""
         if self.project is None:
             return None
-        from sqlalchemy import func, select
-
-        from workbench.store._schema import audit, codings
-
-        with self.project.store.engine.connect() as conn:
-            last = conn.execute(select(func.max(audit.c.id))).scalar()
-            count, top = conn.execute(select(func.count(), func.max(codings.c.id))).one()
-        return (last, count, top)
+        return self.project.store.change_stamp()
 
     def stale(self) -> bool:
         """Whether the project changed since this data was read (a cheap query)."""

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from workbench.store._engine import postgres_engine, public_url, split_schema, sqlite_engine
-from workbench.store._schema import SCHEMA_VERSION, Origin
+from workbench.store._schema import SCHEMA_VERSION, AuditAction, Origin
 from workbench.store._store import ImportReport, Store, now
 
 __all__ = [
+    "AuditAction",
     "SCHEMA_VERSION",
     "ImportReport",
     "Origin",

@@ -18,7 +18,15 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 
 from workbench.ingest import rename_placeholders
-from workbench.store._schema import codes, codings, documents, memos, participants, segments
+from workbench.store._schema import (
+    AuditAction,
+    codes,
+    codings,
+    documents,
+    memos,
+    participants,
+    segments,
+)
 from workbench.store._store import Store, now
 
 
@@ -186,7 +194,7 @@ def absorb(
                 report.conflicts.append(
                     f"memo on {m['kind']} {target_id} by {m['coder']} differed; both texts kept"
                 )
-        target._log(conn, user, "merge", _summary(report, source_name))
+        target._log(conn, user, AuditAction.MERGE, _summary(report, source_name))
         return report
 
     return target._write(work, f"merging {source_name}")  # type: ignore[no-any-return]

@@ -27,6 +27,32 @@ from sqlalchemy import (
 SCHEMA_VERSION = 2
 
 
+class AuditAction(StrEnum):
+    """What an audit row records.  ``CODING_ADD``, ``CODING_REMOVE`` and ``MEMO_SET`` can be
+    undone; ``UNDO`` and ``REDO`` mark that they were."""
+
+    IMPORT = "import"
+    ATTRIBUTES = "attributes"
+    CODEBOOK_VERSION = "codebook.version"
+    CODING_ADD = "coding.add"
+    CODING_REMOVE = "coding.remove"
+    CODINGS_IMPORT = "codings.import"
+    CODINGS_RECODE = "codings.recode"
+    CODINGS_SETTLE = "codings.settle"
+    MEMO_SET = "memo.set"
+    SUGGESTIONS_QUEUE = "suggestions.queue"
+    SUGGESTION_ACCEPTED = "suggestions.accepted"
+    SUGGESTION_REJECTED = "suggestions.rejected"
+    MERGE = "merge"
+    UNDO = "undo"
+    REDO = "redo"
+
+    @property
+    def is_coding(self) -> bool:
+        """Whether the action adds or removes one coding."""
+        return self in (AuditAction.CODING_ADD, AuditAction.CODING_REMOVE)
+
+
 class Origin(StrEnum):
     """Where a coding came from: a person's own decision, or a suggestion a person accepted."""
 

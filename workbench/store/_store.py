@@ -21,7 +21,7 @@ from sqlalchemy import Connection, Engine, Integer, and_, delete, func, insert, 
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 
-from workbench.codebook._model import Codebook
+from workbench.codebook._model import Code, Codebook
 from workbench.errors import (
     AttributesError,
     InvalidCode,
@@ -32,6 +32,7 @@ from workbench.errors import (
 from workbench.ingest._model import Transcript
 from workbench.store._engine import create_or_migrate, integrity_ok, retrying, schema_version
 from workbench.store._schema import (
+    AuditAction,
     Origin,
     audit,
     codebook_versions,
@@ -47,6 +48,10 @@ from workbench.store._schema import (
 )
 
 _BATCH = 5000
+_REVIEWED = {
+    "accepted": AuditAction.SUGGESTION_ACCEPTED,
+    "rejected": AuditAction.SUGGESTION_REJECTED,
+}
 MEMO_KINDS = ("segment", "document", "code", "project")
 
 
@@ -266,7 +271,7 @@ class Store:
             if attributes:
                 self._join_attributes(conn, attributes, attributes_source)
             if report.imported:
-                self._log(conn, user, "import", {"documents": report.imported}, at=stamp)
+                self._log(conn, user, AuditAction.IMPORT, {"documents": report.imported}, at=stamp)
             return report
 
         return self._write(work, "the import")  # type: ignore[no-any-return]
@@ -330,7 +335,7 @@ class Store:
 
         def work(conn: Connection) -> None:
             self._join_attributes(conn, rows, source)
-            self._log(conn, user, "attributes", {"source": source, "rows": len(rows)})
+            self._log(conn, user, AuditAction.ATTRIBUTES, {"source": source, "rows": len(rows)})
 
         self._write(work, "joining attributes")
 
@@ -377,7 +382,7 @@ class Store:
                     .where(participants.c.id == pid)
                     .values(attributes=json.dumps(merged, sort_keys=True))
                 )
-            self._log(conn, user, "attributes", {str(k): v for k, v in rows.items()})
+            self._log(conn, user, AuditAction.ATTRIBUTES, {str(k): v for k, v in rows.items()})
 
         self._write(work, "setting attributes")
 
@@ -620,22 +625,45 @@ class Store:
             )
             conn.execute(update(codes).values(active=False))
             for position, code in enumerate(codebook.codes):
-                row = {
-                    "id": code.id,
-                    "parent_id": code.parent,
-                    "position": position,
-                    "label_en": code.label.get("en", code.name("sv")),
-                    "label_sv": code.label.get("sv", code.name("en")),
-                    "color": code.color,
-                    "shortcut": code.shortcut,
-                    "codable": code.codable,
-                    "active": True,
-                }
-                self._upsert(conn, codes, row, ["id"], [k for k in row if k != "id"])
-            self._log(conn, author, "codebook.version", {"version": version, "note": note})
+                self._upsert_code(conn, code, position, active=True)
+            self._log(
+                conn, author, AuditAction.CODEBOOK_VERSION, {"version": version, "note": note}
+            )
             return int(version)
 
         return self._write(work, "saving the codebook")  # type: ignore[no-any-return]
+
+    def _upsert_code(self, conn: Connection, code: Code, position: int, *, active: bool) -> None:
+        row = {
+            "id": code.id,
+            "parent_id": code.parent,
+            "position": position,
+            "label_en": code.label.get("en", code.name("sv")),
+            "label_sv": code.label.get("sv", code.name("en")),
+            "color": code.color,
+            "shortcut": code.shortcut,
+            "codable": code.codable,
+            "active": active,
+        }
+        self._upsert(conn, codes, row, ["id"], [k for k in row if k != "id"])
+
+    def prepare_codes(self, new_codes: Sequence[Code]) -> None:
+        """Make rows for codes about to receive codings before the codebook version that holds
+        them is saved (inactive until then); for splitting a code in one transaction."""
+
+        def work(conn: Connection) -> None:
+            for code in new_codes:
+                self._upsert_code(conn, code, 0, active=False)
+
+        self._write(work, "preparing codes")
+
+    def change_stamp(self) -> tuple[Any, ...]:
+        """What changes whenever the project does: the last audit row (every write appends
+        one) and the count and last id of the codings (a cheap query for readers' caches)."""
+        with self.engine.connect() as conn:
+            last = conn.execute(select(func.max(audit.c.id))).scalar()
+            count, top = conn.execute(select(func.count(), func.max(codings.c.id))).one()
+        return (last, count, top)
 
     def codebook_content(self, version: int | None = None) -> tuple[int, str] | None:
         """``(version, YAML)`` of the given or the latest codebook version, or None."""
@@ -723,7 +751,7 @@ class Store:
                     conn.execute(delete(codings).where(codings.c.id == row["id"]))
                     self._insert_ignore(conn, codings, values)
                     moved += 1
-            self._log(conn, user, "codings.recode", {"mapping": mapping, "moved": moved})
+            self._log(conn, user, AuditAction.CODINGS_RECODE, {"mapping": mapping, "moved": moved})
             return moved
 
         return self._write(work, "recoding")  # type: ignore[no-any-return]
@@ -803,7 +831,7 @@ class Store:
             }
             if not self._insert_ignore(conn, codings, values):
                 return False
-            self._log(conn, coder, "coding.add", values, undoable=True)
+            self._log(conn, coder, AuditAction.CODING_ADD, values, undoable=True)
             return True
 
         return bool(self._write(work, "adding a coding"))
@@ -834,7 +862,11 @@ class Store:
                 return False
             conn.execute(delete(codings).where(codings.c.id == row["id"]))
             self._log(
-                conn, coder, "coding.remove", {k: row[k] for k in row if k != "id"}, undoable=True
+                conn,
+                coder,
+                AuditAction.CODING_REMOVE,
+                {k: row[k] for k in row if k != "id"},
+                undoable=True,
             )
             return True
 
@@ -862,7 +894,13 @@ class Store:
                     "created_at": row.get("created_at") or stamp,
                 }
                 added += self._insert_ignore(conn, codings, values)
-            self._log(conn, user, "codings.import", {"rows": len(rows), "added": added}, at=stamp)
+            self._log(
+                conn,
+                user,
+                AuditAction.CODINGS_IMPORT,
+                {"rows": len(rows), "added": added},
+                at=stamp,
+            )
             return added
 
         return self._write(work, "importing codings")  # type: ignore[no-any-return]
@@ -910,7 +948,7 @@ class Store:
             self._log(
                 conn,
                 user,
-                "codings.settle",
+                AuditAction.CODINGS_SETTLE,
                 {
                     "segment_id": segment_id,
                     "layer": layer,
@@ -962,7 +1000,7 @@ class Store:
                 added += self._insert_ignore(
                     conn, suggestion_queue, {**row, "status": "open", "created_at": stamp}
                 )
-            self._log(conn, user, "suggestions.queue", {"items": added}, at=stamp)
+            self._log(conn, user, AuditAction.SUGGESTIONS_QUEUE, {"items": added}, at=stamp)
             return added
 
         return self._write(work, "filling the review queue")  # type: ignore[no-any-return]
@@ -995,7 +1033,7 @@ class Store:
             conn.execute(
                 update(suggestion_queue).where(suggestion_queue.c.id == item).values(status=status)
             )
-            self._log(conn, user, f"suggestions.{status}", {"item": item})
+            self._log(conn, user, _REVIEWED[status], {"item": item})
 
         self._write(work, "reviewing a suggestion")
 
@@ -1019,7 +1057,7 @@ class Store:
             self._log(
                 conn,
                 coder,
-                "memo.set",
+                AuditAction.MEMO_SET,
                 {"kind": kind, "target": str(target), "old": old or "", "new": text},
                 undoable=True,
             )
@@ -1071,7 +1109,7 @@ class Store:
         self,
         conn: Connection,
         who: str,
-        action: str,
+        action: AuditAction,
         payload: dict[str, Any],
         *,
         undoable: bool = False,
@@ -1090,13 +1128,18 @@ class Store:
         return int(result.inserted_primary_key[0])  # type: ignore[index]
 
     def _apply(
-        self, conn: Connection, action: str, payload: dict[str, Any], coder: str, inverse: bool
+        self,
+        conn: Connection,
+        action: AuditAction,
+        payload: dict[str, Any],
+        coder: str,
+        inverse: bool,
     ) -> None:
-        if action == "memo.set":
+        if action == AuditAction.MEMO_SET:
             text = payload["old"] if inverse else payload["new"]
             self._apply_memo(conn, payload["kind"], payload["target"], coder, text)
             return
-        adding = (action == "coding.add") != inverse
+        adding = (action == AuditAction.CODING_ADD) != inverse
         key = {k: payload[k] for k in ("segment_id", "code_id", "coder", "start", "end")}
         if adding:
             self._insert_ignore(conn, codings, {**payload, "created_at": now()})
@@ -1108,14 +1151,14 @@ class Store:
     def _replay(self, conn: Connection, row: Any, coder: str, *, inverse: bool) -> dict[str, Any]:
         """Revert (undo) or re-apply (redo) one audited action and log that it happened."""
         payload = json.loads(row["payload"])
-        self._apply(conn, row["action"], payload, coder, inverse=inverse)
+        self._apply(conn, AuditAction(row["action"]), payload, coder, inverse=inverse)
         if inverse:
-            marker: int | None = self._log(conn, coder, "undo", {"undoes": row["id"]})
+            marker: int | None = self._log(conn, coder, AuditAction.UNDO, {"undoes": row["id"]})
         else:
             marker = None
-            self._log(conn, coder, "redo", {"redoes": row["id"]})
+            self._log(conn, coder, AuditAction.REDO, {"redoes": row["id"]})
         conn.execute(update(audit).where(audit.c.id == row["id"]).values(undone_by=marker))
-        return {"action": row["action"], **payload}
+        return {"action": AuditAction(row["action"]), **payload}
 
     @staticmethod
     def _last_undoable(conn: Connection, coder: str, *where: Any, order: Any) -> Any:

@@ -19,6 +19,7 @@ import pandas as pd
 import traitlets
 
 from workbench.errors import InvalidCode, UnknownItem, WorkbenchError
+from workbench.store import AuditAction
 from workbench.widgets import _payload as pl
 
 if TYPE_CHECKING:
@@ -330,9 +331,9 @@ class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
             self._say("idle", f"Nothing to {verb[:-1].lower()}")
             return
         target: int | None = None
-        if done["action"].startswith("coding"):
+        if done["action"].is_coding:
             target = int(done["segment_id"])
-            change = "adding" if done["action"] == "coding.add" else "removing"
+            change = "adding" if done["action"] == AuditAction.CODING_ADD else "removing"
             what = f"{verb} {change} {self._label(done['code_id'])}"
         else:
             what = f"{verb} the {done['kind']} memo"
