@@ -14,6 +14,7 @@ import hashlib
 import re
 import tempfile
 import zipfile
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ import workbench
 from workbench._project import Project
 from workbench.exchange import export_qdpx, import_qdpx, validate_qdpx
 from workbench.ingest import Segment, Transcript
+from workbench.store import Origin
 
 from .conftest import BOOK
 
@@ -120,7 +122,8 @@ def studies(draw: st.DrawFn) -> dict[str, Any]:
                 st.sampled_from(CODERS),
                 st.floats(0, 1),
                 st.floats(0, 1),
-                st.sampled_from(["human", "suggestion"]),
+                st.sampled_from(list(Origin)),
+                st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2099, 1, 1)),
             ),
             max_size=8 if n_segments else 0,
         )
@@ -146,14 +149,28 @@ def build(folder: Path, study: dict[str, Any]) -> Project:
     )
     segs = project.segments().sort_values(["document", "position"])
     rows = list(segs.itertuples())
-    for index, code, coder, x, y, origin in study["codings"]:
+    codings = []
+    for index, code, coder, x, y, origin, when in study["codings"]:
         seg = rows[index % len(rows)]
         a, b = int(seg.start), int(seg.end)
         if a == b:
             continue
         start = a + int(x * (b - a - 1))
         end = start + 1 + int(y * (b - start - 1))
-        project.code(int(seg.segment), code, coder=coder, start=start, end=end, origin=origin)
+        # as a coder's own work comes in: any turn (a study may code its interviewers), any time
+        codings.append(
+            {
+                "segment_id": int(seg.segment),
+                "code_id": code,
+                "coder": coder,
+                "start": start,
+                "end": end,
+                "origin": origin,
+                "created_at": when.replace(tzinfo=UTC).isoformat(timespec="milliseconds"),
+            }
+        )
+    if codings:
+        project.store.bulk_add_codings(codings, user="lead")
     docs = project.documents
     for kind, index, coder, text in study["memos"]:
         if kind == "segment" and rows:
@@ -254,8 +271,8 @@ def test_qdpx_round_trip_carriage_returns_bom_and_suggestions() -> None:
     study = {
         "docs": [doc],
         "codings": [
-            (0, "queue", "anna", 0.0, 0.99, "suggestion"),
-            (0, "app", "bo\tek", 0.3, 0.2, "human"),
+            (0, "queue", "anna", 0.0, 0.99, Origin.SUGGESTION, datetime(2024, 5, 1, 12)),
+            (0, "app", "bo\tek", 0.3, 0.2, Origin.HUMAN, datetime(1999, 12, 31, 23, 59, 59)),
         ],
         "memos": [("segment", 0, "anna", "Rad ett\r\nrad två\r"), ("project", 0, "bo\tek", "😀")],
     }

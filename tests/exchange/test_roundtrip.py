@@ -12,6 +12,7 @@ import workbench
 from workbench._project import Project
 from workbench.exchange import export_qdpx, import_qdpx, validate_qdpx
 
+from .test_identity import qdpx_parts
 from .test_tools import FIXTURES, pack
 
 
@@ -161,3 +162,8 @@ def test_nvivo_project_survives_our_own_round_trip(tmp_path: Path) -> None:
     import_qdpx(tmp_path / "again.qdpx", tmp_path / "second", coder="me")
     with workbench.open(tmp_path / "second") as second:
         assert _quotes(second) == expected  # and stays it after our own round trip
+        export_qdpx(second, tmp_path / "third.qdpx")
+    assert qdpx_parts(tmp_path / "third.qdpx") == qdpx_parts(tmp_path / "again.qdpx")
+    with zipfile.ZipFile(tmp_path / "again.qdpx") as zf:
+        qde = zf.read("project.qde").decode("utf-8")
+    assert 'name="Besök" origin="Vardag workbench"' in qde  # NVivo's project name kept

@@ -24,7 +24,8 @@ ORIGIN = "Vardag workbench"
 #: Target of the processing instructions that carry what only Vardag reads.
 PI_TARGET = "vardag"
 #: A selection's ``Description`` when its codings were suggested by the code suggester and
-#: accepted by the coder (``origin="suggestion"``): readable in every tool, read back here.
+#: accepted by the coder (:attr:`~workbench.store.Origin.SUGGESTION`): readable in every tool,
+#: read back here.
 SUGGESTED = "Suggested by Vardag's code suggester and accepted by the coder."
 #: The store's timestamp form (UTC, milliseconds) -- also a valid ``xsd:dateTime``.
 _STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00")

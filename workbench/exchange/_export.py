@@ -39,6 +39,7 @@ from workbench.exchange._common import (
     xml_safe,
 )
 from workbench.exchange._report import ExchangeReport
+from workbench.store import Origin
 
 if TYPE_CHECKING:
     from workbench._project import Project
@@ -47,7 +48,6 @@ if TYPE_CHECKING:
 #: GUIDs derive from, so that exporting the copy gives back the same file.
 NAME_KEY = "qdpx_project_name"
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-_SUGGESTION = "suggestion"
 
 
 def _el(
@@ -266,8 +266,8 @@ def export_qdpx(project: Project, path: str | Path) -> ExchangeReport:
             f"coding {row.code!r} by {row.coder} in {row.document}: the code is not in the codebook"
         )
     # (document) -> (start, end, coder, origin) -> [(code, time)]
-    by_doc: dict[str, dict[tuple[int, int, str, str], list[tuple[str, str | None]]]] = defaultdict(
-        lambda: defaultdict(list)
+    by_doc: dict[str, dict[tuple[int, int, str, Origin], list[tuple[str, str | None]]]] = (
+        defaultdict(lambda: defaultdict(list))
     )
     for row in codings[codings["code"].isin(known)].itertuples():
         raw_time = _clean(row.created_at)
@@ -277,7 +277,7 @@ def export_qdpx(project: Project, path: str | Path) -> ExchangeReport:
                 f"time of coding {row.code!r} by {row.coder} in {row.document}: "
                 f"{raw_time!r} is no date-time"
             )
-        origin = _SUGGESTION if row.origin == _SUGGESTION else "human"
+        origin = Origin.SUGGESTION if row.origin == Origin.SUGGESTION else Origin.HUMAN
         selection = (int(row.start), int(row.end), str(row.coder), origin)
         by_doc[str(row.document)][selection].append((str(row.code), when))
         report.codings += 1
@@ -308,7 +308,7 @@ def export_qdpx(project: Project, path: str | Path) -> ExchangeReport:
             src.append(_source_pi(text, language, fmt, doc_segs[name]))
             items: list[tuple[tuple[int, int, str, str], ET.Element]] = []
             for (start, end, coder, origin), coded_by in by_doc[name].items():
-                extra = (origin,) if origin == _SUGGESTION else ()
+                extra = (str(origin),) if origin == Origin.SUGGESTION else ()
                 stamps = sorted(s for _, s in coded_by if s)
                 sel = _el(
                     None,
@@ -322,7 +322,7 @@ def export_qdpx(project: Project, path: str | Path) -> ExchangeReport:
                         "creationDateTime": stamps[0] if stamps else None,
                     },
                 )
-                if origin == _SUGGESTION:
+                if origin == Origin.SUGGESTION:
                     _el(sel, "Description").text = SUGGESTED
                 for code_id, when in sorted(coded_by, key=lambda c: c[0]):
                     coding = _el(
@@ -337,7 +337,7 @@ def export_qdpx(project: Project, path: str | Path) -> ExchangeReport:
                         },
                     )
                     _el(coding, "CodeRef", {"targetGUID": code_guid(book.id, book.get(code_id))})
-                items.append(((start, end, coder, origin), sel))
+                items.append(((start, end, coder, str(origin)), sel))
             for (doc, start, end), guids in seg_notes.items():
                 if doc != name:
                     continue

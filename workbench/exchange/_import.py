@@ -34,6 +34,7 @@ from workbench.exchange._positions import PositionMap, detect_mode, normalise_ne
 from workbench.exchange._report import ExchangeReport
 from workbench.exchange._safety import Archive, parse_xml, read_archive
 from workbench.ingest import Segment, Transcript
+from workbench.store import Origin
 
 _PSEUDONYM = re.compile(r"P\d{2,}")
 
@@ -47,6 +48,7 @@ class _Doc:
     text: str
     spans: list[tuple[int, int]]  # segment spans, by position
     transcript: Transcript | None = None  # None: already in the project
+    interviewer: set[int] = field(default_factory=set)  # positions of interviewer turns
 
 
 @dataclass
@@ -54,7 +56,7 @@ class _Plan:
     codebook: Codebook | None = None  # the project's new codebook (None: unchanged)
     docs: list[_Doc] = field(default_factory=list)
     # document, segment position, code, coder, start, end, time, origin
-    codings: list[tuple[str, int, str, str, int, int, str | None, str]] = field(
+    codings: list[tuple[str, int, str, str, int, int, str | None, Origin]] = field(
         default_factory=list
     )
     memos: dict[tuple[str, Any, str], list[str]] = field(default_factory=dict)
@@ -274,7 +276,8 @@ class _Planner:
                 assert self.project is not None
                 segs = self.project.segments(document=name).sort_values("position")
                 spans = [(int(a), int(b)) for a, b in zip(segs["start"], segs["end"], strict=True)]
-                doc = _Doc(name, text, spans)
+                asked = {i for i, role in enumerate(segs["role"]) if role == "interviewer"}
+                doc = _Doc(name, text, spans, interviewer=asked)
                 self.report.skipped.append(name)
             else:
                 name = src.name
@@ -317,7 +320,13 @@ class _Planner:
                     participant=label,
                     attributes=attrs,
                 )
-                doc = _Doc(name, text, [(s.start, s.end) for s in segments], transcript)
+                doc = _Doc(
+                    name,
+                    text,
+                    [(s.start, s.end) for s in segments],
+                    transcript,
+                    {i for i, s in enumerate(segments) if s.role == "interviewer"},
+                )
                 planned[key] = doc
                 self.plan.docs.append(doc)
                 self.report.documents.append(name)
@@ -449,9 +458,11 @@ class _Planner:
                 break
         if when is None:
             self.undated += 1
-        origin = "suggestion" if (sel.description or "").strip() == SUGGESTED else "human"
+        marked = (sel.description or "").strip() == SUGGESTED
+        origin = Origin.SUGGESTION if marked else Origin.HUMAN
         for position, a, b in overlap:
             self.plan.codings.append((doc.name, position, code, coder, a, b, when, origin))
+            self.asked += position in doc.interviewer
 
     # -- notes -> memos ----------------------------------------------------------------------
     def _memo(self, note_guid: str, kind: str, target: Any) -> None:
@@ -493,6 +504,7 @@ class _Planner:
         self._referenced: set[str] = set()
         self.described = 0  # selection descriptions (other than the suggestion marker)
         self.undated = 0  # codings without a time in the file
+        self.asked = 0  # codings on interviewer turns
         self.report.not_carried.extend(self.parsed.other)
         self.codebook()
         docs = self.documents()
@@ -504,6 +516,11 @@ class _Planner:
         if self.described:
             self.report.not_carried.append(
                 f"{self.described} selection description(s): the workbench has no place for them"
+            )
+        if self.asked:
+            self.report.adjusted.append(
+                f"{self.asked} coding(s) lie on interviewer turns: kept as the file codes them "
+                "(the workbench offers only interviewee turns for coding)"
             )
         if self.undated:
             self.report.adjusted.append(

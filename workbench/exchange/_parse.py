@@ -168,7 +168,13 @@ _UNKEPT = {
         "note date(s): memos are dated by this import",
     ),
 }
-_DESCRIBED = ("Project", "TextSource", "Case", "Variable", "Note")
+_DESCRIBED = {
+    "Project": "project",
+    "TextSource": "source",
+    "Case": "case",
+    "Variable": "variable",
+    "Note": "note",
+}
 
 
 def _unkept(root: ET.Element) -> list[str]:
@@ -179,9 +185,7 @@ def _unkept(root: ET.Element) -> list[str]:
         attrs, what = _UNKEPT.get(name, ((), ""))
         counts[what] += sum(1 for a in attrs if (el.get(a) or "").strip())
         if name in _DESCRIBED and (_text(child(el, "Description")) or "").strip():
-            counts[
-                f"{name[0].lower()}{name[1:]} description(s): the workbench has no place for them"
-            ] += 1
+            counts[f"{_DESCRIBED[name]} description(s): the workbench has no place for them"] += 1
     return [f"{n} {what}" for what, n in counts.items() if what and n]
 
 
