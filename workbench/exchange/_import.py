@@ -71,7 +71,7 @@ def _decode(data: bytes, *, verbatim: bool = False) -> str | None:
 
 
 def _carried_segments(payload: dict[str, Any] | None, text: str) -> list[Segment] | None:
-    """The segments a Vardag export carries for ``text`` (see ``_export._segments_pi``), or
+    """The segments a Vardag export carries for ``text`` (see ``_export._source_pi``), or
     None when there are none or they do not fit the text (in order, inside it)."""
     rows = (payload or {}).get("segments")
     if not isinstance(rows, list):
@@ -79,7 +79,7 @@ def _carried_segments(payload: dict[str, Any] | None, text: str) -> list[Segment
     found: list[Segment] = []
     cursor = 0
 
-    def time(value: Any) -> bool:
+    def is_time(value: Any) -> bool:
         return value is None or (isinstance(value, int | float) and not isinstance(value, bool))
 
     for row in rows:
@@ -90,7 +90,7 @@ def _carried_segments(payload: dict[str, Any] | None, text: str) -> list[Segment
             return None
         if role not in _ROLES or not (speaker is None or isinstance(speaker, str)):
             return None
-        if not (time(t0) and time(t1)) or (len(row) == 7 and not isinstance(row[6], str)):
+        if not (is_time(t0) and is_time(t1)) or (len(row) == 7 and not isinstance(row[6], str)):
             return None
         found.append(
             Segment(

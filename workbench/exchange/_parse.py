@@ -148,25 +148,31 @@ def _values(el: ET.Element) -> dict[str, str]:
     return values
 
 
-#: Attributes the workbench has no place for, by element: said once each, with a count.
-_UNKEPT = {
-    "Project": (
-        ("creationDateTime", "modifiedDateTime", "creatingUserGUID", "modifyingUserGUID"),
-        "date(s) and user(s) of the project itself: this project records its own",
-    ),
-    "TextSource": (
-        ("creationDateTime", "modifiedDateTime", "creatingUser", "modifyingUser"),
-        "source date(s) and user(s): documents record who imported them and when",
-    ),
-    "PlainTextSelection": (
-        ("modifiedDateTime", "modifyingUser"),
-        "selection change(s) (modifiedDateTime, modifyingUser): codings keep who made them "
-        "and when",
-    ),
-    "Note": (
-        ("creationDateTime", "modifiedDateTime", "modifyingUser"),
-        "note date(s): memos are dated by this import",
-    ),
+#: Attributes the workbench has no place for, by element: said once per kind, with a count.
+_UNKEPT: dict[str, list[tuple[tuple[str, ...], str]]] = {
+    "Project": [
+        (
+            ("creationDateTime", "modifiedDateTime", "creatingUserGUID", "modifyingUserGUID"),
+            "date(s) and user(s) of the project itself: this project records its own",
+        )
+    ],
+    "TextSource": [
+        (
+            ("creationDateTime", "modifiedDateTime", "creatingUser", "modifyingUser"),
+            "source date(s) and user(s): documents record who imported them and when",
+        )
+    ],
+    "PlainTextSelection": [
+        (
+            ("modifiedDateTime", "modifyingUser"),
+            "selection change(s) (modifiedDateTime, modifyingUser): codings keep who made them "
+            "and when",
+        )
+    ],
+    "Note": [
+        (("creationDateTime", "modifiedDateTime"), "note date(s): memos are dated by this import"),
+        (("modifyingUser",), "note editor(s): a memo belongs to the user who created it"),
+    ],
 }
 _DESCRIBED = {
     "Project": "project",
@@ -182,11 +188,11 @@ def _unkept(root: ET.Element) -> list[str]:
     counts: Counter[str] = Counter()
     for el in root.iter():
         name = local(el.tag)
-        attrs, what = _UNKEPT.get(name, ((), ""))
-        counts[what] += sum(1 for a in attrs if (el.get(a) or "").strip())
+        for attrs, what in _UNKEPT.get(name, []):
+            counts[what] += sum(1 for a in attrs if (el.get(a) or "").strip())
         if name in _DESCRIBED and (_text(child(el, "Description")) or "").strip():
             counts[f"{_DESCRIBED[name]} description(s): the workbench has no place for them"] += 1
-    return [f"{n} {what}" for what, n in counts.items() if what and n]
+    return [f"{n} {what}" for what, n in counts.items() if n]
 
 
 def parse_project(root: ET.Element, source: str) -> Parsed:
