@@ -214,12 +214,12 @@ def main() -> None:
     codes = [c["id"] for c in tagger.codebook["codes"] if c["codable"]]
 
     def toggle_whole() -> None:
-        tagger.toggle(rng.choice(codes))
+        tagger.session.toggle(rng.choice(codes))
 
     def toggle_span() -> None:
         length = len(tagger.segment["text"])
         start = rng.randrange(0, max(1, length - 10))
-        tagger.toggle(rng.choice(codes), start, min(length, start + 8))
+        tagger.session.toggle(rng.choice(codes), start, min(length, start + 8))
 
     toggles = []
     for i in range(args.steps):
@@ -227,8 +227,8 @@ def main() -> None:
         (toggle_whole if i % 2 else toggle_span)()
         toggles.append(time.perf_counter() - t)
         if i % 3 == 2:
-            tagger.next()
-    tagger.go(0)
+            tagger.session.next()
+    tagger.session.go(0)
     uncoded = timed(tagger.next_uncoded, 50)
     undo = timed(tagger.undo, 50)
     payload = len(json.dumps(tagger.segment, ensure_ascii=False).encode())

@@ -8,7 +8,7 @@ import pytest
 
 from workbench.codebook import Code, Codebook
 from workbench.widgets import Tagger, __all__
-from workbench.widgets._payload import clock, codings_payload, key_map, trim_span
+from workbench.widgets.tagger._payload import clock, codings_payload, key_map, trim_span
 
 
 @pytest.mark.parametrize(

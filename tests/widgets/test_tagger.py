@@ -79,7 +79,7 @@ def test_tagger_span_whitespace_is_trimmed(study: Project) -> None:
     tagger = Tagger(study, coder="anna")
     text = tagger.segment["text"]
     start = text.index(" och")
-    tagger.toggle("needs", start, start + 5)
+    tagger.session.toggle("needs", start, start + 5)
     assert quotes(study)[0][2] == "och"
 
 
@@ -141,12 +141,12 @@ def test_tagger_undo_redo_and_jump_back(study: Project) -> None:
 
 
 def test_tagger_undo_survives_a_new_widget(study: Project, tmp_path: Path) -> None:
-    Tagger(study, coder="anna").toggle("trust")
+    Tagger(study, coder="anna").session.toggle("trust")
     study.close()
     again = workbench.open(tmp_path / "study", coder="anna")
     tagger = again.tagger()
     assert tagger.coder == "anna"
-    tagger.undo()
+    tagger.session.undo()
     assert quotes(again) == []
 
 
@@ -202,7 +202,7 @@ def test_tagger_blind_until_compare(study: Project) -> None:
         start=tagger.segment["start"],
         end=tagger.segment["start"] + 5,
     )
-    tagger.refresh()
+    tagger.session.refresh()
     assert tagger.segment["others"] == [] and tagger.segment["on"] == []
     tagger.handle({"type": "compare", "on": True})
     other = tagger.segment["others"][0]
@@ -214,8 +214,8 @@ def test_tagger_blind_until_compare(study: Project) -> None:
 def test_tagger_other_tagger_write_shows_after_refresh(study: Project, tmp_path: Path) -> None:
     mine = Tagger(study, coder="anna")
     theirs = workbench.open(tmp_path / "study", coder="anna").tagger()
-    theirs.toggle("gap")
-    mine.toggle("trust")
+    theirs.session.toggle("gap")
+    mine.session.toggle("trust")
     assert mine.segment["on"] == ["gap", "trust"]
     assert sorted(q[1] for q in quotes(study)) == ["gap", "trust"]
 
@@ -252,7 +252,7 @@ def test_tagger_failing_suggester_does_not_stop_coding(study: Project) -> None:
 
     tagger = Tagger(study, coder="anna", suggest=broken)
     assert tagger.suggestions == [] and "model file missing" in tagger.status["text"]
-    tagger.toggle("needs")
+    tagger.session.toggle("needs")
     assert len(quotes(study)) == 1
 
 
@@ -273,7 +273,7 @@ def test_tagger_coder_from_environment(study: Project, monkeypatch: pytest.Monke
 
 
 def test_tagger_front_end_files_are_shipped() -> None:
-    tagger_js = Path(workbench.__file__).parent / "widgets" / "_tagger.js"
+    tagger_js = Path(workbench.__file__).parent / "widgets" / "tagger" / "tagger.js"
     assert "export default" in tagger_js.read_text(encoding="utf-8")
     assert str(Tagger._esm) == tagger_js.read_text(encoding="utf-8")
     assert ".vt-root" in str(Tagger._css)
@@ -308,9 +308,9 @@ def test_tagger_new_codebook_version_shows_on_next_move(study: Project, book: Co
     tagger = Tagger(study, coder="anna")
     extra = Code(id="hope", label={"en": "Hope", "sv": "Hopp"}, color="#118833", shortcut="h")
     study.set_codebook(dataclasses.replace(book, codes=(*book.codes, extra)))
-    tagger.next()
+    tagger.session.next()
     assert tagger.keymap["h"]["code"] == "hope"
-    assert tagger.toggle("hope")
+    assert tagger.session.toggle("hope")
 
 
 def test_tagger_bug_shows_error_and_keeps_traceback(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-JS = Path(__file__).resolve().parents[2] / "workbench" / "widgets" / "_tagger.js"
+JS = Path(__file__).resolve().parents[2] / "workbench" / "widgets" / "tagger" / "tagger.js"
 PIECES = ["a", "å", "Ö", "e\u0301", "👩\u200d🍳", "😀", "🇸🇪", " ", "\n", "—", "ß", "𝔘", "\u200b"]
 
 

@@ -46,7 +46,7 @@ def test_tagger_review_mode_walks_queue_order(queued: Project) -> None:
 
 def test_tagger_review_accept_codes_as_suggestion_reject_does_not(queued: Project) -> None:
     tagger = Tagger(queued, coder="bo")
-    tagger.set_review(True)
+    tagger.session.set_review(True)
     open_before = tagger.progress["review_open"]
     sid = tagger.segment_id
     item = tagger.suggestions[0]
@@ -61,7 +61,7 @@ def test_tagger_review_accept_codes_as_suggestion_reject_does_not(queued: Projec
     assert tagger.progress["coded"] == 1
     assert item["item"] not in [s["item"] for s in tagger.suggestions]
 
-    tagger.next()
+    tagger.session.next()
     other = tagger.suggestions[0]
     tagger.handle({"type": "review", "item": other["item"], "decision": "rejected"})
     assert statuses(queued)[other["item"]] == "rejected"
@@ -75,7 +75,7 @@ def test_tagger_review_key_accepts_top_item_and_bad_input_is_an_error(queued: Pr
     tagger = Tagger(queued, coder="bo")
     tagger.handle({"type": "review", "item": 1, "decision": "accepted"})
     assert tagger.status["state"] == "error" and "review mode is off" in tagger.status["text"]
-    tagger.set_review(True)
+    tagger.session.set_review(True)
     top = tagger.suggestions[0]
     tagger.handle({"type": "accept", "code": ""})  # the "=" key: the top queued item
     assert statuses(queued)[top["item"]] == "accepted"
@@ -89,14 +89,14 @@ def test_tagger_review_key_accepts_top_item_and_bad_input_is_an_error(queued: Pr
 
 def test_tagger_review_empty_queue_and_filter_leaves_mode(queued: Project) -> None:
     tagger = Tagger(queued, coder="bo")
-    tagger.set_review(True)
+    tagger.session.set_review(True)
     for item in queued.store.suggestion_queue_frame()["id"]:
         queued.store.review_suggestion(int(item), "rejected", user="t")
-    tagger.refresh()  # re-reads the queue: nothing open
+    tagger.session.refresh()  # re-reads the queue: nothing open
     assert tagger.suggestions == [] and tagger.progress["review_open"] == 0
-    tagger.set_review(True)
+    tagger.session.set_review(True)
     assert tagger.segment_ids == [] and tagger.segment["empty"]
     assert tagger.progress["review_open"] == 0 and tagger.suggestions == []
-    tagger.set_filters(search="phone")
+    tagger.session.set_filters(search="phone")
     assert not tagger.review and len(tagger.segment_ids) == 3
     assert len(queued.codings()) == 4  # only anna's human codings

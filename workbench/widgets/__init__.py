@@ -9,6 +9,6 @@ from __future__ import annotations
 
 from workbench.widgets._adjudicate import Adjudicator
 from workbench.widgets._codebook_editor import CodebookEditor
-from workbench.widgets._tagger import Suggest, Tagger
+from workbench.widgets.tagger import CodingSession, Suggest, Tagger
 
-__all__ = ["Adjudicator", "CodebookEditor", "Suggest", "Tagger"]
+__all__ = ["Adjudicator", "CodebookEditor", "CodingSession", "Suggest", "Tagger"]

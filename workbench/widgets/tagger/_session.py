@@ -1,46 +1,74 @@
-"""The tagger: one widget to code a whole study, segment by segment, from the keyboard.
+"""The coding session behind the tagger: which segment is shown, what may be done to it.
 
-Python holds the ordered list of segment ids and writes every decision through the
-:class:`~workbench.Project` at once; the browser only ever holds the current segment and its
-context (synced traits) and sends small messages (``{"type": "toggle", "code": ...}``).  Every
-handler is a plain method, so the widget is tested without a browser.
+A :class:`CodingSession` holds the ordered list of segment ids and writes every decision
+through the :class:`~workbench.project.Project` at once.  Its state (the segment on screen with
+its context, progress, suggestions, the status line, filters) is plain data; after every action
+it hands that state to ``on_change`` — the widget syncs it to the browser.  The session knows
+nothing of widgets, so everything a coder can do is tested without a browser.
 """
 
 from __future__ import annotations
 
+import functools
 import math
-import pathlib
 import time
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import anywidget
 import pandas as pd
-import traitlets
 
 from workbench.errors import InvalidCode, UnknownItem, WorkbenchError
-from workbench.store import AuditAction
-from workbench.widgets import _payload as pl
+from workbench.store import AuditAction, Origin
+from workbench.widgets.tagger import _payload as pl
 
 if TYPE_CHECKING:
     from workbench._project import Project
 
 Suggest = Callable[[str], Sequence[tuple[str, float, str]]]
+F = TypeVar("F", bound=Callable[..., Any])
 
-_HERE = pathlib.Path(__file__).parent
 _CONTEXT = 2  # turns shown before and after the current one
 _FILTER_KEYS = ("document", "participant", "code", "search", "uncoded", "others")
+LANGS = ("sv", "en")
+#: The session's state as the widget shows it (one synced trait each).
+STATE = (
+    "coder",
+    "lang",
+    "codebook",
+    "keymap",
+    "segment",
+    "progress",
+    "suggestions",
+    "status",
+    "filters",
+    "filter_options",
+    "compare",
+    "review",
+)
 
 
-class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
+def action(method: F) -> F:
+    """A public step of the session: when it returns (or fails), the new state is handed on."""
+
+    @functools.wraps(method)
+    def run(self: CodingSession, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            self.notify()
+
+    return run  # type: ignore[return-value]
+
+
+class CodingSession:
     """Code a project's interviewee segments: codes by click or key, spans, memos, undo.
 
     Parameters
     ----------
     project
-        The open :class:`~workbench.Project`.
+        The open :class:`~workbench.project.Project`.
     coder
-        Who codes; default: ``WORKBENCH_CODER``, ``JUPYTERHUB_USER`` or the login name.
+        Who codes; default: the project's coder.
     suggest
         Optional ``suggest(text) -> [(code_id, confidence, reason), ...]`` ranking codes for
         the current segment; an accepted suggestion is stored with ``origin="suggestion"``.
@@ -50,28 +78,9 @@ class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
         Hide other coders' codings until "compare" is switched on (default True).
     start
         Segment id to open on; default: the first segment this coder has not coded.
-
-    Examples
-    --------
-    >>> p = workbench.open("study/")              # doctest: +SKIP
-    >>> p.tagger(coder="anna")                    # doctest: +SKIP
+    on_change
+        Called with :meth:`state` after every action.
     """
-
-    _esm = _HERE / "_tagger.js"
-    _css = _HERE / "_tagger.css"
-
-    coder = traitlets.Unicode("").tag(sync=True)
-    lang = traitlets.Unicode("en").tag(sync=True)
-    codebook = traitlets.Dict().tag(sync=True)
-    keymap = traitlets.Dict().tag(sync=True)
-    segment = traitlets.Dict().tag(sync=True)
-    progress = traitlets.Dict().tag(sync=True)
-    suggestions: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
-    status = traitlets.Dict().tag(sync=True)
-    filters = traitlets.Dict().tag(sync=True)
-    filter_options = traitlets.Dict().tag(sync=True)
-    compare = traitlets.Bool(False).tag(sync=True)
-    review = traitlets.Bool(False).tag(sync=True)
 
     def __init__(
         self,
@@ -82,15 +91,19 @@ class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
         lang: str | None = None,
         blind: bool = True,
         start: int | None = None,
+        on_change: Callable[[dict[str, Any]], None] | None = None,
     ) -> None:
-        from workbench._project import resolve_coder
-
-        super().__init__()
         self.project = project
+        self.on_change = on_change
         self._suggest = suggest
         self._status_seq = 0
         self._memo_seq = 0
-        self.coder = resolve_coder(coder) if coder else project.coder
+        self.coder = coder.strip() if coder and coder.strip() else project.coder
+        self.segment: dict[str, Any] = {}
+        self.progress: dict[str, Any] = {}
+        self.suggestions: list[dict[str, Any]] = []
+        self.status: dict[str, Any] = {}
+        self.review = False
         docs = project.documents
         self._docs = {int(r.document_id): r for r in docs.itertuples(index=False)}
         people = project.participants
@@ -104,6 +117,8 @@ class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
         if lang is None:
             langs = docs["language"].value_counts() if len(docs) else pd.Series(dtype=int)
             lang = "sv" if len(langs) and langs.index[0] == "sv" else "en"
+        if lang not in LANGS:
+            raise InvalidCode(f"tagger: language {lang!r} is not 'sv' or 'en'")
         self.lang = lang
         self._book_version = -1
         self._load_codebook()
@@ -119,7 +134,7 @@ class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
         self._current: dict[str, Any] | None = None
         self._queue: list[dict[str, Any]] = []  # open review-queue items (review mode only)
         self.compare = not blind
-        self.filters = {
+        self.filters: dict[str, Any] = {
             "document": "",
             "participant": "",
             "code": "",
@@ -131,7 +146,6 @@ class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
             "documents": [str(r.document) for r in docs.itertuples(index=False)],
             "participants": sorted(self._people),
         }
-        self.on_msg(self._on_msg)
         if start is not None:
             self._goto_id(int(start))
         else:
@@ -139,18 +153,17 @@ class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
         if not self.status:
             self._say("idle", f"Coding as {self.coder}")
 
-    # -- validation --------------------------------------------------------------------------
-    @traitlets.validate("lang")
-    def _valid_lang(self, proposal: Any) -> str:
-        if proposal["value"] not in ("sv", "en"):
-            raise traitlets.TraitError(f"lang must be 'sv' or 'en', not {proposal['value']!r}")
-        return str(proposal["value"])
+    def state(self) -> dict[str, Any]:
+        """What the coder sees, as plain data (see :data:`STATE`)."""
+        return {name: getattr(self, name) for name in STATE}
+
+    def notify(self) -> None:
+        """Hand the current state to ``on_change``."""
+        if self.on_change is not None:
+            self.on_change(self.state())
 
     # -- what the front end asks for ------------------------------------------------------------
-    def _on_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if isinstance(content, dict):
-            self.handle(content)
-
+    @action
     def handle(self, message: dict[str, Any]) -> None:
         """Act on one front-end message; a user's mistake becomes an error status line."""
         kind = message.get("type")
@@ -206,6 +219,7 @@ class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
         """The ordered ids the tagger moves through (after filters)."""
         return list(self._ids)
 
+    @action
     def next(self) -> None:
         """Move to the next segment in the list."""
         if self._index + 1 < len(self._ids):
@@ -213,6 +227,7 @@ class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
         else:
             self._say("idle", "This is the last segment in the list")
 
+    @action
     def previous(self) -> None:
         """Move to the previous segment in the list."""
         if self._index > 0:
@@ -220,12 +235,14 @@ class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
         else:
             self._say("idle", "This is the first segment in the list")
 
+    @action
     def go(self, index: int) -> None:
         """Move to position ``index`` (0-based) of the list."""
         if not 0 <= index < len(self._ids):
             raise UnknownItem(f"tagger: there is no segment number {index + 1} in this list")
         self._show(index)
 
+    @action
     def next_uncoded(self) -> None:
         """Move to the next segment this coder has not coded (wrapping around)."""
         found = self._scan_uncoded(1)
@@ -266,6 +283,7 @@ class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
         self._show(index)
         return True
 
+    @action
     def refresh(self) -> None:
         """Re-read the current segment (codings, memos) and progress from the database."""
         self._load_codebook()
@@ -275,6 +293,7 @@ class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
         self._show(self._index)
 
     # -- coding -------------------------------------------------------------------------------
+    @action
     def toggle(self, code: str, start: int | None = None, end: int | None = None) -> bool:
         """Toggle ``code`` on the segment, or on the span ``start``-``end`` (code points into
         the segment text).  Returns True when the code is now applied."""
@@ -291,6 +310,7 @@ class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
         self._after_write(f"Added {self._label(code)}{what}")
         return True
 
+    @action
     def remove(self, code: str, start: int | None = None, end: int | None = None) -> None:
         """Remove this coder's coding of ``code`` (on the span, or the whole segment)."""
         seg = self._need_segment()
@@ -299,6 +319,7 @@ class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
             raise UnknownItem(f"tagger: {self._label(code)} is not coded there")
         self._after_write(f"Removed {self._label(code)}")
 
+    @action
     def accept(self, code: str | None = None) -> None:
         """Accept a suggestion (default: the top one not yet applied) for the whole segment.
         In review mode this accepts the matching (default: the top) open queue item."""
@@ -315,13 +336,15 @@ class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
         if pick is None:
             self._say("idle", "No suggestion to accept")
             return
-        self.project.code(seg["id"], pick, coder=self.coder, origin="suggestion")
+        self.project.code(seg["id"], pick, coder=self.coder, origin=Origin.SUGGESTION)
         self._after_write(f"Accepted suggestion {self._label(pick)}")
 
+    @action
     def undo(self) -> None:
         """Undo this coder's latest change (also one made before a kernel restart)."""
         self._replay(self.project.undo(self.coder), "Undid")
 
+    @action
     def redo(self) -> None:
         """Redo what :meth:`undo` reverted."""
         self._replay(self.project.redo(self.coder), "Redid")
@@ -348,6 +371,7 @@ class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
             self._show(self._index)
         self._say("saved", what)
 
+    @action
     def save_memo(self, kind: str, text: str, target: Any = None) -> None:
         """Save the coder's memo on the current segment (``kind="segment"``) or its document
         (``"document"``); ``target`` names the segment or document id it was written for."""
@@ -369,6 +393,7 @@ class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
         self._say("saved", f"Saved the {kind} memo")
 
     # -- filters and modes ----------------------------------------------------------------------
+    @action
     def set_filters(self, **filters: Any) -> None:
         """Narrow the list: ``document``, ``participant``, ``code``, ``search`` (text),
         ``uncoded`` (only segments I have not coded), ``others`` (coded by another coder but
@@ -415,6 +440,7 @@ class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
             ids = [i for i in ids if i in theirs]
         return ids
 
+    @action
     def set_review(self, on: bool) -> None:
         """Switch "Review suggestions" mode on or off.  On: the list becomes the segments with
         open items in the review queue (highest confidence first) and the suggestions panel
@@ -437,6 +463,7 @@ class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
         else:
             self._say("idle", "The review queue is empty")
 
+    @action
     def review_item(self, item: int, decision: str) -> None:
         """Accept (write the coding with ``origin="suggestion"``) or reject (no coding) one
         open item of the review queue; the store audits both."""
@@ -451,7 +478,7 @@ class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
         code, sid = str(found["code"]), int(found["segment"])
         with self.project.atomic() as p:
             if decision == "accepted":
-                p.code(sid, code, coder=self.coder, origin="suggestion")
+                p.code(sid, code, coder=self.coder, origin=Origin.SUGGESTION)
             p.store.review_suggestion(item, decision, user=self.coder)
         self._queue = [q for q in self._queue if int(q["id"]) != item]
         if decision == "accepted":
@@ -467,15 +494,17 @@ class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
         frame = self.project.store.suggestion_queue_frame(status="open")
         self._queue = frame.drop(columns=["text"]).to_dict("records")
 
+    @action
     def set_compare(self, on: bool) -> None:
         """Show (True) or hide (blind mode) other coders' codings on the segment."""
         self.compare = on
         self._show(self._index)
         self._say("idle", "Comparing with other coders" if on else "Blind: only my codes")
 
+    @action
     def set_lang(self, lang: str) -> None:
         """Show code labels in ``"sv"`` or ``"en"``."""
-        if lang not in ("sv", "en"):
+        if lang not in LANGS:
             raise InvalidCode(f"tagger: language {lang!r} is not 'sv' or 'en'")
         self.lang = lang
         self._book_version = -1

@@ -1,0 +1,95 @@
+"""The tagger widget: the :class:`~workbench.widgets.tagger.CodingSession` in the browser.
+
+The widget only syncs the session's state to the front end (``tagger.js``) and passes the
+front end's messages (``{"type": "toggle", "code": ...}``) to :meth:`CodingSession.handle`.
+"""
+
+from __future__ import annotations
+
+import pathlib
+from typing import TYPE_CHECKING, Any
+
+import anywidget
+import traitlets
+
+from workbench.widgets.tagger._session import LANGS, CodingSession, Suggest
+
+if TYPE_CHECKING:
+    from workbench._project import Project
+
+_HERE = pathlib.Path(__file__).parent
+
+
+class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
+    """Code a project's interviewee segments: codes by click or key, spans, memos, undo.
+
+    The parameters are :class:`CodingSession`'s; ``tagger.session`` is the session.
+
+    Examples
+    --------
+    >>> p = workbench.open("study/")              # doctest: +SKIP
+    >>> p.tagger(coder="anna")                    # doctest: +SKIP
+    """
+
+    _esm = _HERE / "tagger.js"
+    _css = _HERE / "tagger.css"
+
+    coder = traitlets.Unicode("").tag(sync=True)
+    lang = traitlets.Unicode("en").tag(sync=True)
+    codebook = traitlets.Dict().tag(sync=True)
+    keymap = traitlets.Dict().tag(sync=True)
+    segment = traitlets.Dict().tag(sync=True)
+    progress = traitlets.Dict().tag(sync=True)
+    suggestions: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
+    status = traitlets.Dict().tag(sync=True)
+    filters = traitlets.Dict().tag(sync=True)
+    filter_options = traitlets.Dict().tag(sync=True)
+    compare = traitlets.Bool(False).tag(sync=True)
+    review = traitlets.Bool(False).tag(sync=True)
+
+    def __init__(
+        self,
+        project: Project,
+        *,
+        coder: str | None = None,
+        suggest: Suggest | None = None,
+        lang: str | None = None,
+        blind: bool = True,
+        start: int | None = None,
+    ) -> None:
+        super().__init__()
+        self.session = CodingSession(
+            project, coder=coder, suggest=suggest, lang=lang, blind=blind, start=start
+        )
+        self._sync(self.session.state())
+        self.session.on_change = self._sync
+        self.on_msg(self._on_msg)
+
+    @traitlets.validate("lang")
+    def _valid_lang(self, proposal: Any) -> str:
+        if proposal["value"] not in LANGS:
+            raise traitlets.TraitError(f"lang must be 'sv' or 'en', not {proposal['value']!r}")
+        return str(proposal["value"])
+
+    def _sync(self, state: dict[str, Any]) -> None:
+        with self.hold_sync():
+            for name, value in state.items():
+                setattr(self, name, value)
+
+    def _on_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if isinstance(content, dict):
+            self.handle(content)
+
+    def handle(self, message: dict[str, Any]) -> None:
+        """Act on one front-end message (see :meth:`CodingSession.handle`)."""
+        self.session.handle(message)
+
+    @property
+    def segment_id(self) -> int | None:
+        """The id of the segment on screen (None when the list is empty)."""
+        return self.session.segment_id
+
+    @property
+    def segment_ids(self) -> list[int]:
+        """The ordered ids the tagger moves through (after filters)."""
+        return self.session.segment_ids
