@@ -24,13 +24,21 @@ from workbench.analysis._frames import (
     summary,
     themes,
 )
+from workbench.analysis._themes import (
+    ThemeDescription,
+    describe_theme,
+    propose_themes,
+    theme_terms,
+)
 
 __all__ = [
+    "ThemeDescription",
     "attribute_columns",
     "code_table",
     "codings_frame",
     "consensus",
     "cooccurrence",
+    "describe_theme",
     "enrich",
     "everyday_processes",
     "filter_codings",
@@ -39,11 +47,13 @@ __all__ = [
     "gaps_and_sources",
     "perceived_quality",
     "priorities",
+    "propose_themes",
     "quality_dimensions",
     "quotes",
     "relabel",
     "representative_quotes",
     "select_layer",
     "summary",
+    "theme_terms",
     "themes",
 ]

@@ -1,0 +1,253 @@
+"""Emergent themes on hand-made quote sets whose topics, and so whose themes, are known."""
+
+from __future__ import annotations
+
+import doctest
+
+import pandas as pd
+import pytest
+
+from workbench.analysis import _themes, describe_theme, propose_themes, theme_terms
+from workbench.analysis._themes import THEME_COLUMNS
+from workbench.suggest import tokenize
+from workbench.suggest._embed import resolve_embeddings
+
+# Four information gaps of food-truck owners, four quotes each (segments 1-16).
+ENGLISH = {
+    "registration": [
+        "Which municipality do I register the food truck with?",
+        "Registering the food truck with the municipality took weeks.",
+        "The municipality register for food trucks was hard to find.",
+        "Every municipality wants its own food truck registration.",
+    ],
+    "fees": [
+        "The annual fee surprised us, and the invoice came twice.",
+        "How is the fee calculated? The invoice shows no breakdown.",
+        "We paid the fee on the invoice before the permit arrived.",
+        "A second invoice with a higher fee arrived in March.",
+    ],
+    "appeal": [
+        "How do I appeal the decision?",
+        "The appeal had to reach the court three weeks after the decision.",
+        "Nobody said where to send an appeal against the decision.",
+        "Our appeal of the decision was rejected on a technicality.",
+    ],
+    "inspection": [
+        "The inspection report was full of codes.",
+        "What does the inspection report actually mean for us?",
+        "After the inspection the report listed remarks in legal language.",
+        "The inspection report gave us a grade without reasons.",
+    ],
+}
+
+# Three Swedish themes, four quotes each (segments 1-12).
+SWEDISH = {
+    "tillstånd": [
+        "Ansökan om serveringstillstånd tog tolv veckor att handlägga.",
+        "Vi skickade ansökan om serveringstillstånd i januari.",
+        "Handläggaren ville ha en ny ansökan om serveringstillstånd.",
+        "Ansökan om serveringstillstånd kräver många bilagor.",
+    ],
+    "avgift": [
+        "Den årliga avgiften för kontrollen var för hög.",
+        "Avgiften höjdes utan att någon förklarade varför.",
+        "Vi fick betala avgiften två gånger.",
+        "Hur räknas avgiften ut, timtaxa eller fast avgift?",
+    ],
+    "torget": [
+        "Vi fick ingen plats på torget för matvagnen.",
+        "Platsen på torget lottades ut varje vår.",
+        "Matvagnen fick inte stå på torget på söndagar.",
+        "Torget hade bara tre platser för matvagnar.",
+    ],
+}
+
+
+def quotes(topics: dict[str, list[str]], participants: int = 5) -> pd.DataFrame:
+    """One row per quote, segments numbered from 1 in topic order, participants in turn."""
+    texts = [t for group in topics.values() for t in group]
+    return pd.DataFrame(
+        {
+            "segment": range(1, len(texts) + 1),
+            "participant": [f"P{i % participants + 1:02d}" for i in range(len(texts))],
+            "text": texts,
+        }
+    )
+
+
+def expected_segments(topics: dict[str, list[str]]) -> set[tuple[int, ...]]:
+    """The segments of each topic, as :func:`quotes` numbers them."""
+    out, start = set(), 1
+    for group in topics.values():
+        out.add(tuple(range(start, start + len(group))))
+        start += len(group)
+    return out
+
+
+def words_of(texts: list[str]) -> set[str]:
+    return {w for t in texts for w in tokenize(t)}
+
+
+def test_propose_themes_finds_the_english_topics() -> None:
+    frame = propose_themes(quotes(ENGLISH))
+    assert list(frame.columns) == THEME_COLUMNS
+    assert len(frame) == 4
+    assert {tuple(s) for s in frame["segments"]} == expected_segments(ENGLISH)
+    assert frame["theme"].tolist() == [1, 2, 3, 4]
+    assert frame["n_segments"].tolist() == [4, 4, 4, 4]
+    by_first = {s[0]: row for s, (_, row) in zip(frame["segments"], frame.iterrows(), strict=True)}
+    assert "municipality" in by_first[1]["terms"][:3]
+    assert "fee" in by_first[5]["terms"][:2] and "invoice" in by_first[5]["terms"][:2]
+    assert "appeal" in by_first[9]["terms"][:2] and "decision" in by_first[9]["terms"][:2]
+    assert by_first[13]["label"] == "inspection report"
+    assert (frame["cohesion"] > 0.5).all() and (frame["separation"] > 0).all()
+
+
+def test_propose_themes_finds_the_swedish_topics() -> None:
+    frame = propose_themes(quotes(SWEDISH), language="auto")
+    assert len(frame) == 3
+    assert {tuple(s) for s in frame["segments"]} == expected_segments(SWEDISH)
+    by_first = {s[0]: row for s, (_, row) in zip(frame["segments"], frame.iterrows(), strict=True)}
+    assert by_first[1]["label"] == "ansökan om serveringstillstånd"
+    assert "avgiften" in by_first[5]["terms"][:1]
+    assert "torget" in by_first[9]["terms"][:1]
+
+
+def test_propose_themes_mixed_languages_keep_their_words() -> None:
+    mixed = {"fees": ENGLISH["fees"], "torget": SWEDISH["torget"]}
+    frame = propose_themes(quotes(mixed))
+    assert {tuple(s) for s in frame["segments"]} == expected_segments(mixed)
+    for _, row in frame.iterrows():
+        texts = [t for group in mixed.values() for t in group]
+        members = [texts[s - 1] for s in row["segments"]]
+        # No stop word of either language is a term: "på", "för", "the", "and" ...
+        assert not {"på", "för", "the", "and", "on"} & set(row["terms"])
+        assert {t.lower() for t in row["terms"]} <= words_of(members)
+
+
+def test_propose_themes_with_k_makes_k_themes_sorted_by_size() -> None:
+    data = quotes({**ENGLISH, "extra": ["The fee for the permit was higher this year."]})
+    frame = propose_themes(data, k=2)
+    assert len(frame) == 2
+    assert frame["n_segments"].tolist() == sorted(frame["n_segments"], reverse=True)
+    assert sum(frame["n_segments"]) == len(data)
+    assert sorted(s for segs in frame["segments"] for s in segs) == list(range(1, 18))
+
+
+def test_propose_themes_labels_and_terms_are_words_of_the_quotes() -> None:
+    data = quotes(ENGLISH)
+    frame = propose_themes(data)
+    text_of = dict(zip(data["segment"], data["text"], strict=True))
+    for _, row in frame.iterrows():
+        members = [text_of[s] for s in row["segments"]]
+        label_words = set(tokenize(row["label"]))
+        assert label_words and label_words <= words_of(members), row["label"]
+        assert row["terms"] and {t.lower() for t in row["terms"]} <= words_of(members)
+        assert len(row["typical"]) == 3 and set(row["typical"]) <= set(members)
+
+
+def test_propose_themes_counts_participants() -> None:
+    frame = propose_themes(quotes(ENGLISH, participants=3))
+    for _, row in frame.iterrows():
+        expected = sorted({f"P{(s - 1) % 3 + 1:02d}" for s in row["segments"]})
+        assert row["participants"] == expected
+        assert row["n_participants"] == len(expected)
+
+
+def test_propose_themes_is_deterministic_for_a_seed() -> None:
+    data = quotes(ENGLISH)
+    first = propose_themes(data, seed=3)
+    pd.testing.assert_frame_equal(first, propose_themes(data, seed=3))
+    shuffled = data.sample(frac=1.0, random_state=1)
+    pd.testing.assert_frame_equal(first, propose_themes(shuffled, seed=3))
+
+
+def test_propose_themes_no_quotes_no_rows() -> None:
+    frame = propose_themes(pd.DataFrame(columns=["segment", "participant", "text"]))
+    assert frame.empty and list(frame.columns) == THEME_COLUMNS
+
+
+def test_propose_themes_one_quote_one_theme() -> None:
+    data = pd.DataFrame({"segment": [7], "participant": ["P01"], "text": ["The fee was high."]})
+    frame = propose_themes(data)
+    assert len(frame) == 1
+    row = frame.iloc[0]
+    assert row["segments"] == [7] and row["participants"] == ["P01"]
+    assert row["typical"] == ["The fee was high."]
+    assert "fee" in tokenize(row["label"])
+    assert set(tokenize(row["label"])) <= {"the", "fee", "was", "high"}
+
+
+def test_propose_themes_two_quotes() -> None:
+    data = pd.DataFrame(
+        {
+            "segment": [1, 2],
+            "participant": ["P01", "P02"],
+            "text": ["The fee was high.", "The appeal failed."],
+        }
+    )
+    assert propose_themes(data)["segments"].tolist() == [[1, 2]]
+    assert sorted(propose_themes(data, k=2)["segments"].tolist()) == [[1], [2]]
+
+
+def test_propose_themes_identical_quotes_are_one_theme() -> None:
+    data = pd.DataFrame(
+        {"segment": [1, 2, 3, 4], "participant": ["P01"] * 4, "text": ["Same fee again."] * 4}
+    )
+    for k in (None, 3):
+        frame = propose_themes(data, k=k)
+        assert frame["segments"].tolist() == [[1, 2, 3, 4]]
+        assert frame["cohesion"].iloc[0] == pytest.approx(1.0)
+
+
+def test_propose_themes_quotes_without_content_words() -> None:
+    data = pd.DataFrame(
+        {"segment": [1, 2], "participant": ["P01", "P02"], "text": ["It is.", "Och så."]}
+    )
+    frame = propose_themes(data)
+    assert frame["segments"].tolist() == [[1, 2]]
+    assert frame["terms"].iloc[0] == [] and frame["label"].iloc[0]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [({"k": 0}, "k must be at least 1"), ({"language": "de"}, "language must be one of")],
+)
+def test_propose_themes_refuses_bad_arguments(kwargs: dict[str, object], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        propose_themes(quotes(ENGLISH), **kwargs)  # type: ignore[arg-type]
+
+
+def test_propose_themes_refuses_bad_frames() -> None:
+    with pytest.raises(ValueError, match="lack the column"):
+        propose_themes(pd.DataFrame({"segment": [1], "text": ["x"]}))
+    twice = pd.DataFrame({"segment": [1, 1], "participant": ["a", "b"], "text": ["x", "y"]})
+    with pytest.raises(ValueError, match="segment 1 appears more than once"):
+        propose_themes(twice)
+
+
+def test_theme_terms_after_a_merge() -> None:
+    merged = ENGLISH["fees"] + ENGLISH["appeal"]
+    terms = theme_terms(merged, others=ENGLISH["registration"] + ENGLISH["inspection"])
+    assert {"fee", "invoice", "appeal", "decision"} <= set(terms[:4])
+    assert not {"municipality", "inspection", "report"} & set(terms)
+    assert theme_terms([]) == []
+
+
+def test_describe_theme_after_a_split() -> None:
+    described = describe_theme(ENGLISH["inspection"][:3], others=ENGLISH["fees"])
+    assert described.label == "inspection report"
+    assert described.terms[:2] == ["inspection", "report"]
+    assert len(described.typical) == 3 and 0 < described.cohesion <= 1
+    assert describe_theme([]).label == ""
+
+
+@pytest.mark.skipif(resolve_embeddings("auto") is None, reason="no local sentence model")
+def test_propose_themes_with_sentence_embeddings() -> None:
+    frame = propose_themes(quotes(ENGLISH), k=4, embeddings="auto")
+    assert {tuple(s) for s in frame["segments"]} == expected_segments(ENGLISH)
+
+
+def test_themes_docstring_examples_run() -> None:
+    result = doctest.testmod(_themes)
+    assert result.attempted >= 2 and result.failed == 0

@@ -1,0 +1,581 @@
+"""Emergent themes: candidate groups among the quotes coded with one code (inductive coding).
+
+Pure (numpy, pandas, scikit-learn, nltk's rule-based Snowball stemmers): the project hands in
+the quotes, the researcher reads, renames, merges, splits and adopts what comes back.
+
+How a candidate set is made, and why (the figures are in ``benchmarks/themes.py``):
+
+1. *Words.* Each quote becomes its content-word stems (stop words dropped), Swedish or English
+   per quote (:func:`workbench.suggest._text.stem_pairs`), so a set may mix both languages.
+2. *Meaning from the quotes themselves.* Short quotes share few words, so TF-IDF vectors of
+   two quotes about the same thing are often orthogonal and k-means on them finds little
+   (SemEval-2014 restaurants, 5 categories: ARI 0.01-0.03).  Instead every stem gets a vector
+   from the positive pointwise mutual information of the stems that occur in the same quotes,
+   reduced by a truncated SVD (Levy, Goldberg & Dagan 2015), and a quote is the TF-IDF-weighted
+   mean of its stems' vectors: "waiter" and "staff" are near because they keep the same
+   company.  A local sentence-embedding model, when asked for, adds its vectors beside them.
+3. *Groups.* Spherical k-means (k-means on unit vectors) with several starts; when ``k`` is not
+   given it is the one of 2..``MAX_THEMES`` (at most a third of the quotes) with the best mean
+   silhouette (Rousseeuw 1987) on cosine distances.
+4. *Words for a group.* Distinctive terms rank stems by their pointwise Kullback-Leibler
+   contribution (Tomokiyo & Hurst 2003): common in the group, rarer among the other quotes;
+   each is shown as the word most often written in the group.  The label is the most
+   distinctive phrase of two to four words that several of the group's quotes contain, else
+   its two or three top terms.  The typical quotes are those nearest the group's centre.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from sklearn.cluster import KMeans
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.metrics import (
+    calinski_harabasz_score,
+    davies_bouldin_score,
+    silhouette_samples,
+    silhouette_score,
+)
+from sklearn.preprocessing import normalize
+from sklearn.utils.extmath import randomized_svd
+
+from workbench.suggest._embed import load_embedder, resolve_embeddings
+from workbench.suggest._text import (
+    SWEDISH_STOP_WORDS,
+    stem,
+    stop_words,
+    surface_tokens,
+    tokenize,
+)
+from workbench.suggest._text import detect_language as _detect_language
+
+__all__ = ["ThemeDescription", "describe_theme", "propose_themes", "theme_terms"]
+
+#: The columns of :func:`propose_themes`, in order.
+THEME_COLUMNS = [
+    "theme",
+    "label",
+    "terms",
+    "segments",
+    "participants",
+    "n_segments",
+    "n_participants",
+    "typical",
+    "cohesion",
+    "separation",
+]
+#: Most candidate themes tried when ``k`` is estimated.
+MAX_THEMES = 12
+#: Fewest quotes per theme on average when ``k`` is estimated (the range is 2..n // this).
+MIN_QUOTES_PER_THEME = 3
+#: Typical quotes shown per theme.
+N_TYPICAL = 3
+#: Distinctive terms shown per theme.
+N_TERMS = 8
+#: Published criteria for the number of themes (Rousseeuw 1987; Calinski & Harabasz 1974;
+#: Davies & Bouldin 1979).
+SILHOUETTE = "silhouette"
+CALINSKI_HARABASZ = "calinski-harabasz"
+DAVIES_BOULDIN = "davies-bouldin"
+CRITERIA = (SILHOUETTE, CALINSKI_HARABASZ, DAVIES_BOULDIN)
+#: Quotes sampled for the silhouette of a large set (its cost grows with the square).
+SILHOUETTE_SAMPLE = 2000
+#: A label phrase must be worth this share of the two best terms (see :func:`_label`).
+PHRASE_SHARE = 0.3
+LANGUAGES = ("auto", "sv", "en")
+_SENTENCE_END = frozenset(".!?:;\"'«»”–-—(")
+
+
+@dataclass(frozen=True)
+class _Settings:
+    """How quotes become vectors; the defaults are the ones cross-validation chose."""
+
+    dimensions: int = 50  # SVD components of the stem PPMI matrix
+    eigen_power: float = 0.5  # stem vectors are U * S**power
+    context_alpha: float = 0.75  # context-distribution smoothing of PMI (Levy et al. 2015)
+    tfidf_weight: float = 0.0  # scale of the quotes' own TF-IDF block beside the PPMI means
+    embedding_weight: float = 2.0  # scale of the sentence-embedding block, when used
+    n_init: int = 10  # k-means starts for the final partition
+    n_init_search: int = 3  # k-means starts for each k tried when k is estimated
+    criterion: str = SILHOUETTE  # how k is estimated: one of CRITERIA
+
+
+DEFAULT_SETTINGS = _Settings()
+
+
+@dataclass(frozen=True)
+class ThemeDescription:
+    """What a group of quotes is about: a label, distinctive terms and its typical quotes.
+
+    Attributes
+    ----------
+    label : str
+        A short phrase or two or three words as written in the quotes.
+    terms : list of str
+        Distinctive words, most distinctive first.
+    typical : list of str
+        Up to three quotes nearest the group's centre.
+    cohesion : float
+        Mean cosine similarity of the quotes to the group's centre (1 = all alike).
+    """
+
+    label: str
+    terms: list[str] = field(default_factory=list)
+    typical: list[str] = field(default_factory=list)
+    cohesion: float = float("nan")
+
+
+# ----------------------------------------------------------------------------- words
+def _languages(texts: Sequence[str], language: str) -> list[str]:
+    """The language of each quote: ``language`` unless it is ``"auto"``; then each quote's own
+    when its words tell (more Swedish than English stop words, or the reverse, å/ä/ö counting
+    for Swedish), else the language of all the quotes together, as a short quote such as
+    "Slow inspection visit" has no clue of its own."""
+    if language != "auto":
+        return [language] * len(texts)
+    overall = _detect_language(" ".join(texts))
+    out = []
+    for text in texts:
+        words = tokenize(text)
+        sv = sum(w in SWEDISH_STOP_WORDS for w in words) + sum(
+            text.lower().count(ch) for ch in "åäö"
+        )
+        en = sum(w in ENGLISH_STOP_WORDS for w in words)
+        out.append("sv" if sv > en else "en" if en > sv else overall)
+    return out
+
+
+def _content(text: str, lang: str) -> list[tuple[str, str]]:
+    """``(surface, stem)`` of the content words of ``text``: stop words, one-letter tokens and
+    tokens without a letter are left out, as they say nothing about a theme.  A word that
+    opens a sentence is lower-cased, so that only names keep their capital."""
+    stops = stop_words(lang)
+    pairs = []
+    at = 0
+    for tok in surface_tokens(text):
+        found = text.find(tok, at)
+        before = text[:found].rstrip()
+        opens = not before or before[-1] in _SENTENCE_END
+        at = found + len(tok)
+        low = tok.lower()
+        if low in stops or len(low) < 2 or not any(ch.isalpha() for ch in low):
+            continue
+        pairs.append((low if opens else tok, stem(low, lang)))
+    return pairs
+
+
+class _Corpus:
+    """The quotes' content stems, their surface forms and a TF-IDF matrix over them."""
+
+    def __init__(self, texts: Sequence[str], language: str) -> None:
+        self.texts = list(texts)
+        self.language = language
+        self.languages = _languages(self.texts, language)
+        self.pairs = [_content(t, lang) for t, lang in zip(self.texts, self.languages, strict=True)]
+        self.stems = [[s for _, s in p] for p in self.pairs]
+        self.vectorizer = TfidfVectorizer(
+            analyzer=lambda doc: doc, sublinear_tf=True, min_df=1, dtype=np.float64
+        )
+        if any(self.stems):
+            self.tfidf: sp.csr_matrix = sp.csr_matrix(self.vectorizer.fit_transform(self.stems))
+        else:
+            self.tfidf = sp.csr_matrix((len(self.texts), 0))
+        self.vocabulary: dict[str, int] = getattr(self.vectorizer, "vocabulary_", {})
+        self.presence = sp.csr_matrix((self.tfidf > 0).astype(np.float64))
+
+
+def _ppmi_vectors(presence: sp.csr_matrix, settings: _Settings, seed: int) -> np.ndarray | None:
+    """Stem vectors (one row per stem) from the PPMI of stems occurring in the same quote;
+    None when no two stems ever meet (every quote one word, or all quotes alike)."""
+    n_stems = presence.shape[1]
+    cooc = (presence.T @ presence).tocoo()
+    off = cooc.row != cooc.col
+    rows, cols, counts = cooc.row[off], cooc.col[off], cooc.data[off]
+    if not len(counts):
+        return None
+    word_total = np.bincount(rows, weights=counts, minlength=n_stems)
+    context = word_total**settings.context_alpha
+    pmi = np.log(counts * context.sum() / (word_total[rows] * context[cols]))
+    keep = pmi > 0
+    ppmi = sp.csr_matrix((pmi[keep], (rows[keep], cols[keep])), shape=(n_stems, n_stems))
+    if ppmi.nnz == 0:
+        return None
+    dims = max(1, min(settings.dimensions, n_stems - 1))
+    u, s, _ = randomized_svd(ppmi, dims, random_state=seed)
+    return np.asarray(u * s**settings.eigen_power)
+
+
+def _quote_vectors(
+    corpus: _Corpus, settings: _Settings, seed: int, embeddings: str | None
+) -> np.ndarray:
+    """Unit vectors for the quotes (rows of zeros for quotes without content words)."""
+    n = len(corpus.texts)
+    if corpus.tfidf.shape[1] == 0:
+        blocks = [np.zeros((n, 1))]
+    else:
+        stems = _ppmi_vectors(corpus.presence, settings, seed)
+        if stems is None:  # nothing to learn meaning from: the words themselves
+            blocks = [corpus.tfidf.toarray()]
+        else:
+            blocks = [normalize(np.asarray(corpus.tfidf @ stems))]
+        if stems is not None and settings.tfidf_weight > 0:
+            blocks.append(settings.tfidf_weight * corpus.tfidf.toarray())
+    if embeddings is not None:
+        blocks.append(settings.embedding_weight * load_embedder(embeddings).encode(corpus.texts))
+    return np.asarray(normalize(np.hstack(blocks)))
+
+
+# ----------------------------------------------------------------------------- groups
+def _kmeans(vectors: np.ndarray, k: int, seed: int, n_init: int) -> np.ndarray:
+    """Cluster numbers 0..k-1, renumbered by first appearance so that equal partitions read
+    the same whatever order k-means found them in."""
+    raw = KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit_predict(vectors)
+    order = {c: i for i, c in enumerate(dict.fromkeys(raw.tolist()))}
+    return np.array([order[c] for c in raw.tolist()], dtype=np.int64)
+
+
+def _criterion(vectors: np.ndarray, labels: np.ndarray, name: str, seed: int) -> float:
+    """How good a partition looks by the published criterion ``name`` (higher is better)."""
+    if name == SILHOUETTE:
+        size = SILHOUETTE_SAMPLE if len(vectors) > SILHOUETTE_SAMPLE else None
+        return float(
+            silhouette_score(vectors, labels, metric="cosine", sample_size=size, random_state=seed)
+        )
+    if name == CALINSKI_HARABASZ:
+        return float(calinski_harabasz_score(vectors, labels))
+    if name == DAVIES_BOULDIN:
+        return -float(davies_bouldin_score(vectors, labels))
+    raise ValueError(f"themes: unknown criterion {name!r}")
+
+
+def _k_range(vectors: np.ndarray, k_max: int = MAX_THEMES) -> range:
+    """The numbers of themes worth trying: 2 up to ``k_max``, a third of the quotes, and one
+    fewer than the distinct quotes (so that each group can differ from the rest)."""
+    distinct = len(np.unique(np.round(vectors, 10), axis=0))
+    return range(2, min(k_max, len(vectors) // MIN_QUOTES_PER_THEME, distinct - 1) + 1)
+
+
+def _sweep(vectors: np.ndarray, seed: int, n_init: int) -> dict[int, np.ndarray]:
+    """k-means partitions for every k of :func:`_k_range` (ones that collapse are left out)."""
+    out = {}
+    for k in _k_range(vectors):
+        labels = _kmeans(vectors, k, seed, n_init)
+        if len(set(labels.tolist())) >= 2:
+            out[k] = labels
+    return out
+
+
+def _estimate_groups(vectors: np.ndarray, seed: int, settings: _Settings) -> np.ndarray:
+    """The partition with the best criterion over :func:`_k_range`, refitted with all of
+    ``settings.n_init`` starts; one group when there is no choice to make."""
+    sweep = _sweep(vectors, seed, settings.n_init_search)
+    if not sweep:
+        return np.zeros(len(vectors), dtype=np.int64)
+    scores = {
+        k: _criterion(vectors, labels, settings.criterion, seed) for k, labels in sweep.items()
+    }
+    best = max(scores, key=lambda k: (scores[k], -k))
+    return _kmeans(vectors, best, seed, settings.n_init)
+
+
+def _group(vectors: np.ndarray, k: int | None, seed: int, settings: _Settings) -> np.ndarray:
+    if len(vectors) == 0:
+        return np.zeros(0, dtype=np.int64)
+    if k is None:
+        return _estimate_groups(vectors, seed, settings)
+    distinct = len(np.unique(np.round(vectors, 10), axis=0))
+    k = min(k, distinct)  # k-means cannot make more groups than there are distinct points
+    if k <= 1:
+        return np.zeros(len(vectors), dtype=np.int64)
+    return _kmeans(vectors, k, seed, settings.n_init)
+
+
+# ----------------------------------------------------------------------------- describing
+def _term_scores(corpus: _Corpus, members: np.ndarray) -> dict[int, float]:
+    """Stem column -> pointwise KL contribution of its document frequency in the group
+    against the other quotes (positive = distinctive); without other quotes, the group's own
+    document frequency share."""
+    inside = np.zeros(len(corpus.texts), dtype=bool)
+    inside[members] = True
+    df_in = np.asarray(corpus.presence[inside].sum(axis=0)).ravel()
+    df_out = np.asarray(corpus.presence[~inside].sum(axis=0)).ravel()
+    n_in, n_out = int(inside.sum()), int((~inside).sum())
+    p_in = (df_in + 0.1) / (n_in + 0.2)
+    scores: dict[int, float] = {}
+    for col in np.flatnonzero(df_in):
+        if n_out == 0:
+            scores[int(col)] = float(p_in[col])
+            continue
+        p_out = (df_out[col] + 0.5) / (n_out + 1.0)
+        value = float(p_in[col] * math.log(p_in[col] / p_out))
+        if value > 0:
+            scores[int(col)] = value
+    return scores
+
+
+def _ranked_terms(corpus: _Corpus, members: np.ndarray, n: int) -> list[tuple[str, str, float]]:
+    """``(stem, surface, score)`` of the group's most distinctive stems, best first; a stem
+    found in only one quote of a larger group is left out (one speaker's idiom is no theme)."""
+    scores = _term_scores(corpus, members)
+    df_in = np.asarray(corpus.presence[members].sum(axis=0)).ravel()
+    need = 2 if len(members) >= 3 else 1
+    names = {col: s for s, col in corpus.vocabulary.items()}
+    kept = [(col, sc) for col, sc in scores.items() if df_in[col] >= need]
+    kept.sort(key=lambda item: (-item[1], names[item[0]]))
+    surfaces = _surface_forms(corpus, members)
+    return [(names[col], surfaces[names[col]], sc) for col, sc in kept[:n]]
+
+
+def _surface_forms(corpus: _Corpus, members: np.ndarray) -> dict[str, str]:
+    """Stem -> the word the group's quotes most often write for it (lower-cased unless it is
+    always capitalised, as a name is; ties go to the shorter, then the alphabetically first)."""
+    forms: dict[str, Counter[str]] = {}
+    for i in members.tolist():
+        for surface, st in corpus.pairs[i]:
+            forms.setdefault(st, Counter())[surface] += 1
+    out = {}
+    for st, counts in forms.items():
+        lowered: Counter[str] = Counter()
+        for surface, c in counts.items():
+            lowered[surface.lower()] += c
+        word = min(lowered, key=lambda w: (-lowered[w], len(w), w))
+        spelled = [s for s in counts if s.lower() == word]
+        out[st] = spelled[0] if all(s[:1].isupper() for s in spelled) else word
+    return out
+
+
+def _label(corpus: _Corpus, members: np.ndarray, ranked: list[tuple[str, str, float]]) -> str:
+    """The most distinctive phrase of 2-4 words that at least two of the group's quotes hold
+    (first and last word content words, as written most often), else the top terms."""
+    if not ranked:
+        return _fallback_label(corpus, members)
+    weight = {st: sc for st, _, sc in ranked}
+    top = ranked[0][2]
+    phrases: dict[tuple[str, ...], Counter[str]] = {}
+    for i in members.tolist():
+        text = corpus.texts[i]
+        lang = corpus.languages[i]
+        stops = stop_words(lang)
+        toks = surface_tokens(text)
+        seen: set[tuple[str, ...]] = set()
+        for start in range(len(toks)):
+            for length in (2, 3, 4):
+                window = toks[start : start + length]
+                if len(window) < length:
+                    break
+                low = [t.lower() for t in window]
+                if low[0] in stops or low[-1] in stops:
+                    continue
+                key = tuple(stem(t, lang) if t not in stops else t for t in low)
+                if key in seen:
+                    continue
+                seen.add(key)
+                phrases.setdefault(key, Counter())[" ".join(low)] += 1
+    need = 2 if len(members) >= 2 else 1
+    best: tuple[float, str] | None = None
+    for key, spellings in phrases.items():
+        support = sum(spellings.values())
+        content = [k for k in key if k in weight]
+        if support < need or len(content) < 2:
+            continue
+        score = support / len(members) * sum(weight[k] for k in set(content)) / top
+        text = min(spellings, key=lambda s: (-spellings[s], s))
+        if best is None or score > best[0] + 1e-12:
+            best = (score, text)
+    # A phrase wins when it is worth at least PHRASE_SHARE of the two best terms found in
+    # every quote: a phrase only a sliver of a large group says is no label for it.
+    pair = sum(sc for _, _, sc in ranked[:2]) / top
+    if best is not None and best[0] >= PHRASE_SHARE * pair:
+        return best[1]
+    return ", ".join(surface for _, surface, _ in ranked[:3])
+
+
+def _fallback_label(corpus: _Corpus, members: np.ndarray) -> str:
+    """The group's most frequent words (content words first) when nothing is distinctive."""
+    counts: Counter[str] = Counter()
+    for i in members.tolist():
+        counts.update(s.lower() for s, _ in corpus.pairs[i])
+    if not counts:
+        for i in members.tolist():
+            counts.update(tokenize(corpus.texts[i]))
+    words = sorted(counts, key=lambda w: (-counts[w], w))[:3]
+    return ", ".join(words)
+
+
+def _typical(vectors: np.ndarray, members: np.ndarray) -> tuple[list[int], float]:
+    """Up to :data:`N_TYPICAL` members nearest the group's centre (ties by position) and the
+    mean cosine similarity of all members to it."""
+    sub = vectors[members]
+    centre = sub.mean(axis=0)
+    norm = float(np.linalg.norm(centre))
+    if norm == 0:
+        return members[:N_TYPICAL].tolist(), 0.0
+    sims = sub @ (centre / norm)
+    order = np.lexsort((np.arange(len(members)), -np.round(sims, 12)))
+    return members[order[:N_TYPICAL]].tolist(), float(np.mean(sims))
+
+
+# ----------------------------------------------------------------------------- public
+def _check(k: int | None, language: str) -> None:
+    if k is not None and k < 1:
+        raise ValueError(f"themes: k must be at least 1, not {k}")
+    if language not in LANGUAGES:
+        raise ValueError(
+            f"themes: language must be one of {', '.join(LANGUAGES)}, not {language!r}"
+        )
+
+
+def propose_themes(
+    quotes: pd.DataFrame,
+    *,
+    k: int | None = None,
+    seed: int = 0,
+    language: str = "auto",
+    embeddings: str | None = None,
+) -> pd.DataFrame:
+    """Candidate themes among the quotes coded with one code, largest first.
+
+    Parameters
+    ----------
+    quotes : DataFrame
+        One row per coded quote: ``segment`` (int, each at most once), ``participant`` (str),
+        ``text`` (str).
+    k : int, optional
+        Number of themes; estimated by the silhouette over 2..12 (at most a third of the
+        quotes) when None.  More themes than distinct quotes cannot be made: ``k`` is capped.
+    seed : int
+        Seed of the SVD and k-means: the same quotes and seed give the same frame.
+    language : {"auto", "sv", "en"}
+        Stemming and stop words; ``"auto"`` decides per quote, so a set may mix languages.
+    embeddings : str, optional
+        A local sentence-transformers model (``"auto"``, a name or a folder) whose vectors are
+        used beside the word vectors; None or ``"off"`` for none.  See
+        :mod:`workbench.suggest._embed`.
+
+    Returns
+    -------
+    DataFrame
+        One row per theme (columns :data:`THEME_COLUMNS`): ``theme`` (1..k, by size),
+        ``label`` (a phrase or words from the quotes), ``terms`` (distinctive words),
+        ``segments`` and ``participants`` (sorted lists), ``n_segments``, ``n_participants``,
+        ``typical`` (the quotes nearest the centre), ``cohesion`` (mean cosine similarity to
+        the centre, 0-1) and ``separation`` (mean silhouette of its quotes, -1..1: below 0 the
+        quotes sit closer to another theme; NaN for a single theme).  No quotes, no rows; one
+        quote, or quotes all alike, one theme.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"segment": [1, 2, 3, 4], "participant": ["P1", "P1", "P2", "P2"],
+    ...     "text": ["The fee for the permit", "Permit fee too high", "Slow inspection visit",
+    ...              "The inspection visit was slow"]})
+    >>> propose_themes(frame, k=2)[["theme", "label", "segments"]]
+       theme              label segments
+    0      1  fee, permit, high   [1, 2]
+    1      2   inspection visit   [3, 4]
+    """
+    _check(k, language)
+    missing = {"segment", "participant", "text"} - set(quotes.columns)
+    if missing:
+        raise ValueError(f"themes: quotes lack the column(s) {', '.join(sorted(missing))}")
+    if quotes["segment"].duplicated().any():
+        dup = quotes.loc[quotes["segment"].duplicated(), "segment"].iloc[0]
+        raise ValueError(f"themes: segment {dup} appears more than once")
+    return _propose(quotes, k, seed, language, resolve_embeddings(embeddings), DEFAULT_SETTINGS)
+
+
+def _propose(
+    quotes: pd.DataFrame,
+    k: int | None,
+    seed: int,
+    language: str,
+    embeddings: str | None,
+    settings: _Settings,
+) -> pd.DataFrame:
+    """:func:`propose_themes` with explicit settings (the benchmark compares them)."""
+    if quotes.empty:
+        return pd.DataFrame(columns=THEME_COLUMNS)
+    # Sorting by segment makes the result independent of the rows' order.
+    quotes = quotes.sort_values("segment", kind="stable").reset_index(drop=True)
+    texts = [str(t) for t in quotes["text"]]
+    corpus = _Corpus(texts, language)
+    vectors = _quote_vectors(corpus, settings, seed, embeddings)
+    labels = _group(vectors, k, seed, settings)
+    n_groups = int(labels.max()) + 1
+    if 2 <= n_groups < len(texts):
+        silhouettes = silhouette_samples(vectors, labels, metric="cosine")
+    else:
+        silhouettes = np.full(len(texts), np.nan)
+    segments = quotes["segment"].to_numpy()
+    participants = quotes["participant"].astype(str).to_numpy()
+
+    def rank(g: int) -> tuple[int, int, int]:  # largest first, then most participants
+        inside = labels == g
+        return (-int(inside.sum()), -len(set(participants[inside])), int(segments[inside].min()))
+
+    rows: list[dict[str, object]] = []
+    for g in sorted(range(n_groups), key=rank):
+        members = np.flatnonzero(labels == g)
+        ranked = _ranked_terms(corpus, members, N_TERMS)
+        typical, cohesion = _typical(vectors, members)
+        who = sorted(set(participants[members].tolist()))
+        rows.append(
+            {
+                "label": _label(corpus, members, ranked),
+                "terms": [surface for _, surface, _ in ranked],
+                "segments": sorted(int(s) for s in segments[members]),
+                "participants": who,
+                "n_segments": len(members),
+                "n_participants": len(who),
+                "typical": [texts[i] for i in typical],
+                "cohesion": round(cohesion, 6),
+                "separation": round(float(np.mean(silhouettes[members])), 6),
+            }
+        )
+    frame = pd.DataFrame(rows)
+    frame.insert(0, "theme", range(1, len(frame) + 1))
+    return frame[THEME_COLUMNS]
+
+
+def describe_theme(
+    texts: Sequence[str],
+    *,
+    others: Sequence[str] = (),
+    language: str = "auto",
+    seed: int = 0,
+) -> ThemeDescription:
+    """Label, distinctive terms and typical quotes of any group of quotes, such as a theme a
+    researcher merged or split by hand; ``others`` are the rest of the code's quotes, which
+    the terms are distinguished from."""
+    _check(None, language)
+    texts = [str(t) for t in texts]
+    if not texts:
+        return ThemeDescription(label="")
+    corpus = _Corpus([*texts, *others], language)
+    vectors = _quote_vectors(corpus, DEFAULT_SETTINGS, seed, None)
+    members = np.arange(len(texts))
+    ranked = _ranked_terms(corpus, members, N_TERMS)
+    typical, cohesion = _typical(vectors, members)
+    return ThemeDescription(
+        label=_label(corpus, members, ranked),
+        terms=[surface for _, surface, _ in ranked],
+        typical=[texts[i] for i in typical],
+        cohesion=round(cohesion, 6),
+    )
+
+
+def theme_terms(
+    texts: Sequence[str], *, others: Sequence[str] = (), language: str = "auto"
+) -> list[str]:
+    """The distinctive words of a group of quotes against ``others`` (best first)."""
+    _check(None, language)
+    texts = [str(t) for t in texts]
+    if not texts:
+        return []
+    corpus = _Corpus([*texts, *others], language)
+    return [surface for _, surface, _ in _ranked_terms(corpus, np.arange(len(texts)), N_TERMS)]
