@@ -251,3 +251,14 @@ def test_propose_themes_with_sentence_embeddings() -> None:
 def test_themes_docstring_examples_run() -> None:
     result = doctest.testmod(_themes)
     assert result.attempted >= 2 and result.failed == 0
+
+
+def test_theme_terms_keep_the_capital_of_names_only() -> None:
+    texts = [
+        "We called Skatteverket about the tax form.",
+        "Calling Skatteverket about the tax form took hours.",
+        "Skatteverket never answered. Forms were lost.",
+    ]
+    terms = theme_terms(texts, others=ENGLISH["fees"])
+    assert "Skatteverket" in terms and "form" in terms
+    assert not {"skatteverket", "Form", "Forms"} & set(terms)

@@ -89,7 +89,7 @@ SILHOUETTE_SAMPLE = 2000
 #: A label phrase must be worth this share of the two best terms (see :func:`_label`).
 PHRASE_SHARE = 0.3
 LANGUAGES = ("auto", "sv", "en")
-_SENTENCE_END = frozenset(".!?:;\"'«»”–-—(")
+_SENTENCE_END = frozenset(".!?:;\"'«»”–—(")  # what may stand before a sentence's first word
 
 
 @dataclass(frozen=True)
@@ -151,10 +151,10 @@ def _languages(texts: Sequence[str], language: str) -> list[str]:
     return out
 
 
-def _content(text: str, lang: str) -> list[tuple[str, str]]:
-    """``(surface, stem)`` of the content words of ``text``: stop words, one-letter tokens and
-    tokens without a letter are left out, as they say nothing about a theme.  A word that
-    opens a sentence is lower-cased, so that only names keep their capital."""
+def _content(text: str, lang: str) -> list[tuple[str, str, bool]]:
+    """``(surface, stem, opens)`` of the content words of ``text`` (``opens``: the word begins a
+    sentence, so its capital says nothing).  Stop words, one-letter tokens and tokens without
+    a letter are left out, as they say nothing about a theme."""
     stops = stop_words(lang)
     pairs = []
     at = 0
@@ -166,7 +166,7 @@ def _content(text: str, lang: str) -> list[tuple[str, str]]:
         low = tok.lower()
         if low in stops or len(low) < 2 or not any(ch.isalpha() for ch in low):
             continue
-        pairs.append((low if opens else tok, stem(low, lang)))
+        pairs.append((tok, stem(low, lang), opens))
     return pairs
 
 
@@ -178,7 +178,7 @@ class _Corpus:
         self.language = language
         self.languages = _languages(self.texts, language)
         self.pairs = [_content(t, lang) for t, lang in zip(self.texts, self.languages, strict=True)]
-        self.stems = [[s for _, s in p] for p in self.pairs]
+        self.stems = [[st for _, st, _ in p] for p in self.pairs]
         self.vectorizer = TfidfVectorizer(
             analyzer=lambda doc: doc, sublinear_tf=True, min_df=1, dtype=np.float64
         )
@@ -333,20 +333,21 @@ def _ranked_terms(corpus: _Corpus, members: np.ndarray, n: int) -> list[tuple[st
 
 
 def _surface_forms(corpus: _Corpus, members: np.ndarray) -> dict[str, str]:
-    """Stem -> the word the group's quotes most often write for it (lower-cased unless it is
-    always capitalised, as a name is; ties go to the shorter, then the alphabetically first)."""
+    """Stem -> the word the group's quotes most often write for it (ties go to the shorter,
+    then the alphabetically first), lower-cased unless it is capitalised wherever it stands
+    inside a sentence, as a name is."""
     forms: dict[str, Counter[str]] = {}
+    inner: dict[str, set[str]] = {}
     for i in members.tolist():
-        for surface, st in corpus.pairs[i]:
-            forms.setdefault(st, Counter())[surface] += 1
+        for surface, st, opens in corpus.pairs[i]:
+            forms.setdefault(st, Counter())[surface.lower()] += 1
+            if not opens:
+                inner.setdefault(surface.lower(), set()).add(surface)
     out = {}
     for st, counts in forms.items():
-        lowered: Counter[str] = Counter()
-        for surface, c in counts.items():
-            lowered[surface.lower()] += c
-        word = min(lowered, key=lambda w: (-lowered[w], len(w), w))
-        spelled = [s for s in counts if s.lower() == word]
-        out[st] = spelled[0] if all(s[:1].isupper() for s in spelled) else word
+        word = min(counts, key=lambda w: (-counts[w], len(w), w))
+        spelled = sorted(inner.get(word, ()))
+        out[st] = spelled[0] if spelled and all(s[:1].isupper() for s in spelled) else word
     return out
 
 
@@ -392,7 +393,8 @@ def _label(corpus: _Corpus, members: np.ndarray, ranked: list[tuple[str, str, fl
     # every quote: a phrase only a sliver of a large group says is no label for it.
     pair = sum(sc for _, _, sc in ranked[:2]) / top
     if best is not None and best[0] >= PHRASE_SHARE * pair:
-        return best[1]
+        names = {surface.lower(): surface for _, surface, _ in ranked if surface[:1].isupper()}
+        return " ".join(names.get(word, word) for word in best[1].split(" "))
     return ", ".join(surface for _, surface, _ in ranked[:3])
 
 
@@ -400,7 +402,7 @@ def _fallback_label(corpus: _Corpus, members: np.ndarray) -> str:
     """The group's most frequent words (content words first) when nothing is distinctive."""
     counts: Counter[str] = Counter()
     for i in members.tolist():
-        counts.update(s.lower() for s, _ in corpus.pairs[i])
+        counts.update(surface.lower() for surface, _, _ in corpus.pairs[i])
     if not counts:
         for i in members.tolist():
             counts.update(tokenize(corpus.texts[i]))
