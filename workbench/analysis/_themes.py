@@ -30,6 +30,7 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -89,6 +90,8 @@ SILHOUETTE_SAMPLE = 2000
 #: A label phrase must be worth this share of the two best terms (see :func:`_label`).
 PHRASE_SHARE = 0.3
 LANGUAGES = ("auto", "sv", "en")
+#: Quote vectors: dense, or sparse when a TF-IDF block is part of them.
+Vectors: TypeAlias = np.ndarray | sp.csr_matrix
 _SENTENCE_END = frozenset(".!?:;\"'«»”–—(")  # what may stand before a sentence's first word
 
 
@@ -213,26 +216,43 @@ def _ppmi_vectors(presence: sp.csr_matrix, settings: _Settings, seed: int) -> np
 
 def _quote_vectors(
     corpus: _Corpus, settings: _Settings, seed: int, embeddings: str | None
-) -> np.ndarray:
-    """Unit vectors for the quotes (rows of zeros for quotes without content words)."""
+) -> Vectors:
+    """Unit vectors for the quotes (rows of zeros for quotes without content words): dense,
+    or sparse when the quotes' own TF-IDF block (thousands of columns) is part of them."""
     n = len(corpus.texts)
+    blocks: list[sp.csr_matrix | np.ndarray] = []
     if corpus.tfidf.shape[1] == 0:
-        blocks = [np.zeros((n, 1))]
+        blocks.append(np.zeros((n, 1)))
     else:
         stems = _ppmi_vectors(corpus.presence, settings, seed)
         if stems is None:  # nothing to learn meaning from: the words themselves
-            blocks = [corpus.tfidf.toarray()]
+            blocks.append(corpus.tfidf)
         else:
-            blocks = [normalize(np.asarray(corpus.tfidf @ stems))]
-        if stems is not None and settings.tfidf_weight > 0:
-            blocks.append(settings.tfidf_weight * corpus.tfidf.toarray())
+            blocks.append(normalize(np.asarray(corpus.tfidf @ stems)))
+            if settings.tfidf_weight > 0:
+                blocks.append(settings.tfidf_weight * corpus.tfidf)
     if embeddings is not None:
         blocks.append(settings.embedding_weight * load_embedder(embeddings).encode(corpus.texts))
+    if any(sp.issparse(b) for b in blocks):
+        return sp.csr_matrix(normalize(sp.hstack([sp.csr_matrix(b) for b in blocks], "csr")))
     return np.asarray(normalize(np.hstack(blocks)))
 
 
+def _distinct(vectors: Vectors) -> int:
+    """How many different quote vectors there are."""
+    if not sp.issparse(vectors):
+        return len(np.unique(np.round(vectors, 10), axis=0))
+    rows = sp.csr_matrix(vectors)
+    return len(
+        {
+            (tuple(rows.indices[a:b]), tuple(np.round(rows.data[a:b], 10)))
+            for a, b in zip(rows.indptr[:-1], rows.indptr[1:], strict=True)
+        }
+    )
+
+
 # ----------------------------------------------------------------------------- groups
-def _kmeans(vectors: np.ndarray, k: int, seed: int, n_init: int) -> np.ndarray:
+def _kmeans(vectors: Vectors, k: int, seed: int, n_init: int) -> np.ndarray:
     """Cluster numbers 0..k-1, renumbered by first appearance so that equal partitions read
     the same whatever order k-means found them in."""
     raw = KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit_predict(vectors)
@@ -240,28 +260,29 @@ def _kmeans(vectors: np.ndarray, k: int, seed: int, n_init: int) -> np.ndarray:
     return np.array([order[c] for c in raw.tolist()], dtype=np.int64)
 
 
-def _criterion(vectors: np.ndarray, labels: np.ndarray, name: str, seed: int) -> float:
+def _criterion(vectors: Vectors, labels: np.ndarray, name: str, seed: int) -> float:
     """How good a partition looks by the published criterion ``name`` (higher is better)."""
     if name == SILHOUETTE:
-        size = SILHOUETTE_SAMPLE if len(vectors) > SILHOUETTE_SAMPLE else None
+        size = SILHOUETTE_SAMPLE if vectors.shape[0] > SILHOUETTE_SAMPLE else None
         return float(
             silhouette_score(vectors, labels, metric="cosine", sample_size=size, random_state=seed)
         )
+    dense = sp.csr_matrix(vectors).toarray() if sp.issparse(vectors) else vectors  # for these two
     if name == CALINSKI_HARABASZ:
-        return float(calinski_harabasz_score(vectors, labels))
+        return float(calinski_harabasz_score(dense, labels))
     if name == DAVIES_BOULDIN:
-        return -float(davies_bouldin_score(vectors, labels))
+        return -float(davies_bouldin_score(dense, labels))
     raise ValueError(f"themes: unknown criterion {name!r}")
 
 
-def _k_range(vectors: np.ndarray, k_max: int = MAX_THEMES) -> range:
+def _k_range(vectors: Vectors, k_max: int = MAX_THEMES) -> range:
     """The numbers of themes worth trying: 2 up to ``k_max``, a third of the quotes, and one
     fewer than the distinct quotes (so that each group can differ from the rest)."""
-    distinct = len(np.unique(np.round(vectors, 10), axis=0))
-    return range(2, min(k_max, len(vectors) // MIN_QUOTES_PER_THEME, distinct - 1) + 1)
+    distinct = _distinct(vectors)
+    return range(2, min(k_max, vectors.shape[0] // MIN_QUOTES_PER_THEME, distinct - 1) + 1)
 
 
-def _sweep(vectors: np.ndarray, seed: int, n_init: int) -> dict[int, np.ndarray]:
+def _sweep(vectors: Vectors, seed: int, n_init: int) -> dict[int, np.ndarray]:
     """k-means partitions for every k of :func:`_k_range` (ones that collapse are left out)."""
     out = {}
     for k in _k_range(vectors):
@@ -271,12 +292,12 @@ def _sweep(vectors: np.ndarray, seed: int, n_init: int) -> dict[int, np.ndarray]
     return out
 
 
-def _estimate_groups(vectors: np.ndarray, seed: int, settings: _Settings) -> np.ndarray:
+def _estimate_groups(vectors: Vectors, seed: int, settings: _Settings) -> np.ndarray:
     """The partition with the best criterion over :func:`_k_range`, refitted with all of
     ``settings.n_init`` starts; one group when there is no choice to make."""
     sweep = _sweep(vectors, seed, settings.n_init_search)
     if not sweep:
-        return np.zeros(len(vectors), dtype=np.int64)
+        return np.zeros(vectors.shape[0], dtype=np.int64)
     scores = {
         k: _criterion(vectors, labels, settings.criterion, seed) for k, labels in sweep.items()
     }
@@ -284,15 +305,15 @@ def _estimate_groups(vectors: np.ndarray, seed: int, settings: _Settings) -> np.
     return _kmeans(vectors, best, seed, settings.n_init)
 
 
-def _group(vectors: np.ndarray, k: int | None, seed: int, settings: _Settings) -> np.ndarray:
-    if len(vectors) == 0:
+def _group(vectors: Vectors, k: int | None, seed: int, settings: _Settings) -> np.ndarray:
+    if vectors.shape[0] == 0:
         return np.zeros(0, dtype=np.int64)
     if k is None:
         return _estimate_groups(vectors, seed, settings)
-    distinct = len(np.unique(np.round(vectors, 10), axis=0))
+    distinct = _distinct(vectors)
     k = min(k, distinct)  # k-means cannot make more groups than there are distinct points
     if k <= 1:
-        return np.zeros(len(vectors), dtype=np.int64)
+        return np.zeros(vectors.shape[0], dtype=np.int64)
     return _kmeans(vectors, k, seed, settings.n_init)
 
 
@@ -410,15 +431,15 @@ def _fallback_label(corpus: _Corpus, members: np.ndarray) -> str:
     return ", ".join(words)
 
 
-def _typical(vectors: np.ndarray, members: np.ndarray) -> tuple[list[int], float]:
+def _typical(vectors: Vectors, members: np.ndarray) -> tuple[list[int], float]:
     """Up to :data:`N_TYPICAL` members nearest the group's centre (ties by position) and the
     mean cosine similarity of all members to it."""
     sub = vectors[members]
-    centre = sub.mean(axis=0)
+    centre = np.asarray(sub.mean(axis=0)).ravel()
     norm = float(np.linalg.norm(centre))
     if norm == 0:
         return members[:N_TYPICAL].tolist(), 0.0
-    sims = sub @ (centre / norm)
+    sims = np.asarray(sub @ (centre / norm)).ravel()
     order = np.lexsort((np.arange(len(members)), -np.round(sims, 12)))
     return members[order[:N_TYPICAL]].tolist(), float(np.mean(sims))
 
