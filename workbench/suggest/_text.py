@@ -18,7 +18,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
 from workbench.ingest import detect_language
 
-from ._embed import load_embedder
+from ._embed import Embedder, Tuning, load_embedder, load_tuned
 
 __all__ = [
     "SWEDISH_STOP_WORDS",
@@ -29,6 +29,7 @@ __all__ = [
 ]
 
 LANGUAGE_CHOICES = ("auto", "sv", "en")
+_TUNED = "embedding_tuned_"  # array names of a fine-tune's parameters in a saved state
 
 _TOKEN = re.compile(r"\w+(?:[-']\w+)*", re.UNICODE)
 
@@ -248,6 +249,12 @@ class TextFeatures:
         as a third, dense block (see :mod:`workbench.suggest._embed`); None for none.
     embedding_weight : float
         Scale of the embedding block.
+
+    Attributes
+    ----------
+    tuning : Tuning or None
+        A fine-tune of the embedding model (set by :class:`CodeSuggester` when it fine-tunes);
+        the block then comes from the tuned model.
     """
 
     def __init__(
@@ -269,6 +276,7 @@ class TextFeatures:
         self.drop_stop_words = drop_stop_words
         self.min_df = min_df
         self.char_weight = char_weight
+        self.tuning: Tuning | None = None
         self._char_cache: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.word = TfidfVectorizer(
             analyzer=_word_analyzer(language, word_ngram_max, drop_stop_words),
@@ -328,7 +336,7 @@ class TextFeatures:
             shape=(len(texts), self.n_sparse_features),
         )
         if self.embeddings is not None:
-            dense = load_embedder(self.embeddings).encode(texts) * self.embedding_weight
+            dense = self.embedder().encode(texts) * self.embedding_weight
             mat = sp.hstack([mat, sp.csr_matrix(dense)], format="csr")
         mat.sort_indices()
         return mat
@@ -372,10 +380,18 @@ class TextFeatures:
         char = len(self.char.vocabulary_) if self.char is not None else 0
         return self.n_word_features + char
 
+    def embedder(self) -> Embedder:
+        """The model behind the embedding block: the fine-tuned one when there is a tuning."""
+        if self.embeddings is None:
+            raise ValueError("these features have no embedding block")
+        if self.tuning is not None:
+            return load_tuned(self.tuning)
+        return load_embedder(self.embeddings)
+
     @property
     def n_features(self) -> int:
         """Number of columns in all."""
-        dense = load_embedder(self.embeddings).dim if self.embeddings is not None else 0
+        dense = self.embedder().dim if self.embeddings is not None else 0
         return self.n_sparse_features + dense
 
     def feature_names(self) -> list[str]:
@@ -409,6 +425,15 @@ class TextFeatures:
         if self.char is not None:
             meta["char_vocabulary"] = {k: int(v) for k, v in self.char.vocabulary_.items()}
             arrays["char_idf"] = np.asarray(self.char.idf_, dtype=np.float64)
+        if self.tuning is not None:
+            names = sorted(self.tuning.params)
+            meta["tuning"] = {
+                "base": self.tuning.base,
+                "base_digest": self.tuning.base_digest,
+                "params": names,
+            }
+            for i, name in enumerate(names):
+                arrays[f"{_TUNED}{i}"] = np.asarray(self.tuning.params[name], dtype=np.float64)
         return meta, arrays
 
     @classmethod
@@ -429,6 +454,14 @@ class TextFeatures:
         _restore(feats.word, meta["word_vocabulary"], arrays["word_idf"])  # type: ignore[arg-type]
         if feats.char is not None:
             _restore(feats.char, meta["char_vocabulary"], arrays["char_idf"])  # type: ignore[arg-type]
+        tuning = meta.get("tuning")
+        if isinstance(tuning, dict):
+            names = [str(n) for n in tuning["params"]]
+            feats.tuning = Tuning(
+                base=str(tuning["base"]),
+                base_digest=str(tuning["base_digest"]),
+                params={n: np.asarray(arrays[f"{_TUNED}{i}"]) for i, n in enumerate(names)},
+            )
         return feats
 
 
