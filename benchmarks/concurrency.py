@@ -27,7 +27,10 @@ from sqlalchemy import create_engine, text
 import workbench
 from workbench.codebook._model import Code, Codebook
 from workbench.ingest._model import Segment, Transcript
-from workbench.store._stress import database_state, replay
+
+STRESS = Path(__file__).resolve().parents[1] / "tests" / "_stress.py"
+sys.path.insert(0, str(STRESS.parent))
+from _stress import database_state, replay  # noqa: E402  (the coders' harness of the tests)
 
 BOOK = Codebook(
     id="bench",
@@ -66,8 +69,7 @@ def run(
         subprocess.Popen(
             [
                 sys.executable,
-                "-m",
-                "workbench.store._stress",
+                str(STRESS),
                 str(folder),
                 f"coder{i}-{coders}",
                 str(actions),

@@ -269,7 +269,7 @@ def floor_times(tmp: Path, loads: int, warm: float) -> list[float]:
     import nbformat
     from playwright.sync_api import sync_playwright
 
-    from workbench._cli_dashboard import prepare_templates, voila_command
+    from workbench.cli._dashboard import prepare_templates, voila_command
 
     notebook = tmp / "floor.ipynb"
     cell = 'import ipywidgets as w\nw.HTML(\'<span class="vd-ready" data-render="1"></span>\')'
@@ -300,7 +300,7 @@ def browser_times(
     """Page-to-rendered seconds per load; filter-change seconds (new states; seen states)."""
     from playwright.sync_api import sync_playwright
 
-    command = [sys.executable, "-m", "workbench._cli_dashboard", "dashboard", str(folder)]
+    command = [sys.executable, "-m", "workbench.cli._dashboard", "dashboard", str(folder)]
     pages: list[float] = []
     fresh: list[float] = []
     seen: list[float] = []

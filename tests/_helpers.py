@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 import workbench
-from workbench._project import Project
 from workbench.ingest._model import Segment, Transcript
+from workbench.project._project import Project
 
 ROOT = Path(__file__).resolve().parents[1]
 # Data shared with sibling checkouts (the REFI-QDA schema).

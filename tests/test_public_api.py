@@ -30,7 +30,7 @@ def test_public_api_all_names_exist(name: str) -> None:
 
 
 def test_public_api_top_level() -> None:
-    assert workbench.open is workbench._project.open_project  # type: ignore[attr-defined]
+    assert workbench.open is workbench.project._project.open_project  # type: ignore[attr-defined]
     assert issubclass(workbench.WorkbenchError, Exception)
     with pytest.raises(AttributeError):
         workbench.no_such_name  # noqa: B018

@@ -14,10 +14,10 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from workbench._project import Project, init, resolve_coder
-    from workbench._project import open_project as open
     from workbench.codebook import Codebook, load_codebook
     from workbench.errors import WorkbenchError
+    from workbench.project import Project, init, resolve_coder
+    from workbench.project import open_project as open
     from workbench.suggest import CodeSuggester, Suggestion
 
 __all__ = [
@@ -36,10 +36,10 @@ __version__ = "0.1.0"
 _WHERE = {
     "Codebook": ("workbench.codebook", "Codebook"),
     "load_codebook": ("workbench.codebook", "load_codebook"),
-    "Project": ("workbench._project", "Project"),
-    "init": ("workbench._project", "init"),
-    "open": ("workbench._project", "open_project"),
-    "resolve_coder": ("workbench._project", "resolve_coder"),
+    "Project": ("workbench.project._project", "Project"),
+    "init": ("workbench.project._project", "init"),
+    "open": ("workbench.project._project", "open_project"),
+    "resolve_coder": ("workbench.project._project", "resolve_coder"),
     "WorkbenchError": ("workbench.errors", "WorkbenchError"),
     "CodeSuggester": ("workbench.suggest", "CodeSuggester"),
     "Suggestion": ("workbench.suggest", "Suggestion"),

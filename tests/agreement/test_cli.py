@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from workbench import _cli_agreement
+from workbench.cli import _agreement as _cli_agreement
 from workbench.errors import AgreementError, WorkbenchError
 
 PAPER_CSV = """unit,A,B,C,D

@@ -10,9 +10,9 @@ import pytest
 
 import workbench
 from workbench import analysis as a
-from workbench._project import Project
 from workbench.analysis._frames import NOT_THEMES
 from workbench.dashboards import SAMPLE_CODEBOOK, build_sample_project
+from workbench.project._project import Project
 
 
 @pytest.fixture(scope="module")

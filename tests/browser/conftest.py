@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _lab import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, ConsoleErrors, Lab, free_port, need_browser
+
+from ._lab import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, ConsoleErrors, Lab, free_port, need_browser
 
 
 @pytest.fixture(scope="session")

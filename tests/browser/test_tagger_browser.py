@@ -13,10 +13,11 @@ from typing import Any
 
 import pytest
 from _helpers import numbered, transcript
-from _lab import ROOT, SCREENSHOTS, Lab, run_notebook, screenshot
 
 import workbench
 from workbench.codebook import Code, Codebook
+
+from ._lab import ROOT, SCREENSHOTS, Lab, run_notebook, screenshot
 
 pytestmark = pytest.mark.browser
 

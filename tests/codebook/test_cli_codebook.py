@@ -4,11 +4,12 @@ import argparse
 from pathlib import Path
 
 import pytest
-from codebook_strategies import SAMPLE_YAML
 
-from workbench._cli_codebook import register
+from workbench.cli._codebook import register
 from workbench.codebook import codebook_from_yaml, load_codebook, rename_code, save_codebook
 from workbench.errors import WorkbenchError
+
+from .codebook_strategies import SAMPLE_YAML
 
 
 def _run(*argv: str) -> int:

@@ -4,7 +4,6 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-from codebook_strategies import SAMPLE_YAML
 
 from workbench.codebook import (
     Example,
@@ -15,6 +14,8 @@ from workbench.codebook import (
     save_codebook,
 )
 from workbench.errors import CodebookError, InvalidCode
+
+from .codebook_strategies import SAMPLE_YAML
 
 HEADER = "id,parent,codable,label_sv,label_en,definition_sv,definition_en,use_when_sv,use_when_en,do_not_use_when_sv,do_not_use_when_en,examples,color,shortcut\n"
 

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from codebook_strategies import SAMPLE_YAML
-
 from workbench.codebook import (
     Code,
     add_code,
@@ -12,6 +10,8 @@ from workbench.codebook import (
     remove_code,
     rename_code,
 )
+
+from .codebook_strategies import SAMPLE_YAML
 
 
 def test_diff_same_codebook_is_empty() -> None:

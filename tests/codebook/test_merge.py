@@ -4,7 +4,6 @@ import dataclasses
 from typing import Any
 
 import pytest
-from codebook_strategies import SAMPLE_YAML, codebooks
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -21,6 +20,8 @@ from workbench.codebook import (
 )
 from workbench.codebook._merge import ABSENT, _flat_code
 from workbench.errors import CodebookError, InvalidCode
+
+from .codebook_strategies import SAMPLE_YAML, codebooks
 
 SETTINGS = settings(max_examples=50, deadline=None)
 

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import pytest
-from codebook_strategies import SAMPLE_YAML
 
 from workbench.codebook import (
     Code,
@@ -16,6 +15,8 @@ from workbench.codebook import (
     split_code,
 )
 from workbench.errors import InvalidCode
+
+from .codebook_strategies import SAMPLE_YAML
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ import re
 from pathlib import Path
 
 import pytest
-from codebook_strategies import SAMPLE_YAML, codebooks
 from hypothesis import given, settings
 
 from workbench.codebook import (
@@ -21,6 +20,8 @@ from workbench.codebook import (
 )
 from workbench.errors import CodebookError, UnsafeXML
 from workbench.exchange import validate_qdc
+
+from .codebook_strategies import SAMPLE_YAML, codebooks
 
 #: Real exports: Taguette 1.5.2 (BSD-3-Clause) and a trimmed ATLAS.ti 23.4 file (see README).
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import pytest
-from codebook_strategies import SAMPLE_YAML, codebooks
 from hypothesis import given, settings
 
 from workbench.codebook import Codebook, codebook_from_yaml, codebook_to_yaml, validate
 from workbench.errors import CodebookError, InvalidCode, WorkbenchError
+
+from .codebook_strategies import SAMPLE_YAML, codebooks
 
 
 def _replace(old: str, new: str) -> str:

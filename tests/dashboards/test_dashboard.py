@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 import workbench
-from workbench import _cli_dashboard
+from workbench.cli import _dashboard as _cli_dashboard
+from workbench.cli import main
 from workbench.dashboards import (
     Dashboard,
     DashboardData,
@@ -247,7 +248,7 @@ def test_report_is_self_contained(study: Path) -> None:
 
 def test_report_cli_writes_one_file(study: Path, tmp_path: Path) -> None:
     out = tmp_path / "report.html"
-    assert _cli_dashboard.main(["report", str(study), "-o", str(out), "--lang", "sv"]) == 0
+    assert main(["report", str(study), "-o", str(out), "--lang", "sv"]) == 0
     html = out.read_text(encoding="utf-8")
     assert '<html lang="sv">' in html and "Upplevd kvalitet" in html
 
@@ -255,9 +256,7 @@ def test_report_cli_writes_one_file(study: Path, tmp_path: Path) -> None:
 def test_report_cli_unknown_layer_is_one_line(
     study: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code = _cli_dashboard.main(
-        ["report", str(study), "-o", str(tmp_path / "r.html"), "--layer", "bob"]
-    )
+    code = main(["report", str(study), "-o", str(tmp_path / "r.html"), "--layer", "bob"])
     assert code == 2
     err = capsys.readouterr().err.strip()
     assert "no coder layer 'bob'" in err and "\n" not in err
@@ -294,7 +293,7 @@ def test_voila_command_hides_code_and_stays_local(tmp_path: Path) -> None:
 def test_dashboard_cli_missing_project_fails_fast(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert _cli_dashboard.main(["dashboard", str(tmp_path)]) == 2
+    assert main(["dashboard", str(tmp_path)]) == 2
     assert "no project here" in capsys.readouterr().err
 
 

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 import workbench
-from workbench import _cli_dashboard
+from workbench.cli import _dashboard as _cli_dashboard
+from workbench.cli import main
 
 
 def _free_port() -> int:
@@ -44,7 +45,7 @@ def _serving(
         [
             sys.executable,
             "-m",
-            "workbench.cli",
+            "workbench",
             "dashboard",
             str(project),
             f"--port={port}",
@@ -116,7 +117,7 @@ def test_dashboard_prints_a_random_token_and_allows_a_proxy_host(study: Path) ->
 def test_dashboard_off_loopback_needs_a_token_and_warns(
     study: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert _cli_dashboard.main(["dashboard", str(study), "--host", "0.0.0.0", "--no-token"]) == 2
+    assert main(["dashboard", str(study), "--host", "0.0.0.0", "--no-token"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "a token is required" in err
     command = _cli_dashboard.voila_command(Path("n.ipynb"), port=1, host="0.0.0.0")

@@ -9,9 +9,9 @@ import pytest
 from _helpers import transcript
 
 import workbench
-from workbench._project import Project
 from workbench.codebook import Code, Codebook, CodeSet
 from workbench.ingest import Transcript
+from workbench.project._project import Project
 
 BOOK = Codebook(
     id="test-book",

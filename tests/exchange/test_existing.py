@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 import workbench
-from workbench import _cli_exchange
-from workbench._project import Project
+from workbench.cli import _exchange as _cli_exchange
 from workbench.errors import ExchangeError
 from workbench.exchange import export_qdpx, import_qdpx
+from workbench.project._project import Project
 
 from .test_tools import pack
 

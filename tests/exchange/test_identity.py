@@ -23,9 +23,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import workbench
-from workbench._project import Project
 from workbench.exchange import export_qdpx, import_qdpx, validate_qdpx
 from workbench.ingest import Segment, Transcript
+from workbench.project._project import Project
 from workbench.store import Origin
 
 from .conftest import BOOK

@@ -9,8 +9,8 @@ from xml.etree import ElementTree as ET
 import pandas as pd
 
 import workbench
-from workbench._project import Project
 from workbench.exchange import export_qdpx, import_qdpx, validate_qdpx
+from workbench.project._project import Project
 
 from .test_identity import qdpx_parts
 from .test_tools import FIXTURES, pack

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from workbench._project import Project
 from workbench.errors import ExchangeError
 from workbench.exchange import _safety, export_qdpx, import_qdpx
+from workbench.project._project import Project
 
 from .test_tools import pack
 

@@ -11,7 +11,6 @@ import pytest
 
 import workbench
 from workbench import cli
-from workbench._project import Project
 from workbench.codebook import (
     Codebook,
     builtin_codebook,
@@ -21,6 +20,7 @@ from workbench.codebook import (
 )
 from workbench.errors import ExchangeError
 from workbench.exchange import export_qdpx, import_qdpx, validate_qdc, validate_qdpx
+from workbench.project._project import Project
 
 from .conftest import build_project
 from .test_safety import make_zip, project_qde

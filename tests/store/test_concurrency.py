@@ -13,10 +13,12 @@ from pathlib import Path
 
 import pytest
 from _helpers import import_interview
+from _stress import database_state, replay
 
 import workbench
 from workbench.codebook._model import Code, Codebook
-from workbench.store._stress import database_state, replay
+
+STRESS = Path(__file__).resolve().parents[1] / "_stress.py"  # a coder in its own process
 
 BOOK = Codebook(
     id="t",
@@ -47,8 +49,7 @@ def make_project(tmp_path: Path, db: str | None) -> tuple[Path, dict[str, list]]
 def coder_cmd(folder: Path, spec_file: Path, coder: str, actions: int, seed: int) -> list[str]:
     return [
         sys.executable,
-        "-m",
-        "workbench.store._stress",
+        str(STRESS),
         str(folder),
         coder,
         str(actions),

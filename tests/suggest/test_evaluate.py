@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench import _cli_suggest
+from workbench.cli import _suggest as _cli_suggest
 from workbench.errors import SuggestError
 from workbench.suggest import cross_validate, evaluate, learning_curve, read_coded_csv, report
 

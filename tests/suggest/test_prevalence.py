@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbench import _cli_suggest
+from workbench.cli import _suggest as _cli_suggest
 from workbench.errors import SuggestError
 from workbench.suggest import (
     Calibration,

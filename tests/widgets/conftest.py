@@ -8,8 +8,8 @@ import pytest
 from _helpers import numbered, transcript
 
 import workbench
-from workbench._project import Project
 from workbench.codebook import Code, Codebook
+from workbench.project._project import Project
 
 BOOK = Codebook(
     id="t",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from workbench._project import Project
+from workbench.project._project import Project
 from workbench.widgets._codebook_editor import CodebookEditor
 
 

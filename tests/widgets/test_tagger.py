@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 import workbench
-from workbench._project import Project
 from workbench.codebook import Code, Codebook
+from workbench.project._project import Project
 from workbench.widgets import Tagger
 
 

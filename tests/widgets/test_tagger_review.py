@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from _helpers import suggest_project
 
-from workbench import _suggestions
-from workbench._project import Project
+from workbench.project import _suggestions
+from workbench.project._project import Project
 from workbench.widgets import Tagger
 
 

@@ -203,7 +203,7 @@ def _codes(mine: pd.DataFrame, coders: list[str], codes: Sequence[str] | str | N
     else:
         code_list = list(dict.fromkeys(str(c) for c in codes))
         unused = [c for c in code_list if c not in used]
-        if unused:
+        if unused and len(unused) == len(code_list):
             raise AgreementError(
                 f"no codings with {', '.join(map(repr, unused))} by {', '.join(coders)}: "
                 "nothing to compare (check the code ids)"

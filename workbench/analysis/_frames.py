@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 if TYPE_CHECKING:
-    from workbench._project import Project
     from workbench.codebook import Codebook
+    from workbench.project._project import Project
 
 GROUPS = {
     "needs": "bp-needs",

@@ -20,8 +20,8 @@ from workbench import analysis as a
 from workbench.dashboards._figures import NEGATIVE, POSITIVE
 
 if TYPE_CHECKING:
-    from workbench._project import Project
     from workbench.codebook import Codebook
+    from workbench.project._project import Project
 
 #: Attributes offered as the "user group" and "user type" filters, when the study has them.
 GROUP_ATTRIBUTE = "role"

@@ -42,7 +42,7 @@ from workbench.exchange._report import ExchangeReport
 from workbench.store import Origin
 
 if TYPE_CHECKING:
-    from workbench._project import Project
+    from workbench.project._project import Project
 
 #: ``meta`` key of a project imported from a ``.qdpx``: the file's project name, which its
 #: GUIDs derive from, so that exporting the copy gives back the same file.

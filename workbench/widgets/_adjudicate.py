@@ -15,7 +15,7 @@ import ipywidgets as w
 import pandas as pd
 
 if TYPE_CHECKING:
-    from workbench._project import Project
+    from workbench.project._project import Project
 
 CONSENSUS = "consensus"
 

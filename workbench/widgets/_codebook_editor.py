@@ -3,7 +3,7 @@
 Each row of the tree is a button in the code's colour showing its label and how many
 segments carry it; select one to edit its labels (sv/en), definitions, when to use it, colour
 and shortcut, or to add a child, rename, move, merge it into another code or remove it.  Every
-action goes through :mod:`workbench._codebook_project` (a new codebook version, audited, no
+action goes through the project's codebook methods (a new codebook version, audited, no
 coding lost) and the tree refreshes; a refused action shows one line, never a traceback.
 """
 
@@ -15,12 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
-from workbench import _codebook_project as cp
 from workbench.codebook import Code, slugify
 from workbench.errors import WorkbenchError
 
 if TYPE_CHECKING:
-    from workbench._project import Project
+    from workbench.project._project import Project
 
 TOP = "(top level)"
 
@@ -110,7 +109,7 @@ class CodebookEditor(w.HBox):
     def refresh(self) -> None:
         """Re-read the codebook and the counts, redraw the tree and the form."""
         book = self.project.codebook
-        counts = cp.coding_counts(self.project)
+        counts = self.project.coding_counts()
         self.rows = {}
         for code in book.codes:
             count = counts.get(code.id, 0)
@@ -201,8 +200,7 @@ class CodebookEditor(w.HBox):
     def _save(self) -> None:
         def action() -> str:
             code_id = self._need()
-            version = cp.edit(
-                self.project,
+            version = self.project.edit_code(
                 code_id,
                 label=self._labels(),
                 definition=self._texts(self.definition_sv.value, self.definition_en.value),
@@ -218,7 +216,7 @@ class CodebookEditor(w.HBox):
     def _rename(self) -> None:
         def action() -> str:
             code_id = self._need()
-            version = cp.rename(self.project, code_id, self._labels())
+            version = self.project.rename_code(code_id, self._labels())
             return f"renamed {code_id} (codebook version {version})"
 
         self._run(action)
@@ -231,8 +229,7 @@ class CodebookEditor(w.HBox):
                 raise WorkbenchError("give the new code a label")
             new_id = self.child_id.value.strip() or slugify(label)
             color = self.project.codebook.get(parent).color
-            cp.add(
-                self.project,
+            self.project.add_code(
                 Code(id=new_id, label={"en": label, "sv": label}, parent=parent, color=color),
             )
             self.selected = new_id
@@ -245,7 +242,7 @@ class CodebookEditor(w.HBox):
         def action() -> str:
             code_id = self._need()
             parent = self.parent.value or None
-            cp.move(self.project, code_id, parent)
+            self.project.move_code(code_id, parent)
             return f"moved {code_id} under {parent or TOP}"
 
         self._run(action)
@@ -256,7 +253,7 @@ class CodebookEditor(w.HBox):
             target = self.merge_target.value
             if not target:
                 raise WorkbenchError("choose a code to merge into")
-            moved = cp.merge(self.project, [code_id], target)
+            moved = self.project.merge_codes([code_id], target)
             self.selected = target
             return f"merged {code_id} into {target} ({moved} coding(s) moved)"
 
@@ -265,7 +262,7 @@ class CodebookEditor(w.HBox):
     def _remove(self) -> None:
         def action() -> str:
             code_id = self._need()
-            cp.remove(self.project, code_id)
+            self.project.remove_code(code_id)
             self.selected = None
             return f"removed {code_id}"
 

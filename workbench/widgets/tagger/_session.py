@@ -22,7 +22,7 @@ from workbench.store import AuditAction, Origin
 from workbench.widgets.tagger import _payload as pl
 
 if TYPE_CHECKING:
-    from workbench._project import Project
+    from workbench.project._project import Project
 
 Suggest = Callable[[str], Sequence[tuple[str, float, str]]]
 F = TypeVar("F", bound=Callable[..., Any])

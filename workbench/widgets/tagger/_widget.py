@@ -15,7 +15,7 @@ import traitlets
 from workbench.widgets.tagger._session import LANGS, CodingSession, Suggest
 
 if TYPE_CHECKING:
-    from workbench._project import Project
+    from workbench.project._project import Project
 
 _HERE = pathlib.Path(__file__).parent
 

@@ -20,8 +20,8 @@ from pathlib import Path
 
 from workbench import codebook as cb
 from workbench import ingest
-from workbench._project import KEY_ID, KEY_PATH, Project, init, open_project
 from workbench.errors import CodebookError, ProjectError
+from workbench.project._project import KEY_ID, KEY_PATH, Project, init, open_project
 from workbench.store import Store
 from workbench.store._absorb import People, absorb
 

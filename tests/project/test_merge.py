@@ -10,9 +10,9 @@ import pytest
 from _helpers import import_interview
 
 import workbench
-from workbench._merge import merge_projects
 from workbench.cli import main
 from workbench.codebook import rename_code
+from workbench.project._merge import merge_projects
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ import argparse
 import sys
 from typing import Any
 
-from workbench._project import open_project
 from workbench.exchange import export_qdpx, import_qdpx
+from workbench.project._project import open_project
 
 __all__ = ["register"]
 

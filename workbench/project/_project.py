@@ -29,8 +29,8 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from tqdm.auto import tqdm
 
+from workbench import agreement, ingest
 from workbench import codebook as cb
-from workbench import ingest
 from workbench.errors import (
     AttributesError,
     ImportFailed,
@@ -38,6 +38,7 @@ from workbench.errors import (
     UnknownItem,
     WorkbenchError,
 )
+from workbench.project import _codebook as ops
 from workbench.store import (
     ImportReport,
     Origin,
@@ -298,53 +299,41 @@ class Project:
 
     def rename_code(self, code_id: str, label: str | Mapping[str, str], lang: str = "en") -> int:
         """Rename a code (a new codebook version; codings keep their code)."""
-        from workbench import _codebook_project as ops
-
         return ops.rename(self, code_id, label, lang)
 
     def move_code(self, code_id: str, new_parent: str | None, *, index: int | None = None) -> int:
         """Move a code under another parent (None: top level)."""
-        from workbench import _codebook_project as ops
-
         return ops.move(self, code_id, new_parent, index=index)
 
     def edit_code(self, code_id: str, **fields: Any) -> int:
         """Change a code's texts, colour or shortcut."""
-        from workbench import _codebook_project as ops
-
         return ops.edit(self, code_id, **fields)
 
     def add_code(self, code: Any, *, index: int | None = None) -> int:
         """Add a code to the codebook."""
-        from workbench import _codebook_project as ops
-
         return ops.add(self, code, index=index)
 
     def remove_code(self, code_id: str, *, lift_children: bool = False) -> int:
         """Remove an unused code (a code with codings must be merged instead)."""
-        from workbench import _codebook_project as ops
-
         return ops.remove(self, code_id, lift_children=lift_children)
 
     def merge_codes(self, source_ids: Sequence[str] | str, target_id: str) -> int:
         """Merge codes into ``target_id``, moving every coding; returns how many moved."""
-        from workbench import _codebook_project as ops
-
         return ops.merge(self, source_ids, target_id)
 
     def split_code(
         self, code_id: str, new_codes: Sequence[Any], assign: Any, *, as_children: bool = False
     ) -> dict[str, int]:
         """Split a code; ``assign`` says which new code each existing coding goes to."""
-        from workbench import _codebook_project as ops
-
         return ops.split(self, code_id, new_codes, assign, as_children=as_children)
 
     def adopt_codebook(self, path: str | Path) -> Any:
         """Adopt a newer shared codebook file; returns what changed (a ``CodebookDiff``)."""
-        from workbench import _codebook_project as ops
-
         return ops.adopt(self, path)
+
+    def coding_counts(self) -> dict[str, int]:
+        """Number of coded segments per code id (any coder)."""
+        return ops.coding_counts(self)
 
     def codebook_history(self) -> pd.DataFrame:
         """Every codebook version: version, created_at, author, note."""
@@ -569,9 +558,12 @@ class Project:
     ) -> Any:
         """Intercoder agreement (percent, Cohen's and Fleiss' kappa, Krippendorff's alpha) on
         the interviewee segments; see :func:`workbench.agreement.agreement`."""
-        from workbench.agreement import agreement
-
-        return agreement(
+        if codes is not None:
+            wanted = codes.split(",") if isinstance(codes, str) else list(codes)
+            unknown = [c.strip() for c in wanted if c.strip() not in self.codebook]
+            if unknown:
+                raise UnknownItem(f"unknown code(s) {', '.join(map(repr, unknown))}")
+        return agreement.agreement(
             self.codings(),
             coders=coders,
             codes=codes,
@@ -582,9 +574,7 @@ class Project:
 
     def disagreements(self, coders: Sequence[str] | str | None = None) -> pd.DataFrame:
         """One row per segment where the coders' codes differ (see ``workbench.agreement``)."""
-        from workbench.agreement import disagreements
-
-        return disagreements(
+        return agreement.disagreements(
             self.codings(), coders=coders, segments=self.segments(role="interviewee")
         )
 
@@ -624,7 +614,7 @@ class Project:
         """The project's fitted :class:`~workbench.suggest.CodeSuggester` (stored in the
         database; refitted when the codebook changed) or, with nothing coded yet, one that
         suggests from the codebook's own texts."""
-        from workbench import _suggestions
+        from workbench.project import _suggestions
         from workbench.suggest import CodeSuggester
 
         model = _suggestions.load(self, refit=refit) if self.codings().shape[0] else None
@@ -636,7 +626,7 @@ class Project:
         Suggestions come from :meth:`suggester` and keep learning while you code, unless
         ``suggest`` is given (``suggest=None`` turns them off).
         """
-        from workbench._suggestions import LiveSuggestions
+        from workbench.project._suggestions import LiveSuggestions
         from workbench.widgets import Tagger
 
         if "suggest" not in options:

@@ -122,7 +122,7 @@ def main() -> None:
         if len(sys.argv) > 1:
             folder = Path(sys.argv[1])
         else:
-            from workbench._demo import build_demo
+            from workbench.project._demo import build_demo
 
             folder = tmp / "demo"
             with contextlib.redirect_stdout(io.StringIO()):

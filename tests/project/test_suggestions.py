@@ -9,9 +9,9 @@ import pytest
 from _helpers import SUGGEST_TEXTS, suggest_project
 
 import workbench
-from workbench import _suggestions
 from workbench.codebook import rename_code
 from workbench.errors import SuggestError
+from workbench.project import _suggestions
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ def test_suggestions_apply_fills_queue_without_codings(project: workbench.Projec
 
 def test_suggestions_live_in_tagger_learn_from_new_codings(project: workbench.Project) -> None:
     tagger = project.tagger(coder="anna")
-    live = tagger._suggest
+    live = tagger.session._suggest
     ranked = live(SUGGEST_TEXTS["bp-information-gaps"][2])
     assert ranked and ranked[0][1] >= ranked[-1][1]
     assert ranked[0][2].startswith("because")

@@ -28,7 +28,7 @@ def run_coder(
 ) -> None:
     """Perform ``actions`` random actions as ``coder``; write one JSON line per effect to
     ``log`` (default stdout), flushed after the database committed it."""
-    from workbench._project import open_project
+    from workbench.project import open_project
 
     out = log or sys.stdout
     rng = random.Random(seed)
@@ -91,7 +91,7 @@ def replay(lines: Iterable[str]) -> tuple[set[Key], dict[tuple[str, str], str]]:
 
 def database_state(project_dir: str) -> tuple[set[Key], dict[tuple[str, str], str]]:
     """The codings and segment memos in the project, in :func:`replay`'s shape."""
-    from workbench._project import open_project
+    from workbench.project import open_project
 
     with open_project(project_dir, read_only=True) as project:
         frame = project.codings()
@@ -108,7 +108,7 @@ def database_state(project_dir: str) -> tuple[set[Key], dict[tuple[str, str], st
 
 
 def main() -> None:
-    """``python -m workbench.store._stress PROJECT CODER ACTIONS SEED SPEC.json``"""
+    """``python tests/_stress.py PROJECT CODER ACTIONS SEED SPEC.json``"""
     project_dir, coder, actions, seed, spec = sys.argv[1:6]
     data = json.loads(Path(spec).read_text())
     run_coder(

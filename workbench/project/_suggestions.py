@@ -22,7 +22,7 @@ from workbench.suggest import report as cv_report
 from workbench.suggest._embed import ENV as EMBEDDING_ENV
 
 if TYPE_CHECKING:
-    from workbench._project import Project
+    from workbench.project._project import Project
 
 MODEL = "suggester"
 

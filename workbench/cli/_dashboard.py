@@ -15,6 +15,7 @@ import sys
 import tempfile
 import threading
 from collections.abc import Sequence
+from importlib.resources import files
 from pathlib import Path
 from typing import IO, Any
 
@@ -22,7 +23,7 @@ from workbench.errors import WorkbenchError
 from workbench.resources import DASHBOARD, resource_path
 
 #: Holds ``voila/templates/vardag``: the lab template minus its CDN stylesheet, with plotly.js.
-TEMPLATES = Path(__file__).resolve().parent / "dashboards" / "jupyter"
+TEMPLATES = Path(str(files("workbench.dashboards").joinpath("jupyter")))
 
 
 TOKEN_ENV = "WORKBENCH_DASHBOARD_TOKEN"
@@ -107,7 +108,7 @@ def voila_env(
 
 
 def _check_project(path: str) -> Path:
-    from workbench._project import open_project
+    from workbench.project._project import open_project
 
     folder = Path(path)
     with open_project(folder, read_only=True):
@@ -221,21 +222,3 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--lang", choices=["sv", "en"], default="en")
     p.add_argument("--layer", default="all", help="whose codings: all, consensus or a coder's name")
     p.set_defaults(func=_cmd_report)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Run ``dashboard`` or ``report`` alone (``python -m workbench._cli_dashboard``)."""
-    from workbench.errors import WorkbenchError
-
-    parser = argparse.ArgumentParser(prog="workbench")
-    register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    try:
-        return int(args.func(args) or 0)
-    except WorkbenchError as exc:
-        print(f"workbench: {exc}", file=sys.stderr)
-        return 2
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -9,9 +9,9 @@ import pytest
 from _helpers import import_interview
 
 import workbench
-from workbench import _codebook_project as cp
 from workbench.codebook import Code, Codebook, save_codebook
 from workbench.errors import CodebookError, InvalidCode
+from workbench.project import _codebook as cp
 
 BOOK = Codebook(
     id="t",
@@ -229,12 +229,6 @@ def test_adopt_refuses_removing_used_codes(project: workbench.Project, tmp_path:
     with pytest.raises(InvalidCode, match=r"shared.yaml: .*expect \(1 segment\(s\)\), trust"):
         cp.adopt(project, file)
     assert project.codebook_version == version and _pairs(project) == before
-
-
-def test_export_writes_the_current_codebook(project: workbench.Project, tmp_path: Path) -> None:
-    cp.rename(project, "trust", "Confidence")
-    out = cp.export(project, tmp_path / "out.csv")
-    assert "Confidence" in out.read_text(encoding="utf-8-sig")
 
 
 def test_cli_codebook_adopt_and_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

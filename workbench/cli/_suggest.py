@@ -103,8 +103,8 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def _cmd_fit(args: argparse.Namespace) -> int:
-    from workbench import _suggestions
-    from workbench._project import open_project
+    from workbench.project import _suggestions
+    from workbench.project._project import open_project
 
     with open_project(args.project) as project:
         model = _suggestions.fit(project)
@@ -117,8 +117,8 @@ def _cmd_fit(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from workbench import _suggestions
-    from workbench._project import open_project
+    from workbench.project import _suggestions
+    from workbench.project._project import open_project
 
     with open_project(args.project, read_only=True) as project:
         result = _suggestions.report(project, folds=args.folds)
@@ -134,8 +134,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_apply(args: argparse.Namespace) -> int:
-    from workbench import _suggestions
-    from workbench._project import open_project
+    from workbench.project import _suggestions
+    from workbench.project._project import open_project
 
     with open_project(args.project) as project:
         queued = _suggestions.apply(project, min_confidence=args.min_confidence, coder=args.coder)

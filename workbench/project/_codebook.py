@@ -25,15 +25,14 @@ from workbench import codebook as cb
 from workbench.errors import InvalidCode
 
 if TYPE_CHECKING:
-    from workbench._project import Project
     from workbench.codebook import Code, Codebook, CodebookDiff
+    from workbench.project._project import Project
 
 __all__ = [
     "add",
     "adopt",
     "coding_counts",
     "edit",
-    "export",
     "merge",
     "move",
     "remove",
@@ -203,10 +202,3 @@ def adopt(p: Project, path: str | Path) -> CodebookDiff:
     if changes:
         _save(p, incoming, f"adopted {file.name}")
     return changes
-
-
-def export(p: Project, path: str | Path) -> Path:
-    """Write the project's current codebook to ``path`` (.yaml/.qdc/.csv by extension)."""
-    file = Path(path)
-    cb.save_codebook(p.codebook, file)
-    return file

@@ -1,8 +1,5 @@
-"""The ``workbench`` command line (also ``python -m workbench``).
-
-A :class:`~workbench.errors.WorkbenchError` becomes one line on stderr and exit status 2;
-anything else is a bug and keeps its traceback.
-"""
+"""``workbench init``, ``import``, ``import-codings``, ``status``, ``merge`` and
+``grant-readonly``: making a project and filling it."""
 
 from __future__ import annotations
 
@@ -12,25 +9,18 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from workbench import (
-    _cli_agreement,
-    _cli_codebook,
-    _cli_dashboard,
-    _cli_exchange,
-    _cli_suggest,
-)
-from workbench._project import init, open_project
+from workbench.codebook import load_codebook
 from workbench.errors import WorkbenchError
 from workbench.ingest import TableColumns
+from workbench.project import init, merge_projects, open_project
+
+__all__ = ["register"]
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
-    codebook = None
-    if args.codebook:
-        from workbench.codebook import load_codebook
-
-        codebook = load_codebook(Path(args.codebook))
+    codebook = load_codebook(Path(args.codebook)) if args.codebook else None
     project = init(args.project, db=args.db, codebook=codebook)
     print(f"created project {args.project} (codebook version {project.codebook_version})")
     project.close()
@@ -104,8 +94,6 @@ def _cmd_status(args: argparse.Namespace) -> int:
 
 
 def _cmd_merge(args: argparse.Namespace) -> int:
-    from workbench._merge import merge_projects
-
     report = merge_projects([Path(p) for p in args.projects], Path(args.output))
     print(
         f"merged into {args.output}: {report.documents} new document(s), {report.codings} new "
@@ -128,19 +116,8 @@ def _cmd_grant_readonly(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_demo(args: argparse.Namespace) -> int:
-    from workbench._demo import run_demo
-
-    return run_demo(Path(args.folder), serve=not args.no_serve, port=args.port)
-
-
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every subcommand."""
-    parser = argparse.ArgumentParser(
-        prog="workbench", description="Vardag: qualitative research workbench"
-    )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
+def register(sub: Any) -> None:
+    """Add the project commands to the ``workbench`` command line."""
     p = sub.add_parser("init", help="create a project folder")
     p.add_argument("project")
     p.add_argument("--db", help="postgresql+psycopg://user@host/db (default: a SQLite file)")
@@ -172,12 +149,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_status)
 
-    p = sub.add_parser("demo", help="build the demo study and open JupyterLab and Voilà")
-    p.add_argument("folder", nargs="?", default="demo-study")
-    p.add_argument("--no-serve", action="store_true", help="only build the project")
-    p.add_argument("--port", type=int, default=8888)
-    p.set_defaults(func=_cmd_demo)
-
     p = sub.add_parser("grant-readonly", help="PostgreSQL: a login role that can only read")
     p.add_argument("project")
     p.add_argument("role")
@@ -188,25 +159,3 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("projects", nargs="+", help="project folders")
     p.add_argument("-o", "--output", required=True, help="the merged project (new or existing)")
     p.set_defaults(func=_cmd_merge)
-
-    for module in (_cli_codebook, _cli_suggest, _cli_agreement, _cli_exchange, _cli_dashboard):
-        module.register(sub)
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    try:
-        return int(args.func(args) or 0)
-    except WorkbenchError as exc:
-        print(f"workbench: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("workbench: interrupted; nothing was half-written", file=sys.stderr)
-        return 130
-
-
-if __name__ == "__main__":
-    sys.exit(main())

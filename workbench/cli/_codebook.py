@@ -13,9 +13,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .codebook import diff, load_codebook, merge, save_codebook
-from .codebook._io import _format
-from .errors import CodebookError
+from workbench.codebook import diff, load_codebook, merge, save_codebook
+from workbench.codebook._io import _format
+from workbench.errors import CodebookError
+from workbench.project import open_project
 
 __all__ = ["register"]
 
@@ -102,11 +103,8 @@ def _merge(args: argparse.Namespace) -> int:
 
 
 def _adopt(args: argparse.Namespace) -> int:
-    from ._codebook_project import adopt
-    from ._project import open_project
-
     with open_project(args.project) as project:
-        changes = adopt(project, args.file)
+        changes = project.adopt_codebook(args.file)
         version = project.codebook_version
     print(str(changes))
     if changes:
@@ -117,12 +115,9 @@ def _adopt(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from ._codebook_project import export
-    from ._project import open_project
-
     _format(Path(args.output))  # refuse an unknown format before opening the project
     with open_project(args.project, read_only=True) as project:
         book = project.codebook
-        export(project, args.output)
+    save_codebook(book, Path(args.output))
     print(f"{args.output}: wrote {len(book)} codes")
     return 0

@@ -1,0 +1,72 @@
+"""``workbench demo``: build the demo study and serve JupyterLab (the tagger) and Voilà.
+
+The demo study ships with the package (``corpora/demo/`` in the repository; see its README):
+interviews, a survey, participants.csv, the names to pseudonymise, the themes the coders
+developed and two coders' codings.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from workbench import codebook as cb
+from workbench import ingest
+from workbench.project import _suggestions
+from workbench.project._project import init
+from workbench.resources import DEMO, resource_path
+
+INTERVIEWERS = ("Karin Lund", "Sara Nyström")
+SURVEY_COLUMNS = ingest.TableColumns(
+    id="respondent",
+    text="answer",
+    attributes=("language", "business_type", "size", "district", "user_type", "answered_on"),
+)
+
+
+def build_demo(folder: Path, *, progress: bool = True) -> None:
+    """Create the demo project in ``folder`` (replacing an earlier demo build there)."""
+    demo = resource_path(*DEMO)
+    if (folder / "project.json").exists():
+        shutil.rmtree(folder)
+    project = init(folder)
+    try:
+        book = project.codebook
+        for themes in (demo / "themes.yaml", demo / "themes-survey.yaml"):
+            for code in cb.codes_from_yaml(themes.read_text(encoding="utf-8"), themes.name):
+                book = cb.add_code(book, code)
+        project.set_codebook(book, note="themes the demo's coders developed")
+        interviews = sorted((demo / "interviews").iterdir())
+        report = project.import_files(
+            interviews,
+            attributes=demo / "participants.csv",
+            pseudonymise=True,
+            names=demo / "names.txt",
+            interviewers=INTERVIEWERS,
+            progress=progress,
+        )
+        print(
+            f"imported {len(report.imported)} interviews ({report.segments} segments, "
+            f"{report.words} words), pseudonymised"
+        )
+        survey = project.import_files(
+            [demo / "survey.csv"],
+            pseudonymise=True,
+            names=demo / "survey-names.txt",
+            table=SURVEY_COLUMNS,
+            progress=progress,
+        )
+        print(f"imported {len(survey.imported)} survey answers, pseudonymised")
+        for file in sorted((demo / "codings").glob("*.csv")):
+            added = project.import_codings(file)
+            print(f"codings {file.name}: {added}")
+        model = _suggestions.fit(project)
+        learned = sum(1 for v in model.status_.values() if v == "ok")
+        print(f"fitted the code suggester ({learned} codes learned from the codings)")
+        status = project.status()
+        print(
+            f"{status['participants']} participants, {status['codable_segments']} segments to "
+            f"code, {status['coded_share']:.0%} coded by {', '.join(status['coders'])}"
+        )
+    finally:
+        project.close()
