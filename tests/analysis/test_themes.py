@@ -262,3 +262,28 @@ def test_theme_terms_keep_the_capital_of_names_only() -> None:
     terms = theme_terms(texts, others=ENGLISH["fees"])
     assert "Skatteverket" in terms and "form" in terms
     assert not {"skatteverket", "Form", "Forms"} & set(terms)
+
+
+def test_propose_themes_learns_word_meaning_from_the_background() -> None:
+    # No two quotes of a topic share a word; only the study's other texts tell that a waiter,
+    # the staff and a server go together, as do pasta, soup and dessert.
+    service = ["The waiter was rude.", "Staff ignored us.", "Our server forgot the order."]
+    food = ["The pasta was cold.", "Soup tasted bland.", "Dessert was too sweet."]
+    background = [
+        "The waiter and the staff were friendly.",
+        "Our server and the other staff were slow.",
+        "The staff, the waiter and the server all helped.",
+        "A waiter brought the server's order.",
+        "The waiter ignored us and was rude.",
+        "The pasta and the soup were good.",
+        "Dessert after the soup was fine.",
+        "Pasta, soup and dessert on the menu.",
+        "The dessert and pasta tasted of the kitchen.",
+        "The soup was cold and bland.",
+        "The sweet dessert was too cold.",
+    ]
+    data = quotes({"service": service, "food": food})
+    for seed in (0, 1, 2):
+        frame = propose_themes(data, k=2, seed=seed, background=background)
+        assert sorted(frame["segments"].tolist()) == [[1, 2, 3], [4, 5, 6]]
+        assert sum(frame["n_segments"]) == 6  # the background is never grouped

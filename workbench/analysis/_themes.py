@@ -174,23 +174,33 @@ def _content(text: str, lang: str) -> list[tuple[str, str, bool]]:
 
 
 class _Corpus:
-    """The quotes' content stems, their surface forms and a TF-IDF matrix over them."""
+    """The quotes' content stems, their surface forms and TF-IDF rows; ``background`` texts
+    (say, every segment of the project) only add to the stems' co-occurrences and idf."""
 
-    def __init__(self, texts: Sequence[str], language: str) -> None:
+    def __init__(self, texts: Sequence[str], language: str, background: Sequence[str] = ()) -> None:
         self.texts = list(texts)
         self.language = language
         self.languages = _languages(self.texts, language)
         self.pairs = [_content(t, lang) for t, lang in zip(self.texts, self.languages, strict=True)]
-        self.stems = [[st for _, st, _ in p] for p in self.pairs]
+        stems = [[st for _, st, _ in p] for p in self.pairs]
+        extra = list(background)
+        stems += [
+            [st for _, st, _ in _content(t, lang)]
+            for t, lang in zip(extra, _languages(extra, language), strict=True)
+        ]
         self.vectorizer = TfidfVectorizer(
             analyzer=lambda doc: doc, sublinear_tf=True, min_df=1, dtype=np.float64
         )
-        if any(self.stems):
-            self.tfidf: sp.csr_matrix = sp.csr_matrix(self.vectorizer.fit_transform(self.stems))
+        if any(stems):
+            everything = sp.csr_matrix(self.vectorizer.fit_transform(stems))
         else:
-            self.tfidf = sp.csr_matrix((len(self.texts), 0))
+            everything = sp.csr_matrix((len(stems), 0))
         self.vocabulary: dict[str, int] = getattr(self.vectorizer, "vocabulary_", {})
-        self.presence = sp.csr_matrix((self.tfidf > 0).astype(np.float64))
+        n = len(self.texts)
+        self.tfidf: sp.csr_matrix = everything[:n]
+        #: Which stems each text holds: the quotes' rows, then the background's.
+        self.all_presence = sp.csr_matrix((everything > 0).astype(np.float64))
+        self.presence: sp.csr_matrix = self.all_presence[:n]
 
 
 def _ppmi_vectors(presence: sp.csr_matrix, settings: _Settings, seed: int) -> np.ndarray | None:
@@ -224,7 +234,7 @@ def _quote_vectors(
     if corpus.tfidf.shape[1] == 0:
         blocks.append(np.zeros((n, 1)))
     else:
-        stems = _ppmi_vectors(corpus.presence, settings, seed)
+        stems = _ppmi_vectors(corpus.all_presence, settings, seed)
         if stems is None:  # nothing to learn meaning from: the words themselves
             blocks.append(corpus.tfidf)
         else:
@@ -461,6 +471,7 @@ def propose_themes(
     seed: int = 0,
     language: str = "auto",
     embeddings: str | None = None,
+    background: Sequence[str] = (),
 ) -> pd.DataFrame:
     """Candidate themes among the quotes coded with one code, largest first.
 
@@ -480,6 +491,11 @@ def propose_themes(
         A local sentence-transformers model (``"auto"``, a name or a folder) whose vectors are
         used beside the word vectors; None or ``"off"`` for none.  See
         :mod:`workbench.suggest._embed`.
+    background : sequence of str
+        More texts of the same study (say, every interviewee segment) from which the meaning
+        of words is learnt as well: which words keep company.  They are not grouped, and
+        distinctive terms are still measured against the other quotes only.  A few hundred
+        quotes say little about word meaning by themselves (see the benchmark).
 
     Returns
     -------
@@ -509,7 +525,15 @@ def propose_themes(
     if quotes["segment"].duplicated().any():
         dup = quotes.loc[quotes["segment"].duplicated(), "segment"].iloc[0]
         raise ValueError(f"themes: segment {dup} appears more than once")
-    return _propose(quotes, k, seed, language, resolve_embeddings(embeddings), DEFAULT_SETTINGS)
+    return _propose(
+        quotes,
+        k,
+        seed,
+        language,
+        resolve_embeddings(embeddings),
+        DEFAULT_SETTINGS,
+        [str(t) for t in background],
+    )
 
 
 def _propose(
@@ -519,6 +543,7 @@ def _propose(
     language: str,
     embeddings: str | None,
     settings: _Settings,
+    background: Sequence[str] = (),
 ) -> pd.DataFrame:
     """:func:`propose_themes` with explicit settings (the benchmark compares them)."""
     if quotes.empty:
@@ -526,7 +551,7 @@ def _propose(
     # Sorting by segment makes the result independent of the rows' order.
     quotes = quotes.sort_values("segment", kind="stable").reset_index(drop=True)
     texts = [str(t) for t in quotes["text"]]
-    corpus = _Corpus(texts, language)
+    corpus = _Corpus(texts, language, background)
     vectors = _quote_vectors(corpus, settings, seed, embeddings)
     labels = _group(vectors, k, seed, settings)
     n_groups = int(labels.max()) + 1
@@ -571,15 +596,16 @@ def describe_theme(
     others: Sequence[str] = (),
     language: str = "auto",
     seed: int = 0,
+    background: Sequence[str] = (),
 ) -> ThemeDescription:
     """Label, distinctive terms and typical quotes of any group of quotes, such as a theme a
     researcher merged or split by hand; ``others`` are the rest of the code's quotes, which
-    the terms are distinguished from."""
+    the terms are distinguished from; ``background`` as for :func:`propose_themes`."""
     _check(None, language)
     texts = [str(t) for t in texts]
     if not texts:
         return ThemeDescription(label="")
-    corpus = _Corpus([*texts, *others], language)
+    corpus = _Corpus([*texts, *[str(t) for t in others]], language, background)
     vectors = _quote_vectors(corpus, DEFAULT_SETTINGS, seed, None)
     members = np.arange(len(texts))
     ranked = _ranked_terms(corpus, members, N_TERMS)
