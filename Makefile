@@ -20,6 +20,7 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(PY) -m ruff format --check workbench tests benchmarks
 	$(PY) -m ruff check workbench tests benchmarks
+	$(VENV)/bin/lint-imports
 
 types: $(STAMP)
 	$(PY) -m mypy

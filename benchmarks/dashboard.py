@@ -232,8 +232,10 @@ def free_port() -> int:
 class Server:
     """A Voilà server (started like ``workbench dashboard``) for the length of a ``with``."""
 
-    def __init__(self, command: list[str], env: dict[str, str] | None, log: Path) -> None:
-        self.command, self.env, self.log = command, env, log
+    def __init__(
+        self, command: list[str], env: dict[str, str] | None, log: Path, token: str = ""
+    ) -> None:
+        self.command, self.env, self.log, self.token = command, env, log, token
         self.port = free_port()
 
     def __enter__(self) -> str:
@@ -251,7 +253,7 @@ class Server:
         while True:
             try:
                 urllib.request.urlopen(url + "voila/static/voila.js", timeout=2).close()
-                return url
+                return url + (f"?token={self.token}" if self.token else "")
             except OSError:
                 if time.monotonic() > deadline or self.process.poll() is not None:
                     raise RuntimeError(f"Voilà did not start; see {self.log}") from None
@@ -278,7 +280,9 @@ def floor_times(tmp: Path, loads: int, warm: float) -> list[float]:
     nbformat.write(book, notebook)
     templates = prepare_templates(tmp / "floor-templates")
     env = {**os.environ, "JUPYTER_PATH": str(templates)}
-    command = [c for c in voila_command(notebook, port=0) if not c.startswith("--port")]
+    command = [
+        c for c in voila_command(notebook, port=0, token=False) if not c.startswith("--port")
+    ]
     times = []
     with Server(command, env, tmp / "floor.log") as url, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
@@ -300,11 +304,13 @@ def browser_times(
     """Page-to-rendered seconds per load; filter-change seconds (new states; seen states)."""
     from playwright.sync_api import sync_playwright
 
-    command = [sys.executable, "-m", "workbench.cli._dashboard", "dashboard", str(folder)]
+    command = [sys.executable, "-m", "workbench", "dashboard", str(folder)]
+    env = {**os.environ, "WORKBENCH_DASHBOARD_TOKEN": "benchmark"}
     pages: list[float] = []
     fresh: list[float] = []
     seen: list[float] = []
-    with Server(command, None, folder.parent / "voila.log") as url, sync_playwright() as pw:
+    server = Server(command, env, folder.parent / "voila.log", token="benchmark")
+    with server as url, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         for i in range(loads):
             time.sleep(warm)  # a viewer arrives after the preheated kernel is ready

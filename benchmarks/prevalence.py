@@ -47,6 +47,8 @@ from sklearn.model_selection import KFold
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from _data import semeval  # noqa: E402
+
 from workbench.suggest import (  # noqa: E402
     DEFAULT_METHOD,
     CodeSuggester,
@@ -57,16 +59,6 @@ from workbench.suggest import (  # noqa: E402
     quantify,
     read_coded_csv,
 )
-
-SEMEVAL = Path("benchmarks") / "semeval2014-restaurants" / "train.csv"
-
-
-def shared_data() -> Path | None:
-    """SemEval train.csv in ../shared next to the repository or /work/shared, if present."""
-    for base in (Path(__file__).resolve().parents[1].parent / "shared", Path("/work/shared")):
-        if (base / SEMEVAL).is_file():
-            return base / SEMEVAL
-    return None
 
 
 def matrix(codes: list[list[str]], classes: list[str]) -> np.ndarray:
@@ -88,10 +80,13 @@ def shifted(y: np.ndarray, rng: np.random.Generator, factor: float = 2.0) -> np.
 
 
 def run(args: argparse.Namespace, path: Path) -> pd.DataFrame:
-    texts, codes = read_coded_csv(path)
-    classes = sorted({c for r in codes for c in r})
+    texts, all_codes = read_coded_csv(path)
+    # Codes too rare to appear in every training fold are left out (all of SemEval's stay).
+    counts = pd.Series([c for r in all_codes for c in r]).value_counts()
+    classes = sorted(counts.index[counts >= 2 * args.folds])
+    codes = [[c for c in r if c in classes] for r in all_codes]
     truth_all = matrix(codes, classes)
-    params = {"language": "en", "embeddings": None}
+    params = {"language": "en" if args.data is None else "auto", "embeddings": None}
     records = []
     for repeat in range(args.repeats):
         seed = args.seed + repeat
@@ -253,10 +248,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--check-quapy", action="store_true")
     parser.add_argument("--csv", help="write every (fold, set, code, method) row here")
+    parser.add_argument("--data", type=Path, help="a text,codes CSV (default: SemEval-2014)")
     args = parser.parse_args(argv)
-    path = shared_data()
+    path = args.data or semeval()
     if path is None:
-        print("SemEval-2014 data not found in shared/benchmarks", file=sys.stderr)
+        print("SemEval-2014 data not found in shared/benchmarks (give --data)", file=sys.stderr)
         return 1
     start = time.perf_counter()
     df = run(args, path)
@@ -264,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
         df.to_csv(args.csv, index=False)
     table = summarise(df)
     print(
-        f"SemEval-2014 restaurants: {args.folds}-fold CV x {args.repeats}, calibration by "
+        f"{path.name}: {args.folds}-fold CV x {args.repeats}, calibration by "
         f"{args.inner_folds}-fold inner CV, {args.n_boot} bootstrap replicates, "
         f"{time.perf_counter() - start:.0f} s"
     )

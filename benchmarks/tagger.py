@@ -209,7 +209,7 @@ def main() -> None:
     codable = len(tagger.segment_ids)
 
     # Timings first, without tracemalloc (it slows Python down several times).
-    nexts = timed(tagger.next, args.steps)
+    nexts = timed(tagger.session.next, args.steps)
     rng = random.Random(1)
     codes = [c["id"] for c in tagger.codebook["codes"] if c["codable"]]
 
@@ -229,8 +229,8 @@ def main() -> None:
         if i % 3 == 2:
             tagger.session.next()
     tagger.session.go(0)
-    uncoded = timed(tagger.next_uncoded, 50)
-    undo = timed(tagger.undo, 50)
+    uncoded = timed(tagger.session.next_uncoded, 50)
+    undo = timed(tagger.session.undo, 50)
     payload = len(json.dumps(tagger.segment, ensure_ascii=False).encode())
 
     t = time.perf_counter()
@@ -244,8 +244,8 @@ def main() -> None:
     second = Tagger(project, coder="bench")
     open_peak = tracemalloc.get_traced_memory()[1]
     for _ in range(25):
-        second.next()
-        second.toggle(rng.choice(codes))
+        second.session.next()
+        second.session.toggle(rng.choice(codes))
     ops_peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     tracemalloc.start()

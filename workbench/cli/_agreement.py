@@ -20,7 +20,9 @@ from typing import Any
 
 import pandas as pd
 
+from workbench.agreement import agreement, read_reliability_csv, reliability_table
 from workbench.errors import AgreementError
+from workbench.project import open_project
 
 __all__ = ["load_project_codings", "register"]
 
@@ -30,8 +32,6 @@ PROJECT_LEVELS = ("segment", "span")
 
 def load_project_codings(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The project's codings and its interviewee segments (``segment, document, start, end``)."""
-    from workbench import open as open_project
-
     project = open_project(path)
     try:
         codings = project.codings()
@@ -52,8 +52,6 @@ def _split(text: str | None) -> list[str] | None:
 
 
 def _cmd_agreement(args: argparse.Namespace) -> int:
-    from workbench.agreement import agreement, read_reliability_csv, reliability_table
-
     if (args.table is None) == (args.project is None):
         raise AgreementError("give either a project folder or --table reliability.csv")
     if args.bootstrap < 0:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from workbench.errors import WorkbenchError
+from workbench.project import open_project
 from workbench.resources import DASHBOARD, resource_path
 
 #: Holds ``voila/templates/vardag``: the lab template minus its CDN stylesheet, with plotly.js.
@@ -108,8 +109,6 @@ def voila_env(
 
 
 def _check_project(path: str) -> Path:
-    from workbench.project._project import open_project
-
     folder = Path(path)
     with open_project(folder, read_only=True):
         pass

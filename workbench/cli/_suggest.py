@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.errors import SuggestError
+from workbench.project import open_project
 
 __all__ = ["register"]
 
@@ -104,7 +105,6 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
 def _cmd_fit(args: argparse.Namespace) -> int:
     from workbench.project import _suggestions
-    from workbench.project._project import open_project
 
     with open_project(args.project) as project:
         model = _suggestions.fit(project)
@@ -118,7 +118,6 @@ def _cmd_fit(args: argparse.Namespace) -> int:
 
 def _cmd_report(args: argparse.Namespace) -> int:
     from workbench.project import _suggestions
-    from workbench.project._project import open_project
 
     with open_project(args.project, read_only=True) as project:
         result = _suggestions.report(project, folds=args.folds)
@@ -135,7 +134,6 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 def _cmd_apply(args: argparse.Namespace) -> int:
     from workbench.project import _suggestions
-    from workbench.project._project import open_project
 
     with open_project(args.project) as project:
         queued = _suggestions.apply(project, min_confidence=args.min_confidence, coder=args.coder)

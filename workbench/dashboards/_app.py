@@ -31,6 +31,8 @@ from workbench.dashboards._model import (
     Filters,
     Views,
 )
+from workbench.errors import WorkbenchError
+from workbench.project import open_project
 
 log = logging.getLogger(__name__)
 SECTIONS = ("needs", "expectations")
@@ -481,8 +483,6 @@ class Dashboard:
 
 
 def _reason(exc: BaseException) -> str:
-    from workbench.errors import WorkbenchError
-
     if isinstance(exc, WorkbenchError):
         return str(exc)
     return type(exc).__name__
@@ -503,9 +503,7 @@ def dashboard(
 
 def load_data(path: str | os.PathLike[str]) -> DashboardData:
     """Open the study in ``path`` read-only and read its codings."""
-    import workbench
-
-    return DashboardData(workbench.open(Path(path), read_only=True))
+    return DashboardData(open_project(Path(path), read_only=True))
 
 
 def _preheating() -> bool:

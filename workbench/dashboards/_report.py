@@ -22,6 +22,7 @@ from workbench.dashboards._figures import bars_figure, quality_figure
 from workbench.dashboards._i18n import text
 from workbench.dashboards._model import DashboardData, Filters, Views
 from workbench.errors import ProjectError, UnknownItem
+from workbench.project import open_project
 
 CONFIG = {"displayModeBar": False, "responsive": True}
 
@@ -145,9 +146,7 @@ def write_report(
     layer: str = "all",
 ) -> Path:
     """Open the study in ``path`` read-only and write its report to ``out``."""
-    import workbench
-
-    with workbench.open(Path(path), read_only=True) as project:
+    with open_project(Path(path), read_only=True) as project:
         data = DashboardData(project)
         if layer not in data.layers():
             raise UnknownItem(

@@ -12,6 +12,7 @@ from typing import Any
 
 from workbench.codebook import Code, Codebook
 from workbench.ingest._model import Segment, Transcript
+from workbench.project import init
 
 
 def _code(
@@ -284,9 +285,7 @@ def sample_transcripts() -> list[Transcript]:
 
 def build_sample_project(path: str | Path, codebook: Codebook | None = None) -> Path:
     """Create the sample study in folder ``path`` (which must not hold a project yet)."""
-    import workbench
-
-    project = workbench.init(path, codebook=codebook or SAMPLE_CODEBOOK)
+    project = init(path, codebook=codebook or SAMPLE_CODEBOOK)
     try:
         project.store.import_transcripts(
             sample_transcripts(),

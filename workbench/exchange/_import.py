@@ -33,7 +33,7 @@ from workbench.exchange._positions import PositionMap, detect_mode, normalise_ne
 from workbench.exchange._report import ExchangeReport
 from workbench.exchange._safety import Archive, parse_xml, read_archive
 from workbench.ingest import Segment, Transcript
-from workbench.project._project import Project, init, open_project
+from workbench.project import Project, init, open_project, resolve_coder
 from workbench.store import Origin
 
 _PSEUDONYM = re.compile(r"P\d{2,}")
@@ -630,6 +630,4 @@ def import_qdpx(
 
 
 def _coder() -> str:
-    from workbench.project._project import resolve_coder
-
     return resolve_coder(None)

@@ -341,7 +341,7 @@ class Project:
 
     def codebook_editor(self, lang: str = "en") -> Any:
         """A widget to edit the codebook: tree with counts, add, rename, move, merge, edit."""
-        from workbench.widgets._codebook_editor import CodebookEditor
+        from workbench.widgets import CodebookEditor
 
         return CodebookEditor(self, lang)
 
@@ -598,7 +598,7 @@ class Project:
 
     def adjudicate(self, coders: Sequence[str] | str | None = None, lang: str = "en") -> Any:
         """A widget that walks through each disagreement and records the settled coding."""
-        from workbench.widgets._adjudicate import Adjudicator
+        from workbench.widgets import Adjudicator
 
         return Adjudicator(self, coders if isinstance(coders, str | None) else list(coders), lang)
 

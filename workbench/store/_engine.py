@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from workbench.errors import ConcurrencyError, ProjectError
-from workbench.store._schema import SCHEMA_VERSION, meta, metadata
+from workbench.store._schema import SCHEMA_VERSION, meta, metadata, models, suggestion_queue
 
 T = TypeVar("T")
 
@@ -135,8 +135,6 @@ def reading(engine: Engine) -> Iterator[Connection]:
 # Each migration brings a database from version N-1 to N: MIGRATIONS[N](conn).
 def _v2_models_and_queue(conn: Connection) -> None:
     """Version 2 adds the suggestion model table and the review queue."""
-    from workbench.store._schema import models, suggestion_queue
-
     models.create(conn)
     suggestion_queue.create(conn)
 
