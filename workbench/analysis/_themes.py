@@ -3,25 +3,29 @@
 Pure (numpy, pandas, scikit-learn, nltk's rule-based Snowball stemmers): the project hands in
 the quotes, the researcher reads, renames, merges, splits and adopts what comes back.
 
-How a candidate set is made, and why (the figures are in ``benchmarks/themes.py``):
+How a candidate set is made, and why (figures from ``benchmarks/themes.py``, SemEval-2014
+restaurant sentences with their five categories hidden):
 
-1. *Words.* Each quote becomes its content-word stems (stop words dropped), Swedish or English
-   per quote (:func:`workbench.suggest._text.stem_pairs`), so a set may mix both languages.
-2. *Meaning from the quotes themselves.* Short quotes share few words, so TF-IDF vectors of
-   two quotes about the same thing are often orthogonal and k-means on them finds little
-   (SemEval-2014 restaurants, 5 categories: ARI 0.01-0.03).  Instead every stem gets a vector
-   from the positive pointwise mutual information of the stems that occur in the same quotes,
-   reduced by a truncated SVD (Levy, Goldberg & Dagan 2015), and a quote is the TF-IDF-weighted
-   mean of its stems' vectors: "waiter" and "staff" are near because they keep the same
-   company.  A local sentence-embedding model, when asked for, adds its vectors beside them.
-3. *Groups.* Spherical k-means (k-means on unit vectors) with several starts; when ``k`` is not
-   given it is the one of 2..``MAX_THEMES`` (at most a third of the quotes) with the best mean
-   silhouette (Rousseeuw 1987) on cosine distances.
+1. *Words.* Each quote becomes its content-word stems (stop words dropped; Snowball stems),
+   Swedish or English per quote, so a set may mix both languages; a quote too short to tell
+   takes the language of the whole set.
+2. *Meaning from the study itself.* Short quotes share few words, so TF-IDF vectors of two
+   quotes about the same thing are often orthogonal and k-means on them finds little (ARI
+   0.03-0.06).  Instead every stem gets a vector from the positive pointwise mutual information
+   of the stems that occur in the same texts, reduced by a truncated SVD (Levy, Goldberg &
+   Dagan 2015), and a quote is the TF-IDF-weighted mean of its stems' vectors, beside its own
+   TF-IDF: "waiter" and "staff" come near because they keep the same company.  The texts that
+   teach this are the quotes plus any ``background`` (a project's other segments), which
+   matters: a few hundred quotes alone teach little.  A local sentence-embedding model, when
+   asked for, adds its vectors beside them.
+3. *Groups.* k-means on the unit-length vectors (so, by cosine) with several starts; when ``k``
+   is not given it is the one of 2..``MAX_THEMES`` (at most a third of the quotes) with the
+   best mean silhouette (Rousseeuw 1987) on cosine distances.
 4. *Words for a group.* Distinctive terms rank stems by their pointwise Kullback-Leibler
    contribution (Tomokiyo & Hurst 2003): common in the group, rarer among the other quotes;
-   each is shown as the word most often written in the group.  The label is the most
-   distinctive phrase of two to four words that several of the group's quotes contain, else
-   its two or three top terms.  The typical quotes are those nearest the group's centre.
+   each is shown as the word the group most often writes.  The label is the most distinctive
+   phrase of two to four words that several of the group's quotes contain, else its top two or
+   three terms.  The typical quotes are those nearest the group's centre.
 """
 
 from __future__ import annotations
@@ -49,12 +53,12 @@ from sklearn.utils.extmath import randomized_svd
 from workbench.suggest._embed import load_embedder, resolve_embeddings
 from workbench.suggest._text import (
     SWEDISH_STOP_WORDS,
+    detect_language,
     stem,
     stop_words,
     surface_tokens,
     tokenize,
 )
-from workbench.suggest._text import detect_language as _detect_language
 
 __all__ = ["ThemeDescription", "describe_theme", "propose_themes", "theme_terms"]
 
@@ -97,12 +101,14 @@ _SENTENCE_END = frozenset(".!?:;\"'«»”–—(")  # what may stand before a s
 
 @dataclass(frozen=True)
 class _Settings:
-    """How quotes become vectors; the defaults are the ones cross-validation chose."""
+    """How quotes become vectors and k is chosen.  The defaults are the settings with the
+    best mean ARI over the training folds of ``benchmarks/themes.py`` (SemEval-2014, 5-fold):
+    the 12 vector settings lay within 0.17-0.19, the criteria for k within 0.10-0.11."""
 
-    dimensions: int = 50  # SVD components of the stem PPMI matrix
+    dimensions: int = 100  # SVD components of the stem PPMI matrix
     eigen_power: float = 0.5  # stem vectors are U * S**power
     context_alpha: float = 0.75  # context-distribution smoothing of PMI (Levy et al. 2015)
-    tfidf_weight: float = 0.0  # scale of the quotes' own TF-IDF block beside the PPMI means
+    tfidf_weight: float = 0.5  # scale of the quotes' own TF-IDF block beside the PPMI means
     embedding_weight: float = 2.0  # scale of the sentence-embedding block, when used
     n_init: int = 10  # k-means starts for the final partition
     n_init_search: int = 3  # k-means starts for each k tried when k is estimated
@@ -142,7 +148,7 @@ def _languages(texts: Sequence[str], language: str) -> list[str]:
     "Slow inspection visit" has no clue of its own."""
     if language != "auto":
         return [language] * len(texts)
-    overall = _detect_language(" ".join(texts))
+    overall = detect_language(" ".join(texts))
     out = []
     for text in texts:
         words = tokenize(text)
