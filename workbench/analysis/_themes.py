@@ -33,7 +33,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TypeAlias
 
 import numpy as np
@@ -116,6 +116,9 @@ class _Settings:
 
 
 DEFAULT_SETTINGS = _Settings()
+#: With sentence embeddings the folds found k best by Davies-Bouldin (training ARI 0.27 against
+#: 0.23 for the silhouette) and chose the embedding weight 2 in four folds of five.
+EMBEDDING_SETTINGS = replace(DEFAULT_SETTINGS, criterion=DAVIES_BOULDIN)
 
 
 @dataclass(frozen=True)
@@ -488,7 +491,8 @@ def propose_themes(
         ``text`` (str).
     k : int, optional
         Number of themes; estimated by the silhouette over 2..12 (at most a third of the
-        quotes) when None.  More themes than distinct quotes cannot be made: ``k`` is capped.
+        quotes; with embeddings, by the Davies-Bouldin index) when None.  More themes than
+        distinct quotes cannot be made: ``k`` is capped.
     seed : int
         Seed of the SVD and k-means: the same quotes and seed give the same frame.
     language : {"auto", "sv", "en"}
@@ -531,15 +535,9 @@ def propose_themes(
     if quotes["segment"].duplicated().any():
         dup = quotes.loc[quotes["segment"].duplicated(), "segment"].iloc[0]
         raise ValueError(f"themes: segment {dup} appears more than once")
-    return _propose(
-        quotes,
-        k,
-        seed,
-        language,
-        resolve_embeddings(embeddings),
-        DEFAULT_SETTINGS,
-        [str(t) for t in background],
-    )
+    model = resolve_embeddings(embeddings)
+    settings = DEFAULT_SETTINGS if model is None else EMBEDDING_SETTINGS
+    return _propose(quotes, k, seed, language, model, settings, [str(t) for t in background])
 
 
 def _propose(
