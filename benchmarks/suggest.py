@@ -11,14 +11,26 @@ Run ``.venv/bin/python benchmarks/suggest.py`` (about 4-5 minutes on 2 cores) or
    ``next_segments`` versus random order (SemEval when present, and a synthetic subset).
 3. SemEval-2014 restaurants (when ``shared/benchmarks`` is present): 5-fold CV micro-F1,
    macro-F1, P@1, Brier score (Platt-calibrated and not, and with sentence embeddings when a
-   local model is installed), train time; and the cold-start
-   crossover: prior-only, learned-only and blended F1 at 0-200 labelled segments.
+   local model is installed: frozen, and fine-tuned inside each training fold), train time;
+   and the cold-start crossover: prior-only, learned-only and blended F1 at 0-200 labelled
+   segments.
+4. Sentence embeddings (with ``--embeddings``, only these): the command
+   ``workbench suggest evaluate --train A.csv --test B.csv --embeddings auto|off`` timed as a
+   user runs it (a fresh process; wall and CPU seconds), on SemEval split into its first
+   2,241 sentences for training and its last 800 for testing (the official test part is not
+   here), then the 5-fold CV figures of point 3 with and without embeddings.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import os
+import resource
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -42,6 +54,7 @@ from workbench.suggest import (  # noqa: E402
 from workbench.suggest._embed import resolve_embeddings  # noqa: E402
 
 SEMEVAL = Path("benchmarks") / "semeval2014-restaurants" / "train.csv"
+FINE_TUNE_EPOCHS = 2
 
 
 def shared_data() -> Path | None:
@@ -297,9 +310,69 @@ def restaurant_codebook() -> Codebook:
     )
 
 
-def semeval(path: Path, quick: bool) -> None:
-    texts, codes = read_coded_csv(path)
-    print(f"\n== SemEval-2014 restaurants: {path} ({len(texts):,} sentences) ==", flush=True)
+# ----------------------------------------------------------------------------- embeddings
+EVALUATE_TEST = 800  # the size of SemEval-2014's official restaurant test part
+
+
+def _cli() -> list[str]:
+    """The ``workbench`` command of this interpreter's environment."""
+    script = Path(sys.executable).with_name("workbench")
+    if script.is_file():
+        return [str(script)]
+    found = shutil.which("workbench")
+    return [found] if found else [sys.executable, "-m", "workbench"]
+
+
+def embedding_speed(path: Path) -> None:
+    """Time ``workbench suggest evaluate`` with and without embeddings, as a user runs it."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    n_test = min(EVALUATE_TEST, len(rows) // 4)
+    train, test = rows[:-n_test], rows[-n_test:]
+    # The command refuses test codes it never saw in training (only small data has them).
+    seen = {c.strip() for r in train for c in (r["codes"] or "").split(";")}
+    test = [r for r in test if all(c.strip() in seen for c in (r["codes"] or "").split(";"))]
+    print(
+        f"\n== workbench suggest evaluate: {path.name}, first {len(train):,} rows to train, "
+        f"last {len(test):,} to test ==",
+        flush=True,
+    )
+    figures: dict[str, tuple[float, float, str]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        files = {}
+        for name, part in (("train", train), ("test", test)):
+            files[name] = Path(tmp) / f"{name}.csv"
+            with files[name].open("w", encoding="utf-8", newline="") as fh:
+                writer = csv.DictWriter(fh, ["text", "codes"])
+                writer.writeheader()
+                writer.writerows(part)
+        for spec in ("off", "auto"):
+            cmd = [*_cli(), "suggest", "evaluate", "--train", str(files["train"])]
+            cmd += ["--test", str(files["test"]), "--embeddings", spec, "--text"]
+            load = os.getloadavg()[0]
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            start = time.perf_counter()
+            done = subprocess.run(cmd, capture_output=True, text=True)
+            if done.returncode:
+                raise SystemExit(f"{' '.join(cmd)} failed:\n{done.stderr}")
+            wall = time.perf_counter() - start
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+            micro = next(
+                line.split()[-1] for line in done.stdout.splitlines() if line.startswith("micro")
+            )
+            figures[spec] = (wall, cpu, micro)
+            print(
+                f"--embeddings {spec:4s}: wall {wall:5.1f} s  CPU {cpu:5.1f} s  "
+                f"micro-F1 {micro}  (load average {load:.1f} on {os.cpu_count()} cores)",
+                flush=True,
+            )
+    (w_off, c_off, _), (w_on, c_on, _) = figures["off"], figures["auto"]
+    print(f"with/without embeddings: wall x{w_on / w_off:.1f}, CPU x{c_on / c_off:.1f}")
+
+
+def semeval_cv(texts: list[str], codes: list[list[str]], fine_tune_epochs: int) -> None:
+    """5-fold CV without embeddings, with them, and with a fine-tune inside each fold."""
     runs: list[tuple[str, dict[str, object]]] = [
         ("Platt-calibrated", {}),
         ("uncalibrated", {"calibration": "none"}),
@@ -307,22 +380,48 @@ def semeval(path: Path, quick: bool) -> None:
     model = resolve_embeddings("auto")
     if model is not None:
         runs.append((f"with {model} sentence embeddings", {"embeddings": model}))
+        runs.append(
+            (
+                f"with {model} fine-tuned {fine_tune_epochs} epochs in each training fold",
+                {"embeddings": model, "fine_tune_epochs": fine_tune_epochs},
+            )
+        )
     else:
-        print("(no local sentence-transformers model: the embedding run is skipped)")
+        print("(no local sentence-transformers model: the embedding runs are skipped)")
+    micro: list[float] = []
     for label, extra in runs:
+        start = time.perf_counter()
         cv = cross_validate(texts, codes, folds=5, language="en", random_state=0, **extra)
+        micro.append(cv["micro_f1"])
         print(
             f"5-fold CV ({label}): micro-F1 {cv['micro_f1']:.3f}  macro-F1 {cv['macro_f1']:.3f}"
             f"  P@1 {cv['precision_at_1']:.3f}  Brier {cv['brier']:.4f}"
-            f"  fit {cv['fit_seconds']:.2f} s per fold",
+            f"  fit {cv['fit_seconds']:.2f} s per fold, all {time.perf_counter() - start:.0f} s",
             flush=True,
         )
         if not extra:
             for code, row in cv["per_code"].items():
+                if "f1" not in row:  # not enough data in some fold
+                    print(f"  {code:26s} {row['status']} (n {row['support']})")
+                    continue
                 print(
                     f"  {code:26s} P {row['precision']:.3f} R {row['recall']:.3f} "
                     f"F1 {row['f1']:.3f} n {row['support']}"
                 )
+    if len(micro) == 4:
+        print(
+            f"micro-F1 ratios: embeddings/none {micro[2] / micro[0]:.3f}, "
+            f"fine-tuned/none {micro[3] / micro[0]:.3f}, fine-tuned/embeddings "
+            f"{micro[3] / micro[2]:.3f}",
+            flush=True,
+        )
+
+
+def semeval(path: Path, quick: bool) -> None:
+    texts, codes = read_coded_csv(path)
+    print(f"\n== SemEval-2014 restaurants: {path} ({len(texts):,} sentences) ==", flush=True)
+    semeval_cv(texts, codes, FINE_TUNE_EPOCHS)
+    model = resolve_embeddings("auto")
     t_full = timed(lambda: CodeSuggester(language="en", random_state=0).fit(texts, codes))
     print(f"train time on all {len(texts):,} sentences: {t_full:.2f} s", flush=True)
 
@@ -362,8 +461,28 @@ def semeval(path: Path, quick: bool) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes, under a minute")
+    parser.add_argument(
+        "--embeddings", action="store_true", help="only the sentence-embedding figures (4.)"
+    )
+    parser.add_argument(
+        "--data", type=Path, help="with --embeddings: a text,codes CSV instead of SemEval"
+    )
+    parser.add_argument(
+        "--fine-tune-epochs", type=int, default=FINE_TUNE_EPOCHS, help="for the fine-tuned run"
+    )
     args = parser.parse_args(argv)
     start = time.perf_counter()
+    if args.embeddings:
+        path = args.data or shared_data()
+        if path is None:
+            print("(SemEval data not found in ../shared or /work/shared: nothing to measure)")
+            return 0
+        embedding_speed(path)
+        texts, codes = read_coded_csv(path)
+        print(f"\n== {path.name}: 5-fold CV ({len(texts):,} rows) ==")
+        semeval_cv(texts, codes, args.fine_tune_epochs)
+        print(f"\ntotal benchmark time {time.perf_counter() - start:.0f} s")
+        return 0
     if args.quick:
         speed(2000, 20, n_probe=50, baseline_updates=3)
     else:
