@@ -327,7 +327,7 @@ def embedding_speed(path: Path) -> None:
     """Time ``workbench suggest evaluate`` with and without embeddings, as a user runs it."""
     with path.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    n_test = min(EVALUATE_TEST, len(rows) // 4)
+    n_test = min(EVALUATE_TEST, len(rows) // 3)
     train, test = rows[:-n_test], rows[-n_test:]
     # The command refuses test codes it never saw in training (only small data has them).
     seen = {c.strip() for r in train for c in (r["codes"] or "").split(";")}

@@ -159,6 +159,17 @@ def test_embed_cache_persistent_store_round_trip() -> None:
     assert outside.computed == texts[:1]
 
 
+def test_embed_cache_keeps_a_fine_tune_out_of_the_store() -> None:
+    store = DictStore()
+    tuned = CountingEmbedder("m1-tuned")
+    tuned.persistent = False  # as a fine-tuned model's embedder is
+    with embedding_cache(store):
+        tuned.encode(["the pizza"])
+        tuned.encode(["the pizza"])
+    assert store.data == {} and store.gets == 0
+    assert tuned.computed == ["the pizza"]  # the process cache still serves it
+
+
 def test_embed_cache_ignores_stored_vectors_of_the_wrong_size() -> None:
     store = DictStore()
     store.put_many("m1", {text_hash("short"): np.ones(3)})

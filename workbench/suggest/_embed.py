@@ -227,11 +227,15 @@ class Embedder:
         Identity of the vectors: equal keys give equal vectors for equal texts.
     dim : int
         Vector length.
+    persistent : bool
+        Whether its vectors go to the persistent cache (not those of a fine-tune, which
+        belong to one fit; each refit would leave a new set behind).
     """
 
     name: str
     key: str
     dim: int
+    persistent: bool = True
 
     def _compute(self, texts: list[str]) -> np.ndarray:
         """``(len(texts), dim)`` unit vectors straight from the model (no cache)."""
@@ -243,7 +247,7 @@ class Embedder:
         first = dict(zip(hashes, texts, strict=True))  # distinct texts, in order
         found = _PROCESS_CACHE.get_many(self.key, list(first))
         wanted = [h for h in first if h not in found]
-        store = _PERSISTENT.get()
+        store = _PERSISTENT.get() if self.persistent else None
         if wanted and store is not None:
             stored = {
                 h: v
@@ -463,6 +467,7 @@ class TunedEmbedder(SentenceTransformerEmbedder):
                     )
                 param.copy_(torch.from_numpy(np.asarray(values, dtype=np.float32)))
         self.name = tuning.base
+        self.persistent = False
         self._use(model)
         self.key = f"{Path(tuning.base).name[:20]}-{self.precision}-tuned-{tuning.digest}"
 
