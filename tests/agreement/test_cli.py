@@ -142,10 +142,8 @@ class _FakeProject:
 
 @pytest.fixture
 def fake_project(monkeypatch: pytest.MonkeyPatch) -> _FakeProject:
-    import workbench
-
     project = _FakeProject()
-    monkeypatch.setattr(workbench, "open", lambda path: project, raising=False)
+    monkeypatch.setattr(_cli_agreement, "open_project", lambda path: project)
     return project
 
 

@@ -187,3 +187,23 @@ def test_import_codings_empty_csv_header_is_import_failed(coded: Path, tmp_path:
     csv.write_text("nothing here\n", encoding="utf-8")
     with workbench.open(coded) as p, pytest.raises(ImportFailed, match="missing column"):
         p.import_codings(csv)
+
+
+def test_cli_codings_with_an_unknown_code_name_their_line(
+    coded: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    csv = tmp_path / "c.csv"
+    csv.write_text(
+        "document,turn,code,coder\na.txt,2,bp-needs,zoe\na.txt,3,needs,zoe\n", encoding="utf-8"
+    )
+    assert main(["import-codings", str(coded), str(csv)]) == 2
+    _one_line(capsys, "c.csv: line 3: code 'needs' is not a codable code")
+
+
+def test_cli_key_that_is_not_a_file_is_one_line(
+    coded: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    interview = tmp_path / "i.txt"
+    interview.write_text("I: Hej?\n\nR: Hej.\n", encoding="utf-8")
+    assert main(["import", str(coded), str(interview), "--pseudonymise", "--key", "/dev/full"]) == 2
+    _one_line(capsys, "/dev/full: not a file")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import http.client
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -35,6 +36,22 @@ def _get(port: int, path: str, host: str | None = None) -> tuple[int, str]:
     response.read()
     conn.close()
     return status, location
+
+
+def _body(port: int, path: str) -> str:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    conn.request("GET", path)
+    body = conn.getresponse().read().decode()
+    conn.close()
+    return body
+
+
+def _post(port: int, path: str) -> int:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+    conn.request("POST", path)
+    status = conn.getresponse().status
+    conn.close()
+    return status
 
 
 @contextlib.contextmanager
@@ -91,6 +108,11 @@ def test_dashboard_needs_its_token_and_refuses_a_foreign_host(study: Path) -> No
         assert _get(port, "/?token=s3cret-token", host="evil.example")[0] == 403
         assert _get(port, "/api/kernels?token=s3cret-token", host=f"evil.example:{port}")[0] == 403
         assert _get(port, "/?token=s3cret-token", host=f"localhost:{port}")[0] == 200
+        # the page's own "shut my kernel down" on closing works, so reloads pile up nothing
+        page = _body(port, "/?token=s3cret-token")
+        kernel = re.search(r'"kernelId": *"([^"]+)"', page).group(1)  # type: ignore[union-attr]
+        assert _post(port, f"/voila/api/shutdown/{kernel}?token=s3cret-token") == 204
+        assert _post(port, f"/voila/api/shutdown/{kernel}") == 403  # not without the token
         server.send_signal(signal.SIGTERM)
         output = server.communicate(timeout=20)[0]
     # a token from the environment is not printed
@@ -120,12 +142,18 @@ def test_dashboard_off_loopback_needs_a_token_and_warns(
     assert main(["dashboard", str(study), "--host", "0.0.0.0", "--no-token"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "a token is required" in err
+    assert main(["dashboard", str(study), "--no-token", "--allow-host", "d.example.org"]) == 2
+    assert "a proxy makes the dashboard public" in capsys.readouterr().err
     command = _cli_dashboard.voila_command(Path("n.ipynb"), port=1, host="0.0.0.0")
     assert "--Voila.auto_token=True" in command
-    assert "--Voila.tornado_settings={'allow_remote_access': True}" in command
+    assert (
+        "--Voila.tornado_settings={'allow_remote_access': True, 'disable_check_xsrf': True}"
+        in command
+    )
     local = _cli_dashboard.voila_command(Path("n.ipynb"), port=1, allow_hosts=["x.org"])
     assert (
-        "--Voila.tornado_settings={'allow_remote_access': False, 'local_hostnames': "
+        "--Voila.tornado_settings={'allow_remote_access': False, 'disable_check_xsrf': True, "
+        "'local_hostnames': "
         "['localhost', 'x.org']}"
     ) in local
     assert not any("token=" in part.lower() and "auto" not in part for part in local)

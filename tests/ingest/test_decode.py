@@ -115,3 +115,20 @@ def test_read_mixed_file_keeps_speaker_and_pseudonymises_names(tmp_path) -> None
     assert "Göran" not in doc.text and "Åsa" not in doc.text and "Ã" not in doc.text
     assert "[Person 1] kom – det gick bra" in doc.text
     assert doc.notes == ("m.txt: line 2: byte 0x96 is not UTF-8; read as Windows-1252 '–'",)
+
+
+def test_decode_text_mac_roman_is_recognised_and_reported() -> None:
+    text = "Intervjuare: Hej\nSixten Åhrvall: Jag går och gör det, Göran."
+    decoded = decode_text(text.encode("mac_roman"), "mac.txt")
+    assert decoded.text == text
+    assert decoded.notes == ("mac.txt: read as Mac OS Roman (not UTF-8 or Windows-1252)",)
+    assert decode_text(text.encode("cp1252"), "w.txt") == Decoded(text)
+
+
+def test_decode_text_repairs_every_double_encoded_letter() -> None:
+    twice = "Göran Åhlström sa – ok, Örjan".encode().decode("cp1252")  # "Ã…hlstrÃ¶m"
+    assert decode_text(twice.encode(), "t.txt").text == "Göran Åhlström sa – ok, Örjan"
+
+
+def test_decode_text_invisible_characters_and_no_break_spaces() -> None:
+    assert decode_text("Gö\u00adran\u00a0Åhl\u200bström".encode(), "t.txt").text == "Göran Åhlström"

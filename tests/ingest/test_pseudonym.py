@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+import tempfile
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -287,3 +289,125 @@ def test_rename_placeholders_offsets_follow_the_text(
     # a word that is not renamed is found at its moved offset
     for m in __import__("re").finditer(r"text|ä", text):
         assert new[move(m.start()) : move(m.start()) + len(m.group(0))] == m.group(0)
+
+
+@pytest.mark.parametrize(
+    "pnr",
+    [
+        "811218 9876",
+        "19811218 9876",
+        "811218–9876",
+        "811218\u20119876",
+        "811218 - 9876",
+        "８１１２１８-９８７６",
+    ],
+)
+def test_pseudonymiser_personnummer_as_people_type_them(pnr: str) -> None:
+    assert Pseudonymiser().text(f"Mitt nummer är {pnr}.") == "Mitt nummer är [personnummer]."
+
+
+@pytest.mark.parametrize(
+    "phone",
+    [
+        "0046 70 1234567",
+        "070–222 33 44",
+        "(070) 123 45 67",
+        "070/123 45 67",
+        "070.123.45.67",
+        "070 - 123 45 67",
+        "tel:+46701234567",
+        "+1 (555) 123-4567",
+        "46701234567",
+    ],
+)
+def test_pseudonymiser_phone_numbers_as_people_type_them(phone: str) -> None:
+    assert Pseudonymiser().text(f"Ring {phone} i dag.") == "Ring [phone] i dag."
+    assert Pseudonymiser().text(f"ref-{phone}") == "ref-[phone]"
+
+
+@pytest.mark.parametrize("text", ["Den 05 12 2023.", "Datum 01.02.2026 kl 08.30.", "År 2019-2021."])
+def test_pseudonymiser_dates_are_not_phone_numbers(text: str) -> None:
+    assert Pseudonymiser().text(text) == text
+
+
+def test_pseudonymiser_name_spellings() -> None:
+    p = Pseudonymiser(
+        names=[
+            "İbrahim Çelik",
+            "Mads Ørsted",
+            "Łukasz Nowak",
+            "Johann Strauß",
+            "Göran Åhlström",
+            "Margaret O'Brien",
+        ]
+    )
+    text = (
+        "İbrahim, Orsted, Lukasz, Strauss, STRAUSS, Ahlström, AHLSTRÖM, Åhlstrom, "
+        "Gö\u00adran, Gö\u200bran, @goran_ahlstrom, OBrien, O'Brien"
+    )
+    hidden = p.text(text)
+    for name in (
+        "İbrahim",
+        "Orsted",
+        "Lukasz",
+        "Strauss",
+        "STRAUSS",
+        "hlstr",
+        "HLSTR",
+        "Gö",
+        "goran",
+        "Brien",
+    ):
+        assert name not in hidden, (name, hidden)
+
+
+def test_pseudonymiser_another_person_with_a_known_family_name_is_anonymous() -> None:
+    p = Pseudonymiser(names=["Lena Ek"])
+    p.speaker("Alma Berg", "interviewee", "d")
+    assert p.text("Johan Ek ringde, Gunnar Berg är min granne, Lena Ek kom.") == (
+        "[name] ringde, [name] är min granne, [Person 1] kom."
+    )
+
+
+def test_pseudonymiser_file_names() -> None:
+    p = Pseudonymiser(names=["Bo Lind", "Göran Åhlström", "Märta Öberg"])
+    assert p.file_name("zoom_Bo_Lind.srt") == "zoom [Person 1].srt"
+    assert p.file_name("GoranAhlstrom.txt") == "[Person 2].txt"
+    assert p.file_name("MärtaÖberg.docx") == "[Person 3].docx"
+    assert (
+        p.file_name("intervju-goran-ahlstrom-0701234567.txt") == "intervju [Person 2] [phone].txt"
+    )
+    assert p.file_name("sv01-restaurang.docx") == "sv01-restaurang.docx"  # nothing to hide
+    assert p.file_name("survey.csv#12") == "survey.csv#12"
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["Göran\u00a0Åhlström", "Åhlström, Göran", "Göran Åhlström (Restaurang Göran AB)"],
+)
+def test_read_speaker_labels_as_transcribers_write_them(tmp_path, label: str) -> None:
+    (tmp_path / "a.txt").write_text(
+        f"Intervjuare: Hej, berätta.\n\n{label}: Jag heter Göran Åhlström.\n\n"
+        f"Intervjuare: Tack.\n\n{label}: Tack själv.\n",
+        encoding="utf-8",
+    )
+    [doc] = read(tmp_path / "a.txt", pseudonymiser=Pseudonymiser())
+    assert doc.text == (
+        "Interviewer: Hej, berätta.\n\nP01: Jag heter P01.\n\nInterviewer: Tack.\n\nP01: Tack själv."
+    )
+
+
+def test_read_table_respondent_names_in_their_own_answers() -> None:
+    from workbench.ingest import TableColumns
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "survey-Nils.csv"
+        path.write_text(
+            "respondent,answer\nNils Persson,Jag heter Nils Persson och Nils tycker till.\n",
+            encoding="utf-8",
+        )
+        [doc] = read(
+            path, table=TableColumns("respondent", "answer"), pseudonymiser=Pseudonymiser()
+        )
+    assert doc.text == "Jag heter P01 och P01 tycker till."
+    assert doc.name == "survey P01.csv#2"

@@ -195,3 +195,19 @@ def test_merge_same_person_in_both_copies_is_one_participant_by_key(tmp_path: Pa
         by_doc = dict(zip(p.documents["document"], p.documents["participant"], strict=True))
     assert by_doc == {"i0.txt": "P01", "i2.txt": "P02", "i1.txt": "P03", "i3.txt": "P03"}
     assert "P03: Jag heter P03, intervju 3" in _texts(out)["i3.txt"]
+
+
+def test_merge_with_one_key_missing_is_the_same_either_way(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    anna, erik, files = _pseudonymised_copies(tmp_path)
+    with workbench.open(anna) as p:
+        p.import_files([files[1]], pseudonymise=True)  # Åsa → P02
+    with workbench.open(erik) as p:
+        p.import_files([files[2]], pseudonymise=True)  # Lars → P02
+    shutil.rmtree(anna / "private")
+    for order, out in (((anna, erik), tmp_path / "o1"), ((erik, anna), tmp_path / "o2")):
+        assert main(["merge", *map(str, order), "-o", str(out)]) == 1
+        assert "is not known to be anyone here" in capsys.readouterr().out
+        with workbench.open(out, read_only=True) as p:
+            assert sorted(p.participants["participant"]) == ["P01", "P02", "P03"]

@@ -324,3 +324,36 @@ def test_project_names_file_in_nfd_and_windows_1252(tmp_path: Path) -> None:
             text = " ".join(project.segments()["text"])
         assert "erstin" not in text.lower() and "Holm" not in text, text
     assert sqlite3.connect(folder / "project.sqlite").execute("select 1").fetchone() == (1,)
+
+
+def test_project_import_without_the_flag_follows_the_project(tmp_path: Path) -> None:
+    folder = tmp_path / "study"
+    workbench.init(folder).close()
+    first, second = (_interview(tmp_path, p, i) for i, p in enumerate(PEOPLE[:2]))
+    assert main(["import", str(folder), str(first), "--pseudonymise"]) == 0
+    assert main(["import", str(folder), str(second)]) == 0  # the flag forgotten
+    with workbench.open(folder, read_only=True) as project:
+        assert sorted(project.participants["participant"]) == ["P01", "P02"]
+        text = " ".join(project.segments()["text"])
+    assert "Åsa" not in text and "Öberg" not in text
+    # storing names is possible, but only when asked for in so many words
+    third = _interview(tmp_path, PEOPLE[2], 2)
+    assert main(["import", str(folder), str(third), "--no-pseudonymise"]) == 0
+    with workbench.open(folder, read_only=True) as project:
+        assert "Lars Nyberg" in " ".join(project.segments()["text"])
+
+
+def test_project_speaker_named_in_the_file_name_of_their_first_interview(tmp_path: Path) -> None:
+    folder = tmp_path / "study"
+    workbench.init(folder).close()
+    path = tmp_path / "Tove Lindqvist.docx.txt"
+    path.write_text(
+        "Intervjuare: Hej.\n\nTove Lindqvist: Hej, jag driver ett kafé.\n", encoding="utf-8"
+    )
+    camel = tmp_path / "intervju-ToveLindqvist.txt"
+    camel.write_text("Intervjuare: Igen.\n\nTove Lindqvist: Ja.\n", encoding="utf-8")
+    with workbench.open(folder) as project:
+        project.import_files([path, camel], pseudonymise=True)
+        names = sorted(project.documents["document"])
+    assert names == ["P01 docx.txt", "intervju P01.txt"]
+    assert b"Lindqvist" not in (folder / "project.sqlite").read_bytes()

@@ -28,6 +28,7 @@ TEMPLATES = Path(str(files("workbench.dashboards").joinpath("jupyter")))
 
 
 TOKEN_ENV = "WORKBENCH_DASHBOARD_TOKEN"
+CULL_AFTER = 600  # seconds a viewer's kernel may sit idle
 
 
 def is_loopback(host: str) -> bool:
@@ -56,7 +57,13 @@ def voila_command(
     address a request whose ``Host`` is not this machine (DNS rebinding) or one of
     ``allow_hosts`` (the names a reverse proxy forwards) is refused.
     """
-    settings: dict[str, Any] = {"allow_remote_access": not is_loopback(host)}
+    # Voilà's page asks for its kernel to be shut down when it closes, without an XSRF field:
+    # allowed (the kernel id is the page's own), and kernels of pages that never said goodbye
+    # are culled after a while, so reloads cannot pile up kernels.
+    settings: dict[str, Any] = {
+        "allow_remote_access": not is_loopback(host),
+        "disable_check_xsrf": True,
+    }
     if is_loopback(host):
         settings["local_hostnames"] = ["localhost", *allow_hosts]
     return [
@@ -69,6 +76,8 @@ def voila_command(
         f"--Voila.auto_token={token}",
         f"--Voila.tornado_settings={settings!r}",
         "--no-browser",
+        f"--MappingKernelManager.cull_idle_timeout={CULL_AFTER}",
+        "--MappingKernelManager.cull_interval=60",
         "--strip_sources=True",
         "--show_tracebacks=False",
         "--template=vardag",
@@ -122,6 +131,10 @@ def _cmd_dashboard(args: argparse.Namespace) -> int:
     if args.no_token and not local:
         raise WorkbenchError(
             f"--no-token: {args.host} can be reached from other machines; a token is required"
+        )
+    if args.no_token and args.allow_host:
+        raise WorkbenchError(
+            "--no-token with --allow-host: a proxy makes the dashboard public; keep the token"
         )
     token = None if args.no_token else os.environ.get(TOKEN_ENV) or secrets.token_urlsafe(24)
     command = voila_command(

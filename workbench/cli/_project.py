@@ -130,7 +130,14 @@ def register(sub: Any) -> None:
     p.add_argument("--attributes", help="participants CSV keyed by file or participant")
     p.add_argument("--segment", choices=["turn", "paragraph", "sentence"], default="turn")
     p.add_argument("--language", choices=["sv", "en"])
-    p.add_argument("--pseudonymise", "--pseudonymize", action="store_true")
+    p.add_argument(
+        "--pseudonymise",
+        "--pseudonymize",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="replace names, e-mail, phone and personnummer (default: as the project's earlier "
+        "imports; --no-pseudonymise stores names as they are)",
+    )
     p.add_argument("--names", help="file with names to pseudonymise, one per line")
     p.add_argument("--key", help="pseudonym key file (default: PROJECT/private/pseudonym-key.json)")
     p.add_argument("--interviewer", action="append", default=[], help="an interviewer's name")

@@ -4,8 +4,9 @@ Text is never turned into mojibake silently.  A file is read as UTF-8 (BOM or no
 when it is valid; a file with no UTF-8 sequences at all is a Windows-1252 file.  A UTF-8 file
 with a few stray bytes (a Windows-1252 "ö" pasted into it) keeps its UTF-8 text, each stray
 byte is read as the Windows-1252 character it most likely is, and every one is reported with
-its line.  Text that was encoded twice ("GÃ¶ran") is repaired with ftfy and reported too, so
-that names in it are still found by the pseudonymiser.
+its line.  A one-byte file is Windows-1252 unless Mac OS Roman reads it better.  Text that was
+encoded twice ("GÃ¶ran") is repaired and reported too, so that names in it are still found by
+the pseudonymiser.
 """
 
 from __future__ import annotations
@@ -16,8 +17,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-import ftfy
-
 from workbench.errors import CorruptFile, EmptyFile
 
 __all__ = ["Decoded", "decode_text", "normalise"]
@@ -25,16 +24,19 @@ __all__ = ["Decoded", "decode_text", "normalise"]
 # C0 controls other than tab, newline, form feed and carriage return: text files have none.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
+_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " "})
+_INVISIBLE = re.compile("[\u00ad\u200b\u2060]")
 # Well-formed UTF-8 sequences of two to four bytes: a single-byte encoding rarely makes them.
 _UTF8_MULTIBYTE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
 )
 _HIGH_BYTE = re.compile(rb"[\x80-\xff]")
 # Characters that UTF-8 read as Windows-1252 leaves behind ("Ã¶", "â€“"): a cheap test before
-# asking ftfy.
+# looking closer.
 _MOJIBAKE_HINT = re.compile(
     "[ÂÃâ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u2122]"
 )
+_WORD = re.compile(r"\S+")
 _NOTES_PER_FILE = 5
 
 _strays: contextvars.ContextVar[list[tuple[int, int]]] = contextvars.ContextVar("strays")
@@ -64,10 +66,13 @@ class Decoded:
 
 
 def normalise(text: str) -> str:
-    """Return ``text`` with ``\\n`` line endings and in Unicode NFC."""
+    """Return ``text`` with ``\\n`` line endings, in Unicode NFC, no-break spaces as spaces and
+    without invisible characters (a soft hyphen or zero-width space inside a name hides it)."""
     if "\r" in text or "\u2028" in text or "\u2029" in text or "\x85" in text:
         text = _NEWLINES.sub("\n", text)
-    return text if text.isascii() else unicodedata.normalize("NFC", text)
+    if text.isascii():
+        return text
+    return _INVISIBLE.sub("", unicodedata.normalize("NFC", text).translate(_SPACES))
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -112,19 +117,58 @@ def _mixed_utf8(data: bytes, name: str) -> tuple[str, list[str]]:
     return text, _summarise(name, notes, "bytes that were not UTF-8, read as Windows-1252")
 
 
+def _undo_double_encoding(word: str) -> str:
+    """``word`` as it was before its UTF-8 bytes were read as Windows-1252 (or Latin-1), when
+    that is what happened; else ``word`` itself."""
+    for codec in ("cp1252", "latin-1"):
+        try:
+            return word.encode(codec).decode("utf-8")
+        except UnicodeError:
+            continue
+    return word
+
+
 def _repair_mojibake(text: str, name: str) -> tuple[str, list[str]]:
-    """Repair text that was encoded twice ("GÃ¶ran" → "Göran"), line by line, and report it."""
+    """Repair words that were encoded twice ("GÃ¶ran Ã…hlstrÃ¶m" → "Göran Åhlström"), line by
+    line, and report each line."""
     if not _MOJIBAKE_HINT.search(text):
         return text, []
     lines = text.split("\n")
     notes = []
     for i, line in enumerate(lines):
         if _MOJIBAKE_HINT.search(line):
-            fixed = ftfy.fix_encoding(line)
+            fixed = _WORD.sub(lambda m: _undo_double_encoding(m.group(0)), line)
             if fixed != line:
                 lines[i] = fixed
                 notes.append(f"{name}: line {i + 1}: text encoded twice was repaired")
     return "\n".join(lines), _summarise(name, notes, "lines encoded twice were repaired")
+
+
+def _well_placed(text: str) -> int:
+    """How many of the non-ASCII characters of ``text`` sit where letters do in words: lower
+    case, or upper case at the start of a word ("gŒr" from a Mac file read as Windows-1252
+    has a capital inside a word)."""
+    score = 0
+    for i, ch in enumerate(text):
+        if ord(ch) >= 0x80 and ch.isalpha() and ch.lower() != ch.upper():
+            score += ch.islower() or i == 0 or not text[i - 1].isalpha()
+    return score
+
+
+def _single_byte(data: bytes, name: str) -> tuple[str, list[str]]:
+    """A file in a one-byte encoding: Windows-1252, unless Mac OS Roman fits its letters better."""
+    readings = {}
+    for codec in ("cp1252", "mac_roman"):
+        try:
+            readings[codec] = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+    if not readings:
+        raise CorruptFile(f"{name}: not text in UTF-8, UTF-16, Windows-1252 or Mac OS Roman")
+    best = max(readings, key=lambda c: (_well_placed(readings[c]), c == "cp1252"))
+    if best == "mac_roman":
+        return readings[best], [f"{name}: read as Mac OS Roman (not UTF-8 or Windows-1252)"]
+    return readings[best], []
 
 
 def decode_text(data: bytes, name: str) -> Decoded:
@@ -149,7 +193,7 @@ def decode_text(data: bytes, name: str) -> Decoded:
     else:
         try:
             text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
+        except UnicodeDecodeError:
             text = _utf16_without_bom(data) if b"\x00" in data else None
             if text is None:
                 if b"\x00" in data:
@@ -159,12 +203,7 @@ def decode_text(data: bytes, name: str) -> Decoded:
                 if sequences and len(sequences) >= invalid:
                     text, notes = _mixed_utf8(data, name)
                 else:
-                    try:
-                        text = data.decode("cp1252")
-                    except UnicodeDecodeError as cp_exc:
-                        raise CorruptFile(
-                            f"{name}: not text in UTF-8, UTF-16 or Windows-1252 (byte {exc.start})"
-                        ) from cp_exc
+                    text, notes = _single_byte(data, name)
     controls = len(_CONTROL.findall(text)) if _CONTROL.search(text) else 0
     if controls and (controls > 8 or "\x00" in text or controls * 200 > len(text)):
         raise CorruptFile(f"{name}: binary data, not a text file")

@@ -16,6 +16,8 @@ __all__ = [
     "is_interviewer_code",
     "looks_like_label",
     "parse_timestamp",
+    "person",
+    "short_enough",
     "split_prefix_label",
 ]
 
@@ -28,7 +30,11 @@ _KNOWN_LOWER = (
 )
 #: A speaker label: one to four capitalised words (particles and numbers allowed after the
 #: first), or a known role word in any case.  Length is checked separately (40 characters).
-LABEL = rf"(?:{_WORD}|{_KNOWN_LOWER})(?:[ \t]+(?:{_WORD}|{_PARTICLE}|\d{{1,3}})){{0,3}}"
+LABEL = (
+    rf"(?:{_WORD},[ \t]+{_WORD}"  # "Åhlström, Göran"
+    rf"|(?:{_WORD}|{_KNOWN_LOWER})(?:[ \t]+(?:{_WORD}|{_PARTICLE}|\d{{1,3}})){{0,3}})"
+    r"(?:[ \t]+\([^()\n:]{1,60}\))?"  # "Anna Svensson (Åsby kommun)"
+)
 #: h:mm:ss, mm:ss, with an optional fraction.
 TIMESTAMP = r"\d{1,3}(?::\d{1,2}){1,2}(?:[.,]\d{1,3})?"
 
@@ -142,6 +148,24 @@ _BREAKS = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)*")
 _TRAILING = re.compile(r"[ \t]+\n")
 
 
+_AFFILIATION = re.compile(r"[ \t]+\([^()]*\)$")
+_SURNAME_FIRST = re.compile(r"([^,]+),[ \t]+(.+)")
+
+
+def person(label: str) -> str:
+    """The person a speaker label names: "Anna Svensson (Åsby kommun)" and "Svensson, Anna"
+    are both "Anna Svensson"."""
+    label = _AFFILIATION.sub("", label.strip())
+    flipped = _SURNAME_FIRST.fullmatch(label)
+    return f"{flipped.group(2)} {flipped.group(1)}" if flipped else label
+
+
+def short_enough(label: str) -> bool:
+    """Whether ``label`` is as short as speaker labels are (40 characters, not counting an
+    affiliation in brackets)."""
+    return len(_AFFILIATION.sub("", label)) <= 40
+
+
 def is_interviewer_code(label: str) -> bool:
     """Whether ``label`` is a role word for the interviewer (I, Q, Int, Intervjuare, ...)."""
     return _INTERVIEWER.fullmatch(label.strip()) is not None
@@ -156,7 +180,7 @@ def is_generic(label: str) -> bool:
 def looks_like_label(text: str) -> bool:
     """Whether ``text`` can be a speaker label (short, capitalised or a known code)."""
     text = text.strip()
-    return 0 < len(text) <= 40 and _LABEL_ONLY.fullmatch(text) is not None
+    return bool(text) and short_enough(text) and _LABEL_ONLY.fullmatch(text) is not None
 
 
 def parse_timestamp(value: str, where: str) -> float:
@@ -199,7 +223,7 @@ def accepted_labels(candidates: Sequence[tuple[str, bool]]) -> set[str]:
 def split_prefix_label(text: str, where: str) -> tuple[str | None, str, float | None]:
     """Split ``"[00:01] Name: text"`` into (label, text, seconds); no label → (None, text, None)."""
     m = _PREFIX.match(text)
-    if m is None or len(m["label"]) > 40:
+    if m is None or not short_enough(m["label"]):
         return None, text, None
     ts = m["ts"] or m["tsb"]
     return m["label"], text[m.end() :], parse_timestamp(ts, where) if ts else None

@@ -11,6 +11,7 @@ from workbench.ingest._labels import (
     accepted_labels,
     clean_body,
     parse_timestamp,
+    short_enough,
 )
 from workbench.ingest._model import Turn
 
@@ -39,7 +40,7 @@ def parse_labelled_text(text: str, name: str) -> list[Turn]:
     found: list[tuple[re.Match[str], str, str | None]] = []
     for m in _LINE.finditer(text):
         label = m["lab1"] or m["lab2"] or m["lab3"]
-        if len(label) <= 40:
+        if short_enough(label):
             found.append((m, label, m["ts1"] or m["ts1b"] or m["ts2"] or m["ts3"]))
     accepted = accepted_labels([(label, ts is not None) for _, label, ts in found])
     marks = [item for item in found if item[1] in accepted]

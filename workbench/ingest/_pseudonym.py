@@ -37,15 +37,20 @@ __all__ = [
 
 # Bounded parts keep the scan linear on long runs of word characters before an "@".
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
-_PNR = r"(?P<pnr>(?:19|20)?\d{6}[-+]?\d{4})"
+# Separators people type between digits: spaces (also no-break ones), hyphens and dashes (Word
+# turns "-" into "–"), slashes and dots.
+_SPACE = "[ \u00a0\u202f]"
+_DASH = "-\u2010-\u2015\u2212"
+_PNR = rf"(?P<pnr>(?:19|20)?\d{{6}}{_SPACE}?[{_DASH}+]?{_SPACE}?\d{{4}})"
+_GAP = rf"(?:{_SPACE}|[{_DASH}./]){{0,3}}"
 _PHONE = (
-    r"(?P<phone>\+\d{1,3}(?:[ -]?\(0\))?(?:[ -]?\d{1,4}){2,5}"  # +46 70 123 45 67, +44 20 7946 0958
-    r"|0\d{1,3}(?:-[ ]?|[ ])\d{2,3}(?:[ ]\d{2,3}){1,3}"  # 070-123 45 67, 08-123 456 78
-    r"|0\d{1,3}-\d{5,8}"  # 070-1234567
-    r"|0\d{7,9})"  # 0701234567
+    rf"(?P<phone>(?:tel:)?(?:\+|00)\d{{1,3}}{_GAP}(?:\(0\){_GAP})?(?:\(?\d{{1,4}}\)?{_GAP}){{1,6}}\d"
+    rf"|\(?0\d{{1,4}}\)?{_GAP}(?:\d{_GAP}){{4,10}}\d"  # 070-123 45 67, (08) 123 456 78
+    r"|46\d{9})"  # +46 without the plus
 )
-# The lookahead lets the scan skip positions that cannot start a number.
-_NUMBERS = re.compile(rf"(?=[\d+])(?<![\d+\-/.,:])(?:{_PNR}|{_PHONE})(?!\d|[-/.,:]\d)")
+# The lookarounds keep a number from starting or ending inside a longer word or number.
+_NUMBERS = re.compile(rf"(?<![\w+])(?:{_PNR}|{_PHONE})(?!\w|[-/.,:]\d)")
+_DATE_LIKE = re.compile(r"\d{1,2}\D+\d{1,2}\D+(?:19|20)\d\d|(?:19|20)\d\d\D+\d{1,2}\D+\d{1,2}")
 _PHONE_ONLY = re.compile(_PHONE)
 _DIGITS = re.compile(r"\d")
 _NUMBER_IN = {
@@ -151,11 +156,75 @@ def _unaccented(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+# Letters that have no accent to strip but are spelled out in plain text (Ørsted → Orsted).
+_SPELLED_OUT = str.maketrans(
+    {
+        "ø": "o",
+        "Ø": "O",
+        "ł": "l",
+        "Ł": "L",
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "Ae",
+        "œ": "oe",
+        "Œ": "Oe",
+        "đ": "d",
+        "Đ": "D",
+        "ð": "d",
+        "þ": "th",
+        "ı": "i",
+    }
+)
+# Characters that do not show: a soft hyphen or zero-width space inside a name hides it.
+_INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
+_NEXT_WORD = re.compile(r"[ \u00a0]([^\W\d_][^\W\d_'’-]*)")
+_PREVIOUS_WORD = re.compile(r"(?:^|(?<=[\s(\"“]))([^\W\d_][^\W\d_'’-]*)[ \u00a0]$")
+
+
+_FILE_NAME = re.compile(r"(.*?)((?:\.[^\W_]{1,5})?(?:#\d+)?)")  # stem, ".docx" and "#2"
+_CAMEL = re.compile(
+    r"(?<=[^\W\d_])(?=[^\W\d_])(?<=[a-zà-ÿ])(?=[A-ZÀ-Þ])|(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])"
+)
+_SEPARATORS = re.compile(r"[_.\-]+")
+
+
+def _spellings(form: str) -> set[str]:
+    """How a name may be written: as given, without some or all of its accents, and with
+    letters such as ø, ł and ß spelled out (Orsted, Lukasz, Strauss)."""
+    out = {form}
+    accented = [i for i, ch in enumerate(form) if _unaccented(ch) != ch]
+    if len(accented) <= 4:
+        for mask in range(1, 2 ** len(accented)):
+            chars = list(form)
+            for bit, i in enumerate(accented):
+                if mask >> bit & 1:
+                    chars[i] = _unaccented(chars[i])
+            out.add("".join(chars))
+    else:
+        out.add(_unaccented(form))
+    return out | {v.translate(_SPELLED_OUT) for v in out}
+
+
+def _match_form(text: str) -> str:
+    """``text`` as names are matched in it, character for character: lower case (but a letter
+    whose lower case is longer, such as "İ", stays) and "_" as a space (goran_ahlstrom)."""
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        lowered = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
+    return lowered.replace("_", " ")
+
+
+def _capitalised(word: str) -> bool:
+    return len(word) > 1 and word[0].isupper() and not word.isupper()
+
+
 def _parts(name: str) -> list[str]:
     """The given and family names in ``name`` ("Ahlström, Göran" and "Anna-Karin" included)."""
     pieces = [p for p in _PART_SPLIT.split(name) if len(p) > 1 and p.casefold() not in _NOT_PARTS]
-    whole = [w for w in name.split() if "-" in w and len(w) > 1]
-    return [*pieces, *(w.strip(",.;:") for w in whole)]
+    whole = [w.strip(",.;:") for w in name.split() if "-" in w and len(w) > 1]
+    quoted = [w.strip(",.;:") for w in name.split() if re.search("['’]", w)]
+    joined = [re.sub("['’]", "", w) for w in quoted]  # O'Brien is also written OBrien
+    return [*pieces, *whole, *quoted, *joined]
 
 
 class Kind(StrEnum):
@@ -170,6 +239,7 @@ class Kind(StrEnum):
 class _Replacement:
     placeholders: frozenset[str]
     everyday_word: bool
+    roles: frozenset[str]  # "whole" name, "first" (given) or "last" (family) name part
 
 
 class Pseudonymiser:
@@ -313,7 +383,7 @@ class Pseudonymiser:
 
     # -- text --------------------------------------------------------------------------
     def _compiled(self) -> re.Pattern[str] | None:
-        """One pattern over every name and name part (lower case, with and without accents)."""
+        """One pattern over every name and name part, in every spelling (see :func:`_spellings`)."""
         if self._pattern is None:
             # A listed name that is also a speaker's whole name is that speaker.
             people: dict[str, tuple[str, str]] = {}
@@ -322,22 +392,34 @@ class Pseudonymiser:
                     if _is_name(real):
                         people.setdefault(real.lower(), (real, placeholder))
             found: dict[str, set[str]] = {}
-            everyday: dict[str, bool] = {}
+            roles: dict[str, set[str]] = {}
             for real, placeholder in people.values():
+                tokens = real.split()
                 for form in {real, *_parts(real)}:
-                    for variant in {form.lower(), _unaccented(form).lower()}:
-                        found.setdefault(variant, set()).add(placeholder)
-                        whole = form == real and " " in real
-                        everyday[variant] = not whole and variant in _EVERYDAY_WORDS
+                    if form == real and len(tokens) > 1:
+                        role = "whole"
+                    elif form == tokens[0].strip(",.;:") or form in _PART_SPLIT.split(tokens[0]):
+                        role = "first"
+                    else:
+                        role = "last"
+                    for variant in _spellings(form):
+                        key = _match_form(variant)
+                        found.setdefault(key, set()).add(placeholder)
+                        roles.setdefault(key, set()).add(role)
             self._parts = {
-                word: _Replacement(frozenset(ps), everyday[word]) for word, ps in found.items()
+                word: _Replacement(
+                    frozenset(ps),
+                    "whole" not in roles[word] and word in _EVERYDAY_WORDS,
+                    frozenset(roles[word]),
+                )
+                for word, ps in found.items()
             }
             trie = _trie_pattern(sorted(found)) if found else "(?!)"
             self._pattern = re.compile(rf"\b({trie})s?\b") if found else re.compile("(?!)")
         return self._pattern if self._parts else None
 
     def _replace(self, word: str, speaking: Collection[str]) -> str | None:
-        entry = self._parts.get(word.lower())
+        entry = self._parts.get(_match_form(word))
         if entry is None or (entry.everyday_word and not word[:1].isupper()):
             return None
         if len(entry.placeholders) == 1:
@@ -345,20 +427,31 @@ class Pseudonymiser:
         present = entry.placeholders & set(speaking)
         return next(iter(present)) if len(present) == 1 else AMBIGUOUS_PART
 
+    def _stranger(self, word: re.Match[str] | None, placeholder: str) -> bool:
+        """Whether ``word`` (a capitalised word next to a name part) is the rest of another
+        person's name rather than of the person ``placeholder`` stands for."""
+        if word is None or not _capitalised(word.group(1)):
+            return False
+        known = self._parts.get(_match_form(word.group(1)))
+        return known is None or placeholder not in known.placeholders
+
     @staticmethod
     def _number(m: re.Match[str]) -> str:
         if m["pnr"] is not None:
             value = m["pnr"]
-            mobile = len(value) == 10 and value.startswith("07")
+            mobile = len(_DIGITS.findall(value)) == 10 and value.startswith("07")
             if valid_personnummer(value) and not mobile:
                 return "[personnummer]"
             if _PHONE_ONLY.fullmatch(value):
                 return "[phone]"
             return value
-        digits = len(_DIGITS.findall(m["phone"]))
-        if m["phone"].startswith("+"):
+        value = m["phone"]
+        digits = len(_DIGITS.findall(value))
+        if _DATE_LIKE.fullmatch(value):  # 05 12 2023 is a date
+            return m.group(0)
+        if value.startswith(("+", "00", "tel:", "46")):
             return "[phone]" if 8 <= digits <= 15 else m.group(0)
-        return "[phone]" if 8 <= digits <= 10 else m.group(0)
+        return "[phone]" if 8 <= digits <= 11 else m.group(0)
 
     def text(self, text: str, speaking: Collection[str] = ()) -> str:
         """Return ``text`` with names, e-mail addresses, phone numbers and personnummer replaced.
@@ -366,31 +459,48 @@ class Pseudonymiser:
         ``speaking`` holds the pseudonyms of the document's speakers: a name part several
         people share becomes the one of them who takes part in this document.
         """
-        text = unicodedata.normalize("NFC", text)
+        text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
         if "@" in text:
             text = _EMAIL.sub("[e-mail]", text)
         text = _NUMBERS.sub(self._number, text)
         pattern = self._compiled()
         if pattern is None:
             return text
-        # Matching lower-cased text is several times faster than IGNORECASE; where lower-casing
-        # changes the length ("İ"), match a copy with those characters kept as they are.
-        lowered = text.lower()
-        if len(lowered) != len(text):
-            lowered = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
+        # Matching a lower-cased copy is several times faster than IGNORECASE.
+        lowered = _match_form(text)
         out: list[str] = []
-        pos = 0
-        for m in pattern.finditer(lowered):
+        pos = scan = 0  # text before pos is written out; the search goes on from scan
+        while (m := pattern.search(lowered, scan)) is not None:
             start, end = m.span(1)
+            scan = max(m.end(), start + 1)
             replacement = self._replace(text[start:end], speaking)
-            if replacement is not None:
-                out.append(text[pos:start])
-                out.append(replacement)
-                pos = end
+            if replacement is None:
+                continue
+            # "Johan Ek" when only Lena Ek is known: another Ek, whose given name must go too.
+            roles = self._parts[_match_form(text[start:end])].roles
+            after = _NEXT_WORD.match(text, end) if "first" in roles else None
+            before = _PREVIOUS_WORD.search(text, pos, start) if "last" in roles else None
+            if self._stranger(after, replacement) and m.group(0) == text[start:end].lower():
+                replacement, end = AMBIGUOUS_PART, after.end()  # type: ignore[union-attr]
+            elif self._stranger(before, replacement) and before.start(1) >= pos:  # type: ignore[union-attr]
+                replacement, start = AMBIGUOUS_PART, before.start(1)  # type: ignore[union-attr]
+            out.append(text[pos:start])
+            out.append(replacement)
+            pos = scan = end
         if not out:
             return text
         out.append(text[pos:])
         return "".join(out)
+
+    def file_name(self, name: str) -> str:
+        """A file's name as the project stores it: names and numbers in it replaced, also when
+        written CamelCase or joined by "_", "-" or "." ("GoranAhlstrom.txt",
+        "intervju_goran-0701234567.docx").  A name with nothing to hide is kept as it is."""
+        match = _FILE_NAME.fullmatch(name)
+        stem, suffix = (match.group(1), match.group(2)) if match else (name, "")
+        spaced = _SEPARATORS.sub(" ", _CAMEL.sub(" ", stem))
+        hidden = self.text(spaced)
+        return name if hidden == spaced else hidden + suffix
 
     # -- files -------------------------------------------------------------------------
     @classmethod
@@ -424,6 +534,7 @@ class Pseudonymiser:
         """
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        path.parent.chmod(0o700)  # also a folder made earlier by hand, open to everyone
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as f:

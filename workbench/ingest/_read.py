@@ -12,7 +12,7 @@ from workbench.errors import EmptyFile, ImportFailed, UnsupportedFormat
 from workbench.ingest._captions import read_captions
 from workbench.ingest._decode import decode_text
 from workbench.ingest._docx import read_docx
-from workbench.ingest._labels import clean_body, is_generic, is_interviewer_code, unique
+from workbench.ingest._labels import clean_body, is_generic, is_interviewer_code, person, unique
 from workbench.ingest._language import detect_language
 from workbench.ingest._model import Role, Transcript, Turn
 from workbench.ingest._plain import parse_labelled_text
@@ -66,6 +66,9 @@ def _transcript(
     pseudonymiser: Pseudonymiser | None,
     interviewers: Collection[str],
 ) -> Transcript:
+    turns = [
+        Turn(person(t.speaker), t.text, t.start_time, t.end_time) if t.speaker else t for t in turns
+    ]
     roles = detect_roles(turns, interviewers)
     words: Counter[str] = Counter()
     for t in turns:
@@ -74,9 +77,10 @@ def _transcript(
     participant = words.most_common(1)[0][0] if words else None
     stored_name = name
     if pseudonymiser is not None:
-        stored_name = pseudonymiser.text(name)  # "intervju-goran-ahlstrom.docx" names him
         names = {s: pseudonymiser.speaker(s, r, checksum[:12]) for s, r in roles.items()}
         speaking = set(names.values())
+        # after the speakers: "intervju-goran-ahlstrom.docx" names the interviewee
+        stored_name = pseudonymiser.file_name(name)
         turns = [
             Turn(
                 names[t.speaker] if t.speaker else None,
@@ -113,25 +117,30 @@ def _table_transcripts(
     language: str | None,
     pseudonymiser: Pseudonymiser | None,
 ) -> list[Transcript]:
-    hide = pseudonymiser.text if pseudonymiser is not None else str
-    texts = [clean_body(hide(r.text)) for r in rows]
-    stored_name = hide(name)
+    # Respondent ids may be e-mail addresses or names: each becomes a participant pseudonym
+    # first, so that a respondent's own name in the answer becomes theirs.
+    respondents = [
+        pseudonymiser.participant_pseudonym(r.id) if pseudonymiser is not None else r.id
+        for r in rows
+    ]
+    texts = [
+        clean_body(pseudonymiser.text(r.text, {who}) if pseudonymiser is not None else r.text)
+        for r, who in zip(rows, respondents, strict=True)
+    ]
+    stored_name = pseudonymiser.file_name(name) if pseudonymiser is not None else name
     # Answers in one table may be in different languages; a short one without clues takes the
     # table's.
     table_language = language or detect_language(" ".join(texts[:200]))
     result: list[Transcript] = []
-    for row, text in zip(rows, texts, strict=True):
+    for row, respondent, text in zip(rows, respondents, texts, strict=True):
         if not text:
             continue
         row_language = language or detect_language(text, default=table_language)
         body, segments = assemble([Turn(None, text)], ["interviewee"], unit, row_language)
-        # A respondent id may be an e-mail address or a name: it is pseudonymised like a
-        # speaker, and so are the attribute values (a phone number in a "contact" column).
-        respondent = row.id
+        # A phone number in a "contact" column is pseudonymised like the text.
         attributes = row.attributes
         if pseudonymiser is not None:
-            respondent = pseudonymiser.participant_pseudonym(row.id)
-            attributes = {k: pseudonymiser.text(v) for k, v in row.attributes.items()}
+            attributes = {k: pseudonymiser.text(v, {respondent}) for k, v in row.attributes.items()}
         # Each answer is its own document, "answers.csv#2" (the sheet's row, header = 1), with
         # a checksum of its content: importing a longer version of the table adds only the
         # new rows.

@@ -26,6 +26,7 @@ from workbench.store import Store
 from workbench.store._absorb import People, absorb
 
 _PSEUDONYM = re.compile(r"P\d{2,}")
+_NAMED = re.compile(r"\[Person \d+\]|\bI\d+\b")
 
 
 @dataclass
@@ -104,6 +105,8 @@ def plan_people(
             n += 1
         return f"P{n:02d}"
 
+    # Target pseudonyms whose person the target's key names: only those can be told apart.
+    keyed = set(target_key.people[ingest.Kind.PARTICIPANT].values()) if target_key else set()
     for spid, (_, label, checks) in sorted(theirs.items()):
         shared = {by_checksum[c] for c in checks if c in by_checksum}
         real = real_of.get(label)
@@ -120,18 +123,19 @@ def plan_people(
                 taken.add(label)
         else:
             new = known or (label if label not in taken else fresh())
+            if new != label and known is None and (real is None or label not in keyed):
+                conflicts.append(
+                    f"participant {label} of {source_name} is not known to be anyone here "
+                    f"(no shared document, no key entry to compare), but {label} is taken: "
+                    f"kept apart as {new}"
+                )
             plan.labels[spid] = new
             taken.add(new)
             if new != label:
                 plan.renames[label] = new
-                if known is None and (real is None or target_key is None):
-                    conflicts.append(
-                        f"participant {label} of {source_name} is not known to be anyone here "
-                        f"(no shared document, no key entry to compare), but {label} is taken: "
-                        f"kept apart as {new}"
-                    )
-            if target_key is not None and real is not None and known is None:
-                target_key.adopt(ingest.Kind.PARTICIPANT, real, new)
+        final = plan.labels.get(spid) or mine[plan.same[spid]][1]
+        if target_key is not None and real is not None and target_key.participant(real) is None:
+            target_key.adopt(ingest.Kind.PARTICIPANT, real, final)
     if source_key is not None and target_key is not None:
         for kind in (ingest.Kind.INTERVIEWER, ingest.Kind.PERSON):
             for real, placeholder in source_key.people[kind].items():
@@ -143,7 +147,31 @@ def plan_people(
                     )
                 if found != placeholder:
                     plan.renames[placeholder] = found
+    else:
+        shared_names = _unchecked_placeholders(target, source)
+        if shared_names:
+            conflicts.append(
+                f"{source_name} brings documents naming {', '.join(shared_names)}, which the "
+                "project's documents name too; without both keys nobody can tell whether they "
+                "are the same people"
+            )
     return plan, conflicts
+
+
+def _unchecked_placeholders(target: Store, source: Store) -> list[str]:
+    """Interviewer and listed-person placeholders that the source's new documents and the
+    target's documents both use (they may stand for different people)."""
+
+    def used(store: Store, skip: set[str]) -> set[str]:
+        docs = store.documents_frame()
+        found: set[str] = set()
+        for doc_id, checksum in zip(docs["document_id"], docs["checksum"], strict=True):
+            if checksum not in skip:
+                found |= set(_NAMED.findall(store.document_text(int(doc_id))))
+        return found
+
+    mine = set(target.documents_frame()["checksum"])
+    return sorted(used(source, mine) & used(target, set()))
 
 
 def _absorb(target: Project, source_dir: Path, report: MergeReport) -> None:

@@ -353,7 +353,7 @@ class Project:
         attributes: str | Path | None = None,
         segment: str = "turn",
         language: str | None = None,
-        pseudonymise: bool = False,
+        pseudonymise: bool | None = None,
         names: str | Path | None = None,
         key: str | Path | None = None,
         interviewers: Sequence[str] = (),
@@ -362,17 +362,26 @@ class Project:
     ) -> ImportReport:
         """Import transcripts (and join participant attributes): all of them or none.
 
-        With ``pseudonymise`` the key file (default ``private/pseudonym-key.json``) is read
+        ``pseudonymise`` defaults to what the project's earlier imports did (on once a key exists,
+        or when ``names`` are given).  With it, the key file (default
+        ``private/pseudonym-key.json``) is read
         after every other import has finished, and written (to disk, durably) before this one
         commits: pseudonyms are never handed out twice, and no data is stored without its key.
         Attribute values and respondent ids are pseudonymised like the text.
         """
         files = expand_paths(paths)
+        notes: list[str] = []
+        if pseudonymise is None:
+            # Like the project's earlier imports (a forgotten flag must not store names).
+            pseudonymise = names is not None or self.store.get_meta(KEY_ID) is not None
+            if pseudonymise and names is None:
+                notes.append("pseudonymised like the project's earlier imports")
+        elif names is not None and not pseudonymise:
+            raise ImportFailed("--names lists names to pseudonymise: leave out --no-pseudonymise")
         rows = read_attributes(Path(attributes)) if attributes is not None else []
         extra = read_names(Path(names)) if names is not None else []
         key_file = Path(key) if key is not None else self.path / KEY_PATH
         source = str(attributes) if attributes is not None else ""
-        notes: list[str] = []
         with self.store.transaction() as tx, _key_lock(key_file if pseudonymise else None):
             tx.lock_imports()
             pseudonymiser = self._key(tx, key_file, notes) if pseudonymise else None
@@ -418,6 +427,8 @@ class Project:
         """The project's pseudonym key, read now (under the import lock) and checked against
         the database: the same key, and every pseudonym in use reserved."""
         expected = store.get_meta(KEY_ID)
+        if key_file.exists() and not key_file.is_file():
+            raise ProjectError(f"{key_file}: not a file; the pseudonym key is a JSON file")
         if key_file.exists():
             key = ingest.Pseudonymiser.load(key_file)
             if expected is not None and key.key_id != expected:
@@ -450,7 +461,9 @@ class Project:
         file = Path(path)
         key_file = self.path / KEY_PATH
         # Spans are quoted from the source files: pseudonymise them like the transcripts.
-        hide = ingest.Pseudonymiser.load(key_file).text if key_file.exists() else str
+        key = ingest.Pseudonymiser.load(key_file) if key_file.exists() else None
+        hide = key.text if key is not None else str
+        hide_name = key.file_name if key is not None else str
         segs = self.segments()
         by_turn = {
             (doc, pos + 1): row
@@ -458,6 +471,7 @@ class Project:
                 segs["document"], segs["position"], segs.itertuples(index=False), strict=True
             )
         }
+        codable = {c.id for c in self.codebook.codes if c.codable}
         rows: list[dict[str, Any]] = []
         for line, record in _csv_rows(file, ("document", "turn", "code", "coder")):
             where = f"{file.name}: line {line}"
@@ -465,7 +479,7 @@ class Project:
                 turn = int(record["turn"])
             except ValueError as exc:
                 raise ImportFailed(f"{where}: turn {record['turn']!r} is not a number") from exc
-            seg = by_turn.get((hide(record["document"]), turn))
+            seg = by_turn.get((hide_name(record["document"]), turn))
             if seg is None:
                 raise UnknownItem(
                     f"{where}: document {record['document']!r} has no turn {turn} in the project"
@@ -474,6 +488,8 @@ class Project:
                 raise ImportFailed(f"{where}: turn {turn} is the interviewer's (context, not data)")
             if not record["coder"].strip():
                 raise ImportFailed(f"{where}: the coder cell is empty")
+            if record["code"].strip() not in codable:
+                raise UnknownItem(f"{where}: code {record['code'].strip()!r} is not a codable code")
             origin = (record.get("origin") or Origin.HUMAN).strip() or Origin.HUMAN
             if origin not in set(Origin):
                 choices = ", ".join(o.value for o in Origin)
@@ -702,7 +718,7 @@ def _hidden_row(
     """An attributes row as stored: values pseudonymised, a participant named by their pseudonym
     and a file name as the pseudonymised document is called."""
     line, name, values = row
-    joined_on = key.participant(name) or key.text(name)
+    joined_on = key.participant(name) or key.file_name(name)
     return line, joined_on, {k: key.text(v) for k, v in values.items()}
 
 
