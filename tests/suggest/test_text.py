@@ -5,7 +5,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import workbench.suggest as suggest
-from workbench.suggest import detect_language, tokenize
+from workbench.ingest import detect_language
+from workbench.suggest import tokenize
 from workbench.suggest._text import TextFeatures
 
 

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from workbench.cli import _agreement, _codebook, _dashboard, _demo, _exchange, _project, _suggest
 from workbench.errors import WorkbenchError
 
+__all__ = ["build_parser", "main"]
+
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand (one module per command group)."""

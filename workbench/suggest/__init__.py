@@ -38,7 +38,7 @@ from ._prevalence import (
     wilson_interval,
 )
 from ._prior import codebook_hash
-from ._text import detect_language, tokenize
+from ._text import tokenize
 
 __all__ = [
     "DEFAULT_METHOD",
@@ -54,7 +54,6 @@ __all__ = [
     "Suggestion",
     "codebook_hash",
     "cross_validate",
-    "detect_language",
     "estimate_prevalence",
     "evaluate",
     "learning_curve",
