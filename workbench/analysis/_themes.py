@@ -49,6 +49,7 @@ from sklearn.metrics import (
 )
 from sklearn.preprocessing import normalize
 from sklearn.utils.extmath import randomized_svd
+from threadpoolctl import threadpool_limits
 
 from workbench.suggest._embed import load_embedder, resolve_embeddings
 from workbench.suggest._text import (
@@ -556,8 +557,12 @@ def _propose(
     quotes = quotes.sort_values("segment", kind="stable").reset_index(drop=True)
     texts = [str(t) for t in quotes["text"]]
     corpus = _Corpus(texts, language, background)
-    vectors = _quote_vectors(corpus, settings, seed, embeddings)
-    labels = _group(vectors, k, seed, settings)
+    # One thread: the SVD's and k-means' results then do not depend on the machine's cores
+    # (they do otherwise), and on a shared machine it is faster (100 quotes: 0.07 s against
+    # 0.18 s with two threads; 3,000 quotes take no longer).
+    with threadpool_limits(limits=1):
+        vectors = _quote_vectors(corpus, settings, seed, embeddings)
+        labels = _group(vectors, k, seed, settings)
     n_groups = int(labels.max()) + 1
     if 2 <= n_groups < len(texts):
         silhouettes = silhouette_samples(vectors, labels, metric="cosine")
@@ -610,7 +615,8 @@ def describe_theme(
     if not texts:
         return ThemeDescription(label="")
     corpus = _Corpus([*texts, *[str(t) for t in others]], language, background)
-    vectors = _quote_vectors(corpus, DEFAULT_SETTINGS, seed, None)
+    with threadpool_limits(limits=1):  # as in propose_themes: the same vectors
+        vectors = _quote_vectors(corpus, DEFAULT_SETTINGS, seed, None)
     members = np.arange(len(texts))
     ranked = _ranked_terms(corpus, members, N_TERMS)
     typical, cohesion = _typical(vectors, members)
