@@ -18,6 +18,7 @@ PACKAGES = [
     "workbench.dashboards",
     "workbench.errors",
     "workbench.exchange",
+    "workbench.i18n",
     "workbench.ingest",
     "workbench.project",
     "workbench.resources",

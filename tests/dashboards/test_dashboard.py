@@ -26,8 +26,8 @@ from workbench.dashboards import (
     text,
 )
 from workbench.dashboards._chart import Chart, PlotlyLoader
-from workbench.dashboards._i18n import STRINGS
 from workbench.errors import UnknownItem
+from workbench.i18n import STRINGS
 from workbench.resources import DASHBOARD, resource_path
 
 ROOT = Path(__file__).resolve().parents[2]

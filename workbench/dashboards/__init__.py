@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from workbench.dashboards._app import Dashboard, dashboard, load, options_from_query, show
 from workbench.dashboards._figures import bars_figure, quality_figure
-from workbench.dashboards._i18n import LANGS, text
 from workbench.dashboards._model import DashboardData, Filters, Views
 from workbench.dashboards._report import render_report, write_report
 from workbench.dashboards._sample import SAMPLE_CODEBOOK, build_sample_project
 
 __all__ = [
-    "LANGS",
     "SAMPLE_CODEBOOK",
     "Dashboard",
     "DashboardData",
@@ -29,6 +27,5 @@ __all__ = [
     "quality_figure",
     "render_report",
     "show",
-    "text",
     "write_report",
 ]

@@ -23,7 +23,6 @@ from workbench.analysis._frames import GROUPS
 from workbench.dashboards import _html as h
 from workbench.dashboards._chart import Chart, PlotlyLoader
 from workbench.dashboards._figures import PALETTE, bars_figure, quality_figure
-from workbench.dashboards._i18n import LANGS, attribute_name, text, value_name
 from workbench.dashboards._model import (
     GROUP_ATTRIBUTE,
     TYPE_ATTRIBUTE,
@@ -32,6 +31,7 @@ from workbench.dashboards._model import (
     Views,
 )
 from workbench.errors import WorkbenchError
+from workbench.i18n import LANGS, attribute_name, text, value_name
 from workbench.project import open_project
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from workbench.dashboards._i18n import text, value_name
+from workbench.i18n import text, value_name
 
 Figure = dict[str, Any]
 

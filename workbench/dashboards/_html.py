@@ -8,7 +8,7 @@ from html import escape
 import pandas as pd
 
 from workbench.analysis._frames import EVERYDAY
-from workbench.dashboards._i18n import attribute_name, text, value_name
+from workbench.i18n import attribute_name, text, value_name
 
 CSS = """
 .vd-root, .vd-root * { font-family: "Source Sans Pro", "Segoe UI", "Helvetica Neue", Arial,

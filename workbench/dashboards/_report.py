@@ -19,9 +19,9 @@ from workbench.analysis import quotes as quotes_of
 from workbench.analysis._frames import GROUPS
 from workbench.dashboards import _html as h
 from workbench.dashboards._figures import bars_figure, quality_figure
-from workbench.dashboards._i18n import text
 from workbench.dashboards._model import DashboardData, Filters, Views
 from workbench.errors import ProjectError, UnknownItem
+from workbench.i18n import text
 from workbench.project import open_project
 
 CONFIG = {"displayModeBar": False, "responsive": True}
