@@ -23,11 +23,10 @@ from workbench.dashboards import (
     options_from_query,
     render_report,
     show,
-    text,
 )
 from workbench.dashboards._chart import Chart, PlotlyLoader
 from workbench.errors import UnknownItem
-from workbench.i18n import STRINGS
+from workbench.i18n import STRINGS, text
 from workbench.resources import DASHBOARD, resource_path
 
 ROOT = Path(__file__).resolve().parents[2]
