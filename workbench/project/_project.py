@@ -649,6 +649,105 @@ class Project:
             options["suggest"] = LiveSuggestions(self, self.suggester())
         return Tagger(self, coder=coder, **options)
 
+    # -- the researcher's workspace: read, retrieve, search, memos ---------------------------
+    def query(
+        self,
+        code: str | Sequence[str] | None = None,
+        *,
+        coder: str | Sequence[str] | None = None,
+        document: str | Sequence[str] | None = None,
+        text: str | None = None,
+        lang: str | None = None,
+        context: int = 80,
+        **attributes: str | Sequence[str],
+    ) -> pd.DataFrame:
+        """Every coding that matches, one row each, with its full quote and a little context.
+
+        ``code`` is a code id, a list of ids (any of them) or an expression over codes on the
+        same segment: ``"bp-needs and (fq-trust or fq-behaviour) and not val-positive"``.
+        ``attributes`` filter participants (``user_type="external"``).  Columns: code, label,
+        coder, origin, participant, document, segment, start, end, quote, before, after.
+        """
+        from workbench.project import _workspace
+
+        return _workspace.query(
+            self,
+            code,
+            coder=coder,
+            document=document,
+            text=text,
+            lang=lang,
+            context=context,
+            attributes=attributes,
+        )
+
+    def matrix(
+        self,
+        rows: str = "code",
+        columns: str = "coder",
+        value: str = "participants",
+        *,
+        code: str | Sequence[str] | None = None,
+        coder: str | Sequence[str] | None = None,
+        lang: str | None = None,
+    ) -> pd.DataFrame:
+        """A code × group table: how many ``participants`` (or ``segments``) per code and
+        value of ``columns`` (an attribute, ``"coder"`` or ``"document"``), code labels as rows."""
+        from workbench.project import _workspace
+
+        return _workspace.matrix(self, rows, columns, value, code=code, coder=coder, lang=lang)
+
+    def cooccurrence(
+        self,
+        *,
+        code: str | Sequence[str] | None = None,
+        coder: str | Sequence[str] | None = None,
+        value: str = "segments",
+        lang: str | None = None,
+    ) -> pd.DataFrame:
+        """Code × code: how many segments (or participants) carry both codes, labels as names."""
+        from workbench.project import _workspace
+
+        return _workspace.cooccurrence(self, code=code, coder=coder, value=value, lang=lang)
+
+    def search(
+        self,
+        text: str,
+        *,
+        whole_word: bool = True,
+        regex: bool = False,
+        document: str | Sequence[str] | None = None,
+        role: str | None = "interviewee",
+    ) -> pd.DataFrame:
+        """Where ``text`` occurs: one row per hit (document, segment, participant, start, end
+        as document offsets, snippet).  Case does not matter; accents do (ä is not a)."""
+        from workbench.project import _workspace
+
+        return _workspace.search(
+            self, text, whole_word=whole_word, regex=regex, document=document, role=role
+        )
+
+    def document_view(
+        self, document: str | int, *, coder: str | Sequence[str] | None = None, **options: Any
+    ) -> Any:
+        """The whole transcript, turn by turn, with its codings as stripes in the margin."""
+        from workbench.widgets import DocumentView
+
+        return DocumentView(self, document, coder=coder, **options)
+
+    def query_view(self, **options: Any) -> Any:
+        """A widget over :meth:`query`: pick codes, groups and coders, read and export quotes."""
+        from workbench.widgets import QueryView
+
+        return QueryView(self, **options)
+
+    def matrix_view(self, **options: Any) -> Any:
+        """A widget over :meth:`matrix` and :meth:`cooccurrence`: a click on a cell lists its
+        quotes."""
+        from workbench.widgets import MatrixView
+
+        return MatrixView(self, **options)
+
 
 _PARALLEL_FROM = 32  # files; below this, starting worker processes costs more than it saves
 

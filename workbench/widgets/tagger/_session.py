@@ -274,6 +274,18 @@ class CodingSession:
                 batch, size = [], min(size * 4, 4096)
         return None
 
+    @action
+    def show_segment(self, segment_id: int) -> None:
+        """Show the segment ``segment_id`` (filters that hide it are switched off)."""
+        segment_id = int(segment_id)
+        if segment_id not in self._ids:
+            if segment_id not in self._all:
+                raise UnknownItem(f"tagger: segment {segment_id} is not an interviewee's turn")
+            self.review, self._queue = False, []
+            self.filters = dict.fromkeys(self.filters, "") | {"uncoded": False, "others": False}
+            self._ids = self._all
+        self._goto_id(segment_id)
+
     def _goto_id(self, segment_id: int) -> bool:
         try:
             index = self._ids.index(segment_id)
