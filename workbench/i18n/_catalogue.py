@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from workbench.i18n import _dashboard, _retrieve, _widgets
+from workbench.i18n import _dashboard, _document, _retrieve, _widgets
 
 LANGS = ("sv", "en")
 
@@ -20,7 +20,7 @@ def _merged(*parts: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
 
 
 #: Every interface string by language: the dashboard's, the widgets' and the retrieval views'.
-STRINGS = _merged(_dashboard.STRINGS, _widgets.STRINGS, _retrieve.STRINGS)
+STRINGS = _merged(_dashboard.STRINGS, _widgets.STRINGS, _document.STRINGS, _retrieve.STRINGS)
 
 
 ATTRIBUTES: dict[str, dict[str, str]] = {
