@@ -237,6 +237,71 @@ def test_tagger_browser_codes_spans_memos_and_undo(page: Any, lab: Lab) -> None:
     assert memo_text == "Låter äkta 👍 — n t z" and doc_memo == "Lugn intervju"
 
 
+def test_tagger_browser_memos_survive_a_reload(page: Any, lab: Lab) -> None:
+    """A memo written, the page reloaded: both memo boxes show the stored texts (they used to
+    come back empty or stale, and typing then overwrote the saved memo); an edit after the
+    reload keeps both versions in the audit."""
+    folder = lab.root / "memo-study"
+    study(folder)
+    (lab.root / "memo.ipynb").write_text(
+        json.dumps(
+            {
+                **NOTEBOOK,
+                "cells": [
+                    {
+                        **NOTEBOOK["cells"][0],  # type: ignore[index]
+                        "source": [
+                            "import workbench\n",
+                            f"p = workbench.open({str(folder)!r}, coder='anna')\n",
+                            "p.tagger(suggest=None)",
+                        ],
+                    }
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    run_notebook(page, lab, "memo.ipynb")
+    page.wait_for_selector(".vt-root .vt-text", timeout=45_000)
+    page.locator(".vt-memo-segment").click()
+    page.keyboard.type("Första tanken")
+    page.locator(".vt-memo-document").click()
+    saved(page, "Saved the segment memo")
+    page.keyboard.type("Lugn intervju")
+    saved(page, "Saved the document memo")
+    page.locator(".vt-text").click()  # the memo box loses focus, as after a pause
+    page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+    page.wait_for_function(
+        "() => !window.jupyterapp.shell.currentWidget.context.model.dirty", timeout=10_000
+    )
+
+    page.reload()  # the saved notebook's output shows the live widget again
+    page.wait_for_selector(".vt-root .vt-text", timeout=45_000)
+    page.wait_for_function(
+        "() => document.querySelector('.vt-memo-document').value === 'Lugn intervju'",
+        timeout=20_000,
+    )
+    assert page.locator(".vt-memo-segment").input_value() == "Första tanken"
+    screenshot(page, "tagger-memo-after-reload")
+    area = page.locator(".vt-memo-document")
+    area.click()
+    page.keyboard.press("End")
+    page.keyboard.type(", men lång")
+    page.locator(".vt-text").click()
+    saved(page, "Saved the document memo")
+
+    with workbench.open(folder, read_only=True) as project:
+        audit = project.store.audit_frame("anna")
+        versions = [
+            json.loads(row)["new"]
+            for action, row in zip(audit["action"], audit["payload"], strict=True)
+            if action == "memo.set" and json.loads(row)["kind"] == "document"
+        ]
+        doc_id = int(project.documents["document_id"].iloc[0])
+        assert project.memo("document", doc_id, coder="anna") == "Lugn intervju, men lång"
+    assert versions == ["Lugn intervju", "Lugn intervju, men lång"]
+
+
 NOTEBOOK = {
     "cells": [
         {

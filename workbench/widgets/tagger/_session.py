@@ -401,7 +401,10 @@ class CodingSession:
         if (kind == "segment" and ident == seg["id"]) or (
             kind == "document" and ident == seg["document_id"]
         ):
-            seg[key] = text  # kept in Python only: the browser already shows what was typed
+            # The state the browser is synced from holds the saved text: a reloaded page shows
+            # it (the box keeps what is being typed; it is not refreshed from this).
+            seg[key] = text
+            self.segment = {**self.segment, key: text}
         self._say("saved", f"Saved the {kind} memo")
 
     # -- filters and modes ----------------------------------------------------------------------

@@ -231,6 +231,18 @@ function render({ model, el }) {
     });
     area.addEventListener("blur", () => saveMemo(area));
   }
+  // A memo box shows the stored text whenever it is not being typed in: after a move, an undo,
+  // a reload of the page, or a change made in another window.  Text being typed is never
+  // replaced (it is saved for the target it was typed for).
+  function showMemo(area, kind, target, stored, force) {
+    const state = memoState.get(area);
+    const typing = state && state.timer !== null && state.target === target;
+    if (typing && !force) return;
+    if (force || document.activeElement !== area || area.value === (state?.saved ?? "")) {
+      if (area.value !== stored) area.value = stored;
+      memoState.set(area, { kind, target, saved: stored, timer: null });
+    }
+  }
   function flushMemos() {
     saveMemo(segMemo);
     saveMemo(docMemo);
@@ -522,15 +534,9 @@ function render({ model, el }) {
     renderPressed();
     docMemoLabel.textContent = `Memo on ${seg.document}`;
     const moved = seg.id !== currentId;
-    const docMoved = seg.document_id !== currentDoc;
-    if (moved || seg.memo_seq !== memoSeq) {
-      segMemo.value = seg.memo || "";
-      memoState.set(segMemo, { kind: "segment", target: seg.id, saved: segMemo.value, timer: null });
-    }
-    if (docMoved || seg.memo_seq !== memoSeq) {
-      docMemo.value = seg.doc_memo || "";
-      memoState.set(docMemo, { kind: "document", target: seg.document_id, saved: docMemo.value, timer: null });
-    }
+    const undone = seg.memo_seq !== memoSeq;
+    showMemo(segMemo, "segment", seg.id, seg.memo || "", moved || undone);
+    showMemo(docMemo, "document", seg.document_id, seg.doc_memo || "", seg.document_id !== currentDoc || undone);
     if (moved) current.scrollIntoView?.({ block: "nearest" });
     currentId = seg.id;
     currentDoc = seg.document_id;
