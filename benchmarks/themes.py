@@ -21,8 +21,9 @@ only the sentences, and its groups are compared with the categories:
   criterion for k by ARI at the estimated k, and the chosen settings are scored on the held-out
   fold (3 seeds).  On the held-out fold the finder runs twice: alone, and with the other folds'
   sentences as ``background`` (their words only, never their categories), as a project would
-  pass all its segments.  The library's defaults are the settings with the best mean
-  training-fold ARI (printed), which is steadier than a vote of the folds.
+  pass all its segments.  The library's vector settings are those with the best mean
+  training-fold ARI (printed), which is steadier than a vote of the folds; for the criterion
+  see ``_Settings`` in ``workbench/analysis/_themes.py``.
 * *Swedish*: 150 single-label sentences drawn with a fixed seed (not picked) and translated by
   hand into Swedish (:data:`SWEDISH`); the finder runs on the translations and, for comparison,
   on the English originals, with the library defaults (nothing tuned on them).
