@@ -18,6 +18,11 @@ Encoding is the only slow step, so every distinct text is encoded once per model
 On a CPU with native bfloat16 (AVX512-BF16 or AMX) the model runs under bfloat16 autocast,
 about three times faster than float32 with vectors within 1e-4 in cosine; the precision is
 part of :attr:`Embedder.key`.
+
+:func:`fine_tune` adapts a model to a project's codes (its biases and LayerNorms, trained with
+a multi-label head on the coded segments); the result, a :class:`Tuning`, is a few hundred
+kilobytes of arrays saved with the suggester, and :func:`load_tuned` rebuilds the tuned
+model from the base model on this machine.
 """
 
 from __future__ import annotations
@@ -397,10 +402,10 @@ def load_embedder(name: str) -> Embedder:
 
 
 # --------------------------------------------------------------------------- fine-tuning
-#: Parameters a fine-tune changes (BitFit: biases and LayerNorm scales, 31,104 of MiniLM's
-#: 22.7 million).  Small enough to store with the suggester as plain arrays, and on SemEval
-#: as good as a full fine-tune in a screening fold.
 def _tunable(name: str) -> bool:
+    """Whether a fine-tune changes parameter ``name``: biases and LayerNorms (BitFit), 31,104
+    of MiniLM's 22.7 million, small enough to save with the suggester as plain arrays; in
+    a screening fold on SemEval as good as tuning every weight."""
     return name.endswith(".bias") or "LayerNorm" in name or "layer_norm" in name
 
 
