@@ -460,7 +460,8 @@ def code_matrix(
             names[axis] = [label for _, label in code_list]
             series[axis] = frame["code"]
         else:
-            column = frame[axis].astype(object).where(frame[axis].notna(), missing)
+            given = frame[axis].notna() & (frame[axis].astype(str) != "")
+            column = frame[axis].astype(object).where(given, missing)
             values = sorted({str(v) for v in column if v != missing})
             if (column == missing).any():
                 values.append(missing)

@@ -9,6 +9,16 @@ from __future__ import annotations
 
 from workbench.widgets._adjudicate import Adjudicator
 from workbench.widgets._codebook_editor import CodebookEditor
+from workbench.widgets._matrix_view import MatrixView
+from workbench.widgets._query_view import QueryView
 from workbench.widgets.tagger import CodingSession, Suggest, Tagger
 
-__all__ = ["Adjudicator", "CodebookEditor", "CodingSession", "Suggest", "Tagger"]
+__all__ = [
+    "Adjudicator",
+    "CodebookEditor",
+    "CodingSession",
+    "MatrixView",
+    "QueryView",
+    "Suggest",
+    "Tagger",
+]

@@ -1,0 +1,572 @@
+"""The query view: pick codes, groups and coders, read every quote in context, export them.
+
+:class:`QuerySession` holds the selection and the rules (it builds the code expression, runs
+:meth:`Project.query`, turns the frame into quote cards, writes CSV and Word files) and is
+driven from Python in tests; :class:`QueryView` is the widget a researcher sees: the
+``query_view.js`` panel over the session, with a tagger opened below it on request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import pathlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+import anywidget
+import ipywidgets as w
+import pandas as pd
+import traitlets
+
+from workbench.errors import WorkbenchError
+from workbench.i18n import LANGS, STRINGS, attribute_name, text, value_name
+from workbench.project._workspace import attribute_values, default_lang
+
+if TYPE_CHECKING:
+    from workbench.codebook import Codebook
+    from workbench.project._project import Project
+
+_HERE = pathlib.Path(__file__).parent
+#: Quote cards sent to the browser at first; "show more" adds as many again.
+PAGE = 50
+#: The prefix of every interface string the retrieval views use.
+KEY_PREFIX = "retrieve_"
+
+
+class Mode(StrEnum):
+    """How the picked codes combine on a segment."""
+
+    ANY = "any"
+    ALL = "all"
+
+
+class Pick(StrEnum):
+    """A code's state in the picker."""
+
+    OFF = "off"
+    INCLUDE = "include"
+    EXCLUDE = "exclude"
+
+
+class Format(StrEnum):
+    """Export formats."""
+
+    CSV = "csv"
+    DOCX = "docx"
+
+
+def esm(*names: str) -> str:
+    """The front-end module: the shared helpers followed by a view's own script."""
+    return "\n".join((_HERE / name).read_text(encoding="utf-8") for name in names)
+
+
+def strings(lang: str) -> dict[str, str]:
+    """The retrieval views' interface strings in ``lang`` (keys without their prefix)."""
+    keys = [k for k in STRINGS["en"] if k.startswith(KEY_PREFIX)]
+    return {k[len(KEY_PREFIX) :]: text(k, lang) for k in keys}
+
+
+def check_lang(lang: str) -> str:
+    if lang not in LANGS:
+        raise traitlets.TraitError(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
+    return lang
+
+
+def codebook_options(book: Codebook, lang: str, counts: Mapping[str, int]) -> list[dict[str, Any]]:
+    """The codes as the picker lists them: tree order, depth, colour, coded segments."""
+    depth: dict[str, int] = {}
+    out = []
+    for code in book.codes:
+        depth[code.id] = depth[code.parent] + 1 if code.parent in depth else 0
+        out.append(
+            {
+                "id": code.id,
+                "label": code.name(lang),
+                "color": code.color,
+                "depth": depth[code.id],
+                "codable": code.codable,
+                "count": int(counts.get(code.id, 0)),
+            }
+        )
+    return out
+
+
+def quote_cards(
+    frame: pd.DataFrame, colors: Mapping[str, str], limit: int | None = None
+) -> list[dict[str, Any]]:
+    """One card per quoted span and code (the coders who applied it together), in the
+    frame's order; at most ``limit``."""
+    if frame.empty:
+        return []
+    keys = ["segment", "code", "start", "end"]
+    grouped = frame.groupby(keys, sort=False)
+    coders = grouped["coder"].agg(lambda c: sorted(set(c)))
+    first = grouped.head(1).set_index(keys)
+    cards = []
+    for key, row in first.iterrows():
+        segment, code, start, end = key  # type: ignore[misc]
+        cards.append(
+            {
+                "key": f"{segment}:{code}:{start}:{end}",
+                "segment": int(segment),
+                "code": str(code),
+                "label": str(row["label"]),
+                "color": colors.get(str(code), "#888888"),
+                "coders": coders.loc[key],
+                "participant": "" if _missing(row["participant"]) else str(row["participant"]),
+                "document": str(row["document"]),
+                "start": int(start),
+                "end": int(end),
+                "quote": str(row["quote"]),
+                "before": str(row["before"]),
+                "after": str(row["after"]),
+            }
+        )
+        if limit is not None and len(cards) >= limit:
+            break
+    return cards
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+@dataclass(frozen=True)
+class Exported:
+    """What an export wrote."""
+
+    path: pathlib.Path
+    quotes: int
+
+
+def export_path(name: str, fmt: Format) -> pathlib.Path:
+    """The file the user named, with the format's suffix (added when missing, or swapped for
+    the other export format's)."""
+    path = pathlib.Path(name.strip() or f"quotes.{fmt}").expanduser()
+    suffix = path.suffix.lower()
+    if suffix == f".{fmt}":
+        return path
+    if suffix in {f".{f}" for f in Format}:
+        return path.with_suffix(f".{fmt}")
+    return path.with_name(f"{path.name}.{fmt}")
+
+
+def write_csv(frame: pd.DataFrame, path: pathlib.Path) -> int:
+    """Every row of a query, UTF-8 with a byte-order mark so that Excel reads å, ä and ö."""
+    frame.to_csv(path, index=False, encoding="utf-8-sig")
+    return len(frame)
+
+
+def write_docx(
+    frame: pd.DataFrame,
+    path: pathlib.Path,
+    *,
+    lang: str,
+    order: Sequence[str],
+    selection: Sequence[str] = (),
+) -> int:
+    """An appendix: a heading per code (codebook ``order``), each quote once with its
+    participant, document and coders.  Returns the number of quotes written."""
+    import docx
+
+    document = docx.Document()
+    document.add_heading(text("retrieve_docx_title", lang), level=1)
+    written = 0
+    cards = quote_cards(frame, {})
+    for line in selection:
+        document.add_paragraph(line)
+    date = dt.date.today().isoformat()
+    document.add_paragraph(text("retrieve_docx_made", lang, date=date, quotes=len(cards)))
+    rank = {code: i for i, code in enumerate(order)}
+    by_code: dict[str, list[dict[str, Any]]] = {}
+    for card in cards:
+        by_code.setdefault(card["code"], []).append(card)
+    for code in sorted(by_code, key=lambda c: (rank.get(c, len(rank)), c)):
+        group = by_code[code]
+        document.add_heading(f"{group[0]['label']} ({len(group)})", level=2)
+        for card in group:
+            document.add_paragraph(card["quote"], style="Quote")
+            who = [card["participant"], card["document"]]
+            document.add_paragraph(
+                "— "
+                + ", ".join(p for p in who if p)
+                + " · "
+                + text("retrieve_coded_by", lang, coders=", ".join(card["coders"]))
+            )
+            written += 1
+    document.save(str(path))
+    return written
+
+
+class QuerySession:
+    """The query view's state and rules, without a browser.
+
+    Parameters
+    ----------
+    project
+        The open project.
+    lang
+        Language of labels and interface (``"sv"``/``"en"``); default: the documents'.
+    on_change
+        Called with :meth:`state` after every change.
+    """
+
+    def __init__(
+        self,
+        project: Project,
+        *,
+        lang: str | None = None,
+        on_change: Callable[[dict[str, Any]], None] | None = None,
+    ) -> None:
+        self.project = project
+        self.on_change = on_change
+        self.lang = check_lang(lang or default_lang(project))
+        self.picks: dict[str, Pick] = {}
+        self.mode = Mode.ANY
+        self.typed: str | None = None  # an expression typed by hand replaces the picks
+        self.coders: list[str] = []
+        self.groups: dict[str, list[str]] = {}
+        self.text = ""
+        self.limit = PAGE
+        self.frame: pd.DataFrame | None = None
+        self.status: dict[str, Any] = {"state": "idle", "text": "", "seq": 0}
+        self._attributes = attribute_values(project)
+        self._coders = project.store.coders()
+        self._counts = project.coding_counts()
+        self._load()
+
+    # -- state --------------------------------------------------------------------------------
+    def _load(self) -> None:
+        self.book = self.project.codebook
+        self._colors = {c.id: c.color for c in self.book.codes}
+        self.options = {
+            "codes": codebook_options(self.book, self.lang, self._counts),
+            "coders": list(self._coders),
+            "attributes": [
+                {
+                    "name": name,
+                    "label": attribute_name(name, self.lang),
+                    "values": [{"value": v, "label": value_name(v, self.lang)} for v in values],
+                }
+                for name, values in self._attributes.items()
+                if values
+            ],
+        }
+
+    @property
+    def expression(self) -> str | None:
+        """The code expression the picks make (or the one typed), None when no code is picked.
+
+        ``any``: ``a or b``; ``all``: ``a and b``; excluded codes add ``and not (x or y)``.
+        """
+        if self.typed is not None:
+            return self.typed
+        wanted = [c for c, p in self.picks.items() if p == Pick.INCLUDE]
+        left_out = [c for c, p in self.picks.items() if p == Pick.EXCLUDE]
+        if not wanted:
+            return None
+        joined = f" {'and' if self.mode == Mode.ALL else 'or'} ".join(wanted)
+        if left_out:
+            inner = " or ".join(left_out)
+            joined = f"({joined})" if len(wanted) > 1 and self.mode == Mode.ANY else joined
+            joined += f" and not ({inner})" if len(left_out) > 1 else f" and not {inner}"
+        return joined
+
+    @property
+    def active(self) -> bool:
+        """Whether anything is chosen (no quotes are listed before)."""
+        return bool(
+            self.expression or self.coders or any(self.groups.values()) or self.text.strip()
+        )
+
+    def selection(self) -> dict[str, Any]:
+        return {
+            "picks": {c: str(p) for c, p in self.picks.items()},
+            "mode": str(self.mode),
+            "expression": self.expression or "",
+            "typed": self.typed is not None,
+            "coders": list(self.coders),
+            "groups": {k: list(v) for k, v in self.groups.items() if v},
+            "text": self.text,
+        }
+
+    def results(self) -> dict[str, Any]:
+        frame = self.frame
+        if frame is None:
+            return {"rows": [], "active": False, "total": 0}
+        cards = quote_cards(frame, self._colors)
+        return {
+            "active": True,
+            "rows": cards[: self.limit],
+            "total": len(cards),
+            "codings": len(frame),
+            "participants": int(frame["participant"].nunique()),
+            "documents": int(frame["document"].nunique()),
+        }
+
+    def state(self) -> dict[str, Any]:
+        """What the browser shows, as plain data."""
+        return {
+            "lang": self.lang,
+            "strings": strings(self.lang),
+            "options": self.options,
+            "selection": self.selection(),
+            "results": self.results(),
+            "status": self.status,
+        }
+
+    def say(self, state: str, message: str) -> None:
+        self.status = {"state": state, "text": message, "seq": self.status["seq"] + 1}
+
+    def notify(self) -> None:
+        if self.on_change is not None:
+            self.on_change(self.state())
+
+    # -- actions ------------------------------------------------------------------------------
+    def run(self) -> None:
+        """Run the query for the current selection (nothing chosen: nothing listed)."""
+        self.limit = PAGE
+        if not self.active:
+            self.frame = None
+            self.say("idle", "")
+            return
+        groups: dict[str, Any] = {k: v for k, v in self.groups.items() if v}
+        try:
+            self.frame = self.project.query(
+                self.expression,
+                coder=self.coders or None,
+                text=self.text.strip() or None,
+                lang=self.lang,
+                **groups,
+            )
+        except WorkbenchError as exc:
+            self.frame = None
+            self.say("error", text("retrieve_error", self.lang, message=exc))
+            return
+        self.say("ok", "")
+
+    def _update(self) -> None:
+        self.run()
+        self.notify()
+
+    def set_code(self, code: str, pick: str) -> None:
+        """Include, exclude or drop a code (a typed expression gives way to the picks)."""
+        state = Pick(pick)
+        if code not in self.book:
+            raise WorkbenchError(f"query view: unknown code {code!r}")
+        self.typed = None
+        if state == Pick.OFF:
+            self.picks.pop(code, None)
+        else:
+            self.picks[code] = state
+        self._update()
+
+    def set_mode(self, mode: str) -> None:
+        """Combine the included codes with ``any`` (or) or ``all`` (and, on one segment)."""
+        self.mode = Mode(mode)
+        self._update()
+
+    def set_expression(self, expression: str) -> None:
+        """Use a typed expression (empty: back to the picks)."""
+        self.typed = expression.strip() or None
+        if self.typed is not None:
+            self.picks = {}
+        self._update()
+
+    def set_coder(self, coder: str, on: bool) -> None:
+        """Count only the checked coders' codings (none checked: everybody's)."""
+        chosen = [c for c in self.coders if c != coder]
+        self.coders = [c for c in self._coders if c in chosen or (on and c == coder)]
+        self._update()
+
+    def set_group(self, attribute: str, value: str, on: bool) -> None:
+        """Keep participants with one of the checked values (per attribute; attributes
+        combine with and)."""
+        values = [v for v in self.groups.get(attribute, []) if v != value]
+        if on:
+            values.append(value)
+        self.groups[attribute] = values
+        self._update()
+
+    def set_text(self, value: str) -> None:
+        """Keep quotes that contain ``value`` (case ignored, accents kept)."""
+        self.text = value
+        self._update()
+
+    def clear(self) -> None:
+        """Forget every choice."""
+        self.picks, self.typed, self.coders, self.groups, self.text = {}, None, [], {}, ""
+        self.mode = Mode.ANY
+        self._update()
+
+    def more(self) -> None:
+        """Show another page of quotes."""
+        self.limit += PAGE
+        self.notify()
+
+    def set_lang(self, lang: str) -> None:
+        """Labels and interface in ``lang``."""
+        self.lang = check_lang(lang)
+        self._load()
+        self._update()
+
+    def refresh(self) -> None:
+        """Re-read codes, coders, counts and the quotes (after coding in the tagger)."""
+        self._attributes = attribute_values(self.project)
+        self._coders = self.project.store.coders()
+        self._counts = self.project.coding_counts()
+        self._load()
+        self._update()
+
+    def describe(self) -> list[str]:
+        """The selection in words, for the export's first lines."""
+        lines = []
+        if self.expression:
+            lines.append(f"{text('retrieve_codes', self.lang)}: {self.expression}")
+        if self.coders:
+            lines.append(f"{text('retrieve_coders', self.lang)}: {', '.join(self.coders)}")
+        for name, values in self.groups.items():
+            if values:
+                shown = ", ".join(value_name(v, self.lang) for v in values)
+                lines.append(f"{attribute_name(name, self.lang)}: {shown}")
+        if self.text.strip():
+            lines.append(f"{text('retrieve_text', self.lang)}: {self.text.strip()}")
+        return lines
+
+    def export(self, name: str, fmt: str = Format.CSV) -> Exported | None:
+        """Write the quotes to the file ``name`` (CSV: every coding; Word: an appendix).
+
+        A path that cannot be written is reported on the status line, not raised.
+        """
+        kind = Format(fmt)
+        path = export_path(name, kind)
+        if self.frame is None or self.frame.empty:
+            self.say("error", text("retrieve_export_empty", self.lang))
+            self.notify()
+            return None
+        try:
+            if not path.parent.is_dir():
+                reason = text("retrieve_no_folder", self.lang, folder=str(path.parent))
+                raise FileNotFoundError(reason)
+            if kind == Format.CSV:
+                count = write_csv(self.frame, path)
+            else:
+                count = write_docx(
+                    self.frame,
+                    path,
+                    lang=self.lang,
+                    order=self.book.ids(),
+                    selection=self.describe(),
+                )
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            self.say("error", text("retrieve_export_error", self.lang, path=path, reason=reason))
+            self.notify()
+            return None
+        self.say("ok", text("retrieve_exported", self.lang, quotes=count, path=path.resolve()))
+        self.notify()
+        return Exported(path, count)
+
+    def handle(self, message: Mapping[str, Any]) -> None:
+        """Act on one message from the browser."""
+        kind = message.get("type")
+        if kind == "code":
+            self.set_code(str(message["code"]), str(message["pick"]))
+        elif kind == "mode":
+            self.set_mode(str(message["mode"]))
+        elif kind == "expression":
+            self.set_expression(str(message.get("expression", "")))
+        elif kind == "coder":
+            self.set_coder(str(message["coder"]), bool(message["on"]))
+        elif kind == "group":
+            self.set_group(str(message["attribute"]), str(message["value"]), bool(message["on"]))
+        elif kind == "text":
+            self.set_text(str(message.get("text", "")))
+        elif kind == "clear":
+            self.clear()
+        elif kind == "more":
+            self.more()
+        elif kind == "lang":
+            self.set_lang(str(message["lang"]))
+        elif kind == "refresh":
+            self.refresh()
+        elif kind == "export":
+            self.export(str(message.get("path", "")), str(message.get("format", Format.CSV)))
+
+
+class QueryPanel(anywidget.AnyWidget):  # type: ignore[misc]
+    """The browser side of the query view: renders the session's state, reports clicks."""
+
+    _esm = esm("retrieve_common.js", "query_view.js")
+    _css = _HERE / "retrieve.css"
+
+    lang = traitlets.Unicode("en").tag(sync=True)
+    strings = traitlets.Dict().tag(sync=True)
+    options = traitlets.Dict().tag(sync=True)
+    selection = traitlets.Dict().tag(sync=True)
+    results = traitlets.Dict().tag(sync=True)
+    status = traitlets.Dict().tag(sync=True)
+
+    @traitlets.validate("lang")
+    def _valid_lang(self, proposal: Any) -> str:
+        return check_lang(str(proposal["value"]))
+
+
+class QueryView(w.VBox):  # type: ignore[misc]
+    """Retrieve quotes: pick codes (any / all / not), groups and coders, read each quote in
+    its context, open it in the tagger below, export to CSV or Word.
+
+    ``view.session`` is the :class:`QuerySession`; ``view.handle(message)`` acts as a click
+    in the browser would.
+
+    Examples
+    --------
+    >>> p = workbench.open("study/")          # doctest: +SKIP
+    >>> p.query_view()                        # doctest: +SKIP
+    """
+
+    def __init__(self, project: Project, lang: str | None = None) -> None:
+        self.project = project
+        self.session = QuerySession(project, lang=lang)
+        self.panel = QueryPanel()
+        self.tagger: Any = None
+        self._sync(self.session.state())
+        self.session.on_change = self._sync
+        self.panel.on_msg(self._on_msg)
+        self.tagger_box = w.Box(layout=w.Layout(width="100%"))
+        super().__init__([self.panel, self.tagger_box], layout=w.Layout(width="100%"))
+
+    def _sync(self, state: dict[str, Any]) -> None:
+        with self.panel.hold_sync():
+            for name, value in state.items():
+                setattr(self.panel, name, value)
+
+    def _on_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if isinstance(content, dict):
+            self.handle(content)
+
+    def handle(self, message: Mapping[str, Any]) -> None:
+        """Act on one front-end message (``{"type": "open", "segment": 12}`` opens the
+        tagger; the others go to :meth:`QuerySession.handle`)."""
+        if message.get("type") == "open":
+            self.open_in_tagger(int(message["segment"]))
+        else:
+            self.session.handle(message)
+
+    def open_in_tagger(self, segment: int) -> Any:
+        """Show ``segment`` in a tagger under the view (made on first use); returns it."""
+        session = self.session
+        try:
+            if self.tagger is None:
+                self.tagger = self.project.tagger(lang=session.lang)
+                self.tagger_box.children = [self.tagger]
+            self.tagger.session.show_segment(segment)
+        except WorkbenchError as exc:
+            session.say("error", text("retrieve_error", session.lang, message=exc))
+        else:
+            session.say("ok", text("retrieve_opened", session.lang))
+        session.notify()
+        return self.tagger
