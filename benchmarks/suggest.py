@@ -1,7 +1,9 @@
 """Benchmark code suggestions: speed against a plain baseline, active learning, quality.
 
-Run ``.venv/bin/python benchmarks/suggest.py`` (about 4-5 minutes on 2 cores) or with
-``--quick`` (under a minute).  Figures only; nothing here is a timed test.
+Run ``.venv/bin/python benchmarks/suggest.py`` (about 4-5 minutes on 2 cores, 10-12 with a
+local sentence-transformers model, whose fine-tuned run takes about 6) or with ``--quick``;
+``--embeddings`` gives only the sentence-embedding figures (about 7 minutes).  Figures only;
+nothing here is a timed test.
 
 1. Synthetic project: 20,000 segments x 40 codes (code-specific vocabularies plus noise,
    seeded).  :class:`CodeSuggester` against ``OneVsRestClassifier(LogisticRegression)`` on
