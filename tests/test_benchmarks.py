@@ -41,6 +41,7 @@ SMOKE = [
     ),
 ]
 BROWSER = [("dashboard.py", ["--codings", "3000", "--loads", "1", "--changes", "1"], "filter")]
+BROWSER += [("document_view.py", ["--turns", "40", "--codings", "120"], "again")]
 
 
 @pytest.fixture(scope="module")

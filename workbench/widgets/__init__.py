@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from workbench.widgets._adjudicate import Adjudicator
 from workbench.widgets._codebook_editor import CodebookEditor
+from workbench.widgets._document_view import DocumentView
 from workbench.widgets._matrix_view import MatrixView
 from workbench.widgets._query_view import QueryView
 from workbench.widgets.tagger import CodingSession, Suggest, Tagger
@@ -17,6 +18,7 @@ __all__ = [
     "Adjudicator",
     "CodebookEditor",
     "CodingSession",
+    "DocumentView",
     "MatrixView",
     "QueryView",
     "Suggest",
