@@ -22,10 +22,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import pandas as pd
 
 from workbench import codebook as cb
-from workbench.errors import InvalidCode
+from workbench.codebook import Code
+from workbench.errors import InvalidCode, UnknownItem
 
 if TYPE_CHECKING:
-    from workbench.codebook import Code, Codebook, CodebookDiff
+    from workbench.codebook import Codebook, CodebookDiff
     from workbench.project._project import Project
 
 __all__ = [
@@ -88,6 +89,35 @@ def add(p: Project, code: Code, *, index: int | None = None) -> int:
     """Add a code under ``code.parent``."""
     new = cb.add_code(p.codebook, code, index=index)
     return _save(p, new, f"added {code.id}")
+
+
+def new_code(p: Project, label: str, parent: str | None = None, *, lang: str = "en") -> str:
+    """Make a code while coding (in vivo, or named by the coder) and return its id: the label
+    in both languages until someone translates it, the parent's colour; an undoable codebook
+    version (undo takes the code out again while it has no codings)."""
+    label = " ".join(str(label).split())
+    if not label:
+        raise InvalidCode("a new code needs a label")
+    book = p.codebook
+    if parent is not None and parent not in book:
+        raise UnknownItem(f"code {parent!r} is not in the codebook")
+    taken = {c.id for c in book.codes}
+    same = [
+        c.id
+        for c in book.codes
+        if c.parent == parent and c.name(lang).casefold() == label.casefold()
+    ]
+    if same:
+        raise InvalidCode(f"{label!r} is already a code here ({same[0]})")
+    color = book.get(parent).color if parent is not None else "#6B7280"
+    code = Code(
+        id=cb.slugify(label, taken), label={"sv": label, "en": label}, parent=parent, color=color
+    )
+    new = cb.add_code(book, code)
+    p.store.save_codebook(
+        new, new.to_yaml(), author=p.coder, note=f"added {code.id} while coding", undoable=True
+    )
+    return code.id
 
 
 def remove(p: Project, code_id: str, *, lift_children: bool = False) -> int:

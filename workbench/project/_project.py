@@ -39,6 +39,7 @@ from workbench.errors import (
     WorkbenchError,
 )
 from workbench.project import _codebook as ops
+from workbench.project._memos import memos_frame
 from workbench.store import (
     ImportReport,
     Origin,
@@ -313,6 +314,11 @@ class Project:
         """Add a code to the codebook."""
         return ops.add(self, code, index=index)
 
+    def new_code(self, label: str, parent: str | None = None, *, lang: str = "en") -> str:
+        """Make a code while coding (its label in both languages, the parent's colour) and
+        return its id; undoable like a coding (see :meth:`undo`)."""
+        return ops.new_code(self, label, parent, lang=lang)
+
     def remove_code(self, code_id: str, *, lift_children: bool = False) -> int:
         """Remove an unused code (a code with codings must be merged instead)."""
         return ops.remove(self, code_id, lift_children=lift_children)
@@ -553,6 +559,11 @@ class Project:
         """Remove a coding; committed and audited at once."""
         who = self.coder if coder is None else coder
         return self.store.remove_coding(segment, code, who, start=start, end=end)
+
+    def memos(self) -> pd.DataFrame:
+        """Every memo: kind (segment, document, code, project), target (its id), on (what it
+        is about, readable), author, text, updated_at; newest first."""
+        return memos_frame(self)
 
     def memo(
         self, kind: str, target: str | int, text: str | None = None, *, coder: str | None = None

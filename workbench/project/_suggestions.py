@@ -127,7 +127,7 @@ class LiveSuggestions:
             self._thread.start()
         with self._lock:
             ranked = self.model.suggest(text, k=self.k)
-        return [(s.code, float(s.confidence), s.because) for s in ranked]
+        return [(s.code, float(s.confidence), ", ".join(s.reason)) for s in ranked]
 
 
 def report(project: Project, folds: int = 5) -> dict[str, Any]:

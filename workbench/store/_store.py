@@ -599,39 +599,57 @@ class Store:
             return sorted(conn.execute(select(codings.c.coder).distinct()).scalars())
 
     # -- codebook --------------------------------------------------------------------------
-    def save_codebook(self, codebook: Codebook, content: str, *, author: str, note: str) -> int:
+    def save_codebook(
+        self,
+        codebook: Codebook,
+        content: str,
+        *,
+        author: str,
+        note: str,
+        undoable: bool = False,
+    ) -> int:
         """Record a new codebook version and make its codes current; returns the version.
 
         Codes that left the codebook stay in ``codes`` as inactive so old codings and audit
         rows keep their meaning; a code that still has codings cannot leave (merge it first).
+        An ``undoable`` change (a code made while coding) is undone by saving the version
+        before it again, as a new version.
         """
 
         def work(conn: Connection) -> int:
-            keep = {c.id for c in codebook.codes}
-            used = set(conn.execute(select(codings.c.code_id).distinct()).scalars())
-            orphaned = sorted(used - keep)
-            if orphaned:
-                raise InvalidCode(
-                    f"codes {', '.join(orphaned)} still have codings: merge or recode them "
-                    "before removing them from the codebook"
-                )
-            version = (
-                conn.execute(select(func.max(codebook_versions.c.version))).scalar() or 0
-            ) + 1
-            conn.execute(
-                insert(codebook_versions).values(
-                    version=version, created_at=now(), author=author, note=note, content=content
-                )
-            )
-            conn.execute(update(codes).values(active=False))
-            for position, code in enumerate(codebook.codes):
-                self._upsert_code(conn, code, position, active=True)
-            self._log(
-                conn, author, AuditAction.CODEBOOK_VERSION, {"version": version, "note": note}
-            )
-            return int(version)
+            return self._save_codebook_in(conn, codebook, content, author, note, undoable)
 
         return self._write(work, "saving the codebook")  # type: ignore[no-any-return]
+
+    def _save_codebook_in(
+        self,
+        conn: Connection,
+        codebook: Codebook,
+        content: str,
+        author: str,
+        note: str,
+        undoable: bool = False,
+    ) -> int:
+        keep = {c.id for c in codebook.codes}
+        used = set(conn.execute(select(codings.c.code_id).distinct()).scalars())
+        orphaned = sorted(used - keep)
+        if orphaned:
+            raise InvalidCode(
+                f"codes {', '.join(orphaned)} still have codings: merge or recode them "
+                "before removing them from the codebook"
+            )
+        version = (conn.execute(select(func.max(codebook_versions.c.version))).scalar() or 0) + 1
+        conn.execute(
+            insert(codebook_versions).values(
+                version=version, created_at=now(), author=author, note=note, content=content
+            )
+        )
+        conn.execute(update(codes).values(active=False))
+        for position, code in enumerate(codebook.codes):
+            self._upsert_code(conn, code, position, active=True)
+        payload = {"version": version, "note": note, "previous": version - 1}
+        self._log(conn, author, AuditAction.CODEBOOK_VERSION, payload, undoable=undoable)
+        return int(version)
 
     def _upsert_code(self, conn: Connection, code: Code, position: int, *, active: bool) -> None:
         row = {
@@ -1138,6 +1156,16 @@ class Store:
         if action == AuditAction.MEMO_SET:
             text = payload["old"] if inverse else payload["new"]
             self._apply_memo(conn, payload["kind"], payload["target"], coder, text)
+            return
+        if action == AuditAction.CODEBOOK_VERSION:
+            wanted = payload["previous"] if inverse else payload["version"]
+            content = conn.execute(
+                select(codebook_versions.c.content).where(codebook_versions.c.version == wanted)
+            ).scalar_one()
+            book = Codebook.from_yaml(content, source=f"codebook version {wanted}")
+            verb = "undo" if inverse else "redo"
+            note = f"{verb} of version {payload['version']}"
+            self._save_codebook_in(conn, book, content, coder, note)
             return
         adding = (action == AuditAction.CODING_ADD) != inverse
         key = {k: payload[k] for k in ("segment_id", "code_id", "coder", "start", "end")}

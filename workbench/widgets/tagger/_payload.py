@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from workbench.codebook import Codebook
+from workbench.i18n import STRINGS, text
 
 #: Navigation keys and what they do (before code shortcuts, which win on single letters).
 NAV_KEYS: tuple[tuple[str, str, str], ...] = (
@@ -69,8 +70,8 @@ def key_map(book: Codebook, lang: str = "en") -> dict[str, dict[str, str]]:
     ``y``); the arrows, Enter and ctrl combinations still navigate then.
     """
     keys: dict[str, dict[str, str]] = {}
-    for key, action, what in NAV_KEYS:
-        keys[key] = {"action": action, "code": "", "what": what}
+    for key, action, _what in NAV_KEYS:
+        keys[key] = {"action": action, "code": "", "what": text(f"tg.key.{action}", lang)}
     for code in book.codes:
         if code.shortcut and code.codable:
             keys[code.shortcut] = {
@@ -79,6 +80,11 @@ def key_map(book: Codebook, lang: str = "en") -> dict[str, dict[str, str]]:
                 "what": label(code.label, lang, code.id),
             }
     return keys
+
+
+def strings(lang: str) -> dict[str, str]:
+    """Every string the tagger's front end shows, in ``lang`` (the ``tg.`` keys, unprefixed)."""
+    return {key[3:]: text(key, lang) for key in STRINGS["en"] if key.startswith("tg.")}
 
 
 def clock(seconds: float | None) -> str:

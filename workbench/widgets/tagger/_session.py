@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import pandas as pd
 
 from workbench.errors import InvalidCode, UnknownItem, WorkbenchError
+from workbench.i18n import attribute_name, text, value_name
 from workbench.store import AuditAction, Origin
 from workbench.widgets.tagger import _payload as pl
 
@@ -28,6 +29,8 @@ Suggest = Callable[[str], Sequence[tuple[str, float, str]]]
 F = TypeVar("F", bound=Callable[..., Any])
 
 _CONTEXT = 2  # turns shown before and after the current one
+_HITS_SHOWN = 200  # search hits listed at once
+_SNIPPET = 45  # characters of context on each side of a hit
 _FILTER_KEYS = ("document", "participant", "code", "search", "uncoded", "others")
 LANGS = ("sv", "en")
 #: The session's state as the widget shows it (one synced trait each).
@@ -44,6 +47,8 @@ STATE = (
     "filter_options",
     "compare",
     "review",
+    "strings",
+    "hits",
 )
 
 
@@ -104,6 +109,8 @@ class CodingSession:
         self.suggestions: list[dict[str, Any]] = []
         self.status: dict[str, Any] = {}
         self.review = False
+        self.hits: dict[str, Any] = {"query": "", "items": [], "total": 0}
+        self._hit: dict[str, int] | None = None  # the search hit shown (document offsets)
         docs = project.documents
         self._docs = {int(r.document_id): r for r in docs.itertuples(index=False)}
         people = project.participants
@@ -120,6 +127,7 @@ class CodingSession:
         if lang not in LANGS:
             raise InvalidCode(f"tagger: language {lang!r} is not 'sv' or 'en'")
         self.lang = lang
+        self.strings = pl.strings(lang)
         self._book_version = -1
         self._load_codebook()
         self._all: list[int] = project.store.segment_ids(role="interviewee")
@@ -151,7 +159,7 @@ class CodingSession:
         else:
             self._show(self._scan_uncoded(0) or 0)
         if not self.status:
-            self._say("idle", f"Coding as {self.coder}")
+            self._say("idle", self._t("coding_as", coder=self.coder))
 
     def state(self) -> dict[str, Any]:
         """What the coder sees, as plain data (see :data:`STATE`)."""
@@ -175,7 +183,7 @@ class CodingSession:
         except WorkbenchError as exc:
             self._say("error", str(exc))
         except Exception as exc:  # a bug: say so on screen (not "Saving…" forever), keep the trace
-            self._say("error", f"not saved: internal error ({type(exc).__name__}: {exc})")
+            self._say("error", self._t("internal_error", error=f"{type(exc).__name__}: {exc}"))
             raise
 
     def _handlers(self) -> dict[str, Callable[[dict[str, Any]], object]]:
@@ -205,6 +213,16 @@ class CodingSession:
                 _opt_int(m, "item") or 0, str(m.get("decision", ""))
             ),
             "lang": lambda m: self.set_lang(str(m.get("lang", ""))),
+            "search": lambda m: self.search(
+                str(m.get("text", "")), bool(m.get("whole_word", True))
+            ),
+            "show_hit": lambda m: self.show_hit(_opt_int(m, "index") or 0),
+            "new_code": lambda m: self.new_code(
+                str(m.get("label", "")),
+                str(m.get("parent") or "") or None,
+                _opt_int(m, "start"),
+                _opt_int(m, "end"),
+            ),
             "refresh": lambda m: self.refresh(),
         }
 
@@ -225,7 +243,7 @@ class CodingSession:
         if self._index + 1 < len(self._ids):
             self._show(self._index + 1)
         else:
-            self._say("idle", "This is the last segment in the list")
+            self._say("idle", self._t("last_segment"))
 
     @action
     def previous(self) -> None:
@@ -233,7 +251,7 @@ class CodingSession:
         if self._index > 0:
             self._show(self._index - 1)
         else:
-            self._say("idle", "This is the first segment in the list")
+            self._say("idle", self._t("first_segment"))
 
     @action
     def go(self, index: int) -> None:
@@ -249,7 +267,7 @@ class CodingSession:
         if found is not None:
             self._show(found)
             return
-        self._say("idle", "Every segment in this list is coded")
+        self._say("idle", self._t("all_coded"))
 
     def _scan_uncoded(self, first_step: int) -> int | None:
         """Index of the first segment from ``index + first_step`` on (wrapping) that this
@@ -315,11 +333,11 @@ class CodingSession:
         rel = (s - seg["start"], e - seg["start"])
         if any((c["start"], c["end"]) == rel for c in mine):
             self.project.uncode(seg["id"], code, coder=self.coder, start=s, end=e)
-            self._after_write(f"Removed {self._label(code)}")
+            self._after_write(self._t("removed", label=self._label(code)))
             return False
         self.project.code(seg["id"], code, coder=self.coder, start=s, end=e)
-        what = "" if (s, e) == (seg["start"], seg["end"]) else " on the selected text"
-        self._after_write(f"Added {self._label(code)}{what}")
+        whole = (s, e) == (seg["start"], seg["end"])
+        self._after_write(self._t("added" if whole else "added_span", label=self._label(code)))
         return True
 
     @action
@@ -329,7 +347,7 @@ class CodingSession:
         s, e = self._doc_span(seg, start, end)
         if not self.project.uncode(seg["id"], code, coder=self.coder, start=s, end=e):
             raise UnknownItem(f"tagger: {self._label(code)} is not coded there")
-        self._after_write(f"Removed {self._label(code)}")
+        self._after_write(self._t("removed", label=self._label(code)))
 
     @action
     def accept(self, code: str | None = None) -> None:
@@ -339,46 +357,51 @@ class CodingSession:
         if self.review:
             items = [s for s in self.suggestions if code is None or s["code"] == code]
             if not items:
-                self._say("idle", "No queued suggestion to accept")
+                self._say("idle", self._t("no_queued"))
                 return
             self.review_item(int(items[0]["item"]), "accepted")
             return
         on = {c["code"] for c in seg["codings"] if c["whole"]}
         pick = code or next((s["code"] for s in self.suggestions if s["code"] not in on), None)
         if pick is None:
-            self._say("idle", "No suggestion to accept")
+            self._say("idle", self._t("no_suggestion"))
             return
         self.project.code(seg["id"], pick, coder=self.coder, origin=Origin.SUGGESTION)
-        self._after_write(f"Accepted suggestion {self._label(pick)}")
+        self._after_write(self._t("accepted_suggestion", label=self._label(pick)))
 
     @action
     def undo(self) -> None:
         """Undo this coder's latest change (also one made before a kernel restart)."""
-        self._replay(self.project.undo(self.coder), "Undid")
+        self._replay(self.project.undo(self.coder), "undid")
 
     @action
     def redo(self) -> None:
         """Redo what :meth:`undo` reverted."""
-        self._replay(self.project.redo(self.coder), "Redid")
+        self._replay(self.project.redo(self.coder), "redid")
 
     def _replay(self, done: dict[str, Any] | None, verb: str) -> None:
+        """Show what undo (``verb`` "undid") or redo ("redid") did, and where."""
         if done is None:
-            self._say("idle", f"Nothing to {verb[:-1].lower()}")
+            self._say("idle", self._t("nothing_to_undo" if verb == "undid" else "nothing_to_redo"))
             return
         target: int | None = None
-        if done["action"].is_coding:
+        action = done["action"]
+        if action.is_coding:
             target = int(done["segment_id"])
-            change = "adding" if done["action"] == AuditAction.CODING_ADD else "removing"
-            what = f"{verb} {change} {self._label(done['code_id'])}"
+            change = "adding" if action == AuditAction.CODING_ADD else "removing"
+            what = self._t(f"{verb}_{change}", label=self._label(done["code_id"]))
+        elif action == AuditAction.CODEBOOK_VERSION:
+            self._load_codebook()
+            what = self._t(f"{verb}_codebook", version=done["version"])
         else:
-            what = f"{verb} the {done['kind']} memo"
+            what = self._t(f"{verb}_memo", kind=self._t(f"memo_kind.{done['kind']}"))
             self._memo_seq += 1
             if done["kind"] == "segment":
                 target = int(done["target"])
         if target is not None and target != self.segment_id:
             self._track(target)
             if not self._goto_id(target):
-                what += f" (segment {target} is outside the current filter)"
+                what += self._t("outside_filter", segment=target)
         else:
             self._show(self._index)
         self._say("saved", what)
@@ -394,8 +417,19 @@ class CodingSession:
             ident = int(target) if target is not None else seg["document_id"]
             if ident not in self._docs:
                 raise UnknownItem(f"tagger: document {ident} is not in the project")
+        elif kind == "code":
+            ident = str(target or "")
+            if ident not in self._codes:
+                raise UnknownItem(f"tagger: code {ident!r} is not in the codebook")
+            self.project.memo(kind, ident, text, coder=self.coder)
+            self.codebook = {
+                **self.codebook,
+                "memos": {**self.codebook.get("memos", {}), ident: text},
+            }
+            self._say("saved", self._t("saved_memo", kind=self._t("memo_kind.code")))
+            return
         else:
-            raise InvalidCode(f"tagger: memo kind {kind!r} is not 'segment' or 'document'")
+            raise InvalidCode(f"tagger: memo kind {kind!r} is not 'segment', 'document' or 'code'")
         self.project.memo(kind, ident, text, coder=self.coder)
         key = "memo" if kind == "segment" else "doc_memo"
         if (kind == "segment" and ident == seg["id"]) or (
@@ -405,7 +439,71 @@ class CodingSession:
             # it (the box keeps what is being typed; it is not refreshed from this).
             seg[key] = text
             self.segment = {**self.segment, key: text}
-        self._say("saved", f"Saved the {kind} memo")
+        self._say("saved", self._t("saved_memo", kind=self._t(f"memo_kind.{kind}")))
+
+    # -- search -------------------------------------------------------------------------------
+    @action
+    def search(self, query: str, whole_word: bool = True) -> None:
+        """Find ``query`` in the interviewees' turns (case does not matter, accents do); the
+        hits are listed, and showing one lets a code's key code exactly its words."""
+        query = query.strip()
+        if not query:
+            self.hits = {"query": "", "items": [], "total": 0}
+            return
+        found = self.project.search(query, whole_word=whole_word, role="interviewee")
+        shown = found.head(_HITS_SHOWN)
+        turns = self.project.store.segments_frame(ids=[int(i) for i in shown["segment"]])
+        where = {int(r.segment): (int(r.start), str(r.text)) for r in turns.itertuples()}
+        items = []
+        for r in shown.itertuples(index=False):
+            first, words = where[int(r.segment)]
+            a, b = int(r.start) - first, int(r.end) - first
+            items.append(
+                {
+                    "segment": int(r.segment),
+                    "document": str(r.document),
+                    "start": int(r.start),
+                    "end": int(r.end),
+                    "before": words[max(0, a - _SNIPPET) : a],
+                    "match": words[a:b],
+                    "after": words[b : b + _SNIPPET],
+                }
+            )
+        self.hits = {"query": query, "whole_word": whole_word, "items": items, "total": len(found)}
+        self._say(
+            "idle", self._t("search_hits", n=len(found)) if len(found) else self._t("search_none")
+        )
+
+    @action
+    def show_hit(self, index: int) -> None:
+        """Show hit ``index`` of the last search, its words marked in the turn."""
+        items = self.hits.get("items", [])
+        if not 0 <= index < len(items):
+            raise UnknownItem(f"tagger: there is no hit number {index + 1}")
+        hit = items[index]
+        self._hit = {"segment": hit["segment"], "start": hit["start"], "end": hit["end"]}
+        self.show_segment(hit["segment"])
+
+    # -- new codes while coding -----------------------------------------------------------------
+    @action
+    def new_code(
+        self,
+        label: str,
+        parent: str | None = None,
+        start: int | None = None,
+        end: int | None = None,
+    ) -> str:
+        """Make a code under ``parent`` and apply it at once: to the span ``start``-``end`` of
+        the segment (in vivo: the selected words are usually the label), or to the whole turn.
+        Both steps are audited and undone one at a time (the coding first, then the code)."""
+        seg = self._need_segment()
+        s, e = self._doc_span(seg, start, end)
+        code_id = self.project.new_code(label, parent, lang=self.lang)
+        self._load_codebook()
+        self.project.code(seg["id"], code_id, coder=self.coder, start=s, end=e)
+        parent_label = self._label(parent) if parent else self._t("top_level")
+        self._after_write(self._t("created_code", label=self._label(code_id), parent=parent_label))
+        return code_id
 
     # -- filters and modes ----------------------------------------------------------------------
     @action
@@ -431,7 +529,9 @@ class CodingSession:
         self.filters = new
         index = self._ids.index(current) if current in self._ids else 0
         self._show(index)
-        self._say("idle", f"{len(self._ids)} segments match" if self._ids else "No segment matches")
+        self._say(
+            "idle", self._t("n_match", n=len(self._ids)) if self._ids else self._t("none_match")
+        )
 
     def _filtered(self, f: dict[str, Any]) -> list[int]:
         if not any(f[k] for k in _FILTER_KEYS):
@@ -472,11 +572,11 @@ class CodingSession:
         index = self._ids.index(current) if current in self._ids else 0
         self._show(index)
         if not on:
-            self._say("idle", "Back to coding")
+            self._say("idle", self._t("back_to_coding"))
         elif self._ids:
-            self._say("idle", f"Reviewing {len(self._queue)} queued suggestions")
+            self._say("idle", self._t("reviewing", n=len(self._queue)))
         else:
-            self._say("idle", "The review queue is empty")
+            self._say("idle", self._t("queue_empty_hint"))
 
     @action
     def review_item(self, item: int, decision: str) -> None:
@@ -502,8 +602,7 @@ class CodingSession:
             self._goto_id(sid)
         else:
             self._show(self._index)
-        verb = "Accepted" if decision == "accepted" else "Rejected"
-        self._say("saved", f"{verb} suggestion {self._label(code)}")
+        self._say("saved", self._t(decision, label=self._label(code)))
 
     def _load_queue(self) -> None:
         frame = self.project.store.suggestion_queue_frame(status="open")
@@ -514,7 +613,7 @@ class CodingSession:
         """Show (True) or hide (blind mode) other coders' codings on the segment."""
         self.compare = on
         self._show(self._index)
-        self._say("idle", "Comparing with other coders" if on else "Blind: only my codes")
+        self._say("idle", self._t("comparing") if on else self._t("blind"))
 
     @action
     def set_lang(self, lang: str) -> None:
@@ -522,6 +621,7 @@ class CodingSession:
         if lang not in LANGS:
             raise InvalidCode(f"tagger: language {lang!r} is not 'sv' or 'en'")
         self.lang = lang
+        self.strings = pl.strings(lang)
         self._book_version = -1
         self.refresh()
 
@@ -533,7 +633,16 @@ class CodingSession:
         book = self.project.codebook
         self._book = book
         self._codes = {c.id: c for c in book.codes}
-        self.codebook = pl.codebook_payload(book, self.lang)
+        memos = self.project.store.memos_frame()
+        mine = (
+            memos[(memos["kind"] == "code") & (memos["coder"] == self.coder)]
+            if len(memos)
+            else memos
+        )
+        self.codebook = {
+            **pl.codebook_payload(book, self.lang),
+            "memos": dict(zip(mine.get("target", []), mine.get("text", []), strict=True)),
+        }
         self.keymap = pl.key_map(book, self.lang)
         self._book_version = version
 
@@ -621,7 +730,10 @@ class CodingSession:
             "document": str(row["document"]),
             "document_id": doc_id,
             "participant": participant,
-            "attributes": self._people.get(participant, {}),
+            "attributes": {
+                attribute_name(k, self.lang): value_name(v, self.lang)
+                for k, v in self._people.get(participant, {}).items()
+            },
             "language": str(row["language"]),
             "speaker": str(row["speaker"] or ""),
             "time": pl.clock(row["start_time"]),
@@ -640,6 +752,11 @@ class CodingSession:
             "memo": self.project.memo("segment", sid, coder=self.coder),
             "doc_memo": self.project.memo("document", doc_id, coder=self.coder),
             "memo_seq": self._memo_seq,
+            "hit": (
+                {"start": self._hit["start"] - start, "end": self._hit["end"] - start}
+                if self._hit and self._hit["segment"] == sid
+                else None
+            ),
         }
         self.segment = dict(self._current)
         if not keep_suggestions:
@@ -678,7 +795,7 @@ class CodingSession:
             ranked = list(self._suggest(text))
         except Exception as exc:  # a suggester's bug must not stop the coding
             self.suggestions = []
-            self._say("error", f"suggestions failed: {exc}")
+            self._say("error", self._t("suggestions_failed", error=exc))
             return
         on = set(self._current["on"]) if self._current else set()
         out: list[dict[str, Any]] = []
@@ -738,11 +855,15 @@ class CodingSession:
             progress["review_open"] = len(self._queue)
         self.progress = progress
 
-    def _say(self, state: str, text: str) -> None:
+    def _t(self, key: str, **values: object) -> str:
+        """The tagger's string ``key`` in the session's language."""
+        return text(f"tg.{key}", self.lang, **values)
+
+    def _say(self, state: str, line: str) -> None:
         self._status_seq += 1
         self.status = {
             "state": state,
-            "text": text,
+            "text": line,
             "seq": self._status_seq,
             "at": time.strftime("%H:%M:%S"),
         }

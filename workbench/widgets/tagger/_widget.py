@@ -46,6 +46,8 @@ class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
     filter_options = traitlets.Dict().tag(sync=True)
     compare = traitlets.Bool(False).tag(sync=True)
     review = traitlets.Bool(False).tag(sync=True)
+    strings = traitlets.Dict().tag(sync=True)
+    hits = traitlets.Dict().tag(sync=True)
 
     def __init__(
         self,

@@ -85,6 +85,22 @@ function percent(part, whole) {
 }
 
 function render({ model, el }) {
+  /** The interface string `key` in the tagger's language, `{name}` filled from `values`. */
+  function t(key, values = {}) {
+    const template = (model.get("strings") || {})[key] ?? key;
+    return template.replace(/\{(\w+)\}/g, (all, name) => (name in values ? String(values[name]) : all));
+  }
+  const labelled = []; // [node, what, key]: static texts set again when the language changes
+  function say(node, what, key) {
+    labelled.push([node, what, key]);
+    return node;
+  }
+  function relabel() {
+    for (const [node, what, key] of labelled) {
+      if (what === "text") node.textContent = t(key);
+      else node.setAttribute(what, t(key));
+    }
+  }
   const codeById = new Map();
   let currentId = null;
   let currentDoc = null;
@@ -99,10 +115,13 @@ function render({ model, el }) {
   const projProgress = h("span", { class: "vt-progress-text" });
   const position = h("span", { class: "vt-position" });
   const compareBox = h("input", { type: "checkbox", class: "vt-compare" });
-  const filterToggle = h("button", { class: "vt-btn vt-ghost vt-filter-toggle", type: "button", title: "Filter the segments" }, "Filters");
-  const helpButton = h("button", { class: "vt-btn vt-ghost", type: "button", title: "Keyboard shortcuts (?)" }, "?");
-  const reviewButton = h("button", { class: "vt-btn vt-ghost vt-review-toggle", type: "button", "aria-pressed": "false", title: "Walk through the review queue of suggestions" }, "Review suggestions");
-  const langSelect = h("select", { class: "vt-lang", title: "Language of code labels" }, h("option", { value: "sv" }, "sv"), h("option", { value: "en" }, "en"));
+  const filterToggle = say(h("button", { class: "vt-btn vt-ghost vt-filter-toggle", type: "button" }), "title", "filters_title");
+  const helpButton = say(h("button", { class: "vt-btn vt-ghost", type: "button" }, "?"), "title", "help_title");
+  const reviewButton = say(say(h("button", { class: "vt-btn vt-ghost vt-review-toggle", type: "button", "aria-pressed": "false" }), "text", "review"), "title", "review_title");
+  const langSelect = say(h("select", { class: "vt-lang" }, h("option", { value: "sv" }, "sv"), h("option", { value: "en" }, "en")), "title", "lang_title");
+  const searchBox = say(h("input", { type: "search", class: "vt-search-input" }), "placeholder", "search_placeholder");
+  const searchWhole = h("input", { type: "checkbox", class: "vt-search-whole", checked: true });
+  const searchResults = h("div", { class: "vt-search-results", hidden: true });
 
   const top = h(
     "header",
@@ -111,29 +130,30 @@ function render({ model, el }) {
     h(
       "div",
       { class: "vt-progress" },
-      h("div", { class: "vt-meter", title: "Segments of this document I have coded" }, h("span", { class: "vt-meter-label" }, "Document"), h("span", { class: "vt-bar" }, docBar), docProgress),
-      h("div", { class: "vt-meter", title: "Segments of the project I have coded" }, h("span", { class: "vt-meter-label" }, "Project"), h("span", { class: "vt-bar" }, projBar), projProgress),
+      say(h("div", { class: "vt-meter" }, say(h("span", { class: "vt-meter-label" }), "text", "document"), h("span", { class: "vt-bar" }, docBar), docProgress), "title", "document_progress"),
+      say(h("div", { class: "vt-meter" }, say(h("span", { class: "vt-meter-label" }), "text", "project"), h("span", { class: "vt-bar" }, projBar), projProgress), "title", "project_progress"),
     ),
-    h("div", { class: "vt-tools" }, position, reviewButton, filterToggle, h("label", { class: "vt-switch", title: "Show other coders' codes" }, compareBox, h("span", {}, "Compare")), langSelect, helpButton),
+    h("div", { class: "vt-tools" }, position, reviewButton, filterToggle, say(h("label", { class: "vt-switch" }, compareBox, say(h("span", {}), "text", "compare")), "title", "compare_title"), langSelect, helpButton),
+    h("div", { class: "vt-search" }, searchBox, h("label", { class: "vt-check" }, searchWhole, say(h("span", {}), "text", "search_whole"))),
     status,
   );
 
   const fDocument = h("select", { class: "vt-f-document" });
   const fParticipant = h("select", { class: "vt-f-participant" });
   const fCode = h("select", { class: "vt-f-code" });
-  const fSearch = h("input", { type: "search", class: "vt-f-search", placeholder: "Text contains…" });
+  const fSearch = say(h("input", { type: "search", class: "vt-f-search" }), "placeholder", "f_search_placeholder");
   const fUncoded = h("input", { type: "checkbox", class: "vt-f-uncoded" });
   const fOthers = h("input", { type: "checkbox", class: "vt-f-others" });
   const filters = h(
     "div",
     { class: "vt-filters", hidden: true },
-    h("label", {}, "Document", fDocument),
-    h("label", {}, "Participant", fParticipant),
-    h("label", {}, "Code", fCode),
-    h("label", {}, "Search", fSearch),
-    h("label", { class: "vt-check" }, fUncoded, "Uncoded by me"),
-    h("label", { class: "vt-check" }, fOthers, "Coded by others, not me"),
-    h("button", { class: "vt-btn vt-ghost", type: "button", onclick: () => sendFilter({ document: "", participant: "", code: "", search: "", uncoded: false, others: false }) }, "Clear"),
+    h("label", {}, say(h("span", {}), "text", "f_document"), fDocument),
+    h("label", {}, say(h("span", {}), "text", "f_participant"), fParticipant),
+    h("label", {}, say(h("span", {}), "text", "f_code"), fCode),
+    h("label", {}, say(h("span", {}), "text", "f_search"), fSearch),
+    h("label", { class: "vt-check" }, fUncoded, say(h("span", {}), "text", "f_uncoded")),
+    h("label", { class: "vt-check" }, fOthers, say(h("span", {}), "text", "f_others")),
+    say(h("button", { class: "vt-btn vt-ghost", type: "button", onclick: () => sendFilter({ document: "", participant: "", code: "", search: "", uncoded: false, others: false }) }), "text", "f_clear"),
   );
 
   const meta = h("div", { class: "vt-meta" });
@@ -144,35 +164,51 @@ function render({ model, el }) {
   const after = h("div", { class: "vt-context vt-after" });
   const applied = h("div", { class: "vt-applied" });
   const others = h("div", { class: "vt-others" });
-  const segMemo = h("textarea", { class: "vt-memo vt-memo-segment", rows: "2", placeholder: "Memo on this segment…" });
-  const docMemo = h("textarea", { class: "vt-memo vt-memo-document", rows: "2", placeholder: "Memo on this document…" });
-  const docMemoLabel = h("span", {}, "Document memo");
-  const memos = h("div", { class: "vt-memos" }, h("label", {}, h("span", {}, "Segment memo"), segMemo), h("label", {}, docMemoLabel, docMemo));
+  const segMemo = say(h("textarea", { class: "vt-memo vt-memo-segment", rows: "2" }), "placeholder", "segment_memo_placeholder");
+  const docMemo = say(h("textarea", { class: "vt-memo vt-memo-document", rows: "2" }), "placeholder", "document_memo_placeholder");
+  const codeMemo = say(h("textarea", { class: "vt-memo vt-memo-code", rows: "2" }), "placeholder", "code_memo_placeholder");
+  const codeMemoBox = h("label", { class: "vt-code-memo" }, say(h("span", {}), "text", "code_memo"), codeMemo);
+  const docMemoLabel = h("span", {});
+  const memos = h("div", { class: "vt-memos" }, h("label", {}, say(h("span", {}), "text", "segment_memo"), segMemo), h("label", {}, docMemoLabel, docMemo));
   const nav = h(
     "div",
     { class: "vt-nav" },
-    h("button", { class: "vt-btn", type: "button", onclick: () => act({ action: "prev" }) }, "← Previous"),
-    h("button", { class: "vt-btn vt-primary", type: "button", onclick: () => act({ action: "next_uncoded" }) }, "Next uncoded ", h("kbd", {}, "Enter")),
-    h("button", { class: "vt-btn", type: "button", onclick: () => act({ action: "next" }) }, "Next →"),
+    say(h("button", { class: "vt-btn", type: "button", onclick: () => act({ action: "prev" }) }), "text", "previous"),
+    h("button", { class: "vt-btn vt-primary", type: "button", onclick: () => act({ action: "next_uncoded" }) }, say(h("span", {}), "text", "next_uncoded"), " ", h("kbd", {}, "Enter")),
+    say(h("button", { class: "vt-btn", type: "button", onclick: () => act({ action: "next" }) }), "text", "next"),
   );
   const empty = h("div", { class: "vt-empty", hidden: true });
-  const left = h("section", { class: "vt-left" }, meta, empty, before, current, after, applied, others, memos, nav);
+  const left = h("section", { class: "vt-left" }, searchResults, meta, empty, before, current, after, applied, others, memos, nav);
 
-  const codeFilter = h("input", { type: "search", class: "vt-code-filter", placeholder: "Find a code (sv / en)…" });
-  const codeList = h("div", { class: "vt-codes", role: "group", "aria-label": "Codes" });
+  const codeFilter = say(h("input", { type: "search", class: "vt-code-filter" }), "placeholder", "find_code");
+  const codeList = say(h("div", { class: "vt-codes", role: "group" }), "aria-label", "codes");
+  const newCodeButton = say(say(h("button", { class: "vt-btn vt-ghost vt-new-code", type: "button" }), "text", "new_code"), "title", "new_code_title");
+  const inVivoButton = say(say(h("button", { class: "vt-btn vt-ghost vt-in-vivo", type: "button" }), "text", "in_vivo"), "title", "in_vivo_title");
+  const newLabel = h("input", { type: "text", class: "vt-new-label" });
+  const newParent = h("select", { class: "vt-new-parent" });
+  const newForm = h(
+    "form",
+    { class: "vt-new-form", hidden: true },
+    h("label", {}, say(h("span", {}), "text", "new_code_label"), newLabel),
+    h("label", {}, say(h("span", {}), "text", "new_code_parent"), newParent),
+    h("div", { class: "vt-new-actions" },
+      say(h("button", { class: "vt-btn vt-primary", type: "submit" }), "text", "create_apply"),
+      say(h("button", { class: "vt-btn vt-ghost vt-new-cancel", type: "button", onclick: () => closeNewCode() }), "text", "cancel")),
+  );
   const details = h("div", { class: "vt-details" });
   const suggestions = h("div", { class: "vt-suggestions" });
-  const suggestionsTitle = h("span", { class: "vt-suggestions-title" }, "Suggestions");
+  const suggestionsTitle = h("span", { class: "vt-suggestions-title" });
   const right = h(
     "aside",
     { class: "vt-right" },
-    codeFilter,
+    h("div", { class: "vt-code-tools" }, codeFilter, newCodeButton, inVivoButton),
+    newForm,
     codeList,
     details,
-    h("div", { class: "vt-panel" }, h("h3", {}, suggestionsTitle, h("kbd", {}, "=")), suggestions),
+    h("div", { class: "vt-panel vt-suggestions-panel" }, h("h3", {}, suggestionsTitle, h("kbd", {}, "=")), suggestions),
   );
-  const help = h("div", { class: "vt-help", hidden: true, role: "dialog", "aria-label": "Keyboard shortcuts" });
-  const hint = h("div", { class: "vt-hint" }, "Click the segment to use the keyboard · ? for help");
+  const help = say(h("div", { class: "vt-help", hidden: true, role: "dialog" }), "aria-label", "help_title");
+  const hint = say(h("div", { class: "vt-hint" }), "text", "hint");
   const root = h("div", { class: "vt-root", tabindex: "0", "data-lm-suppress-shortcuts": "true" }, top, filters, h("div", { class: "vt-main" }, left, right), hint, help);
   el.appendChild(root);
 
@@ -180,14 +216,15 @@ function render({ model, el }) {
   function send(message, saving = true) {
     if (saving) {
       status.dataset.state = "saving";
-      status.textContent = "Saving…";
+      status.textContent = t("saving");
     }
     model.send(message);
   }
 
   function selectedSpan() {
     const sel = window.getSelection();
-    if (!sel || sel.rangeCount === 0 || sel.isCollapsed) return null;
+    const hit = model.get("segment")?.hit;
+    if (!sel || sel.rangeCount === 0 || sel.isCollapsed) return hit ? { start: hit.start, end: hit.end } : null;
     const range = sel.getRangeAt(0);
     if (!range.intersectsNode(textEl)) return root.contains(range.commonAncestorContainer) ? { outside: true } : null;
     const text = model.get("segment").text || "";
@@ -207,6 +244,7 @@ function render({ model, el }) {
   const memoState = new Map(); // textarea -> {timer, kind, target, saved}
   function memoTarget(area) {
     const seg = model.get("segment");
+    if (area === codeMemo) return { kind: "code", target: hovered };
     return area === segMemo ? { kind: "segment", target: seg.id } : { kind: "document", target: seg.document_id };
   }
   function saveMemo(area) {
@@ -218,7 +256,7 @@ function render({ model, el }) {
     state.saved = area.value;
     send({ type: "memo", kind: state.kind, target: state.target, text: area.value });
   }
-  for (const area of [segMemo, docMemo]) {
+  for (const area of [segMemo, docMemo, codeMemo]) {
     area.addEventListener("focus", () => {
       const state = memoState.get(area);
       if (!state) memoState.set(area, { ...memoTarget(area), saved: area.value, timer: null });
@@ -246,6 +284,7 @@ function render({ model, el }) {
   function flushMemos() {
     saveMemo(segMemo);
     saveMemo(docMemo);
+    saveMemo(codeMemo);
   }
 
   function act(binding) {
@@ -255,11 +294,13 @@ function render({ model, el }) {
       if (span?.outside) {
         // Words selected in a context turn: coding the whole current turn would surprise.
         status.dataset.state = "error";
-        status.textContent = "⚠ Select words inside the current turn to code a span (nothing saved)";
+        status.textContent = t("select_inside");
         return;
       }
       send({ type: "toggle", code: binding.code, ...(span || {}) });
       window.getSelection()?.removeAllRanges();
+      showDetails(binding.code);
+      codeList.querySelector(`button.vt-code[data-code="${CSS.escape(binding.code)}"]`)?.scrollIntoView({ block: "nearest" });
     } else if (["next", "prev", "next_uncoded", "undo", "redo"].includes(action)) {
       flushMemos();
       send({ type: action }, action === "undo" || action === "redo");
@@ -363,11 +404,13 @@ function render({ model, el }) {
   });
 
   function showDetails(id) {
+    if (codeMemo === document.activeElement && id !== hovered) return; // typing a code memo
+    saveMemo(codeMemo);
     hovered = id;
     const code = id ? codeById.get(id) : null;
     details.replaceChildren();
     if (!code) {
-      details.append(h("p", { class: "vt-muted" }, "Point at a code to read its definition."));
+      details.append(h("p", { class: "vt-muted" }, t("point_at_code")));
       return;
     }
     const path = [];
@@ -375,10 +418,14 @@ function render({ model, el }) {
     details.append(h("div", { class: "vt-details-path" }, path.join(" › ")));
     details.append(h("h3", { style: { borderColor: code.color } }, code.label));
     if (code.definition) details.append(h("p", {}, code.definition));
-    if (code.use_when) details.append(h("p", {}, h("b", {}, "Use when: "), code.use_when));
-    if (code.do_not_use_when) details.append(h("p", {}, h("b", {}, "Do not use when: "), code.do_not_use_when));
+    if (code.use_when) details.append(h("p", {}, h("b", {}, t("use_when")), code.use_when));
+    if (code.do_not_use_when) details.append(h("p", {}, h("b", {}, t("do_not_use_when")), code.do_not_use_when));
     for (const ex of code.examples || []) details.append(h("blockquote", {}, ex));
-    if (!code.definition && !code.use_when && !code.do_not_use_when) details.append(h("p", { class: "vt-muted" }, "No definition yet."));
+    if (!code.definition && !code.use_when && !code.do_not_use_when) details.append(h("p", { class: "vt-muted" }, t("no_definition")));
+    const stored = (model.get("codebook")?.memos || {})[code.id] || "";
+    codeMemo.value = stored;
+    memoState.set(codeMemo, { kind: "code", target: code.id, saved: stored, timer: null });
+    details.append(codeMemoBox);
   }
 
   function renderPressed() {
@@ -393,12 +440,12 @@ function render({ model, el }) {
     }
   }
 
-  function renderTurn(t) {
+  function renderTurn(turn) {
     return h(
       "div",
-      { class: `vt-turn vt-${t.role}`, title: "Click to show the whole turn", onclick: (e) => e.currentTarget.classList.add("vt-open") },
-      h("span", { class: "vt-turn-who" }, t.speaker || (t.role === "interviewer" ? "Interviewer" : "—"), t.time ? h("span", { class: "vt-time" }, t.time) : null),
-      h("span", { class: "vt-turn-text" }, t.text),
+      { class: `vt-turn vt-${turn.role}`, title: t("show_turn"), onclick: (e) => e.currentTarget.classList.add("vt-open") },
+      h("span", { class: "vt-turn-who" }, turn.speaker || (turn.role === "interviewer" ? t("interviewer") : "—"), turn.time ? h("span", { class: "vt-time" }, turn.time) : null),
+      h("span", { class: "vt-turn-text" }, turn.text),
     );
   }
 
@@ -413,6 +460,7 @@ function render({ model, el }) {
         if (!c.whole) spans.push({ ...c, key: `o${i}`, mine: false });
       });
     }
+    if (seg.hit) spans.push({ ...seg.hit, key: "hit", hit: true, mine: false });
     for (const s of spans) {
       s.u0 = codePointsToUtf16(text, s.start);
       s.u1 = codePointsToUtf16(text, s.end);
@@ -427,7 +475,12 @@ function render({ model, el }) {
     for (let i = 0; i + 1 < points.length; i++) {
       const [a, b] = [points[i], points[i + 1]];
       const piece = text.slice(a, b);
-      const cover = spans.filter((s) => s.u0 <= a && b <= s.u1);
+      const found = spans.find((s) => s.hit && s.u0 <= a && b <= s.u1);
+      const cover = spans.filter((s) => !s.hit && s.u0 <= a && b <= s.u1);
+      if (found && !cover.length) {
+        textEl.append(h("mark", { class: "vt-hit", title: t("search_hit_title") }, piece));
+        continue;
+      }
       if (!cover.length) {
         textEl.append(document.createTextNode(piece));
         continue;
@@ -439,7 +492,7 @@ function render({ model, el }) {
       const mark = h(
         "mark",
         {
-          class: `vt-hl${top ? "" : " vt-hl-other"}`,
+          class: `vt-hl${top ? "" : " vt-hl-other"}${found ? " vt-hit" : ""}`,
           "data-spans": cover.map((s) => s.key).join(" "),
           title: cover.map((s) => (codeById.get(s.code)?.label || s.code) + (s.mine ? "" : ` (${s.coder})`)).join(" · "),
           style: { background: top ? rgba(color(top.code), 0.22) : "transparent", boxShadow: lines.join(", ") },
@@ -467,7 +520,7 @@ function render({ model, el }) {
     applied.replaceChildren();
     const list = seg.codings || [];
     if (!list.length) {
-      applied.append(h("p", { class: "vt-muted" }, "No codes yet. Select text for a span, or press a code's key for the whole turn."));
+      applied.append(h("p", { class: "vt-muted" }, t("no_codes_yet")));
       return;
     }
     list.forEach((c, i) => {
@@ -478,9 +531,9 @@ function render({ model, el }) {
           { class: "vt-chip", "data-span": `m${i}`, style: { "--c": code.color } },
           h("span", { class: "vt-dot", style: { background: code.color } }),
           h("span", { class: "vt-chip-label" }, code.label),
-          h("span", { class: "vt-chip-quote" }, c.whole ? "whole turn" : `“${c.quote}”`),
-          c.origin === "suggestion" ? h("span", { class: "vt-tag" }, "suggested") : null,
-          h("button", { type: "button", class: "vt-x", title: "Remove this coding", "aria-label": `Remove ${code.label}`, onclick: () => send({ type: "remove", code: c.code, start: c.start, end: c.end }) }, "×"),
+          h("span", { class: "vt-chip-quote" }, c.whole ? t("whole_turn") : `“${c.quote}”`),
+          c.origin === "suggestion" ? h("span", { class: "vt-tag" }, t("suggested")) : null,
+          h("button", { type: "button", class: "vt-x", title: t("remove_coding"), "aria-label": `${t("remove_coding")}: ${code.label}`, onclick: () => send({ type: "remove", code: c.code, start: c.start, end: c.end }) }, "×"),
         ),
       );
     });
@@ -490,9 +543,9 @@ function render({ model, el }) {
     others.replaceChildren();
     if (!model.get("compare")) return;
     const list = seg.others || [];
-    others.append(h("h3", {}, "Other coders"));
+    others.append(h("h3", {}, t("other_coders")));
     if (!list.length) {
-      others.append(h("p", { class: "vt-muted" }, "No other coder has coded this segment."));
+      others.append(h("p", { class: "vt-muted" }, t("no_other_coder")));
       return;
     }
     for (const c of list) {
@@ -511,7 +564,7 @@ function render({ model, el }) {
     const seg = model.get("segment") || {};
     if (seg.empty) {
       empty.hidden = false;
-      empty.textContent = seg.message || "Nothing to code.";
+      empty.textContent = seg.message || t("nothing_to_code");
       for (const node of [meta, before, current, after, applied, others, memos]) node.hidden = true;
       currentId = null;
       return;
@@ -522,9 +575,9 @@ function render({ model, el }) {
       h("span", { class: "vt-doc", title: "Document" }, seg.document),
       seg.participant ? h("span", { class: "vt-participant", title: "Participant" }, seg.participant) : null,
       ...Object.entries(seg.attributes || {}).map(([k, v]) => h("span", { class: "vt-attr", title: k }, `${k}: ${v}`)),
-      h("span", { class: "vt-turn-no" }, `turn ${seg.position} of ${seg.turns}`),
+      h("span", { class: "vt-turn-no" }, t("turn_of", { position: seg.position, turns: seg.turns })),
     );
-    speaker.replaceChildren(h("span", { class: "vt-who" }, seg.speaker || "Participant"), seg.time ? h("span", { class: "vt-time" }, seg.end_time ? `${seg.time}–${seg.end_time}` : seg.time) : null);
+    speaker.replaceChildren(h("span", { class: "vt-who" }, seg.speaker || t("participant_fallback")), seg.time ? h("span", { class: "vt-time" }, seg.end_time ? `${seg.time}–${seg.end_time}` : seg.time) : null);
     textEl.setAttribute("lang", seg.language || "");
     before.replaceChildren(...(seg.before || []).map(renderTurn));
     after.replaceChildren(...(seg.after || []).map(renderTurn));
@@ -532,7 +585,7 @@ function render({ model, el }) {
     renderApplied(seg);
     renderOthers(seg);
     renderPressed();
-    docMemoLabel.textContent = `Memo on ${seg.document}`;
+    docMemoLabel.textContent = t("document_memo", { document: seg.document });
     const moved = seg.id !== currentId;
     const undone = seg.memo_seq !== memoSeq;
     showMemo(segMemo, "segment", seg.id, seg.memo || "", moved || undone);
@@ -549,23 +602,24 @@ function render({ model, el }) {
     projBar.style.width = `${percent(p.coded, p.total)}%`;
     docProgress.textContent = `${p.doc_coded ?? 0} / ${p.doc_total ?? 0}`;
     projProgress.textContent = `${p.coded ?? 0} / ${p.total ?? 0}`;
-    position.textContent = p.count ? `Segment ${(p.index ?? 0) + 1} of ${p.count}` : "No segments";
-    if (p.review_open != null) position.textContent += ` · ${p.review_open} open in the review queue`;
+    position.textContent = p.count ? t("segment_n_of", { n: (p.index ?? 0) + 1, count: p.count }) : t("no_segments");
+    if (p.review_open != null) position.textContent += t("open_in_queue", { n: p.review_open });
   }
 
   function renderStatus() {
     const s = model.get("status") || {};
     status.dataset.state = s.state || "idle";
-    status.textContent = s.state === "saved" ? `✓ Saved ${s.at} · ${s.text}` : s.state === "error" ? `⚠ ${s.text}` : s.text || "";
+    status.textContent = s.state === "saved" ? t("saved_at", { at: s.at, text: s.text }) : s.state === "error" ? `⚠ ${s.text}` : s.text || "";
   }
 
   function renderSuggestions() {
     const list = model.get("suggestions") || [];
     suggestions.replaceChildren();
     const reviewing = !!model.get("review");
-    suggestionsTitle.textContent = reviewing ? "Review queue" : "Suggestions";
+    suggestionsTitle.textContent = reviewing ? t("review_queue") : t("suggestions");
     if (!list.length) {
-      suggestions.append(h("p", { class: "vt-muted" }, reviewing ? "No open queue items for this segment." : "No suggestions yet."));
+      const queueEmpty = reviewing && !(model.get("progress") || {}).review_open;
+      suggestions.append(h("p", { class: "vt-muted" }, queueEmpty ? t("queue_empty_hint") : reviewing ? t("no_queue_items") : t("no_suggestions")));
       return;
     }
     const top = list.find((s) => !s.on);
@@ -581,12 +635,12 @@ function render({ model, el }) {
             h("span", { class: "vt-confidence" }, h("span", { style: { width: `${Math.round(s.confidence * 100)}%`, background: s.color } })),
             h("span", { class: "vt-pct" }, `${Math.round(s.confidence * 100)}%`),
             s === list[0] ? h("kbd", {}, "=") : null,
-            s.reason ? h("span", { class: "vt-reason" }, s.reason) : null,
+            s.reason ? h("span", { class: "vt-reason" }, t("because", { words: s.reason })) : null,
             h(
               "span",
               { class: "vt-review-actions" },
-              h("button", { type: "button", class: "vt-btn vt-accept", onmousedown: (e) => e.preventDefault(), onclick: () => decide("accepted") }, "Accept"),
-              h("button", { type: "button", class: "vt-btn vt-ghost vt-reject", onmousedown: (e) => e.preventDefault(), onclick: () => decide("rejected") }, "Reject"),
+              h("button", { type: "button", class: "vt-btn vt-accept", onmousedown: (e) => e.preventDefault(), onclick: () => decide("accepted") }, t("accept")),
+              h("button", { type: "button", class: "vt-btn vt-ghost vt-reject", onmousedown: (e) => e.preventDefault(), onclick: () => decide("rejected") }, t("reject")),
             ),
           ),
         );
@@ -601,7 +655,7 @@ function render({ model, el }) {
           h("span", { class: "vt-confidence" }, h("span", { style: { width: `${Math.round(s.confidence * 100)}%`, background: s.color } })),
           h("span", { class: "vt-pct" }, `${Math.round(s.confidence * 100)}%`),
           s === top ? h("kbd", {}, "=") : null,
-          s.reason ? h("span", { class: "vt-reason" }, s.reason) : null,
+          s.reason ? h("span", { class: "vt-reason" }, t("because", { words: s.reason })) : null,
         ),
       );
     }
@@ -621,12 +675,12 @@ function render({ model, el }) {
     const other = all.filter((g) => g.action !== "toggle");
     help.replaceChildren(
       h("div", { class: "vt-help-card" },
-        h("h3", {}, "Keyboard"),
-        h("p", { class: "vt-muted" }, "Select words first to code only them; otherwise a code's key codes the whole turn. Keys work while the tagger has focus, never while you type in a memo or filter."),
+        h("h3", {}, t("keyboard")),
+        h("p", { class: "vt-muted" }, t("keyboard_lead")),
         h("div", { class: "vt-help-cols" },
-          h("table", {}, h("caption", {}, "Move, undo, suggestions"), ...other.map(row)),
-          h("table", {}, h("caption", {}, "Codes (toggle)"), ...codes.map(row))),
-        h("button", { type: "button", class: "vt-btn", onclick: () => { help.hidden = true; root.focus({ preventScroll: true }); } }, "Close")),
+          h("table", {}, h("caption", {}, t("keys_move")), ...other.map(row)),
+          h("table", {}, h("caption", {}, t("keys_codes")), ...codes.map(row))),
+        h("button", { type: "button", class: "vt-btn", onclick: () => { help.hidden = true; root.focus({ preventScroll: true }); } }, t("close"))),
     );
   }
 
@@ -638,15 +692,15 @@ function render({ model, el }) {
   function renderFilters() {
     const f = model.get("filters") || {};
     const opts = model.get("filter_options") || {};
-    fillSelect(fDocument, (opts.documents || []).map((d) => [d, d]), f.document, "All documents");
-    fillSelect(fParticipant, (opts.participants || []).map((d) => [d, d]), f.participant, "All participants");
+    fillSelect(fDocument, (opts.documents || []).map((d) => [d, d]), f.document, t("all_documents"));
+    fillSelect(fParticipant, (opts.participants || []).map((d) => [d, d]), f.participant, t("all_participants"));
     const codes = [...codeById.values()].filter((c) => c.codable).map((c) => [c.id, c.label]);
-    fillSelect(fCode, codes, f.code, "Any code");
+    fillSelect(fCode, codes, f.code, t("any_code"));
     if (document.activeElement !== fSearch) fSearch.value = f.search || "";
     fUncoded.checked = !!f.uncoded;
     fOthers.checked = !!f.others;
     const active = ["document", "participant", "code", "search", "uncoded", "others"].filter((k) => f[k]).length;
-    filterToggle.textContent = active ? `Filters (${active})` : "Filters";
+    filterToggle.textContent = active ? t("filters_n", { n: active }) : t("filters");
     filterToggle.classList.toggle("vt-active", active > 0);
     if (active) filters.hidden = false;
   }
@@ -663,13 +717,89 @@ function render({ model, el }) {
   compareBox.addEventListener("change", () => send({ type: "compare", on: compareBox.checked }, false));
   langSelect.addEventListener("change", () => send({ type: "lang", lang: langSelect.value }, false));
 
+  // ---- search: hits listed above the turn; a hit shown is what a code's key codes ----------
+  function runSearch() {
+    flushMemos();
+    send({ type: "search", text: searchBox.value, whole_word: searchWhole.checked }, false);
+  }
+  searchBox.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") runSearch();
+  });
+  searchBox.addEventListener("search", runSearch); // the clear button of a search field
+  searchWhole.addEventListener("change", () => searchBox.value.trim() && runSearch());
+
+  function renderHits() {
+    const found = model.get("hits") || {};
+    const items = found.items || [];
+    searchResults.hidden = !found.query;
+    if (!found.query) return;
+    const head = items.length < (found.total || 0)
+      ? t("search_more", { n: found.total, shown: items.length })
+      : items.length ? t("search_hits", { n: found.total }) : t("search_none");
+    searchResults.replaceChildren(
+      h("div", { class: "vt-search-head" }, h("b", {}, `“${found.query}”`), " · ", head,
+        h("button", { type: "button", class: "vt-x", title: t("close"), onclick: () => { searchBox.value = ""; runSearch(); } }, "×")),
+      h("ol", { class: "vt-hits" }, ...items.map((hit, i) =>
+        h("li", {},
+          h("button", { type: "button", class: "vt-hit-row", "data-segment": String(hit.segment), title: t("search_hit_title"), onclick: () => { flushMemos(); send({ type: "show_hit", index: i }, false); } },
+            h("span", { class: "vt-hit-doc" }, hit.document),
+            h("span", { class: "vt-hit-text" }, `…${hit.before}`, h("mark", { class: "vt-hit" }, hit.match), `${hit.after}…`))))),
+    );
+  }
+
+  // ---- new codes while coding: named here, or in vivo from the selected words ---------------
+  let newSpan = null;
+  function openNewCode(inVivo) {
+    const span = selectedSpan();
+    if (span?.outside) {
+      status.dataset.state = "error";
+      status.textContent = t("select_inside");
+      return;
+    }
+    newSpan = span;
+    const text = model.get("segment")?.text || "";
+    const words = span ? [...text].slice(span.start, span.end).join("").trim() : "";
+    const book = model.get("codebook") || { codes: [] };
+    const near = hovered ? codeById.get(hovered) : null;
+    const parentDefault = near ? (near.codable && !near.has_children ? near.parent || "" : near.id) : "";
+    newParent.replaceChildren(h("option", { value: "" }, t("top_level")),
+      ...book.codes.map((c) => h("option", { value: c.id }, `${"  ".repeat(c.depth)}${c.label}`)));
+    newParent.value = parentDefault;
+    newLabel.value = inVivo ? words.slice(0, 80) : "";
+    newForm.hidden = false;
+    newLabel.focus();
+    if (inVivo && !words) {
+      status.dataset.state = "error";
+      status.textContent = t("select_inside");
+    }
+  }
+  function closeNewCode() {
+    newForm.hidden = true;
+    newSpan = null;
+    root.focus({ preventScroll: true });
+  }
+  newCodeButton.addEventListener("mousedown", (e) => e.preventDefault()); // keep the selection
+  inVivoButton.addEventListener("mousedown", (e) => e.preventDefault());
+  newCodeButton.addEventListener("click", () => openNewCode(false));
+  inVivoButton.addEventListener("click", () => openNewCode(true));
+  newForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const label = newLabel.value.trim();
+    if (!label) return newLabel.focus();
+    send({ type: "new_code", label, parent: newParent.value, ...(newSpan || {}) });
+    closeNewCode();
+  });
+  newForm.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") closeNewCode();
+  });
+
   function renderModes() {
     compareBox.checked = !!model.get("compare");
     const reviewing = !!model.get("review");
     reviewButton.setAttribute("aria-pressed", String(reviewing));
     reviewButton.classList.toggle("vt-active", reviewing);
     langSelect.value = model.get("lang");
-    root.querySelector(".vt-coder").textContent = model.get("coder");
+    root.querySelector(".vt-coder").textContent = t("coder", { name: model.get("coder") });
   }
 
   const handlers = {
@@ -695,12 +825,25 @@ function render({ model, el }) {
       renderSuggestions();
     },
     "change:coder": renderModes,
+    "change:strings": () => {
+      relabel();
+      renderCodes();
+      renderSegment();
+      renderProgress();
+      renderStatus();
+      renderSuggestions();
+      renderFilters();
+      renderHits();
+    },
+    "change:hits": renderHits,
   };
   for (const [event, fn] of Object.entries(handlers)) model.on(event, fn);
 
+  relabel();
   renderModes();
   renderCodes();
   renderSegment();
+  renderHits();
   renderProgress();
   renderStatus();
   renderSuggestions();

@@ -1,0 +1,82 @@
+"""The tagger as a researcher's workspace: new codes while coding, code memos, Swedish."""
+
+from __future__ import annotations
+
+import pytest
+
+from workbench.i18n import STRINGS
+from workbench.project._project import Project
+from workbench.widgets import Tagger
+
+
+def test_tagger_new_code_applied_at_once_then_undone_step_by_step(study: Project) -> None:
+    tagger = Tagger(study, coder="anna", lang="en")
+    version = study.codebook_version
+    sid = tagger.segment_id
+    tagger.handle({"type": "new_code", "label": "Food trucks", "parent": "process"})
+    assert study.codebook_version == version + 1
+    assert study.codebook.get("food-trucks").parent == "process"
+    assert tagger.segment["on"] == ["food-trucks"]
+    assert tagger.status["text"] == "Created “Food trucks” under “Process” and applied it"
+    assert any(c["id"] == "food-trucks" for c in tagger.codebook["codes"])
+    tagger.handle({"type": "undo"})  # the coding first
+    assert tagger.segment["on"] == [] and "food-trucks" in study.codebook
+    tagger.handle({"type": "undo"})  # then the code itself, as a new codebook version
+    assert "food-trucks" not in study.codebook and study.codebook_version == version + 2
+    assert tagger.status["text"] == f"Undid a codebook change (version {version + 1})"
+    tagger.handle({"type": "redo"})
+    assert "food-trucks" in study.codebook
+    assert tagger.segment_id == sid
+
+
+def test_tagger_in_vivo_code_on_the_selected_words(study: Project) -> None:
+    tagger = Tagger(study, coder="anna", lang="en")
+    text = tagger.segment["text"]
+    words = text.split()[1]
+    start = text.index(words)
+    tagger.handle(
+        {
+            "type": "new_code",
+            "label": words,
+            "parent": "",
+            "start": start,
+            "end": start + len(words),
+        }
+    )
+    [coding] = [c for c in tagger.segment["codings"] if not c["whole"]]
+    assert coding["quote"] == words
+    assert study.codebook.get(coding["code"]).name("sv") == words
+    tagger.handle({"type": "new_code", "label": words, "parent": ""})  # the same label again
+    assert tagger.status["state"] == "error" and "already a code here" in tagger.status["text"]
+
+
+def test_tagger_code_memo_saved_and_shown(study: Project) -> None:
+    tagger = Tagger(study, coder="anna", lang="en")
+    tagger.handle(
+        {"type": "memo", "kind": "code", "target": "trust", "text": "Trust in the inspector"}
+    )
+    assert study.memo("code", "trust", coder="anna") == "Trust in the inspector"
+    assert tagger.codebook["memos"] == {"trust": "Trust in the inspector"}
+    again = Tagger(study, coder="anna", lang="en")
+    assert again.codebook["memos"]["trust"] == "Trust in the inspector"
+    tagger.handle({"type": "memo", "kind": "code", "target": "nope", "text": "x"})
+    assert tagger.status["state"] == "error"
+
+
+def test_tagger_swedish_interface(study: Project) -> None:
+    tagger = Tagger(study, coder="anna", lang="sv")
+    assert tagger.strings["next_uncoded"] == "Nästa okodade"
+    assert tagger.status["text"] == "Kodar som anna"
+    tagger.handle({"type": "toggle", "code": "trust"})
+    assert tagger.status["text"] == "La till “Tillit”"
+    assert all(not v.isascii() or v for v in tagger.strings.values())
+    assert tagger.keymap["ArrowRight"]["what"] == "nästa segment"
+    tagger.handle({"type": "lang", "lang": "en"})
+    assert tagger.strings["next_uncoded"] == "Next uncoded"
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_every_interface_string_has_both_languages(lang: str) -> None:
+    other = "en" if lang == "sv" else "sv"
+    missing = sorted(set(STRINGS[lang]) - set(STRINGS[other]))
+    assert not missing, f"only in {lang}: {missing}"
