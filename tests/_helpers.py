@@ -15,12 +15,6 @@ from workbench.ingest._model import Segment, Transcript
 from workbench.project._project import Project
 
 ROOT = Path(__file__).resolve().parents[1]
-# Data shared with sibling checkouts (the REFI-QDA schema).
-SHARED = next(
-    (p for p in (ROOT.parent / "shared", Path("/work/shared")) if p.exists()),
-    ROOT.parent / "shared",
-)
-
 # Three texts per code, worded so that a suggester learns them from two coded examples.
 SUGGEST_TEXTS = {
     "fq-accessibility": [

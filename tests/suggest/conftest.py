@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from workbench.codebook._model import Code, Codebook, Example
@@ -74,12 +72,3 @@ def texts() -> list[str]:
 @pytest.fixture
 def codes() -> list[list[str]]:
     return [list(c) for c in CODES]
-
-
-@pytest.fixture
-def shared_dir() -> Path | None:
-    """The shared benchmark data: ../shared next to the repository, or /work/shared."""
-    for base in (Path(__file__).resolve().parents[2].parent / "shared", Path("/work/shared")):
-        if (base / "benchmarks" / "semeval2014-restaurants" / "train.csv").is_file():
-            return base
-    return None

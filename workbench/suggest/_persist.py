@@ -42,6 +42,7 @@ _PARAMS = (
     "min_df",
     "embeddings",
     "embedding_weight",
+    "fine_tune_epochs",
     "C",
     "class_weight",
     "calibration",
