@@ -203,7 +203,8 @@ def evaluate(
                 prevalence_method,
                 n_boot,
                 calibration_folds,
-                params,
+                # The calibration's inner fits need not fine-tune the embedding model again.
+                {**params, "fine_tune_epochs": 0},
             )
         )
     return result
