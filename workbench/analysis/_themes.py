@@ -106,11 +106,12 @@ class _Settings:
 
     The vector settings are those with the best mean ARI over the training folds of
     ``benchmarks/themes.py`` (SemEval-2014, 5 folds; the 12 settings tried lay within
-    0.17-0.20).  For k the folds did not agree: Davies-Bouldin led the silhouette in one run
-    (training ARI 0.110 against 0.092, with embeddings 0.233 against 0.247) and trailed in
-    another, and it over-splits clearly separate topics (it makes 5 of the 4 topics in
+    0.17-0.20).  For k the criteria are close and change places from run to run: in the
+    final run Davies-Bouldin led without embeddings (training ARI 0.110 against 0.092) and
+    trailed with them (0.233 against 0.247), an earlier run had both orders reversed; and
+    Davies-Bouldin over-splits clearly separate topics (it makes 5 of the 4 topics in
     ``tests/analysis/test_themes.py``, where the silhouette and Calinski-Harabasz find 4), so
-    the silhouette it is.  The embedding weight 2 was chosen in most folds.
+    the silhouette it is.  The embedding weight: 2 in 6 of the two runs' 10 folds, 1 in 4.
     """
 
     dimensions: int = 100  # SVD components of the stem PPMI matrix
