@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 import anywidget
+import numpy as np
 import pandas as pd
 import traitlets
 
@@ -121,10 +122,12 @@ class MatrixSession:
         """The table as the browser draws it: column heads, rows of counts, the largest
         inner count (for shading)."""
         frame = self.frame
-        inner = frame
-        if self.kind == Kind.MATRIX and len(frame):
-            inner = frame.iloc[:-1, :-1]
-        largest = int(inner.to_numpy().max()) if inner.size else 0
+        counts = frame.to_numpy()
+        if self.kind == Kind.MATRIX:
+            inner = counts[:-1, :-1]  # the shading leaves the totals out
+        else:
+            inner = counts * (1 - np.eye(len(counts), dtype=counts.dtype))  # and the diagonal
+        largest = int(inner.max()) if inner.size else 0
         columns = [
             {"key": key, "label": self._column_label(key, shown), "total": key is None}
             for key, shown in zip(self.column_keys, frame.columns, strict=True)

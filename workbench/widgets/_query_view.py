@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 _HERE = pathlib.Path(__file__).parent
 #: Quote cards sent to the browser at first; "show more" adds as many again.
 PAGE = 50
+#: The export's file name when the user gives none.
+DEFAULT_FILE = "quotes"
 #: The prefix of every interface string the retrieval views use.
 KEY_PREFIX = "retrieve_"
 
@@ -145,7 +147,7 @@ class Exported:
 def export_path(name: str, fmt: Format) -> pathlib.Path:
     """The file the user named, with the format's suffix (added when missing, or swapped for
     the other export format's)."""
-    path = pathlib.Path(name.strip() or f"quotes.{fmt}").expanduser()
+    path = pathlib.Path(name.strip() or f"{DEFAULT_FILE}.{fmt}").expanduser()
     suffix = path.suffix.lower()
     if suffix == f".{fmt}":
         return path

@@ -88,9 +88,11 @@ function render({ model, el }) {
         h("th", { scope: "row", class: "vr-row-head", title: row.label, style: row.total ? {} : { "--c": row.color } }, row.label),
         ...row.cells.map((n, j) => {
           const total = row.total || table.columns[j].total;
-          const heat = total || !table.max || !n ? 0 : 0.08 + (0.62 * n) / table.max;
+          // co-occurrence: the diagonal counts the code alone, so it is not shaded
+          const diagonal = table.kind === "cooccurrence" && i === j;
+          const heat = total || diagonal || !table.max || !n ? 0 : 0.08 + (0.62 * n) / table.max;
           const selected = cell.row === i && cell.column === j;
-          const classes = ["vr-cell", total ? "vr-total" : "", n ? "" : "vr-zero", heat > 0.45 ? "vr-dark" : ""];
+          const classes = ["vr-cell", total ? "vr-total" : "", diagonal ? "vr-diagonal" : "", n ? "" : "vr-zero", heat > 0.45 ? "vr-dark" : ""];
           return h(
             "td",
             {

@@ -90,7 +90,9 @@ function render({ model, el }) {
   const quotes = h("ol", { class: "vr-quotes" });
   const more = h("button", { class: "vr-btn vr-more", type: "button", onclick: () => send({ type: "more" }) });
   const pathLabel = h("span");
-  const path = h("input", { type: "text", class: "vr-path", value: "quotes", spellcheck: "false" });
+  const path = h("input", { type: "text", class: "vr-path", spellcheck: "false" });
+  let pathTouched = false;
+  path.addEventListener("input", () => (pathTouched = true));
   const exportCsv = h("button", {
     class: "vr-btn vr-export-csv",
     type: "button",
@@ -129,6 +131,7 @@ function render({ model, el }) {
     apply.textContent = t("apply");
     clear.textContent = t("clear");
     pathLabel.textContent = t("file");
+    if (!pathTouched) path.value = t("default_file");
     exportCsv.textContent = `${t("export")} ${t("export_csv")}`;
     exportCsv.title = t("export_csv_hint");
     exportDocx.textContent = `${t("export")} ${t("export_docx")}`;
@@ -148,7 +151,7 @@ function render({ model, el }) {
             class: `vr-code${code.codable ? "" : " vr-group-code"}`,
             "data-code": code.id,
             "aria-pressed": pick === "include" ? "true" : "false",
-            title: `${code.id} · ${t("include")}`,
+            title: `${code.label} (${code.id}) · ${t("include")}`,
             style: { "--c": code.color, "--ink": inkOn(code.color), marginLeft: `${code.depth * 12}px` },
             onclick: () => send({ type: "code", code: code.id, pick: pick === "include" ? "off" : "include" }),
           },
