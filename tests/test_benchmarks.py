@@ -23,6 +23,7 @@ SMOKE = [
     ("ingest.py", ["--files", "6", "--words", "300"], "words per second"),
     ("tagger.py", ["--segments", "600", "--steps", "10"], "p95"),
     ("exchange.py", [], "copy equals original: True"),
+    ("retrieve.py", ["--codings", "2000", "--repeats", "1"], "same codings as the baseline: True"),
     (
         "prevalence.py",
         [
