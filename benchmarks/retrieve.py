@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/retrieve.py                     # 100,000 codings
     .venv/bin/python benchmarks/retrieve.py --codings 20000     # quicker
 
-Generates a project (two coders; about five codings per segment: one or two topics and a
+Generates a project (two coders; about 4.5 codings per segment: one or two topics and a
 valence; 100 segments per interview, each interview with user type, role and district) through
 ``Store.import_transcripts`` and ``Store.bulk_add_codings``, then measures in one process, warm,
 the median of ``--repeats`` runs of:
@@ -61,10 +61,10 @@ DISTRICTS = ["Centrum", "Hamnen", "Västerby", "Norra Åsby", "Landsbygd"]
 
 
 def build(folder: Path, codings: int, seed: int = 7) -> Path:
-    """A study with about ``codings`` codings by anna and erik (``codings / 5`` segments)."""
+    """A study with ``codings`` codings by anna and erik (about five on each segment)."""
     rng = random.Random(seed)
     project = workbench.init(folder, codebook=builtin_codebook())
-    wanted = max(codings // 5, 20)
+    wanted = max(codings * 2 // 9, 20)  # a few segments too many; the codings are cut at the end
     per_doc = 100
     transcripts, attributes = [], []
     for d in range(max(wanted // per_doc, 2)):

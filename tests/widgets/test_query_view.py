@@ -161,7 +161,7 @@ def test_query_view_exports_csv_with_every_coding(view: QueryView, tmp_path: Pat
     assert back.columns.tolist()[:3] == ["code", "label", "coder"]
     assert view.panel.status == {
         "state": "ok",
-        "text": f"Wrote 3 quotes to {written}",
+        "text": f"Wrote 3 codings, one per row, to {written}",
         "seq": view.panel.status["seq"],
     }
 

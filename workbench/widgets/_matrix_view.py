@@ -27,7 +27,14 @@ from workbench.project._workspace import (
     attribute_values,
     default_lang,
 )
-from workbench.widgets._query_view import PAGE, check_lang, esm, quote_cards, strings
+from workbench.widgets._query_view import (
+    PAGE,
+    check_lang,
+    count_quotes,
+    esm,
+    quote_cards,
+    strings,
+)
 
 if TYPE_CHECKING:
     from workbench.project._project import Project
@@ -182,13 +189,12 @@ class MatrixSession:
         count = int(self.frame.iat[i, j])
         what = text(f"retrieve_value_{self.value}", self.lang)
         key = "retrieve_cell_both" if self.kind == Kind.COOCCURRENCE else "retrieve_cell_title"
-        cards = quote_cards(self.quotes, self._colors)
         return {
             "row": i,
             "column": j,
             "title": text(key, self.lang, row=row, column=column, count=count, value=what),
-            "rows": cards[: self.limit],
-            "total": len(cards),
+            "rows": quote_cards(self.quotes, self._colors, self.limit),
+            "total": count_quotes(self.quotes),
         }
 
     def state(self) -> dict[str, Any]:

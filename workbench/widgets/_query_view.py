@@ -96,39 +96,47 @@ def codebook_options(book: Codebook, lang: str, counts: Mapping[str, int]) -> li
     return out
 
 
+#: What makes a quote: a coded span of a segment with its code (coders apart).
+QUOTE_KEYS = ["segment", "code", "start", "end"]
+
+
+def count_quotes(frame: pd.DataFrame) -> int:
+    """The number of quotes (distinct spans and codes) among a query's codings."""
+    return 0 if frame.empty else len(frame.drop_duplicates(QUOTE_KEYS))
+
+
 def quote_cards(
     frame: pd.DataFrame, colors: Mapping[str, str], limit: int | None = None
 ) -> list[dict[str, Any]]:
-    """One card per quoted span and code (the coders who applied it together), in the
-    frame's order; at most ``limit``."""
+    """One card per quote (the coders who applied it together), in the frame's order; at most
+    ``limit`` (only those are built: a query may hold tens of thousands)."""
     if frame.empty:
         return []
-    keys = ["segment", "code", "start", "end"]
-    grouped = frame.groupby(keys, sort=False)
-    coders = grouped["coder"].agg(lambda c: sorted(set(c)))
-    first = grouped.head(1).set_index(keys)
+    firsts = frame.drop_duplicates(QUOTE_KEYS)
+    if limit is not None:
+        firsts = firsts.iloc[:limit]
+    wanted = frame.merge(firsts[QUOTE_KEYS], on=QUOTE_KEYS)
+    coders = wanted.groupby(QUOTE_KEYS, sort=False)["coder"].agg(lambda c: sorted(set(c)))
     cards = []
-    for key, row in first.iterrows():
-        segment, code, start, end = key  # type: ignore[misc]
+    for row in firsts.itertuples(index=False):
+        key = (row.segment, row.code, row.start, row.end)
         cards.append(
             {
-                "key": f"{segment}:{code}:{start}:{end}",
-                "segment": int(segment),
-                "code": str(code),
-                "label": str(row["label"]),
-                "color": colors.get(str(code), "#888888"),
-                "coders": coders.loc[key],
-                "participant": "" if _missing(row["participant"]) else str(row["participant"]),
-                "document": str(row["document"]),
-                "start": int(start),
-                "end": int(end),
-                "quote": str(row["quote"]),
-                "before": str(row["before"]),
-                "after": str(row["after"]),
+                "key": ":".join(str(k) for k in key),
+                "segment": int(row.segment),
+                "code": str(row.code),
+                "label": str(row.label),
+                "color": colors.get(str(row.code), "#888888"),
+                "coders": list(coders.loc[key]),
+                "participant": "" if _missing(row.participant) else str(row.participant),
+                "document": str(row.document),
+                "start": int(row.start),
+                "end": int(row.end),
+                "quote": str(row.quote),
+                "before": str(row.before),
+                "after": str(row.after),
             }
         )
-        if limit is not None and len(cards) >= limit:
-            break
     return cards
 
 
@@ -138,10 +146,11 @@ def _missing(value: object) -> bool:
 
 @dataclass(frozen=True)
 class Exported:
-    """What an export wrote."""
+    """What an export wrote: the file and its count (CSV: codings, one per row; Word:
+    quotes)."""
 
     path: pathlib.Path
-    quotes: int
+    count: int
 
 
 def export_path(name: str, fmt: Format) -> pathlib.Path:
@@ -299,11 +308,10 @@ class QuerySession:
         frame = self.frame
         if frame is None:
             return {"rows": [], "active": False, "total": 0}
-        cards = quote_cards(frame, self._colors)
         return {
             "active": True,
-            "rows": cards[: self.limit],
-            "total": len(cards),
+            "rows": quote_cards(frame, self._colors, self.limit),
+            "total": count_quotes(frame),
             "codings": len(frame),
             "participants": int(frame["participant"].nunique()),
             "documents": int(frame["document"].nunique()),
@@ -468,7 +476,11 @@ class QuerySession:
             self.say("error", text("retrieve_export_error", self.lang, path=path, reason=reason))
             self.notify()
             return None
-        self.say("ok", text("retrieve_exported", self.lang, quotes=count, path=path.resolve()))
+        where = path.resolve()
+        if kind == Format.CSV:
+            self.say("ok", text("retrieve_exported_rows", self.lang, rows=count, path=where))
+        else:
+            self.say("ok", text("retrieve_exported", self.lang, quotes=count, path=where))
         self.notify()
         return Exported(path, count)
 
