@@ -35,7 +35,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import workbench
 from workbench.codebook import builtin_codebook
@@ -90,8 +90,10 @@ def build(folder: Path, turns: int, codings: int, seed: int = 7) -> Path:
         else:
             words = " ".join(rng.choices(WORDS, k=rng.randint(25, 110))).capitalize() + "."
         start = offset + len(who) + 2
-        role = "interviewer" if interviewer else "interviewee"
         clock = (20.0 * i, 20.0 * i + 18)
+        role: Literal["interviewer", "interviewee"] = (
+            "interviewer" if interviewer else "interviewee"
+        )
         segments.append(Segment(who, role, words, start, start + len(words), *clock))
         parts.append(f"{who}: {words}")
         offset = start + len(words) + 2

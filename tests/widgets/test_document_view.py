@@ -28,11 +28,11 @@ def turn_ids(project: Project, document: str = "a.txt") -> list[int]:
     return [int(s) for s in project.segments(document)["segment"]]
 
 
-def span(project: Project, segment: int, words: str) -> dict[str, int]:
-    """Document offsets (code points) of ``words`` in ``segment``: ``start`` and ``end``."""
+def code_span(project: Project, segment: int, code: str, coder: str, words: str) -> None:
+    """``coder`` codes ``words`` of ``segment`` (document offsets in code points)."""
     row = project.store.segment(segment)
     at = int(row["start"]) + str(row["text"]).index(words)
-    return {"start": at, "end": at + len(words)}
+    project.code(segment, code, coder=coder, start=at, end=at + len(words))
 
 
 def coded(project: Project) -> list[int]:
@@ -40,9 +40,9 @@ def coded(project: Project) -> list[int]:
     ids = turn_ids(project)
     project.code(ids[1], "needs", coder="anna")  # whole turn
     project.code(ids[1], "needs", coder="erik")
-    project.code(ids[1], "gap", coder="anna", **span(project, ids[1], "smörgås"))
-    project.code(ids[1], "trust", coder="erik", **span(project, ids[1], "e\u0301n smörgås"))
-    project.code(ids[3], "trust", coder="anna", **span(project, ids[3], "completely"))
+    code_span(project, ids[1], "gap", "anna", "smörgås")
+    code_span(project, ids[1], "trust", "erik", "e\u0301n smörgås")
+    code_span(project, ids[3], "trust", "anna", "completely")
     project.code(ids[4], "gap", coder="erik", origin="suggestion")
     project.code(turn_ids(project, "b.txt")[1], "gap", coder="anna")  # another document
     return ids
@@ -140,8 +140,8 @@ def test_document_view_consensus_layer_agreed_or_settled(study: Project) -> None
     view = DocumentView(study, "a.txt")
     agreed = [(c.turn, c.code, c.whole) for c in visible(view.payload, "consensus")]
     assert agreed == [(1, "needs", True)]  # both coders; the spans and single codes are not
-    where = span(study, ids[3], "completely")
-    study.settle(ids[3], [("trust", where["start"], where["end"])])
+    start = int(study.store.segment(ids[3])["start"]) + TRUST.index("completely")
+    study.settle(ids[3], [("trust", start, start + len("completely"))])
     view.refresh()
     settled = [(c.turn, c.code, c.coder) for c in visible(view.payload, "consensus")]
     assert settled == [(1, "needs", "consensus"), (3, "trust", "consensus")]
@@ -178,6 +178,8 @@ def test_document_view_coder_and_code_arguments_choose_what_shows(study: Project
     assert [(c.coder, c.code) for c in anna.visible()] == [("anna", "gap")]
     only = DocumentView(study, "a.txt", coder=["erik"])
     assert only.payload.coders == ("erik",) and {c.coder for c in only.visible()} == {"erik"}
+    with pytest.raises(UnknownItem, match="^document view: code 'nope' is not in the codebook$"):
+        DocumentView(study, "a.txt", code="nope")
     new = DocumentView(study, "a.txt", coder="bo")  # a coder who has coded nothing yet
     assert new.filters["layer"] == "bo" and new.visible() == []
     assert "bo" in [layer["value"] for layer in new.pane.layers]
@@ -225,6 +227,20 @@ def test_document_view_bad_message_is_a_status_line(
     view.handle(message)
     assert view.pane.status["state"] == "error" and says in view.pane.status["text"]
     assert "\n" not in view.pane.status["text"] and view.tagger is None
+
+
+def test_document_view_bug_is_said_and_raised(
+    study: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    view = DocumentView(study, "a.txt")
+
+    def broken() -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(view, "refresh", broken)
+    with pytest.raises(RuntimeError):
+        view.handle({"type": "refresh"})
+    assert view.pane.status["text"] == "internal error (RuntimeError: disk on fire)"
 
 
 def test_document_view_interviewer_turns_are_context(study: Project) -> None:

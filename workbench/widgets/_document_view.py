@@ -427,6 +427,9 @@ class DocumentView(w.VBox):  # type: ignore[misc]
                 raise InvalidCode(f"document view: unknown message type {kind!r}")
         except WorkbenchError as exc:
             self._say("error", str(exc))
+        except Exception as exc:  # a bug: say so on the status line, keep the traceback
+            self._say("error", f"internal error ({type(exc).__name__}: {exc})")
+            raise
 
     def open_segment(self, segment_id: int) -> Tagger:
         """Open turn ``segment_id`` of this document in the tagger (made and shown below the

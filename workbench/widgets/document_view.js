@@ -94,7 +94,6 @@ function render({ model, el }) {
   const codeLabel = h("span", {});
   const refresh = h("button", { class: "dv-btn dv-ghost dv-refresh", type: "button" });
   const status = h("span", { class: "dv-status", "data-state": "idle", role: "status", "aria-live": "polite" });
-  const hint = h("div", { class: "dv-hint" });
   const top = h(
     "header",
     { class: "dv-top" },
@@ -109,13 +108,17 @@ function render({ model, el }) {
     ),
     status,
   );
+  // The lanes' labels stand at the top and scroll away with the text; a strip of their colours
+  // stays on top (hover: the label; click: only this code), so long labels are never cut.
   const heads = h("div", { class: "dv-heads" });
   const headLabel = h("div", { class: "dv-head-note" });
   const head = h("div", { class: "dv-head" }, h("div", {}), headLabel, heads);
+  const swatches = h("div", { class: "dv-swatches" });
+  const strip = h("div", { class: "dv-strip" }, h("div", {}), h("div", {}), swatches);
   const body = h("div", { class: "dv-body" });
-  const scroller = h("div", { class: "dv-scroll" }, head, body);
+  const scroller = h("div", { class: "dv-scroll" }, head, strip, body);
   const tip = h("div", { class: "dv-tip", role: "tooltip", hidden: true });
-  const root = h("div", { class: "dv-root", "data-render": "0" }, top, hint, scroller, tip);
+  const root = h("div", { class: "dv-root", "data-render": "0" }, top, scroller, tip);
   el.appendChild(root);
 
   let pending = []; // partial stripes waiting to be placed: {stripe, first, last, track}
@@ -153,8 +156,6 @@ function render({ model, el }) {
     codeLabel.textContent = S("docview_code");
     refresh.textContent = S("docview_refresh");
     refresh.title = S("docview_refresh_hint");
-    hint.textContent = S("docview_hint");
-    headLabel.textContent = turns.length ? "" : S("docview_no_turns");
     root.setAttribute("lang", model.get("lang") || "");
   }
 
@@ -193,24 +194,25 @@ function render({ model, el }) {
     const lanesWidth = Math.max(lanes.length * lw, 24) + 6;
     root.style.setProperty("--dv-lanes", `${lanesWidth}px`);
     root.style.setProperty("--dv-lane", `${lw}px`);
+    root.style.setProperty("--dv-label", `${Math.min(11.5, lw - 1)}px`); // narrow lanes: no overlap
     renderFilters(shown.length, inLayer, f.code);
 
     const perLane = new Map();
     for (const c of shown) perLane.set(c.code, (perLane.get(c.code) || 0) + 1);
-    heads.replaceChildren(
-      ...lanes.map((l) => {
+    const laneButtons = (kind) =>
+      lanes.map((l) => {
         const n = perLane.get(l.code) || 0;
         const tipText = S(f.code ? "docview_lane_hint_on" : "docview_lane_hint", { name: l.label, n });
-        return h(
-          "button",
-          { type: "button", class: `dv-lane-head${n ? "" : " dv-lane-empty"}`, "data-code": l.code, "data-tip": tipText, "aria-label": tipText, style: `--c:${l.color};width:${lw}px` },
-          h("span", { class: "dv-lane-label" }, l.label),
-          h("span", { class: "dv-lane-swatch" }),
-        );
-      }),
-    );
-    headLabel.textContent = !turns.length ? S("docview_no_turns") : shown.length ? "" : S("docview_no_codings");
+        const attrs = { type: "button", class: `${kind}${n ? "" : " dv-lane-empty"}`, "data-code": l.code, "aria-label": tipText, style: `--c:${l.color};width:${lw}px` };
+        if (kind === "dv-lane-head") return h("button", { ...attrs, "data-tip": tipText }, h("span", { class: "dv-lane-label" }, l.label));
+        return h("button", { ...attrs, "data-tip": tipText });
+      });
+    heads.replaceChildren(...laneButtons("dv-lane-head"));
+    swatches.replaceChildren(...laneButtons("dv-lane-swatch"));
+    headLabel.replaceChildren(h("span", { class: "dv-hint" }, turns.length ? S("docview_hint") : S("docview_no_turns")));
+    if (turns.length && !shown.length) headLabel.append(h("span", { class: "dv-none" }, S("docview_no_codings")));
 
+    const indexOf = new Map(all.map((c, i) => [c, i])); // a coding's place in the payload
     const perTurn = new Map();
     for (const c of shown) {
       if (!perTurn.has(c.turn)) perTurn.set(c.turn, []);
@@ -240,6 +242,7 @@ function render({ model, el }) {
         const mark = h("mark", {
           class: "dv-hl",
           "data-codes": codes.join(" "),
+          "data-codings": cover.map((c) => indexOf.get(c)).join(" "),
           "data-tip": cover.map((c) => `${label(c.code)} · ${who(c.coder)}${c.origin === "suggestion" ? ` · ${S("docview_suggested")}` : ""}`).join("\n"),
           style: `background:${rgba(color(codes[codes.length - 1]), 0.2)};box-shadow:${bands.join(",")};padding-bottom:${2 * bands.length}px`,
         }, piece);
@@ -253,6 +256,7 @@ function render({ model, el }) {
         const quote = c.whole ? S("docview_whole_turn") : `“${[...t.text].slice(c.start, c.end).join("").slice(0, 160)}”`;
         const stripe = h("span", {
           class: `dv-stripe${c.whole ? " dv-whole" : ""}${c.origin === "suggestion" ? " dv-suggested" : ""}`,
+          "data-coding": indexOf.get(c),
           "data-code": c.code,
           "data-coder": c.coder,
           "data-tip": `${label(c.code)} · ${who(c.coder)}${c.origin === "suggestion" ? ` · ${S("docview_suggested")}` : ""}\n${quote}`,
@@ -334,13 +338,27 @@ function render({ model, el }) {
   observer.observe(body);
 
   // ---- events (delegated: one listener for every turn) ----------------------------------
+  let awaitingTagger = 0; // when the user clicked a turn: until then
   function open(row) {
     if (!row || !row.classList.contains("dv-interviewee")) return;
     const sel = window.getSelection();
     if (sel && !sel.isCollapsed && row.contains(sel.anchorNode)) return; // selecting to copy
     status.dataset.state = "busy";
     status.textContent = "…";
+    awaitingTagger = performance.now() + 5000;
     model.send({ type: "open", segment: Number(row.dataset.segment) });
+  }
+
+  /** Bring the tagger below the view (the same widget box) into sight once it is drawn. */
+  function showTagger() {
+    if (performance.now() > awaitingTagger) return;
+    const tagger = root.closest(".widget-vbox")?.querySelector(".vt-root");
+    if (!tagger) {
+      requestAnimationFrame(showTagger);
+      return;
+    }
+    awaitingTagger = 0;
+    tagger.scrollIntoView({ block: "nearest" });
   }
   body.addEventListener("click", (event) => open(event.target.closest(".dv-turn")));
   body.addEventListener("keydown", (event) => {
@@ -351,15 +369,16 @@ function render({ model, el }) {
       open(row);
     }
   });
-  heads.addEventListener("click", (event) => {
-    const headEl = event.target.closest(".dv-lane-head");
+  scroller.addEventListener("click", (event) => {
+    const headEl = event.target.closest(".dv-lane-head, .dv-lane-swatch");
     if (!headEl) return;
     const code = headEl.dataset.code;
     setFilters({ code: filters().code === code ? "" : code });
   });
 
   function showTip(target, x, y) {
-    tip.textContent = target.dataset.tip;
+    if (tip.textContent !== target.dataset.tip) tip.textContent = target.dataset.tip;
+    tip.style.left = "0px"; // measure at full width before placing it
     tip.hidden = false;
     const box = root.getBoundingClientRect();
     const width = tip.offsetWidth;
@@ -394,6 +413,7 @@ function render({ model, el }) {
     for (const row of body.querySelectorAll(".dv-opened")) row.classList.remove("dv-opened");
     const row = body.querySelector(`.dv-turn[data-segment="${Number(id)}"]`);
     if (row) row.classList.add("dv-opened");
+    if (awaitingTagger) showTagger();
   }
 
   // Python sends turns, codings, lanes and layers in one update: draw once for all of them.
