@@ -52,6 +52,8 @@ from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from _data import semeval  # noqa: E402
+
 from workbench.analysis import propose_themes  # noqa: E402
 from workbench.analysis._themes import (  # noqa: E402
     CRITERIA,
@@ -68,18 +70,9 @@ from workbench.analysis._themes import (  # noqa: E402
 )
 from workbench.suggest._embed import load_embedder, resolve_embeddings  # noqa: E402
 
-SEMEVAL = Path("benchmarks") / "semeval2014-restaurants" / "train.csv"
 TRUE_K = 5
 SAMPLE_SEED = 2014  # the seed that drew the Swedish sample (see swedish_sample)
 EMBEDDING_WEIGHTS = (1.0, 2.0, 4.0)  # scales of the embedding block tried on the folds
-
-
-def shared_data() -> Path | None:
-    """SemEval train.csv in ../shared next to the repository or /work/shared, if present."""
-    for base in (Path(__file__).resolve().parents[1].parent / "shared", Path("/work/shared")):
-        if (base / SEMEVAL).is_file():
-            return base / SEMEVAL
-    return None
 
 
 def load(path: Path) -> tuple[list[str], list[list[str]]]:
@@ -364,19 +357,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--only", choices=("cv", "full", "speed", "swedish"), help="run one part only"
     )
+    parser.add_argument("--data", type=Path, help="a text,codes CSV instead of SemEval")
     args = parser.parse_args(argv)
     # One thread throughout, as propose_themes runs: the same vectors, and a fair speed race.
     threadpool_limits(limits=1)
-    path = shared_data()
+    path = args.data or semeval()
     if path is None:
-        print("SemEval-2014 data not found (../shared/benchmarks); nothing to measure")
-        return 0
+        print("SemEval-2014 data not found (../shared/benchmarks); give --data", file=sys.stderr)
+        return 1
     texts, truth = load(path)
     embeddings = None if args.no_embeddings else resolve_embeddings("auto")
     seeds = (0,) if args.quick else (0, 1, 2)
     n_single = sum(len(t) == 1 for t in truth)
     print(
-        f"SemEval-2014 restaurants: {len(texts)} sentences, {n_single} with one category; "
+        f"{path.name}: {len(texts)} sentences, {n_single} with one category; "
         f"embeddings: {embeddings or 'none installed'}"
     )
     print(f"library defaults: {describe(DEFAULT_SETTINGS)}")
@@ -403,7 +397,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.only in (None, "speed"):
         print("\n3. Speed (one run each, 2 shared cores)")
         speed(texts, embeddings)
-    if args.only in (None, "swedish"):
+    if args.only in (None, "swedish") and args.data is None:  # translations of SemEval rows
         print("\n4. Swedish: 150 sentences translated by hand, library defaults (seeds 0-4)")
         swedish(texts, truth, (0, 1, 2, 3, 4), embeddings)
     return 0

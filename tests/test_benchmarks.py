@@ -40,6 +40,19 @@ SMOKE = [
         ],
         "MAE",
     ),
+    (
+        "themes.py",
+        ["--data", "{data}", "--quick", "--no-embeddings", "--only", "full"],
+        "ARI",
+    ),
+]
+# Needs the optional sentence-embedding model (installed by .ci/run).
+EMBEDDINGS = [
+    (
+        "suggest.py",
+        ["--embeddings", "--data", "{data}", "--fine-tune-epochs", "1"],
+        "with/without embeddings",
+    )
 ]
 BROWSER = [("dashboard.py", ["--codings", "3000", "--loads", "1", "--changes", "1"], "filter")]
 BROWSER += [("document_view.py", ["--turns", "40", "--codings", "120"], "again")]
@@ -83,11 +96,19 @@ def test_benchmark_smoke_run_in_a_browser(
     assert printed in _run(script, args, data, tmp_path)
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize(("script", "args", "printed"), EMBEDDINGS, ids=[s[0] for s in EMBEDDINGS])
+def test_benchmark_smoke_run_with_embeddings(
+    script: str, args: list[str], printed: str, data: Path, tmp_path: Path
+) -> None:
+    from workbench.suggest._embed import resolve_embeddings
+
+    if resolve_embeddings("auto") is None and not os.environ.get("WORKBENCH_REQUIRE_EMBEDDINGS"):
+        pytest.skip("no sentence-embedding model installed")
+    assert printed in _run(script, args, data, tmp_path)
+
+
 def test_benchmark_every_script_has_a_smoke_run() -> None:
     scripts = {p.name for p in BENCHMARKS.glob("*.py") if not p.name.startswith("_")}
-    covered = {s[0] for s in SMOKE + BROWSER} | WAITING
+    covered = {s[0] for s in SMOKE + BROWSER + EMBEDDINGS}
     assert scripts == covered, f"scripts without a smoke run: {sorted(scripts - covered)}"
-
-
-# Measured by engineers working on them now; smoke runs follow.
-WAITING = {"suggest.py", "themes.py"}

@@ -285,7 +285,7 @@ def test_voila_command_hides_code_and_stays_local(tmp_path: Path) -> None:
     env = _cli_dashboard.voila_env(tmp_path, "sv")
     assert env["WORKBENCH_PROJECT"] == str(tmp_path.resolve())
     assert env["WORKBENCH_DASHBOARD_LANG"] == "sv"
-    template = _cli_dashboard.TEMPLATES / "voila" / "templates" / "vardag" / "index.html.j2"
+    template = _cli_dashboard.templates() / "voila" / "templates" / "vardag" / "index.html.j2"
     assert "cdn" not in template.read_text(encoding="utf-8").split("-#}", 1)[1].lower()
 
 

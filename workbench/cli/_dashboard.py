@@ -23,10 +23,6 @@ from workbench.errors import WorkbenchError
 from workbench.project import open_project
 from workbench.resources import DASHBOARD, resource_path
 
-#: Holds ``voila/templates/vardag``: the lab template minus its CDN stylesheet, with plotly.js.
-TEMPLATES = Path(str(files("workbench.dashboards").joinpath("jupyter")))
-
-
 TOKEN_ENV = "WORKBENCH_DASHBOARD_TOKEN"
 CULL_AFTER = 600  # seconds a viewer's kernel may sit idle
 
@@ -91,16 +87,26 @@ def voila_command(
     ]
 
 
+def templates() -> Path:
+    """The folder holding ``voila/templates/vardag``, the lab template minus its CDN stylesheet
+    and with plotly.js (looked up when needed: importing the
+    dashboards package loads plotly and the widgets, which other commands never need)."""
+    return Path(str(files("workbench.dashboards").joinpath("jupyter")))
+
+
 def prepare_templates(folder: Path) -> Path:
     """Copy the ``vardag`` Voilà template (with its plotly.js) into ``folder``; returns the
     folder to put on ``JUPYTER_PATH``."""
     target = folder / "voila" / "templates" / "vardag"
-    shutil.copytree(TEMPLATES / "voila" / "templates" / "vardag", target, dirs_exist_ok=True)
+    shutil.copytree(templates() / "voila" / "templates" / "vardag", target, dirs_exist_ok=True)
     return folder
 
 
 def voila_env(
-    project: Path, lang: str | None = None, templates: Path = TEMPLATES, token: str | None = None
+    project: Path,
+    lang: str | None = None,
+    template_path: Path | None = None,
+    token: str | None = None,
 ) -> dict[str, str]:
     """The environment for Voilà and its kernels: which study, the interface language, where
     the ``vardag`` template (with plotly.js) is, and the token viewers must give."""
@@ -110,7 +116,7 @@ def voila_env(
     env["WORKBENCH_PROJECT"] = str(project.resolve())
     env["WORKBENCH_DASHBOARD_PLOTLY"] = "page"
     env["JUPYTER_PATH"] = os.pathsep.join(
-        p for p in (str(templates), os.environ.get("JUPYTER_PATH", "")) if p
+        p for p in (str(template_path or templates()), os.environ.get("JUPYTER_PATH", "")) if p
     )
     if lang:
         env["WORKBENCH_DASHBOARD_LANG"] = lang
