@@ -240,6 +240,7 @@ def bare_times(state: dict[str, Any], renders: int, html_out: Path) -> dict[str,
 
     html_out.write_text(bare_page(state), encoding="utf-8")
     first, own, change = [], [], []
+    counts = [0, 0, 0]
     coder = next(v["value"] for v in state["layers"] if v["value"] not in ("all", "consensus"))
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -250,6 +251,11 @@ def bare_times(state: dict[str, Any], renders: int, html_out: Path) -> dict[str,
             page.goto(html_out.as_uri())
             page.wait_for_function("() => window.vdDrawn !== undefined", timeout=60_000)
             first.append(float(page.evaluate("() => window.vdDrawn")))
+            counts = page.evaluate(
+                "() => [document.querySelectorAll('.dv-turn').length,"
+                " document.querySelectorAll('.dv-stripe').length,"
+                " document.querySelectorAll('mark.dv-hl').length]"
+            )
             own.append(float(page.get_attribute(".dv-root", "data-render-ms") or "nan"))
             ms = page.evaluate(
                 """(coder) => {
@@ -262,14 +268,10 @@ def bare_times(state: dict[str, Any], renders: int, html_out: Path) -> dict[str,
             if page.get_attribute(".dv-root", "data-render") != "2":
                 raise RuntimeError("the filter change did not draw the view again")
             change.append(float(ms))
-        counts = page.evaluate(
-            "() => [document.querySelectorAll('.dv-turn').length,"
-            " document.querySelectorAll('.dv-stripe').length]"
-        )
         browser.close()
     if errors:
         raise RuntimeError(f"page errors: {errors}")
-    return {"first": first, "own": own, "change": change, "rows": counts[0], "stripes": counts[1]}
+    return {"first": first, "own": own, "change": change, "drawn": counts}
 
 
 # -- JupyterLab ----------------------------------------------------------------------------------
@@ -418,7 +420,8 @@ def main() -> None:
         print(line("python: whole widget (document, turns, payload)", py["widget"]))
         bare = bare_times(py["state"], args.renders, tmp / "bare.html")
         first = statistics.median(bare["first"]) / 1000
-        print(f"chromium: {bare['rows']} turns and {bare['stripes']} stripes drawn")
+        rows, stripes, marks = bare["drawn"]
+        print(f"chromium: {rows} turns, {stripes} stripes and {marks} highlights drawn")
         print(line(f"chromium: render until painted (median of {args.renders})", first))
         print(
             line("chromium: render as the view measures it", statistics.median(bare["own"]) / 1000)
