@@ -21,6 +21,8 @@ line on stderr and exits with status 2.  Anything else is a bug and keeps its tr
     │   └── ConcurrencyError               the database stayed busy; retry later
     ├── SuggestError (ValueError)          not enough data, bad evaluation CSV, ...
     ├── AgreementError (ValueError)        one coder only, no overlap, unknown coder
+    ├── AnalysisError (ValueError)         a question the codings cannot answer as asked
+    │   └── InvalidQuery                   a bad search pattern, matrix axis or count
     └── ExchangeError (ValueError)         a REFI-QDA project could not be read or written
 
 Messages name the file and, where known, the line, cue or item: ``"interview.vtt: cue 12:
@@ -31,6 +33,7 @@ from __future__ import annotations
 
 __all__ = [
     "AgreementError",
+    "AnalysisError",
     "AttributesError",
     "BadTimestamp",
     "CodebookError",
@@ -40,6 +43,7 @@ __all__ = [
     "ExchangeError",
     "ImportFailed",
     "InvalidCode",
+    "InvalidQuery",
     "MergeConflict",
     "ProjectError",
     "SuggestError",
@@ -115,6 +119,14 @@ class SuggestError(WorkbenchError, ValueError):
 
 class AgreementError(WorkbenchError, ValueError):
     """Agreement cannot be computed on the codings given."""
+
+
+class AnalysisError(WorkbenchError, ValueError):
+    """A question the codings cannot answer as asked (themes of too few quotes, a bad k, ...)."""
+
+
+class InvalidQuery(AnalysisError):
+    """A retrieval request that cannot be answered: a bad search pattern, matrix axis or count."""
 
 
 class ExchangeError(WorkbenchError, ValueError):

@@ -8,7 +8,7 @@ import pytest
 
 from workbench import analysis as a
 from workbench.codebook import Code, Codebook
-from workbench.errors import InvalidCode
+from workbench.errors import InvalidCode, InvalidQuery
 
 BOOK = Codebook(
     id="t",
@@ -249,9 +249,9 @@ def test_code_matrix_keeps_codes_nobody_used_as_zeros(codings: pd.DataFrame) -> 
 
 
 def test_code_matrix_bad_value_or_axis(codings: pd.DataFrame) -> None:
-    with pytest.raises(a.InvalidQuery, match="'participants' or 'segments', not 'people'"):
+    with pytest.raises(InvalidQuery, match="'participants' or 'segments', not 'people'"):
         a.code_matrix(codings, BOOK, value="people")
-    with pytest.raises(a.InvalidQuery, match="'region' is not a code, coder"):
+    with pytest.raises(InvalidQuery, match="'region' is not a code, coder"):
         a.code_matrix(codings, BOOK, columns="region")
 
 
@@ -373,9 +373,9 @@ def test_search_snippet_marks_the_hit_and_cuts_at_words() -> None:
 
 
 def test_search_bad_input_is_one_line() -> None:
-    with pytest.raises(a.InvalidQuery, match=r"not a valid regular expression \(missing \), "):
+    with pytest.raises(InvalidQuery, match=r"not a valid regular expression \(missing \), "):
         a.search_segments(SEGMENTS, "(tele", regex=True)
-    with pytest.raises(a.InvalidQuery, match="give a word"):
+    with pytest.raises(InvalidQuery, match="give a word"):
         a.search_segments(SEGMENTS, "  ")
 
 

@@ -9,9 +9,8 @@ import pytest
 from _helpers import numbered, transcript
 
 import workbench
-from workbench.analysis import InvalidQuery
 from workbench.codebook import Code, Codebook
-from workbench.errors import InvalidCode, UnknownItem
+from workbench.errors import InvalidCode, InvalidQuery, UnknownItem
 from workbench.project import _workspace
 from workbench.project._project import Project
 

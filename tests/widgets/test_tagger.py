@@ -22,7 +22,9 @@ def test_tagger_opens_on_first_uncoded_segment_with_context(study: Project) -> N
     tagger = Tagger(study, coder="anna")
     seg = tagger.segment
     assert seg["text"].startswith("Kaffe") and seg["speaker"] == "Anna"
-    assert seg["participant"] == "P01" and seg["attributes"] == {"Region": "north"}  # readable names
+    assert seg["participant"] == "P01" and seg["attributes"] == {
+        "Region": "north"
+    }  # readable names
     assert seg["time"] == "01:15"
     assert [t["role"] for t in seg["before"]] == ["interviewer"]
     assert seg["after"][0]["text"] == "And then?"

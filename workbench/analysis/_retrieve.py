@@ -34,15 +34,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from workbench.errors import InvalidCode, WorkbenchError
+from workbench.errors import InvalidCode, InvalidQuery
 from workbench.i18n import text as _text
 
 if TYPE_CHECKING:
     from workbench.codebook import Codebook
-
-
-class InvalidQuery(WorkbenchError, ValueError):
-    """A retrieval request that cannot be answered: a bad search pattern, matrix axis or count."""
 
 
 class Count(StrEnum):

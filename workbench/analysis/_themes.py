@@ -51,6 +51,7 @@ from sklearn.preprocessing import normalize
 from sklearn.utils.extmath import randomized_svd
 from threadpoolctl import threadpool_limits
 
+from workbench.errors import AnalysisError
 from workbench.suggest._embed import load_embedder, resolve_embeddings
 from workbench.suggest._text import (
     SWEDISH_STOP_WORDS,
@@ -297,7 +298,7 @@ def _criterion(vectors: Vectors, labels: np.ndarray, name: str, seed: int) -> fl
         return float(calinski_harabasz_score(dense, labels))
     if name == DAVIES_BOULDIN:
         return -float(davies_bouldin_score(dense, labels))
-    raise ValueError(f"themes: unknown criterion {name!r}")
+    raise AnalysisError(f"themes: unknown criterion {name!r}")
 
 
 def _k_range(vectors: Vectors, k_max: int = MAX_THEMES) -> range:
@@ -472,9 +473,9 @@ def _typical(vectors: Vectors, members: np.ndarray) -> tuple[list[int], float]:
 # ----------------------------------------------------------------------------- public
 def _check(k: int | None, language: str) -> None:
     if k is not None and k < 1:
-        raise ValueError(f"themes: k must be at least 1, not {k}")
+        raise AnalysisError(f"themes: k must be at least 1, not {k}")
     if language not in LANGUAGES:
-        raise ValueError(
+        raise AnalysisError(
             f"themes: language must be one of {', '.join(LANGUAGES)}, not {language!r}"
         )
 
@@ -537,10 +538,10 @@ def propose_themes(
     _check(k, language)
     missing = {"segment", "participant", "text"} - set(quotes.columns)
     if missing:
-        raise ValueError(f"themes: quotes lack the column(s) {', '.join(sorted(missing))}")
+        raise AnalysisError(f"themes: quotes lack the column(s) {', '.join(sorted(missing))}")
     if quotes["segment"].duplicated().any():
         dup = quotes.loc[quotes["segment"].duplicated(), "segment"].iloc[0]
-        raise ValueError(f"themes: segment {dup} appears more than once")
+        raise AnalysisError(f"themes: segment {dup} appears more than once")
     model = resolve_embeddings(embeddings)
     return _propose(
         quotes, k, seed, language, model, DEFAULT_SETTINGS, [str(t) for t in background]

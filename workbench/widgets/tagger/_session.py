@@ -108,6 +108,8 @@ class CodingSession:
         self.progress: dict[str, Any] = {}
         self.suggestions: list[dict[str, Any]] = []
         self.status: dict[str, Any] = {}
+        self.codebook: dict[str, Any] = {}
+        self.keymap: dict[str, dict[str, str]] = {}
         self.review = False
         self.hits: dict[str, Any] = {"query": "", "items": [], "total": 0}
         self._hit: dict[str, int] | None = None  # the search hit shown (document offsets)
