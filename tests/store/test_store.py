@@ -7,13 +7,30 @@ from pathlib import Path
 
 import pytest
 from _helpers import numbered as pseudonym
-from sqlalchemy import create_engine, text
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    text,
+)
+from sqlalchemy.exc import IntegrityError
 
 from workbench.codebook._model import Code, Codebook
 from workbench.errors import AttributesError, InvalidCode, ProjectError, UnknownItem
 from workbench.ingest._model import Segment, Transcript
 from workbench.store import Store, postgres_engine, sqlite_engine
 from workbench.store._schema import SCHEMA_VERSION
+from workbench.store._schema import codings as codings_table
+from workbench.store._schema import suggestion_queue as queue_table
 
 BOOK = Codebook(
     id="t",
@@ -243,10 +260,11 @@ def test_store_newer_schema_refused(tmp_path: Path) -> None:
 def test_store_migrates_version_1_database(tmp_path: Path) -> None:
     from sqlalchemy import inspect
 
-    from workbench.store._schema import metadata, models, suggestion_queue
+    from workbench.store._schema import metadata
 
     engine = sqlite_engine(tmp_path / "old.sqlite")
-    v1 = [t for t in metadata.sorted_tables if t not in (models, suggestion_queue)]
+    later = {"models", "suggestion_queue", "predictions", "embeddings"}
+    v1 = [t for t in metadata.sorted_tables if t.name not in later]
     with engine.begin() as conn:
         metadata.create_all(conn, tables=v1)
         conn.exec_driver_sql("INSERT INTO meta VALUES ('schema_version', '1')")
@@ -255,3 +273,125 @@ def test_store_migrates_version_1_database(tmp_path: Path) -> None:
     assert store.get_meta("schema_version") == str(SCHEMA_VERSION)
     assert {"models", "suggestion_queue"} <= set(inspect(engine).get_table_names())
     assert (tmp_path / "old.v1.bak").exists()
+
+
+def _version_2_tables(engine_metadata: MetaData) -> tuple[Table, Table]:
+    """The codings table and review queue as schema version 2 defined them."""
+    from workbench.store._schema import codes, segments
+
+    v2_codings = Table(
+        "codings",
+        engine_metadata,
+        Column("id", Integer, primary_key=True),
+        Column("segment_id", ForeignKey(segments.c.id, ondelete="CASCADE"), nullable=False),
+        Column("code_id", ForeignKey(codes.c.id), nullable=False),
+        Column("coder", String(200), nullable=False),
+        Column("start", Integer, nullable=False),
+        Column("end", Integer, nullable=False),
+        Column("origin", String(16), nullable=False),
+        Column("created_at", String(32), nullable=False),
+        UniqueConstraint(
+            "segment_id", "code_id", "coder", "start", "end", name="uq_codings_decision"
+        ),
+        CheckConstraint("origin IN ('human', 'suggestion')", name="ck_codings_origin"),
+        Index("ix_codings_code", "code_id"),
+    )
+    v2_queue = Table(
+        "suggestion_queue",
+        engine_metadata,
+        Column("id", Integer, primary_key=True),
+        Column("segment_id", ForeignKey(segments.c.id, ondelete="CASCADE"), nullable=False),
+        Column("code_id", ForeignKey(codes.c.id), nullable=False),
+        Column("confidence", Float, nullable=False),
+        Column("reason", Text, nullable=False),
+        Column("status", String(16), nullable=False),
+        Column("created_at", String(32), nullable=False),
+        UniqueConstraint("segment_id", "code_id", name="uq_suggestion_queue_item"),
+    )
+    return v2_codings, v2_queue
+
+
+def test_store_migrates_version_2_database_keeping_codings_and_queue(
+    db: str | None, tmp_path: Path
+) -> None:
+    from sqlalchemy import insert, inspect, select
+
+    from workbench.store._schema import Origin, QueuePurpose, metadata, predictions
+
+    if db is None:
+        engine = sqlite_engine(tmp_path / "old.sqlite")
+    else:
+        url, schema = db.split("?schema=")
+        engine = postgres_engine(url, schema=schema)
+    old = MetaData()
+    v2_codings, v2_queue = _version_2_tables(old)
+    v3_only = {"codings", "suggestion_queue", "predictions", "embeddings"}
+    with engine.begin() as conn:
+        metadata.create_all(
+            conn, tables=[t for t in metadata.sorted_tables if t.name not in v3_only]
+        )
+        old.create_all(conn)
+        conn.execute(text("INSERT INTO meta VALUES ('schema_version', '2')"))
+    store = Store(engine)
+    store.save_codebook(BOOK, "yaml", author="t", note="")
+    imported(store, "a.txt")
+    segment = int(store.segments_frame()["segment"].iloc[-1])
+    with engine.begin() as conn:
+        conn.execute(
+            insert(v2_codings).values(
+                segment_id=segment,
+                code_id="needs",
+                coder="anna",
+                start=0,
+                end=4,
+                origin="suggestion",
+                created_at="2026-01-01T00:00:00",
+            )
+        )
+        conn.execute(
+            insert(v2_queue).values(
+                segment_id=segment,
+                code_id="trust",
+                confidence=0.9,
+                reason="help",
+                status="open",
+                created_at="2026-01-01T00:00:00",
+            )
+        )
+
+    store.create_or_migrate(sqlite_file=tmp_path / "old.sqlite" if db is None else None)
+
+    assert store.get_meta("schema_version") == str(SCHEMA_VERSION)
+    assert {"predictions", "embeddings"} <= set(inspect(engine).get_table_names(schema=None))
+    coded = store.codings_frame()
+    assert coded[["code", "coder", "origin"]].values.tolist() == [["needs", "anna", "suggestion"]]
+    queue = store.suggestion_queue_frame()
+    assert queue[["code", "confidence", "reason"]].values.tolist() == [["trust", 0.9, "help"]]
+    with engine.connect() as conn:
+        assert conn.execute(select(queue_table.c.purpose)).scalar() == QueuePurpose.REVIEW
+    # The new constraint holds: a theme coding is allowed, an unknown origin is not.
+    store.add_coding(segment, "trust", "anna", origin=Origin.THEME)
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(
+            insert(codings_table).values(
+                segment_id=segment,
+                code_id="needs",
+                coder="erik",
+                start=0,
+                end=4,
+                origin="guess",
+                created_at="2026-01-01T00:00:00",
+            )
+        )
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(
+            insert(predictions).values(
+                segment_id=segment,
+                code_id="needs",
+                probability=1.5,
+                model_fitted_at="x",
+                codebook_hash="h",
+            )
+        )
+    if db is None:
+        assert (tmp_path / "old.v2.bak").exists()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from workbench.store._engine import postgres_engine, public_url, split_schema, sqlite_engine
-from workbench.store._schema import SCHEMA_VERSION, AuditAction, Origin
+from workbench.store._schema import SCHEMA_VERSION, AuditAction, Origin, QueuePurpose
 from workbench.store._store import ImportReport, Store, now
 
 __all__ = [
@@ -11,6 +11,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "ImportReport",
     "Origin",
+    "QueuePurpose",
     "Store",
     "now",
     "postgres_engine",

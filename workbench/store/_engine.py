@@ -10,12 +10,22 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, create_engine, event, select, text
+from sqlalchemy import Connection, Engine, Table, create_engine, event, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.schema import AddConstraint, CreateColumn, DropConstraint
 
 from workbench.errors import ConcurrencyError, ProjectError
-from workbench.store._schema import SCHEMA_VERSION, meta, metadata, models, suggestion_queue
+from workbench.store._schema import (
+    SCHEMA_VERSION,
+    codings,
+    embeddings,
+    meta,
+    metadata,
+    models,
+    predictions,
+    suggestion_queue,
+)
 
 T = TypeVar("T")
 
@@ -139,7 +149,45 @@ def _v2_models_and_queue(conn: Connection) -> None:
     suggestion_queue.create(conn)
 
 
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _v2_models_and_queue}
+def _rebuild_sqlite(conn: Connection, table: Table) -> None:
+    """Give a SQLite table ``table``'s current definition (SQLite cannot alter a constraint):
+    move the old one aside, create the new one, copy the shared columns, drop the old one."""
+    old = f"{table.name}_old"
+    for index in table.indexes:
+        conn.exec_driver_sql(f'DROP INDEX IF EXISTS "{index.name}"')
+    conn.exec_driver_sql(f'ALTER TABLE "{table.name}" RENAME TO "{old}"')
+    table.create(conn)
+    kept = [row[1] for row in conn.exec_driver_sql(f'PRAGMA table_info("{old}")')]
+    columns = ", ".join(f'"{c}"' for c in kept if c in table.c)
+    conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({columns}) SELECT {columns} FROM "{old}"')
+    conn.exec_driver_sql(f'DROP TABLE "{old}"')
+
+
+def _v3_predictions_and_themes(conn: Connection) -> None:
+    """Version 3 adds the model's predictions and the embedding cache, lets a coding come from
+    an adopted theme, and records why a queue item was queued and who decided it."""
+    predictions.create(conn)
+    embeddings.create(conn)
+    if conn.dialect.name == "sqlite":
+        _rebuild_sqlite(conn, codings)
+        _rebuild_sqlite(conn, suggestion_queue)
+        return
+    origin = next(c for c in codings.constraints if c.name == "ck_codings_origin")
+    purpose = next(
+        c for c in suggestion_queue.constraints if c.name == "ck_suggestion_queue_purpose"
+    )
+    conn.execute(DropConstraint(origin))
+    conn.execute(AddConstraint(origin))
+    for column in ("purpose", "weight", "reviewer", "reviewed_at"):
+        definition = CreateColumn(suggestion_queue.c[column]).compile(dialect=conn.dialect)
+        conn.exec_driver_sql(f"ALTER TABLE suggestion_queue ADD COLUMN {definition}")
+    conn.execute(AddConstraint(purpose))
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {
+    2: _v2_models_and_queue,
+    3: _v3_predictions_and_themes,
+}
 
 
 def schema_version(conn: Connection) -> int:

@@ -24,7 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 class AuditAction(StrEnum):
@@ -54,10 +54,25 @@ class AuditAction(StrEnum):
 
 
 class Origin(StrEnum):
-    """Where a coding came from: a person's own decision, or a suggestion a person accepted."""
+    """Where a coding came from: a person's own decision, a suggestion a person accepted, or a
+    theme (a group of quotes proposed by clustering) a person adopted as a code."""
 
     HUMAN = "human"
     SUGGESTION = "suggestion"
+    THEME = "theme"
+
+
+class QueuePurpose(StrEnum):
+    """Why an item is in the review queue: a confident suggestion to accept or reject, or a
+    prediction drawn at random to measure the model's precision."""
+
+    REVIEW = "review"
+    VALIDATION = "validation"
+
+
+def _one_of(column: str, values: type[StrEnum]) -> str:
+    """A CHECK expression: ``column`` holds one of the enum's values."""
+    return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
 
 
 metadata = MetaData(
@@ -157,7 +172,7 @@ codings = Table(
     Column("origin", String(16), nullable=False, default="human"),
     Column("created_at", String(32), nullable=False),
     UniqueConstraint("segment_id", "code_id", "coder", "start", "end", name="uq_codings_decision"),
-    CheckConstraint("origin IN ('human', 'suggestion')", name="origin"),
+    CheckConstraint(_one_of("origin", Origin), name="origin"),
     CheckConstraint('"start" < "end"', name="span"),
     Index("ix_codings_coder_segment", "coder", "segment_id"),
     Index("ix_codings_code", "code_id"),
@@ -216,6 +231,37 @@ suggestion_queue = Table(
     Column("reason", Text, nullable=False, default=""),
     Column("status", String(16), nullable=False, default="open"),
     Column("created_at", String(32), nullable=False),
+    # Version 3: why the item was queued, and for a validation draw the number of predictions
+    # it stands for (the inverse of its chance of being drawn), who decided and when.
+    Column("purpose", String(16), nullable=False, server_default=QueuePurpose.REVIEW.value),
+    Column("weight", Float, nullable=True),
+    Column("reviewer", String(200), nullable=True),
+    Column("reviewed_at", String(32), nullable=True),
     UniqueConstraint("segment_id", "code_id", name="uq_suggestion_queue_item"),
     CheckConstraint("status IN ('open', 'accepted', 'rejected')", name="status"),
+    CheckConstraint(_one_of("purpose", QueuePurpose), name="purpose"),
+)
+
+# Version 3: the model's calibrated probability of each code for each segment no person has
+# coded, tied to the model (its fit time) and codebook it came from.  Never codings: replaced
+# whole when the model is refitted.
+predictions = Table(
+    "predictions",
+    metadata,
+    Column("segment_id", ForeignKey("segments.id", ondelete="CASCADE"), primary_key=True),
+    Column("code_id", ForeignKey("codes.id"), primary_key=True),
+    Column("probability", Float, nullable=False),
+    Column("model_fitted_at", String(32), nullable=False),
+    Column("codebook_hash", String(64), nullable=False),
+    CheckConstraint("probability >= 0 AND probability <= 1", name="probability"),
+    Index("ix_predictions_code", "code_id"),
+)
+
+# Version 3: sentence-embedding vectors by model and text hash, so a refit embeds each text once.
+embeddings = Table(
+    "embeddings",
+    metadata,
+    Column("model", String(200), primary_key=True),
+    Column("text_hash", String(64), primary_key=True),
+    Column("vector", LargeBinary, nullable=False),
 )
