@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from workbench.i18n import _dashboard, _document, _retrieve, _widgets
+from workbench.i18n import _dashboard, _document, _estimate, _retrieve, _themes, _widgets
 
 LANGS = ("sv", "en")
 
@@ -19,8 +19,16 @@ def _merged(*parts: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
     return merged
 
 
-#: Every interface string by language: the dashboard's, the widgets' and the retrieval views'.
-STRINGS = _merged(_dashboard.STRINGS, _widgets.STRINGS, _document.STRINGS, _retrieve.STRINGS)
+#: Every interface string by language: the dashboard's, the widgets', the retrieval views', the
+#: theme views' and the model estimates'.
+STRINGS = _merged(
+    _dashboard.STRINGS,
+    _widgets.STRINGS,
+    _document.STRINGS,
+    _retrieve.STRINGS,
+    _themes.STRINGS,
+    _estimate.STRINGS,
+)
 
 
 ATTRIBUTES: dict[str, dict[str, str]] = {
