@@ -647,6 +647,14 @@ class Project:
         model = _suggestions.load(self, refit=refit) if self.codings().shape[0] else None
         return model or CodeSuggester(codebook=self.codebook).fit([], [])
 
+    def suggestion_quality(self, folds: int = 5) -> dict[str, Any]:
+        """How far suggestions can be trusted: per-code precision, recall and F1 cross-validated
+        on this project's own codings, and a learning curve (the dict
+        ``workbench suggest report`` prints)."""
+        from workbench.project import _suggestions
+
+        return _suggestions.report(self, folds=folds)
+
     def tagger(self, coder: str | None = None, **options: Any) -> Any:
         """The coding widget for this project (see :class:`workbench.widgets.Tagger`).
 
