@@ -31,6 +31,7 @@ restaurant sentences with their five categories hidden):
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -99,6 +100,30 @@ LANGUAGES = ("auto", "sv", "en")
 #: Quote vectors: dense, or sparse when a TF-IDF block is part of them.
 Vectors: TypeAlias = np.ndarray | sp.csr_matrix
 _SENTENCE_END = frozenset(".!?:;\"'«»”–—(")  # what may stand before a sentence's first word
+#: Notes in square brackets are the transcriber's or the pseudonymiser's ("[laughs]",
+#: "[skratt]", "[Person 4]", "[name]"), not the speaker's words.
+_NOTATION = re.compile(r"\[[^\]\n]{0,40}\]")
+#: Words of talk that say nothing about what a theme is about, beside the written stop words:
+#: hesitations and back-channels, transcribers' notes written without brackets, contractions
+#: and colloquial spellings of stop words, and the light verbs every interviewee uses
+#: ("know", "vet").  Without them a theme of interview quotes is labelled "laughs, eh, know".
+SPOKEN_STOP_WORDS: dict[str, frozenset[str]] = {
+    "en": frozenset(
+        "um umm uh uhm uh-huh eh er erm hm hmm mm mhm mmm ah aha oh ooh yeah yep yup yes okay "
+        "ok alright laughs laughing laughter sighs pause inaudible crosstalk gonna wanna gotta "
+        "it's that's there's what's let's i'm i've i'd i'll you're you've you'd you'll we're "
+        "we've we'd we'll they're they've they'd don't didn't doesn't isn't wasn't aren't "
+        "weren't can't couldn't won't wouldn't shouldn't haven't hasn't hadn't "
+        "know think mean guess say said says got actually basically honestly really just "
+        "like maybe things thing stuff lot".split()
+    ),
+    "sv": frozenset(
+        "eh ehm öh öhm mm mhm hm hmm aa ah åh oj jaa jo nä nää ok okej asså ba nån nåt nånting "
+        "sån sånt såna dom mej dej sej va skratt skrattar suck paus ohörbart "
+        "vet tycker tror säga sa sagt gör göra gjorde gjort ha haft fick kunde vill ville "
+        "måste lite saker sak grej grejer faktiskt egentligen verkligen kanske".split()
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -151,8 +176,11 @@ class ThemeDescription:
 
 
 # ----------------------------------------------------------------------------- words
-def _languages(texts: Sequence[str], language: str) -> list[str]:
-    """The language of each quote: ``language`` unless it is ``"auto"``; then each quote's own
+def _languages(
+    texts: Sequence[str], language: str, known: Sequence[str] | None = None
+) -> list[str]:
+    """The language of each quote: ``language`` unless it is ``"auto"``; then the quote's
+    ``known`` language (say, its document's) when that is Swedish or English, else its own
     when its words tell (more Swedish than English stop words, or the reverse, å/ä/ö counting
     for Swedish), else the language of all the quotes together, as a short quote such as
     "Slow inspection visit" has no clue of its own."""
@@ -160,7 +188,10 @@ def _languages(texts: Sequence[str], language: str) -> list[str]:
         return [language] * len(texts)
     overall = detect_language(" ".join(texts))
     out = []
-    for text in texts:
+    for i, text in enumerate(texts):
+        if known is not None and known[i] in ("sv", "en"):
+            out.append(known[i])
+            continue
         words = tokenize(text)
         sv = sum(w in SWEDISH_STOP_WORDS for w in words) + sum(
             text.lower().count(ch) for ch in "åäö"
@@ -170,11 +201,23 @@ def _languages(texts: Sequence[str], language: str) -> list[str]:
     return out
 
 
+def _stops(lang: str) -> frozenset[str]:
+    """The written stop words of ``lang`` and the spoken ones (:data:`SPOKEN_STOP_WORDS`)."""
+    return stop_words(lang) | SPOKEN_STOP_WORDS.get(lang, frozenset())
+
+
+def _spoken(text: str) -> str:
+    """``text`` without bracketed notes (:data:`_NOTATION`)."""
+    return _NOTATION.sub(" ", text)
+
+
 def _content(text: str, lang: str) -> list[tuple[str, str, bool]]:
     """``(surface, stem, opens)`` of the content words of ``text`` (``opens``: the word begins a
-    sentence, so its capital says nothing).  Stop words, one-letter tokens and tokens without
-    a letter are left out, as they say nothing about a theme."""
-    stops = stop_words(lang)
+    sentence, so its capital says nothing).  Stop words (written and spoken), bracketed notes,
+    one-letter tokens and tokens without a letter are left out, as they say nothing about a
+    theme."""
+    stops = _stops(lang)
+    text = _spoken(text)
     pairs = []
     at = 0
     for tok in surface_tokens(text):
@@ -193,10 +236,16 @@ class _Corpus:
     """The quotes' content stems, their surface forms and TF-IDF rows; ``background`` texts
     (say, every segment of the project) only add to the stems' co-occurrences and idf."""
 
-    def __init__(self, texts: Sequence[str], language: str, background: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        texts: Sequence[str],
+        language: str,
+        background: Sequence[str] = (),
+        known: Sequence[str] | None = None,
+    ) -> None:
         self.texts = list(texts)
         self.language = language
-        self.languages = _languages(self.texts, language)
+        self.languages = _languages(self.texts, language, known)
         self.pairs = [_content(t, lang) for t, lang in zip(self.texts, self.languages, strict=True)]
         stems = [[st for _, st, _ in p] for p in self.pairs]
         extra = list(background)
@@ -407,9 +456,9 @@ def _label(corpus: _Corpus, members: np.ndarray, ranked: list[tuple[str, str, fl
     top = ranked[0][2]
     phrases: dict[tuple[str, ...], Counter[str]] = {}
     for i in members.tolist():
-        text = corpus.texts[i]
+        text = _spoken(corpus.texts[i])
         lang = corpus.languages[i]
-        stops = stop_words(lang)
+        stops = _stops(lang)
         toks = surface_tokens(text)
         seen: set[tuple[str, ...]] = set()
         for start in range(len(toks)):
@@ -452,7 +501,7 @@ def _fallback_label(corpus: _Corpus, members: np.ndarray) -> str:
         counts.update(surface.lower() for surface, _, _ in corpus.pairs[i])
     if not counts:
         for i in members.tolist():
-            counts.update(tokenize(corpus.texts[i]))
+            counts.update(tokenize(_spoken(corpus.texts[i])))
     words = sorted(counts, key=lambda w: (-counts[w], w))[:3]
     return ", ".join(words)
 
@@ -495,7 +544,8 @@ def propose_themes(
     ----------
     quotes : DataFrame
         One row per coded quote: ``segment`` (int, each at most once), ``participant`` (str),
-        ``text`` (str).
+        ``text`` (str) and optionally ``language`` (``"sv"``/``"en"``, say its document's:
+        used for that quote when ``language`` is ``"auto"``).
     k : int, optional
         Number of themes; estimated by the silhouette over 2..12 (at most a third of the
         quotes) when None.  More themes than distinct quotes cannot be made: ``k`` is
@@ -563,7 +613,8 @@ def _propose(
     # Sorting by segment makes the result independent of the rows' order.
     quotes = quotes.sort_values("segment", kind="stable").reset_index(drop=True)
     texts = [str(t) for t in quotes["text"]]
-    corpus = _Corpus(texts, language, background)
+    known = [str(x) for x in quotes["language"]] if "language" in quotes.columns else None
+    corpus = _Corpus(texts, language, background, known)
     # One thread: the SVD's and k-means' results then do not depend on the machine's cores
     # (they do otherwise), and on a shared machine it is faster (100 quotes: 0.07 s against
     # 0.18 s with two threads; 3,000 quotes take no longer).
@@ -613,15 +664,18 @@ def describe_theme(
     language: str = "auto",
     seed: int = 0,
     background: Sequence[str] = (),
+    languages: Sequence[str] | None = None,
 ) -> ThemeDescription:
     """Label, distinctive terms and typical quotes of any group of quotes, such as a theme a
     researcher merged or split by hand; ``others`` are the rest of the code's quotes, which
-    the terms are distinguished from; ``background`` as for :func:`propose_themes`."""
+    the terms are distinguished from; ``background`` as for :func:`propose_themes`;
+    ``languages`` the known language of each of ``texts`` and then ``others`` (as the
+    ``language`` column of :func:`propose_themes`)."""
     _check(None, language)
     texts = [str(t) for t in texts]
     if not texts:
         return ThemeDescription(label="")
-    corpus = _Corpus([*texts, *[str(t) for t in others]], language, background)
+    corpus = _Corpus([*texts, *[str(t) for t in others]], language, background, languages)
     with threadpool_limits(limits=1):  # as in propose_themes: the same vectors
         vectors = _quote_vectors(corpus, DEFAULT_SETTINGS, seed, None)
     members = np.arange(len(texts))

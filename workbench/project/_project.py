@@ -767,6 +767,52 @@ class Project:
 
         return MatrixView(self, **options)
 
+    # -- emergent themes ------------------------------------------------------------------------
+    def themes(
+        self, code: str, *, coder: str | None = None, k: int | None = None, seed: int = 0
+    ) -> pd.DataFrame:
+        """Candidate themes among the quotes coded with ``code`` or a code below it (by
+        ``coder``, or every coder's own and accepted codings): one row per candidate, largest
+        first, with a suggested ``label`` from the quotes, distinctive ``terms``, its
+        ``segments`` and ``participants`` (and their counts) and the 3 most ``typical`` quotes.
+
+        ``k`` themes, or estimated when None; the same seed gives the same frame.  The rest of
+        the study teaches which words belong together; see
+        :func:`workbench.analysis.propose_themes` for the columns.
+        """
+        from workbench.project import _themes
+
+        return _themes.themes(self, code, coder=coder, k=k, seed=seed)
+
+    def theme_view(self, code: str, *, coder: str | None = None, lang: str = "en") -> Any:
+        """A widget over :meth:`themes`: read each candidate, rename, merge, move or drop
+        quotes, find them again with another number, and adopt one as a child code of
+        ``code`` (undoable).  ``coder``: whose quotes, and who adopts (default: every coder's
+        quotes, adopted by the project's coder)."""
+        from workbench.widgets import ThemeView
+
+        return ThemeView(self, code, coder=coder, lang=lang)
+
+    def adopt_theme(
+        self,
+        code: str,
+        label: str,
+        segments: Sequence[int],
+        *,
+        definition: str = "",
+        coder: str | None = None,
+        lang: str = "en",
+    ) -> str:
+        """Make a theme a child code of ``code`` and code its quotes (``segments``) with it,
+        marked as coming from a theme (origin ``theme``) and by ``coder`` (default: the
+        project's coder), in one audited transaction; returns the new code's id.
+        :meth:`undo` takes code and codings back together."""
+        from workbench.project import _themes
+
+        return _themes.adopt_theme(
+            self, code, label, segments, definition=definition, coder=coder, lang=lang
+        )
+
 
 _PARALLEL_FROM = 32  # files; below this, starting worker processes costs more than it saves
 

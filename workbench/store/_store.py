@@ -629,6 +629,7 @@ class Store:
         author: str,
         note: str,
         undoable: bool = False,
+        extra: dict[str, Any] | None = None,
     ) -> int:
         keep = {c.id for c in codebook.codes}
         used = set(conn.execute(select(codings.c.code_id).distinct()).scalars())
@@ -647,7 +648,7 @@ class Store:
         conn.execute(update(codes).values(active=False))
         for position, code in enumerate(codebook.codes):
             self._upsert_code(conn, code, position, active=True)
-        payload = {"version": version, "note": note, "previous": version - 1}
+        payload = {"version": version, "note": note, "previous": version - 1, **(extra or {})}
         self._log(conn, author, AuditAction.CODEBOOK_VERSION, payload, undoable=undoable)
         return int(version)
 
@@ -674,6 +675,68 @@ class Store:
                 self._upsert_code(conn, code, 0, active=False)
 
         self._write(work, "preparing codes")
+
+    def adopt_theme(
+        self,
+        codebook: Codebook,
+        content: str,
+        code_id: str,
+        spans: Sequence[tuple[int, int, int]],
+        *,
+        coder: str,
+        note: str,
+        theme: dict[str, Any] | None = None,
+    ) -> int:
+        """Adopt a theme in ONE transaction: ``codebook`` (which holds the new code
+        ``code_id``) becomes a new version, and each ``(segment, start, end)`` span is coded
+        with it by ``coder`` with origin ``theme``.  One undoable audit row records both (with
+        ``theme``, say its label and parent), so that undo takes code and codings away
+        together and redo brings them back.  Returns the version."""
+        coder = coder_name(coder)
+
+        def work(conn: Connection) -> int:
+            rows = []
+            for segment_id, start, end in spans:
+                s, e = self._span(conn, segment_key(segment_id), start, end, interviewer=False)
+                rows.append(
+                    {
+                        "segment_id": segment_key(segment_id),
+                        "code_id": code_id,
+                        "coder": coder,
+                        "start": s,
+                        "end": e,
+                        "origin": str(Origin.THEME),
+                    }
+                )
+            extra = {"theme": {**(theme or {}), "code": code_id}, "codings": rows}
+            version = self._save_codebook_in(
+                conn, codebook, content, coder, note, undoable=True, extra=extra
+            )
+            self._check_code(conn, code_id)
+            stamp = now()
+            for row in rows:
+                self._insert_ignore(conn, codings, {**row, "created_at": stamp})
+            return version
+
+        return self._write(work, "adopting a theme")  # type: ignore[no-any-return]
+
+    def _delete_codings(self, conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+        """Delete the codings ``rows`` name (segment_id, code_id, coder, start, end)."""
+        for row in rows:
+            key = {k: row[k] for k in ("segment_id", "code_id", "coder", "start", "end")}
+            conn.execute(
+                delete(codings).where(*(getattr(codings.c, k) == v for k, v in key.items()))
+            )
+
+    def last_undoable(self, coder: str) -> dict[str, Any] | None:
+        """The coder's latest action that undo would revert (id, action, payload), or None."""
+        with self.engine.connect() as conn:
+            row = self._last_undoable(
+                conn, coder, audit.c.undone_by.is_(None), order=audit.c.id.desc()
+            )
+        if row is None:
+            return None
+        return {"id": row["id"], "action": AuditAction(row["action"]), **json.loads(row["payload"])}
 
     def change_stamp(self) -> tuple[Any, ...]:
         """What changes whenever the project does: the last audit row (every write appends
@@ -1158,6 +1221,10 @@ class Store:
             self._apply_memo(conn, payload["kind"], payload["target"], coder, text)
             return
         if action == AuditAction.CODEBOOK_VERSION:
+            # An adopted theme's codings (see adopt_theme) go and come back with its code.
+            adopted = payload.get("codings", [])
+            if inverse:
+                self._delete_codings(conn, adopted)
             wanted = payload["previous"] if inverse else payload["version"]
             content = conn.execute(
                 select(codebook_versions.c.content).where(codebook_versions.c.version == wanted)
@@ -1166,6 +1233,10 @@ class Store:
             verb = "undo" if inverse else "redo"
             note = f"{verb} of version {payload['version']}"
             self._save_codebook_in(conn, book, content, coder, note)
+            if not inverse:
+                stamp = now()
+                for row in adopted:
+                    self._insert_ignore(conn, codings, {**row, "created_at": stamp})
             return
         adding = (action == AuditAction.CODING_ADD) != inverse
         key = {k: payload[k] for k in ("segment_id", "code_id", "coder", "start", "end")}

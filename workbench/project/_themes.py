@@ -1,0 +1,229 @@
+"""Emergent themes in a project: candidate themes among one code's quotes, and adopting one.
+
+Grönroos's frame says *where* to look (needs, expectations, information gaps); a theme says
+*what* the interviewees said there.  :func:`themes` reads the quotes coded with a code (or any
+code below it) and hands them to :func:`workbench.analysis.propose_themes` with the rest of the
+study as background; :func:`adopt_theme` turns a candidate the researcher accepted into a child
+code of that code and codes its quotes with it, marked as coming from a theme (origin
+``theme``), in one audited transaction that :meth:`Project.undo` takes back as a whole.
+
+>>> p.themes("bp-information-gaps")[["label", "n_segments", "n_participants"]]  # doctest: +SKIP
+>>> p.adopt_theme("bp-information-gaps", "How to appeal", [12, 40, 77])        # doctest: +SKIP
+'how-to-appeal'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from workbench import codebook as cb
+from workbench.analysis import propose_themes
+from workbench.codebook import Code
+from workbench.errors import AnalysisError, InvalidCode, UnknownItem
+from workbench.i18n import LANGS
+from workbench.store import Origin
+
+if TYPE_CHECKING:
+    from workbench.codebook import Codebook
+    from workbench.project._project import Project
+
+__all__ = [
+    "QUOTE_COLUMNS",
+    "ThemeQuotes",
+    "adopt_theme",
+    "study_language",
+    "theme_quotes",
+    "themes",
+]
+
+#: Codings that count as a person's reading of a quote: their own decisions and suggestions
+#: they accepted.  Codings from adopted themes are the finder's own output, not evidence.
+QUOTE_ORIGINS = (Origin.HUMAN, Origin.SUGGESTION)
+#: The columns of :func:`theme_quotes`, in order.
+QUOTE_COLUMNS = ["segment", "participant", "document", "language", "spans", "text"]
+#: Between two separate coded spans of one segment.
+SPAN_JOINER = " … "
+#: Longest id made from a theme's label (the database allows 100 characters).
+MAX_ID = 60
+
+
+@dataclass(frozen=True)
+class ThemeQuotes:
+    """A code's quotes and the study around them: what the finder reads.
+
+    Attributes
+    ----------
+    code : str
+        The code whose quotes these are.
+    quotes : DataFrame
+        One row per segment coded with the code or a code below it (:data:`QUOTE_COLUMNS`).
+    background : list of str
+        Every other interviewee segment: which words keep company in this study.
+    language : str
+        ``"sv"`` or ``"en"`` when every document is in that language, else ``"auto"``.
+    """
+
+    code: str
+    quotes: pd.DataFrame
+    background: list[str]
+    language: str
+
+
+def _code(p: Project, code: str) -> Codebook:
+    book = p.codebook
+    if code not in book:
+        raise UnknownItem(f"code {code!r} is not in the codebook")
+    return book
+
+
+def study_language(p: Project) -> str:
+    """The language of the study: ``"sv"`` or ``"en"`` when all its documents are in it,
+    ``"auto"`` (each quote its own) when they differ."""
+    languages = {str(x) for x in p.documents["language"]} & set(LANGS)
+    return languages.pop() if len(languages) == 1 else "auto"
+
+
+def _merge_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping or touching spans joined, in order."""
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
+def theme_quotes(p: Project, code: str, *, coder: str | None = None) -> ThemeQuotes:
+    """The quotes coded with ``code`` or any code below it, one row per segment.
+
+    ``coder`` reads one coder's codings; None reads every coder's (origins
+    :data:`QUOTE_ORIGINS`).  A segment's text is what was coded there: its coded spans joined
+    (two coders' overlapping spans become one), ``spans`` their ``(start, end)`` document
+    offsets.
+    """
+    book = _code(p, code)
+    family = [code, *book.descendants(code)]
+    codings = p.codings(coder=coder, code=family)
+    codings = codings[codings["origin"].isin([str(o) for o in QUOTE_ORIGINS])]
+    segments = p.segments(role="interviewee")
+    coded = set(codings["segment"].astype(int))
+    text_of = dict(zip(segments["segment"].astype(int), segments["text"], strict=True))
+    start_of = dict(zip(segments["segment"].astype(int), segments["start"], strict=True))
+    rows = []
+    for segment, group in codings.groupby("segment", sort=True):
+        sid = int(segment)
+        if sid not in text_of:  # an interviewer's turn coded in a study that codes them
+            continue
+        spans = _merge_spans(zip(group["start"].astype(int), group["end"].astype(int), strict=True))
+        base = int(start_of[sid])
+        text = SPAN_JOINER.join(text_of[sid][s - base : e - base].strip() for s, e in spans)
+        first = group.iloc[0]
+        rows.append(
+            {
+                "segment": sid,
+                "participant": "" if pd.isna(first["participant"]) else str(first["participant"]),
+                "document": str(first["document"]),
+                "spans": spans,
+                "text": text,
+            }
+        )
+    quotes = pd.DataFrame(rows, columns=[c for c in QUOTE_COLUMNS if c != "language"])
+    language = dict(zip(segments["segment"].astype(int), segments["language"], strict=True))
+    quotes.insert(3, "language", [str(language[s]) for s in quotes["segment"]])
+    background = [str(t) for s, t in text_of.items() if s not in coded]
+    return ThemeQuotes(code, quotes, background, study_language(p))
+
+
+def themes(
+    p: Project,
+    code: str,
+    *,
+    coder: str | None = None,
+    k: int | None = None,
+    seed: int = 0,
+    quotes: ThemeQuotes | None = None,
+) -> pd.DataFrame:
+    """Candidate themes among the quotes of ``code`` (see :meth:`Project.themes`);
+    ``quotes`` saves reading them again when the caller has them."""
+    read = quotes if quotes is not None else theme_quotes(p, code, coder=coder)
+    return propose_themes(
+        read.quotes[["segment", "participant", "text", "language"]],
+        k=k,
+        seed=seed,
+        language=read.language,
+        background=read.background,
+    )
+
+
+def _theme_id(label: str, taken: Iterable[str]) -> str:
+    """An id from the label, cut at a word boundary to :data:`MAX_ID` characters."""
+    slug = cb.slugify(label)
+    if len(slug) > MAX_ID:
+        slug = slug[:MAX_ID].rsplit("-", 1)[0] or slug[:MAX_ID]
+    return cb.slugify(slug, taken)
+
+
+def adopt_theme(
+    p: Project,
+    code: str,
+    label: str,
+    segments: Sequence[int],
+    *,
+    definition: str = "",
+    coder: str | None = None,
+    lang: str = "en",
+) -> str:
+    """Make a theme a child code of ``code`` and code its quotes with it; returns the new id.
+
+    One transaction: a new codebook version holding the code (``label`` in both languages
+    until someone translates it, ``definition`` in ``lang``, the parent's colour) and, for each
+    of ``segments``, codings by ``coder`` (default: the project's coder) of the segment's
+    coded spans of ``code`` with origin ``theme``.  The audit row that records it is the
+    coder's latest undoable action: :meth:`Project.undo` removes code and codings together.
+    """
+    if lang not in LANGS:
+        raise UnknownItem(f"language {lang!r} is not one of {', '.join(LANGS)}")
+    book = _code(p, code)
+    name = " ".join(str(label).split())
+    if not name:
+        raise InvalidCode(f"a theme under {code!r} needs a label to become a code")
+    wanted = sorted({int(s) for s in segments})
+    if not wanted:
+        raise AnalysisError(f"theme {name!r}: no quotes chosen; a theme needs at least one")
+    same = [c.id for c in book.children(code) if c.name(lang).casefold() == name.casefold()]
+    if same:
+        raise InvalidCode(f"{name!r} is already a code under {code!r} ({same[0]})")
+    known = theme_quotes(p, code).quotes.set_index("segment")
+    missing = [s for s in wanted if s not in known.index]
+    if missing:
+        shown = ", ".join(map(str, missing[:5])) + (" …" if len(missing) > 5 else "")
+        raise UnknownItem(
+            f"theme {name!r}: segment(s) {shown} hold no quote of {code!r}; a theme gathers "
+            "quotes of its parent code"
+        )
+    parent = book.get(code)
+    new = Code(
+        id=_theme_id(name, book.ids()),
+        label={"sv": name, "en": name},
+        parent=code,
+        definition={lang: " ".join(definition.split())} if definition.strip() else {},
+        color=parent.color,
+    )
+    updated = cb.add_code(book, new)
+    who = p.coder if coder is None else coder
+    spans = [(s, start, end) for s in wanted for start, end in known.at[s, "spans"]]
+    p.store.adopt_theme(
+        updated,
+        updated.to_yaml(),
+        new.id,
+        spans,
+        coder=who,
+        note=f"adopted the theme {new.id} under {code}",
+        theme={"label": name, "parent": code},
+    )
+    return new.id
