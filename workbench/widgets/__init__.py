@@ -12,6 +12,7 @@ from workbench.widgets._codebook_editor import CodebookEditor
 from workbench.widgets._document_view import DocumentView
 from workbench.widgets._matrix_view import MatrixView
 from workbench.widgets._query_view import QueryView
+from workbench.widgets._theme_view import ThemeView
 from workbench.widgets.tagger import CodingSession, Suggest, Tagger
 
 __all__ = [
@@ -23,4 +24,5 @@ __all__ = [
     "QueryView",
     "Suggest",
     "Tagger",
+    "ThemeView",
 ]

@@ -1,0 +1,292 @@
+"""The theme view driven from Python through the messages the browser sends: candidates as
+cards, rename, merge, move a quote (to another candidate, a new one, out), find again with
+another number, adopt (the code and its codings, marked as from a theme) and undo, and its
+interface strings in Swedish and English."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from workbench.i18n import STRINGS
+from workbench.project._project import Project
+from workbench.store import Origin
+from workbench.widgets import ThemeView
+from workbench.widgets import _theme_view as tv
+
+from .conftest import build_study
+
+WIDGETS = Path(tv.__file__).parent
+GAPS = {
+    "fees": [
+        "Nobody explained how the annual fee for the café is calculated.",
+        "The invoice showed an hourly fee and we could not see what the fee was for.",
+        "We paid the fee twice because the second invoice looked like a new fee.",
+    ],
+    "appeal": [
+        "How do I appeal the decision about our kitchen?",
+        "Nobody said where to send an appeal against the decision.",
+        "The appeal had to reach the court within three weeks of the decision.",
+    ],
+    "register": [
+        "Which municipality do I register the food truck with?",
+        "We did not know that a food truck must register with the municipality.",
+        "Where to register the food truck was the hardest question of all.",
+    ],
+}
+TURNS = {
+    "gaps.txt": [
+        ("Interviewer", "interviewer", "What did you not know?"),
+        *[("Anna", "interviewee", text) for group in GAPS.values() for text in group],
+        ("Anna", "interviewee", "My sister runs the kitchen on weekends and bakes the bread."),
+    ],
+}
+
+
+@pytest.fixture
+def study(tmp_path: Path) -> Project:
+    """The widgets' test codebook; nine information gaps coded ``gap`` by anna (the three
+    fee quotes by erik too) and one turn nobody coded."""
+    project = build_study(tmp_path / "study", TURNS)
+    project.coder = "lena"
+    for row in project.segments(role="interviewee").itertuples():
+        if row.text.startswith("My sister"):
+            continue
+        project.code(int(row.segment), "gap", coder="anna")
+        if "fee" in row.text:
+            project.code(int(row.segment), "gap", coder="erik")
+    return project
+
+
+def ids(study: Project) -> dict[str, int]:
+    """Segment id by the topic and place of its quote: ``fees0`` .. ``register2``."""
+    by_text = {r.text: int(r.segment) for r in study.segments().itertuples()}
+    return {f"{topic}{i}": by_text[t] for topic, group in GAPS.items() for i, t in enumerate(group)}
+
+
+@pytest.fixture
+def view(study: Project) -> ThemeView:
+    view = ThemeView(study, "gap", lang="en")
+    view.handle({"type": "find", "k": "3"})
+    return view
+
+
+def groups(view: ThemeView) -> dict[str, list[int]]:
+    """Each card's label and its segments (all quotes: expanded first)."""
+    out = {}
+    for card in view.panel.candidates:
+        if not card["expanded"]:
+            view.handle({"type": "expand", "theme": card["id"], "on": True})
+    for card in view.panel.candidates:
+        out[card["label"]] = [q["segment"] for q in card["quotes"]]
+    return out
+
+
+def card_of(view: ThemeView, segment: int) -> dict[str, object]:
+    return next(
+        c for c in view.panel.candidates if segment in view.session.candidate(c["id"]).segments
+    )
+
+
+def test_theme_view_opens_with_candidates_as_cards(study: Project) -> None:
+    view = ThemeView(study, "gap", lang="en")
+    seg = ids(study)
+    panel = view.panel
+    assert panel.code == {
+        "id": "gap",
+        "label": "Information gap",
+        "path": "Information gap",
+        "color": "#f1c40f",
+    }
+    assert panel.summary == {"quotes": 9, "participants": 1, "k": None, "found": 3, "coder": "lena"}
+    sets = {tuple(view.session.candidate(c["id"]).segments) for c in panel.candidates}
+    assert sets == {
+        tuple(seg[f"{topic}{i}"] for i in range(3)) for topic in ("fees", "appeal", "register")
+    }
+    card = card_of(view, seg["appeal0"])
+    assert card["n_segments"] == 3 and card["n_participants"] == 1
+    assert "appeal" in card["terms"] and card["label"] == card["suggested"]
+    assert not card["renamed"] and card["adopted"] is None and card["quotes"] == []
+    assert {q["text"] for q in card["typical"]} == set(GAPS["appeal"])  # type: ignore[union-attr]
+    assert card["typical"][0]["participant"] == "P01"  # type: ignore[index]
+    assert panel.children == [] and panel.dropped == [] and panel.undo is None
+    assert panel.strings["adopt"] == "Adopt as code…" and panel.lang == "en"
+
+
+def test_theme_view_expand_shows_every_quote(view: ThemeView, study: Project) -> None:
+    seg = ids(study)
+    theme = card_of(view, seg["fees1"])["id"]
+    view.handle({"type": "expand", "theme": theme, "on": True})
+    card = card_of(view, seg["fees1"])
+    assert card["expanded"] and [q["segment"] for q in card["quotes"]] == [  # type: ignore[union-attr]
+        seg["fees0"],
+        seg["fees1"],
+        seg["fees2"],
+    ]
+    view.handle({"type": "expand", "theme": theme, "on": False})
+    assert card_of(view, seg["fees1"])["quotes"] == []
+
+
+def test_theme_view_rename_keeps_the_label_through_edits(view: ThemeView, study: Project) -> None:
+    seg = ids(study)
+    theme = card_of(view, seg["fees0"])["id"]
+    view.handle({"type": "rename", "theme": theme, "label": "  What the fee   is for "})
+    card = card_of(view, seg["fees0"])
+    assert card["label"] == "What the fee is for" and card["renamed"]
+    assert view.panel.status["text"] == "Renamed to “What the fee is for”."
+    view.handle({"type": "move", "segment": seg["appeal0"], "to": theme})
+    assert card_of(view, seg["fees0"])["label"] == "What the fee is for"
+    view.handle({"type": "rename", "theme": theme, "label": ""})  # back to the suggestion
+    card = card_of(view, seg["fees0"])
+    assert not card["renamed"] and card["label"] == card["suggested"]
+
+
+def test_theme_view_merge_puts_all_quotes_in_one_candidate(view: ThemeView, study: Project) -> None:
+    seg = ids(study)
+    fees = card_of(view, seg["fees0"])["id"]
+    appeal = card_of(view, seg["appeal0"])
+    view.handle({"type": "rename", "theme": appeal["id"], "label": "Money and appeals"})
+    view.handle({"type": "merge", "theme": appeal["id"], "into": fees})
+    assert len(view.panel.candidates) == 2
+    merged = card_of(view, seg["appeal2"])
+    assert merged["id"] == fees and merged["n_segments"] == 6
+    assert merged["label"] == "Money and appeals"  # the researcher's label survives
+    assert {"fee", "appeal"} <= set(merged["terms"])  # type: ignore[arg-type]
+    view.handle({"type": "merge", "theme": fees, "into": fees})
+    assert view.panel.status["state"] == "error"
+    assert "cannot be merged into itself" in view.panel.status["text"]
+
+
+def test_theme_view_moves_a_quote_splits_it_off_and_leaves_it_out(
+    view: ThemeView, study: Project
+) -> None:
+    seg = ids(study)
+    register = card_of(view, seg["register0"])["id"]
+    view.handle({"type": "move", "segment": seg["fees2"], "to": register})
+    assert view.session.candidate(register).segments == sorted(
+        [seg["register0"], seg["register1"], seg["register2"], seg["fees2"]]
+    )
+    assert card_of(view, seg["fees0"])["n_segments"] == 2
+    assert view.panel.status["text"].startswith("Moved the quote to “")
+    view.handle({"type": "move", "segment": seg["fees2"], "to": "new"})
+    alone = card_of(view, seg["fees2"])
+    assert alone["n_segments"] == 1 and alone["label"] and len(view.panel.candidates) == 4
+    view.handle({"type": "move", "segment": seg["fees2"], "to": "drop"})
+    assert len(view.panel.candidates) == 3  # the one-quote candidate went with its quote
+    assert [q["segment"] for q in view.panel.dropped] == [seg["fees2"]]
+    view.handle({"type": "move", "segment": seg["fees2"], "to": card_of(view, seg["fees0"])["id"]})
+    assert view.panel.dropped == [] and card_of(view, seg["fees0"])["n_segments"] == 3
+
+
+def test_theme_view_find_again_with_another_number(view: ThemeView) -> None:
+    view.handle({"type": "find", "k": "2"})
+    assert len(view.panel.candidates) == 2
+    assert view.panel.summary["k"] == 2 and view.panel.summary["found"] == 2
+    view.handle({"type": "find", "k": ""})
+    assert view.panel.summary["k"] is None and view.panel.summary["found"] == 3
+    view.handle({"type": "find", "k": "zero"})
+    assert view.panel.status["state"] == "error"
+
+
+def test_theme_view_adopt_writes_the_code_and_undo_takes_it_back(
+    view: ThemeView, study: Project
+) -> None:
+    seg = ids(study)
+    theme = card_of(view, seg["appeal0"])["id"]
+    before = len(study.store.audit_frame())
+    view.handle(
+        {
+            "type": "adopt",
+            "theme": theme,
+            "label": "How to appeal",
+            "definition": "Where and when to appeal.",
+        }
+    )
+    code = "how-to-appeal"
+    card = card_of(view, seg["appeal0"])
+    assert card["adopted"] == {"code": code, "label": "How to appeal"}
+    assert view.panel.undo == code
+    assert view.panel.children == [
+        {"id": code, "label": "How to appeal", "color": "#f1c40f", "count": 3, "new": True}
+    ]
+    assert view.panel.status["text"] == (
+        "Adopted as the code “How to appeal” (how-to-appeal): 3 quotes coded by lena, marked "
+        "as from a theme."
+    )
+    made = study.codebook.get(code)
+    assert made.parent == "gap" and made.definition == {"en": "Where and when to appeal."}
+    codings = study.codings(code=code)
+    assert sorted(codings["segment"]) == [seg[f"appeal{i}"] for i in range(3)]
+    assert set(codings["coder"]) == {"lena"} and set(codings["origin"]) == {Origin.THEME}
+    assert len(study.store.audit_frame()) == before + 1
+    # an adopted candidate is not edited any more
+    view.handle({"type": "move", "segment": seg["appeal0"], "to": "drop"})
+    assert (
+        view.panel.status["state"] == "error" and "undo the adoption" in view.panel.status["text"]
+    )
+    view.handle({"type": "undo"})
+    assert view.panel.status["text"] == "Took back the code “How to appeal” and its 3 codings."
+    assert code not in study.codebook and study.codings(code=code).empty
+    assert card_of(view, seg["appeal0"])["adopted"] is None and view.panel.undo is None
+    assert view.panel.children == []
+
+
+def test_theme_view_undo_refuses_when_the_coder_did_something_else(
+    view: ThemeView, study: Project
+) -> None:
+    seg = ids(study)
+    view.handle({"type": "adopt", "theme": card_of(view, seg["fees0"])["id"]})
+    study.code(seg["register0"], "needs", coder="lena")  # coded in the tagger meanwhile
+    view.handle({"type": "undo"})
+    assert view.panel.status["state"] == "error"
+    assert "lena has changed something else" in view.panel.status["text"]
+    code = view.panel.undo
+    assert code is not None and code in study.codebook  # nothing was undone
+
+
+def test_theme_view_adopt_refusal_goes_to_the_status_line(view: ThemeView, study: Project) -> None:
+    seg = ids(study)
+    theme = card_of(view, seg["fees0"])["id"]
+    view.handle({"type": "adopt", "theme": theme, "label": "Needs"})  # "needs" is elsewhere
+    assert view.panel.undo == "needs-2"  # ids stay unique across the codebook
+    other = card_of(view, seg["appeal0"])["id"]
+    view.handle({"type": "adopt", "theme": other, "label": "needs"})
+    assert view.panel.status["state"] == "error"
+    assert view.panel.status["text"] == (
+        "Cannot do that: 'needs' is already a code under 'gap' (needs-2)"
+    )
+    assert card_of(view, seg["appeal0"])["adopted"] is None
+
+
+def test_theme_view_without_quotes_shows_no_cards(study: Project) -> None:
+    view = ThemeView(study, "trust", lang="sv")
+    assert view.panel.candidates == [] and view.panel.summary["quotes"] == 0
+    assert view.panel.strings["none"].startswith("Inga citat är kodade med")
+    assert view.panel.code["label"] == "Tillit" and view.panel.code["path"] == "Process › Tillit"
+
+
+def test_theme_view_in_swedish(study: Project) -> None:
+    view = ThemeView(study, "gap", lang="sv")
+    assert view.panel.code["label"] == "Informationsglapp"
+    assert view.panel.strings["adopt"] == "Anta som kod…"
+    view.handle({"type": "lang", "lang": "en"})
+    assert view.panel.strings["adopt"] == "Adopt as code…" and view.panel.lang == "en"
+
+
+def test_theme_view_strings_exist_in_both_languages_and_every_key_is_used() -> None:
+    keys = {k for k in STRINGS["en"] if k.startswith(tv.KEY_PREFIX)}
+    assert keys == {k for k in STRINGS["sv"] if k.startswith(tv.KEY_PREFIX)}
+    for lang in ("sv", "en"):
+        for key in keys:
+            en_fields = set(re.findall(r"\{(\w+)\}", STRINGS["en"][key]))
+            assert set(re.findall(r"\{(\w+)\}", STRINGS[lang][key])) == en_fields, key
+    source = (WIDGETS / "theme_view.js").read_text() + Path(tv.__file__).read_text()
+    unused = [
+        k
+        for k in keys
+        if f'"{k[len(tv.KEY_PREFIX) :]}"' not in source
+        and f"`{k[len(tv.KEY_PREFIX) :]}`" not in source
+    ]
+    assert not unused, unused
