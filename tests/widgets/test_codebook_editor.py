@@ -20,7 +20,8 @@ def test_codebook_editor_shows_tree_counts_and_colours(study: Project) -> None:
     assert list(editor.rows) == ["process", "needs", "trust", "gap"]
     assert editor.rows["needs"].description == "Needs · 2"
     assert editor.rows["process"].description == "Process (group) · 0"
-    assert editor.rows["needs"].style.button_color == "#c0392b"
+    assert editor.rows["needs"].layout.border_left == "5px solid #c0392b"
+    assert editor.rows["trust"].layout.margin == "0 0 0 18px"  # one level down
     editor.rows["trust"].click()
     assert editor.selected == "trust"
     assert editor.label_sv.value == "Tillit" and editor.color.value == "#2e86c1"
@@ -43,8 +44,8 @@ def test_codebook_editor_save_edits_the_code(study: Project) -> None:
     assert code.do_not_use_when == {"en": "the user did not ask"}
     assert code.color == "#00ff00" and code.shortcut is None
     assert study.codebook_version == version + 1
-    assert "saved gap" in editor.status.value
-    assert editor.rows["gap"].style.button_color == "#00ff00"
+    assert "Saved Information gap (codebook version" in editor.status.value
+    assert editor.rows["gap"].layout.border_left == "5px solid #00ff00"
 
 
 def test_codebook_editor_add_move_merge_remove(study: Project) -> None:
@@ -67,7 +68,7 @@ def test_codebook_editor_add_move_merge_remove(study: Project) -> None:
     assert set(study.codings(code="needs")["coder"]) == {"anna", "erik"}
     assert len(study.codings(code="trust")) == 0
     assert editor.rows["needs"].description == "Needs · 2"
-    assert "1 coding(s) moved" in editor.status.value
+    assert editor.status.value.endswith("Merged Trust into Needs (1 codings moved)</span>")
 
     editor.rows["missing-timetable"].click()
     editor.remove_button.click()
@@ -92,7 +93,7 @@ def test_codebook_editor_shows_errors_as_one_line(study: Project) -> None:
     editor.parent.value = ""
     editor.label_sv.value = editor.label_en.value = ""
     editor.rename_button.click()
-    assert "needs a label" in editor.status.value
+    assert "A code needs a label" in editor.status.value
     editor.rows["gap"].click()
     editor.child_id.value = "needs"
     editor.child_label.value = "Again"
@@ -100,3 +101,35 @@ def test_codebook_editor_shows_errors_as_one_line(study: Project) -> None:
     assert "already used" in editor.status.value
     assert study.codebook_version == version
     assert "needs" in study.codebook
+
+
+def test_codebook_editor_rows_are_legible(study: Project) -> None:
+    """Rows never shrink in the scrolled tree, wrap long labels and mark the selection."""
+    editor, _ = _coded(study)
+    assert editor.tree.layout.overflow == "hidden auto"
+    for row in editor.rows.values():
+        assert row.layout.height == "auto" and "wb-cb-row" in row._dom_classes
+    assert "flex: 0 0 auto" in editor.children[0].value  # the style sheet
+    assert "white-space: normal" in editor.children[0].value
+    assert "wb-cb-group" in editor.rows["process"]._dom_classes
+    editor.rows["gap"].click()
+    assert "wb-cb-selected" in editor.rows["gap"]._dom_classes
+    assert "wb-cb-selected" not in editor.rows["needs"]._dom_classes
+
+
+def test_codebook_editor_in_swedish(study: Project) -> None:
+    editor = CodebookEditor(study, lang="sv")
+    assert editor.rows["needs"].description == "Behov · 0"
+    assert editor.rows["process"].description == "Process (grupp) · 0"
+    assert editor.label_sv.description == "Etikett (sv)"
+    assert editor.not_when_en.description == "Använd inte när (en)"
+    assert editor.save_button.description == "Spara"
+    assert editor.parent.options[0] == ("(översta nivån)", "")
+    editor.rows["gap"].click()
+    editor.label_en.value = "Gap"
+    editor.save_button.click()
+    assert "Sparade Informationsglapp (kodboksversion" in editor.status.value
+    editor.rows["trust"].click()
+    editor.merge_target.value = "gap"
+    editor.merge_button.click()
+    assert "Slog ihop Tillit med Informationsglapp (0 kodningar flyttade)" in editor.status.value

@@ -1,10 +1,12 @@
 """The codebook editor: the project's code tree with counts, and a form to change a code.
 
-Each row of the tree is a button in the code's colour showing its label and how many
-segments carry it; select one to edit its labels (sv/en), definitions, when to use it, colour
-and shortcut, or to add a child, rename, move, merge it into another code or remove it.  Every
-action goes through the project's codebook methods (a new codebook version, audited, no
-coding lost) and the tree refreshes; a refused action shows one line, never a traceback.
+Each row of the tree is a button showing the code's label and how many segments carry it,
+edged in the code's colour and indented by its depth; long labels wrap, so none is cut.  Select
+one to edit its labels (sv/en), definitions, when to use it, colour and shortcut, or to add a
+child, rename, move, merge it into another code or remove it.  Every action goes through the
+project's codebook methods (a new codebook version, audited, no coding lost) and the tree
+refreshes; a refused action shows one line, never a traceback.  Every string of the editor is
+in the catalogue (``workbench.i18n``): ``lang="sv"`` shows it in Swedish.
 """
 
 from __future__ import annotations
@@ -16,64 +18,116 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 
 from workbench.codebook import Code, slugify
-from workbench.errors import WorkbenchError
+from workbench.errors import InvalidCode, WorkbenchError
+from workbench.i18n import LANGS, text
 
 if TYPE_CHECKING:
     from workbench.project._project import Project
 
-TOP = "(top level)"
+#: Background of the selected row and of the others.
+SELECTED = "#e3ebf3"
+UNSELECTED = "#ffffff"
+#: Pixels of indentation per level of the tree.
+INDENT = 18
+#: The tree's rows read as easily as the tagger's code list (13.5 px, wrapped, never cut):
+#: ipywidgets draws buttons one line high with an ellipsis, and a column of them in a box of
+#: limited height shrinks each row (to 10 px with the built-in codebook) unless told not to.
+STYLE = """<style>
+.wb-cb-tree { gap: 3px; padding: 2px 8px 2px 2px; }
+.wb-cb-tree > .wb-cb-row { flex: 0 0 auto; }
+.jupyter-widgets.jupyter-button.wb-cb-row {
+  height: auto; min-height: 30px; padding: 5px 10px; line-height: 1.35; font-size: 13.5px;
+  white-space: normal; overflow: visible; text-overflow: clip; text-align: left;
+  overflow-wrap: anywhere; color: #1f2328; border: 1px solid #e4e1da; border-radius: 6px;
+  box-shadow: none;
+}
+.jupyter-widgets.jupyter-button.wb-cb-row.wb-cb-group { font-weight: 600; }
+.jupyter-widgets.jupyter-button.wb-cb-row.wb-cb-selected { outline: 2px solid #2f5d8a; }
+.wb-cb-form .widget-label { white-space: normal; }
+</style>"""
 
 
-def _text_color(background: str) -> str:
-    """Black or white, whichever reads better on ``background`` (``#rrggbb``)."""
-    try:
-        r, g, b = (int(background[i : i + 2], 16) for i in (1, 3, 5))
-    except ValueError:
-        return "#000000"
-    return "#000000" if (0.299 * r + 0.587 * g + 0.114 * b) > 150 else "#ffffff"
+class CodebookEditor(w.HBox):  # type: ignore[misc]
+    """Edit the codebook of ``project``; each change is a new, audited codebook version.
 
+    Parameters
+    ----------
+    project
+        The open :class:`~workbench.project.Project`.
+    lang
+        Language of the code labels in the tree and of the editor itself (``"sv"`` or
+        ``"en"``).
 
-class CodebookEditor(w.HBox):
-    """Edit the codebook of ``project``; each change is a new, audited codebook version."""
+    Examples
+    --------
+    >>> p = workbench.open("study/")          # doctest: +SKIP
+    >>> p.codebook_editor(lang="sv")          # doctest: +SKIP
+    """
 
     def __init__(self, project: Project, lang: str = "en") -> None:
+        if lang not in LANGS:
+            raise InvalidCode(f"codebook editor: language {lang!r} is not 'sv' or 'en'")
         self.project = project
         self.lang = lang
         self.selected: str | None = None
         self.rows: dict[str, w.Button] = {}
-        self.tree = w.VBox(layout=w.Layout(width="340px", overflow="auto", max_height="560px"))
+        self.tree = w.VBox(
+            layout=w.Layout(
+                width="380px",
+                min_width="260px",
+                max_height="min(680px, calc(100vh - 190px))",
+                overflow="hidden auto",  # across: never; down: in its own panel
+                flex="0 1 380px",
+            )
+        )
+        self.tree.add_class("wb-cb-tree")
         self.heading = w.HTML()
-        wide = w.Layout(width="420px")
-        self.label_sv = w.Text(description="Label sv", layout=wide)
-        self.label_en = w.Text(description="Label en", layout=wide)
-        self.definition_sv = w.Textarea(description="Definition sv", layout=wide)
-        self.definition_en = w.Textarea(description="Definition en", layout=wide)
-        self.use_when_sv = w.Textarea(description="Use when sv", layout=wide)
-        self.use_when_en = w.Textarea(description="Use when en", layout=wide)
-        self.not_when_sv = w.Textarea(description="Not when sv", layout=wide)
-        self.not_when_en = w.Textarea(description="Not when en", layout=wide)
-        self.color = w.ColorPicker(description="Colour", concise=False)
-        self.shortcut = w.Text(description="Shortcut", layout=w.Layout(width="220px"))
-        self.save_button = self._button("Save", self._save, style="primary")
-        self.rename_button = self._button("Rename", self._rename)
-        self.remove_button = self._button("Remove", self._remove, style="danger")
-        self.child_id = w.Text(description="New id", placeholder="(from the label)")
-        self.child_label = w.Text(description="New label")
-        self.add_button = self._button("Add child code", self._add)
-        self.parent = w.Dropdown(description="Move under")
-        self.move_button = self._button("Move", self._move)
-        self.merge_target = w.Dropdown(description="Merge into")
-        self.merge_button = self._button("Merge", self._merge, style="warning")
+        style = {"description_width": "150px"}
+        t = self._t
+
+        def field(kind: type[w.Text] | type[w.Textarea], key: str) -> Any:
+            # One layout each: a layout shared by text fields and areas gives all one height.
+            height = "64px" if kind is w.Textarea else None
+            layout = w.Layout(width="100%", max_width="640px", height=height)
+            return kind(description=t(key), layout=layout, style=style)
+
+        self.label_sv = field(w.Text, "label_sv")
+        self.label_en = field(w.Text, "label_en")
+        self.definition_sv = field(w.Textarea, "definition_sv")
+        self.definition_en = field(w.Textarea, "definition_en")
+        self.use_when_sv = field(w.Textarea, "use_when_sv")
+        self.use_when_en = field(w.Textarea, "use_when_en")
+        self.not_when_sv = field(w.Textarea, "not_when_sv")
+        self.not_when_en = field(w.Textarea, "not_when_en")
+        self.color = w.ColorPicker(description=t("colour"), concise=False, style=style)
+        self.shortcut = w.Text(
+            description=t("shortcut"), layout=w.Layout(width="300px"), style=style
+        )
+        self.save_button = self._button(t("save"), self._save, style="primary")
+        self.rename_button = self._button(t("rename"), self._rename)
+        self.remove_button = self._button(t("remove"), self._remove, style="danger")
+        self.child_id = w.Text(
+            description=t("new_id"),
+            placeholder=t("new_id_placeholder"),
+            style=style,
+            layout=w.Layout(width="100%", max_width="460px"),
+        )
+        self.child_label = w.Text(
+            description=t("new_label"),
+            style=style,
+            layout=w.Layout(width="100%", max_width="460px"),
+        )
+        self.add_button = self._button(t("add"), self._add)
+        picker = {"flex": "1 1 auto", "width": "auto", "max_width": "540px"}
+        self.parent = w.Dropdown(
+            description=t("move_under"), style=style, layout=w.Layout(**picker)
+        )
+        self.move_button = self._button(t("move"), self._move)
+        self.merge_target = w.Dropdown(
+            description=t("merge_into"), style=style, layout=w.Layout(**picker)
+        )
+        self.merge_button = self._button(t("merge"), self._merge, style="warning")
         self.status = w.HTML()
-        for area in (
-            self.definition_sv,
-            self.definition_en,
-            self.use_when_sv,
-            self.use_when_en,
-            self.not_when_sv,
-            self.not_when_en,
-        ):
-            area.layout.height = "56px"
         self.form = w.VBox(
             [
                 self.heading,
@@ -90,18 +144,28 @@ class CodebookEditor(w.HBox):
                 w.HBox([self.save_button, self.rename_button, self.remove_button]),
                 w.HBox([self.parent, self.move_button]),
                 w.HBox([self.merge_target, self.merge_button]),
-                w.HTML("<b>Add a code under this one</b>"),
-                w.HBox([self.child_id, self.child_label, self.add_button]),
+                w.HTML(f"<b>{html.escape(t('add_heading'))}</b>"),
+                self.child_label,
+                self.child_id,
+                w.HBox([self.add_button], layout=w.Layout(padding="0 0 0 156px")),
                 self.status,
             ],
-            layout=w.Layout(padding="0 0 0 12px"),
+            layout=w.Layout(padding="0 14px 0 16px", flex="1 1 auto", min_width="0"),
         )
-        super().__init__([self.tree, self.form], layout=w.Layout(padding="8px"))
+        self.form.add_class("wb-cb-form")
+        super().__init__(
+            [w.HTML(STYLE, layout=w.Layout(display="none")), self.tree, self.form],
+            layout=w.Layout(padding="8px", width="100%"),
+        )
         self.refresh()
 
+    def _t(self, key: str, **values: object) -> str:
+        """The editor's string ``key`` in its language."""
+        return text(f"cb.{key}", self.lang, **values)
+
     @staticmethod
-    def _button(text: str, handler: Callable[[], Any], style: str = "") -> w.Button:
-        button = w.Button(description=text, button_style=style, layout=w.Layout(width="auto"))
+    def _button(label: str, handler: Callable[[], Any], style: str = "") -> w.Button:
+        button = w.Button(description=label, button_style=style, layout=w.Layout(width="auto"))
         button.on_click(lambda _b: handler())
         return button
 
@@ -113,16 +177,20 @@ class CodebookEditor(w.HBox):
         self.rows = {}
         for code in book.codes:
             count = counts.get(code.id, 0)
-            group = "" if code.codable else " (group)"
+            group = "" if code.codable else f" ({self._t('group')})"
             row = w.Button(
                 description=f"{code.name(self.lang)}{group} · {count}",
-                tooltip=code.id,
+                tooltip=f"{code.id} · {self._t('count_title', n=count)}",
                 layout=w.Layout(
-                    width="auto", margin=f"1px 0 1px {18 * book.depth(code.id)}px", height="28px"
+                    width="auto",
+                    height="auto",
+                    margin=f"0 0 0 {INDENT * book.depth(code.id)}px",
+                    border_left=f"5px solid {code.color}",
                 ),
             )
-            row.style.button_color = code.color
-            row.style.text_color = _text_color(code.color)
+            row.add_class("wb-cb-row")
+            if not code.codable:
+                row.add_class("wb-cb-group")
             row.on_click(lambda _b, cid=code.id: self.select(cid))
             self.rows[code.id] = row
         self.tree.children = list(self.rows.values())
@@ -138,9 +206,15 @@ class CodebookEditor(w.HBox):
     def _fill(self) -> None:
         book = self.project.codebook
         for cid, row in self.rows.items():
-            row.style.font_weight = "bold" if cid == self.selected else "normal"
+            chosen = cid == self.selected
+            row.style.button_color = SELECTED if chosen else UNSELECTED
+            row.style.font_weight = "bold" if chosen else ""
+            if chosen:
+                row.add_class("wb-cb-selected")
+            else:
+                row.remove_class("wb-cb-selected")
         if self.selected is None:
-            self.heading.value = "<h3>The codebook is empty</h3>"
+            self.heading.value = f"<h3>{html.escape(self._t('empty'))}</h3>"
             return
         code = book.get(self.selected)
         path = " › ".join(html.escape(p) for p in book.path(code.id, self.lang))
@@ -156,7 +230,7 @@ class CodebookEditor(w.HBox):
         self.color.value = code.color
         self.shortcut.value = code.shortcut or ""
         inside = {code.id, *book.descendants(code.id)}
-        self.parent.options = [(TOP, "")] + [
+        self.parent.options = [(self._t("top"), "")] + [
             (c.name(self.lang), c.id) for c in book.codes if c.id not in inside
         ]
         self.parent.value = code.parent or ""
@@ -164,9 +238,9 @@ class CodebookEditor(w.HBox):
         self.merge_target.options = targets
         self.merge_target.value = targets[0][1] if targets else None
 
-    def _say(self, text: str, ok: bool = True) -> None:
+    def _say(self, message: str, ok: bool = True) -> None:
         color = "#2E7D32" if ok else "#C62828"
-        self.status.value = f"<span style='color:{color}'>{html.escape(text)}</span>"
+        self.status.value = f"<span style='color:{color}'>{html.escape(message)}</span>"
 
     def _run(self, action: Callable[[], str]) -> None:
         """Run one change; show its outcome (or the error) as one line and refresh."""
@@ -176,15 +250,22 @@ class CodebookEditor(w.HBox):
             self._say(str(exc), ok=False)
             return
         except Exception as exc:  # never a traceback in the notebook
-            self._say(f"could not do that: {type(exc).__name__}: {exc}", ok=False)
+            self._say(self._t("failed", error=f"{type(exc).__name__}: {exc}"), ok=False)
             return
         self.refresh()
         self._say(message)
 
+    def _name(self, code_id: str | None) -> str:
+        """A code's label in the editor's language (the top level when None)."""
+        if not code_id:
+            return self._t("top")
+        book = self.project.codebook
+        return book.get(code_id).name(self.lang) if code_id in book else code_id
+
     # -- actions ------------------------------------------------------------------------------
     def _need(self) -> str:
         if self.selected is None:
-            raise WorkbenchError("select a code first")
+            raise WorkbenchError(self._t("select_first"))
         return self.selected
 
     @staticmethod
@@ -194,7 +275,7 @@ class CodebookEditor(w.HBox):
     def _labels(self) -> dict[str, str]:
         labels = self._texts(self.label_sv.value, self.label_en.value)
         if not labels:
-            raise WorkbenchError("a code needs a label (sv or en)")
+            raise WorkbenchError(self._t("needs_label"))
         return labels
 
     def _save(self) -> None:
@@ -209,7 +290,7 @@ class CodebookEditor(w.HBox):
                 color=self.color.value,
                 shortcut=self.shortcut.value.strip() or None,
             )
-            return f"saved {code_id} (codebook version {version})"
+            return self._t("saved", code=self._name(code_id), version=version)
 
         self._run(action)
 
@@ -217,7 +298,7 @@ class CodebookEditor(w.HBox):
         def action() -> str:
             code_id = self._need()
             version = self.project.rename_code(code_id, self._labels())
-            return f"renamed {code_id} (codebook version {version})"
+            return self._t("renamed", code=self._name(code_id), version=version)
 
         self._run(action)
 
@@ -226,7 +307,7 @@ class CodebookEditor(w.HBox):
             parent = self._need()
             label = self.child_label.value.strip()
             if not label:
-                raise WorkbenchError("give the new code a label")
+                raise WorkbenchError(self._t("child_label"))
             new_id = self.child_id.value.strip() or slugify(label)
             color = self.project.codebook.get(parent).color
             self.project.add_code(
@@ -234,7 +315,7 @@ class CodebookEditor(w.HBox):
             )
             self.selected = new_id
             self.child_id.value = self.child_label.value = ""
-            return f"added {new_id} under {parent}"
+            return self._t("added", code=label, parent=self._name(parent))
 
         self._run(action)
 
@@ -243,7 +324,7 @@ class CodebookEditor(w.HBox):
             code_id = self._need()
             parent = self.parent.value or None
             self.project.move_code(code_id, parent)
-            return f"moved {code_id} under {parent or TOP}"
+            return self._t("moved", code=self._name(code_id), parent=self._name(parent))
 
         self._run(action)
 
@@ -252,18 +333,20 @@ class CodebookEditor(w.HBox):
             code_id = self._need()
             target = self.merge_target.value
             if not target:
-                raise WorkbenchError("choose a code to merge into")
+                raise WorkbenchError(self._t("choose_target"))
+            name = self._name(code_id)
             moved = self.project.merge_codes([code_id], target)
             self.selected = target
-            return f"merged {code_id} into {target} ({moved} coding(s) moved)"
+            return self._t("merged", code=name, target=self._name(target), n=moved)
 
         self._run(action)
 
     def _remove(self) -> None:
         def action() -> str:
             code_id = self._need()
+            name = self._name(code_id)
             self.project.remove_code(code_id)
             self.selected = None
-            return f"removed {code_id}"
+            return self._t("removed", code=name)
 
         self._run(action)
