@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from pathlib import Path
 
@@ -411,3 +412,75 @@ def test_read_table_respondent_names_in_their_own_answers() -> None:
         )
     assert doc.text == "Jag heter P01 och P01 tycker till."
     assert doc.name == "survey P01.csv#2"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "Göran",
+                "Ahlström",
+                "Göran Ahlström",
+                "GÖRAN",
+                "Görans",
+                "Maja",
+                "anna@example.se",
+                "070-123 45 67",
+                "avgiften",
+                "kom",
+                "berg",
+                ".",
+                ",",
+                "\n",
+            ]
+        ),
+        max_size=25,
+    )
+)
+def test_pseudonymiser_replace_moves_every_span_with_its_words(words: list[str]) -> None:
+    text = " ".join(words)
+    new, move = Pseudonymiser(names=["Göran Ahlström", "Maja"]).replace(text)
+    assert new == Pseudonymiser(names=["Göran Ahlström", "Maja"]).text(text)
+    # Every word that is kept is found at its moved span; a span over anything covers the
+    # placeholders that replaced it and is never empty or reversed.
+    for m in re.finditer(r"(?<!\S)(?:avgiften|kom|berg|[.,])(?!\S)", text):
+        start, end = move(m.start()), move(m.end(), end=True)
+        assert new[start:end] == m.group(0)
+    for m in re.finditer(r"\S+", text):
+        start, end = move(m.start()), move(m.end(), end=True)
+        assert 0 <= start < end <= len(new)
+    assert move(0) == 0 and move(len(text), end=True) == len(new)
+
+
+def test_pseudonymiser_replace_span_on_a_name_becomes_its_placeholder() -> None:
+    text = "Jag ringde Göran Ahlström två gånger."
+    new, move = Pseudonymiser(names=["Göran Ahlström"]).replace(text)
+    assert new == "Jag ringde [Person 1] två gånger."
+    start, end = text.index("Göran"), text.index(" två")
+    assert new[move(start) : move(end, end=True)] == "[Person 1]"
+    inside = text.index("hlström")  # a span starting inside the name keeps all of it
+    assert new[move(inside) : move(end, end=True)] == "[Person 1]"
+    assert new[move(text.index("två")) :].startswith("två gånger")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Hello, this is Karin Lund speaking.", ["Karin Lund"]),
+        ("We asked Karin about it. Karin said no.", ["Karin"]),
+        ("The Fee was high. The fee was high.", []),
+        ("I told [Person 3] and Mr Berg on Monday that I am OK.", ["Berg"]),
+        ("Vi ringde Livsmedelsverket och pratade med Åsa.", ["Livsmedelsverket", "Åsa"]),
+        ("The EU office sent SMS messages.", []),
+        ("Göran var trevlig.", []),
+    ],
+)
+def test_leftover_names_finds_capitalised_words_that_may_be_names(
+    text: str, expected: list[str]
+) -> None:
+    from workbench.ingest import leftover_names
+
+    found = list(leftover_names(text))
+    assert [n.text for n in found] == expected
+    assert all(text[n.start : n.end] == n.text for n in found)

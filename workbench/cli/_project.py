@@ -1,4 +1,4 @@
-"""``workbench init``, ``import``, ``import-codings``, ``status``, ``merge`` and
+"""``workbench init``, ``import``, ``redact``, ``import-codings``, ``status``, ``merge`` and
 ``grant-readonly``: making a project and filling it."""
 
 from __future__ import annotations
@@ -106,6 +106,29 @@ def _cmd_merge(args: argparse.Namespace) -> int:
     return 1 if report.conflicts else 0
 
 
+def _cmd_redact(args: argparse.Namespace) -> int:
+    if args.list:
+        with open_project(args.project, read_only=True) as project:
+            frame = project.leftover_names()
+        if frame.empty:
+            print("no capitalised words left that could be names")
+            return 0
+        print(f"{len(frame)} capitalised word(s) that may be names nobody listed:")
+        for row in frame.itertuples():
+            print(f"{row.words:30s} {row.count:5d}×  {row.document}: {row.context}")
+        return 0
+    if args.names is None:
+        raise WorkbenchError("give --names FILE (the names to replace) or --list")
+    with open_project(args.project) as project:
+        report = project.redact(args.names, key=args.key)
+    print(
+        f"redacted: {report.documents} document(s), {report.segments} segment(s), "
+        f"{report.codings} coding(s) moved, {report.memos} memo(s), "
+        f"{report.attributes} attribute row(s)"
+    )
+    return 0
+
+
 def _cmd_grant_readonly(args: argparse.Namespace) -> int:
     password = os.environ.get(args.password_env) if args.password_env else None
     if args.password_env and password is None:
@@ -145,6 +168,13 @@ def register(sub: Any) -> None:
     p.add_argument("--text-column", help="tables: the answer text column")
     p.add_argument("--attribute-column", action="append", default=[], help="tables: attributes")
     p.set_defaults(func=_cmd_import)
+
+    p = sub.add_parser("redact", help="replace names found after import, everywhere")
+    p.add_argument("project")
+    p.add_argument("--names", help="file with the names to replace, one per line")
+    p.add_argument("--list", action="store_true", help="list words that may be names, in context")
+    p.add_argument("--key", help="pseudonym key file (default: PROJECT/private/pseudonym-key.json)")
+    p.set_defaults(func=_cmd_redact)
 
     p = sub.add_parser("import-codings", help="import codings (document,turn,code,coder,span)")
     p.add_argument("project")

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 from workbench.ingest._decode import Decoded, decode_text
 from workbench.ingest._language import detect_language
+from workbench.ingest._leftover_names import LeftoverName, leftover_names
 from workbench.ingest._model import Role, Segment, Transcript, Turn
 from workbench.ingest._pseudonym import (
     AMBIGUOUS_PART,
     Kind,
+    Moves,
     Pseudonymiser,
     locate,
     rename_placeholders,
@@ -31,6 +33,8 @@ __all__ = [
     "FORMATS",
     "Decoded",
     "Kind",
+    "LeftoverName",
+    "Moves",
     "Pseudonymiser",
     "Role",
     "Segment",
@@ -38,6 +42,7 @@ __all__ = [
     "Transcript",
     "Turn",
     "decode_text",
+    "leftover_names",
     "detect_language",
     "detect_roles",
     "locate",

@@ -17,7 +17,7 @@ import re
 import tempfile
 import unicodedata
 import uuid
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -29,6 +29,7 @@ from workbench.ingest._labels import is_generic, is_interviewer_code
 __all__ = [
     "AMBIGUOUS_PART",
     "PLACEHOLDER",
+    "Moves",
     "Pseudonymiser",
     "locate",
     "rename_placeholders",
@@ -460,15 +461,30 @@ class Pseudonymiser:
         people share becomes the one of them who takes part in this document.
         """
         text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
+        return self.replace(text, speaking)[0]
+
+    def replace(self, text: str, speaking: Collection[str] = ()) -> tuple[str, Moves]:
+        """Like :meth:`text` on text already in NFC without invisible characters (as a project
+        stores it), and the :class:`Moves` that carry offsets into ``text`` to the new text."""
+        moves: list[Moves] = []
         if "@" in text:
-            text = _EMAIL.sub("[e-mail]", text)
-        text = _NUMBERS.sub(self._number, text)
+            text, move = _substitute(_EMAIL, text, lambda m: "[e-mail]")
+            moves.append(move)
+        text, move = _substitute(_NUMBERS, text, self._number)
+        moves.append(move)
+        text, move = self._names(text, speaking)
+        moves.append(move)
+        return text, Moves.chain(moves)
+
+    def _names(self, text: str, speaking: Collection[str]) -> tuple[str, Moves]:
+        """Names and name parts replaced (see :meth:`text`)."""
         pattern = self._compiled()
         if pattern is None:
-            return text
+            return text, Moves([])
         # Matching a lower-cased copy is several times faster than IGNORECASE.
         lowered = _match_form(text)
         out: list[str] = []
+        edits: list[tuple[int, int, int]] = []
         pos = scan = 0  # text before pos is written out; the search goes on from scan
         while (m := pattern.search(lowered, scan)) is not None:
             start, end = m.span(1)
@@ -486,11 +502,12 @@ class Pseudonymiser:
                 replacement, start = AMBIGUOUS_PART, before.start(1)  # type: ignore[union-attr]
             out.append(text[pos:start])
             out.append(replacement)
+            edits.append((start, end, len(replacement)))
             pos = scan = end
         if not out:
-            return text
+            return text, Moves([])
         out.append(text[pos:])
-        return "".join(out)
+        return "".join(out), Moves(edits)
 
     def file_name(self, name: str) -> str:
         """A file's name as the project stores it: names and numbers in it replaced, also when
@@ -568,38 +585,86 @@ def locate(quote: str, text: str) -> tuple[int, int] | None:
     return match.span() if match else None
 
 
-def rename_placeholders(text: str, renames: Mapping[str, str]) -> tuple[str, Callable[[int], int]]:
-    """``text`` with placeholders renamed all at once ("P17" → "P18", "P18" → "P17"), and a
-    function that moves an offset into the old text to the same place in the new one (an
-    offset inside a renamed placeholder moves to its start)."""
+def rename_placeholders(text: str, renames: Mapping[str, str]) -> tuple[str, Moves]:
+    """``text`` with placeholders renamed all at once ("P17" → "P18", "P18" → "P17"), and the
+    :class:`Moves` that carry offsets into the old text to the same place in the new one."""
     if not renames:
-        return text, lambda offset: offset
+        return text, Moves([])
+    return _substitute(PLACEHOLDER, text, lambda m: renames.get(m.group(0), m.group(0)))
+
+
+class Moves:
+    """Where an offset into a text stands after some of its stretches were replaced.
+
+    ``edits`` are ``(start, end, new_length)`` in the old text, in order and not overlapping.
+    An offset inside a replaced stretch moves to the start of its replacement, or to its end
+    for the end of a span (``end=True``), so a span over a name becomes the span over its
+    placeholder.
+    """
+
+    def __init__(self, edits: Iterable[tuple[int, int, int]]) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+        self._shifts: list[int] = []  # the total length change up to and including each edit
+        shift = 0
+        for start, end, length in edits:
+            shift += length - (end - start)
+            self._starts.append(start)
+            self._ends.append(end)
+            self._shifts.append(shift)
+        self._then: Moves | None = None
+
+    @staticmethod
+    def chain(steps: Sequence[Moves]) -> Moves:
+        """The moves of ``steps`` applied one after the other."""
+        steps = [step for step in steps if step]
+        if not steps:
+            return Moves([])
+        first = steps[0]
+        for step in steps[1:]:
+            first = first._followed_by(step)
+        return first
+
+    def _followed_by(self, then: Moves) -> Moves:
+        combined = Moves([])
+        combined._starts, combined._ends, combined._shifts = self._starts, self._ends, self._shifts
+        combined._then = then if self._then is None else self._then._followed_by(then)
+        return combined
+
+    def __bool__(self) -> bool:
+        return bool(self._starts) or self._then is not None
+
+    def __call__(self, offset: int, *, end: bool = False) -> int:
+        i = bisect.bisect_right(self._ends, offset)  # edits that end at or before offset
+        before = self._shifts[i - 1] if i else 0
+        if i < len(self._starts) and self._starts[i] < offset:  # inside a replaced stretch
+            moved = self._starts[i] + before
+            if end:
+                moved += self._shifts[i] - before + self._ends[i] - self._starts[i]
+        else:
+            moved = offset + before
+        return moved if self._then is None else self._then(moved, end=end)
+
+
+def _substitute(
+    pattern: re.Pattern[str], text: str, replace: Callable[[re.Match[str]], str]
+) -> tuple[str, Moves]:
+    """``pattern.sub(replace, text)`` and the :class:`Moves` of what changed."""
     out: list[str] = []
-    starts: list[int] = []  # where each renamed placeholder started in the old text
-    ends: list[int] = []  # ... and ended
-    shifts: list[int] = []  # the total length change up to and including it
-    pos = shift = 0
-    for match in PLACEHOLDER.finditer(text):
-        new = renames.get(match.group(0))
-        if new is None:
+    edits: list[tuple[int, int, int]] = []
+    pos = 0
+    for match in pattern.finditer(text):
+        new = replace(match)
+        if new == match.group(0):
             continue
         out.append(text[pos : match.start()])
         out.append(new)
+        edits.append((match.start(), match.end(), len(new)))
         pos = match.end()
-        starts.append(match.start())
-        ends.append(match.end())
-        shift += len(new) - len(match.group(0))
-        shifts.append(shift)
+    if not edits:
+        return text, Moves([])
     out.append(text[pos:])
-
-    def move(offset: int) -> int:
-        i = bisect.bisect_right(ends, offset)  # placeholders that end at or before offset
-        before = shifts[i - 1] if i else 0
-        if i < len(starts) and starts[i] < offset:  # inside a renamed placeholder
-            return starts[i] + before
-        return offset + before
-
-    return "".join(out), move
+    return "".join(out), Moves(edits)
 
 
 def _entries(data: dict[str, Any]) -> Iterable[tuple[Kind, dict[str, str]]]:

@@ -40,6 +40,7 @@ from workbench.errors import (
 )
 from workbench.project import _codebook as ops
 from workbench.project._memos import memos_frame
+from workbench.project._redaction import leftover_frame, leftover_note
 from workbench.store import (
     ImportReport,
     Origin,
@@ -49,6 +50,7 @@ from workbench.store import (
     split_schema,
     sqlite_engine,
 )
+from workbench.store import redact as store_redact
 
 if TYPE_CHECKING:
     from workbench.codebook import Codebook
@@ -402,12 +404,19 @@ class Project:
                 table=table,
             )
 
+            turns: list[tuple[str, int, str]] = []  # for the leftover names
+
             def transcripts() -> Iterator[ingest.Transcript]:
                 bar = tqdm(total=len(files), unit="file", disable=not progress or len(files) < 2)
                 with bar:
                     for documents in _read_all(read, files, parallel=pseudonymiser is None):
                         bar.update()
                         notes.extend(documents[0].notes)
+                        turns.extend(
+                            (doc.name, position, segment.text)
+                            for doc in documents
+                            for position, segment in enumerate(doc.segments, 1)
+                        )
                         yield from documents
 
             report = tx.import_transcripts(
@@ -426,7 +435,49 @@ class Project:
                         f"({exc.strerror or exc}); nothing was imported"
                     ) from exc
                 tx.set_meta(KEY_ID, pseudonymiser.key_id)
+        if pseudonymiser is not None:
+            note = leftover_note(leftover_frame(turns), str(self.path))
+            if note is not None:
+                notes.append(note)
         report.notes = notes
+        return report
+
+    def leftover_names(self) -> pd.DataFrame:
+        """Capitalised words left in the stored text that may be names nobody listed: words,
+        count, documents (how many), document and segment of the first, context.  For the
+        researcher's eyes; redact the real names with :meth:`redact`."""
+        segments = self.segments()
+        return leftover_frame(
+            zip(segments["document"], segments["segment"], segments["text"], strict=True)
+        )
+
+    def redact(self, names: str | Path | Sequence[str], *, key: str | Path | None = None) -> Any:
+        """Replace names found after import (a names file or a list) everywhere the project
+        holds text, keeping every coding on its words; one audited transaction, the key file
+        written before it commits.  Returns what changed (counts)."""
+        extra = read_names(Path(names)) if isinstance(names, str | Path) else list(names)
+        if not extra:
+            raise ImportFailed(f"{names}: no names to redact")
+        if self.store.get_meta(KEY_ID) is None:
+            raise ProjectError(
+                f"{self.path}: the project was imported without pseudonymisation, so its speakers "
+                "keep their names; import the files again into a new project with --pseudonymise"
+            )
+        key_file = Path(key) if key is not None else self.path / KEY_PATH
+        with self.store.transaction() as tx, _key_lock(key_file):
+            tx.lock_imports()
+            pseudonymiser = self._key(tx, key_file, [])
+            pseudonymiser.add_names(extra)
+            report = store_redact(
+                tx, pseudonymiser.replace, pseudonymiser.file_name, user=self.coder
+            )
+            try:
+                pseudonymiser.save(key_file)
+            except OSError as exc:
+                raise ProjectError(
+                    f"{key_file}: the pseudonym key cannot be written "
+                    f"({exc.strerror or exc}); nothing was redacted"
+                ) from exc
         return report
 
     def _key(self, store: Store, key_file: Path, notes: list[str]) -> ingest.Pseudonymiser:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from workbench.store._engine import postgres_engine, public_url, split_schema, sqlite_engine
+from workbench.store._redact import RedactReport, redact
 from workbench.store._schema import SCHEMA_VERSION, AuditAction, Origin, QueuePurpose
 from workbench.store._store import ImportReport, Store, now
 
@@ -12,10 +13,12 @@ __all__ = [
     "ImportReport",
     "Origin",
     "QueuePurpose",
+    "RedactReport",
     "Store",
     "now",
     "postgres_engine",
     "public_url",
+    "redact",
     "split_schema",
     "sqlite_engine",
 ]

@@ -11,13 +11,12 @@ source twice changes nothing.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
-from workbench.ingest import rename_placeholders
+from workbench.ingest import Moves, rename_placeholders
 from workbench.store._schema import (
     AuditAction,
     codes,
@@ -110,9 +109,7 @@ def absorb(
         renames = people.renames if people is not None else {}
         by_checksum = dict(conn.execute(select(documents.c.checksum, documents.c.id)).all())
         doc_map: dict[int, int] = {}
-        moves: dict[
-            int, Callable[[int], int]
-        ] = {}  # offsets of documents whose placeholders were renamed
+        moves: dict[int, Moves] = {}  # offsets of documents whose placeholders were renamed
         for d in src_docs:
             if d["checksum"] in by_checksum:
                 doc_map[d["id"]] = by_checksum[d["checksum"]]
@@ -132,7 +129,7 @@ def absorb(
                     "speaker": renames.get(s["speaker"], s["speaker"]),
                     "text": rename_placeholders(s["text"], renames)[0],
                     "start": move(s["start"]),
-                    "end": move(s["end"]),
+                    "end": move(s["end"], end=True),
                 }
                 for s in src_segs
                 if s["document_id"] == d["id"]
@@ -162,7 +159,7 @@ def absorb(
             values["segment_id"] = target_seg[seg_key[c["segment_id"]]]
             moved = moves.get(seg_doc[c["segment_id"]])
             if moved is not None:
-                values["start"], values["end"] = moved(c["start"]), moved(c["end"])
+                values["start"], values["end"] = moved(c["start"]), moved(c["end"], end=True)
             report.codings_added += target._insert_ignore(conn, codings, values)
 
         for m in src_memos:

@@ -44,6 +44,7 @@ class AuditAction(StrEnum):
     SUGGESTION_ACCEPTED = "suggestions.accepted"
     SUGGESTION_REJECTED = "suggestions.rejected"
     MERGE = "merge"
+    REDACT = "redact"
     UNDO = "undo"
     REDO = "redo"
 
