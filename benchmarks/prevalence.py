@@ -217,7 +217,8 @@ def check_quapy(cal: object, proba: np.ndarray, classes: list[str]) -> None:
         ok = ~np.isnan(cal.proba[:, j])  # type: ignore[attr-defined]
         p, y = cal.proba[ok, j], cal.labels[ok, j].astype(int)  # type: ignore[attr-defined]
         pu = proba[:, j]
-        for method, cls in zip(Method, (CC, PCC, ACC, PACC, EMQ), strict=True):
+        quapy_methods = [m for m in Method if m != Method.CODED]  # no QuaPy counterpart
+        for method, cls in zip(quapy_methods, (CC, PCC, ACC, PACC, EMQ), strict=True):
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 kw = {"val_split": None} if cls in (ACC, PACC) else {}

@@ -115,7 +115,8 @@ def test_quantify_weights_count_items_as_many() -> None:
 @pytest.mark.parametrize("method", ["acc", "pacc", "emq"])
 def test_quantify_without_positives_falls_back(method: str) -> None:
     est = quantify([0.1, 0.2, 0.6], [0, 0, 0], [0.7, 0.1], method=method)
-    fallback = 0.5 if method == "acc" else 0.4
+    # ACC and PACC: the coded share (none of 3); EMQ: the mean probability.
+    fallback = 0.4 if method == "emq" else 0.0
     assert est == pytest.approx(fallback)
 
 
@@ -207,29 +208,58 @@ def test_estimate_prevalence_no_positives_in_calibration_is_finite_and_says_so()
     cal = _calibration([0.1] * 40, [0] * 40)
     corpus = pd.DataFrame({"fees": [0.05] * 30})
     row = estimate_prevalence(corpus, cal, method="pacc", n_boot=100).segments.iloc[0]
-    assert row["method"] == "pcc"
-    assert "no calibration item has the code" in row["note"]
+    assert row["method"] == "coded"
+    assert row["note"] == (
+        "pacc undefined: no calibration item has the code; the share among the coded items "
+        "instead"
+    )
     values = row[["estimate", "ci_low", "ci_high", "classify_and_count"]].astype(float)
     assert np.isfinite(values).all()
-    assert row["estimate"] == pytest.approx(0.05)
-    # 0 of 40 coded items: the exact upper bound 1 - 0.025 ** (1 / 40) = 0.088 widens the
-    # interval; for the corpus, 30 items at 0.05 may hold 4 with the code (0.133).
+    # None of 40 coded items has it: 0, not the mean probability 0.05 of a model that never
+    # saw the code; the exact upper bound 1 - 0.025 ** (1 / 40) = 0.088 is the interval's.
+    assert row["estimate"] == 0.0 and row["ci_low"] == 0.0
     assert row["ci_high"] == pytest.approx(1 - 0.025 ** (1 / 40))
     whole = estimate_prevalence(corpus, cal, method="pacc", n_boot=100, population="corpus")
-    assert whole.segments.iloc[0]["ci_high"] == pytest.approx(4 / 30)
+    assert whole.segments.iloc[0]["ci_high"] == pytest.approx(1 - 0.025 ** (1 / 40))
+    # Without any calibration item there is nothing but the probabilities: PCC.
+    none = _calibration([], [])
+    row = estimate_prevalence(corpus, none, method="pacc", n_boot=0).segments.iloc[0]
+    assert (row["method"], row["estimate"]) == ("pcc", pytest.approx(0.05))
 
 
-def test_estimate_prevalence_tpr_equal_fpr_falls_back_with_a_note() -> None:
+def test_estimate_prevalence_tpr_equal_fpr_falls_back_to_the_coded_share() -> None:
+    # The model scores everything 0.6: it says nothing about the code.  Half the coded items
+    # have it, so the coded share (0.5), not the count (0.25) or the mean probability (0.225).
     cal = _calibration([0.6] * 20, [1] * 10 + [0] * 10)
     corpus = pd.DataFrame({"fees": [0.6, 0.1, 0.1, 0.1]})
     row = estimate_prevalence(corpus, cal, method="acc", n_boot=50).segments.iloc[0]
-    assert row["method"] == "cc"
+    assert row["method"] == "coded"
     assert row["note"] == (
-        "acc undefined: the model does not separate the code (tpr - fpr = 0.00); uncorrected cc"
+        "acc undefined: the model does not separate the code (tpr - fpr = 0.00); "
+        "the share among the coded items instead"
     )
-    assert row["estimate"] == pytest.approx(0.25)
-    assert row["ci_low"] <= 0.25 <= row["ci_high"]
+    assert row["estimate"] == pytest.approx(0.5)
+    assert row["classify_and_count"] == pytest.approx(0.25)
+    assert row["ci_low"] < 0.5 < row["ci_high"]
     assert MIN_SEPARATION > 0
+
+
+def test_quantify_coded_is_the_weighted_share_of_the_calibration() -> None:
+    assert quantify([0.9, 0.1, 0.2], [1, 0, 0], [0.9] * 5, method="coded") == pytest.approx(1 / 3)
+    weighted = quantify([0.9, 0.1], [1, 0], [0.1], method="coded", cal_weights=[1.0, 3.0])
+    assert weighted == pytest.approx(0.25)
+
+
+def test_estimate_prevalence_rare_code_the_model_cannot_see_is_not_its_mean_probability() -> None:
+    # 1 of 100 coded items has the code and the model gives every item about 0.02 (its
+    # codebook prior): PCC would say 2 %, the coded share says 1 % and its interval holds it.
+    rng = np.random.default_rng(0)
+    cal = _calibration(list(0.02 + 0.001 * rng.random(100)), [1] + [0] * 99)
+    corpus = pd.DataFrame({"fees": 0.02 + 0.001 * rng.random(900)})
+    row = estimate_prevalence(corpus, cal, method="pacc", n_boot=200).segments.iloc[0]
+    assert row["method"] == "coded"
+    assert row["estimate"] == pytest.approx(0.01)
+    assert row["ci_low"] <= 0.01 <= row["ci_high"]
 
 
 def test_estimate_prevalence_bootstrap_is_deterministic_per_seed_and_code() -> None:

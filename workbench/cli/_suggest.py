@@ -1,18 +1,26 @@
-"""``workbench suggest``: evaluate code suggestions on coded CSV files.
+"""``workbench suggest``: evaluate code suggestions on coded CSV files, and the machine layer
+of a project: fit, report, apply (predictions and the review queue), validate, precision,
+prevalence.
 
-The project subcommands (``suggest report``, ``suggest apply``) are wired by the project
-layer on top of :func:`workbench.suggest.report` and :class:`workbench.suggest.CodeSuggester`.
+Nothing here imports scikit-learn until a subcommand runs: ``workbench`` starts in well under
+a second for every other command.  Choices the project layer checks (``--level``,
+``--source``) are therefore named as plain text here; a wrong one is refused in one line.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
+import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workbench.errors import SuggestError
 from workbench.project import open_project
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["register"]
 
@@ -93,6 +101,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         prevalence=args.bootstrap >= 0,
         prevalence_method=args.prevalence_method or DEFAULT_METHOD,
         n_boot=max(args.bootstrap, 0),
+        fine_tune_epochs=args.fine_tune_epochs,
     )
     if args.text:
         print(_format_text(result))
@@ -135,18 +144,127 @@ def _cmd_report(args: argparse.Namespace) -> int:
 def _cmd_apply(args: argparse.Namespace) -> int:
     from workbench.project import _suggestions
 
+    if args.coder is not None:
+        print(
+            "workbench: --coder is no longer needed and is ignored: the queue belongs to the "
+            "project, and whoever accepts or rejects an item is its reviewer",
+            file=sys.stderr,
+        )
     with open_project(args.project) as project:
-        queued = _suggestions.apply(project, min_confidence=args.min_confidence, coder=args.coder)
+        predicted = _suggestions.predict(project)
+        codes = project.store.predictions_frame(text=False)["code"].nunique()
+        queued = _suggestions.queue_review(project, min_confidence=args.min_confidence)
     print(
-        f"queued {queued} suggestion(s) with confidence >= {args.min_confidence} for review; "
-        "no codings were written"
+        f"predicted {codes} code(s) for {predicted} segment(s) nobody has coded; stored apart "
+        "from the codings and replaced by the next apply"
+    )
+    if queued:
+        print(
+            f"queued {queued} suggestion(s) with confidence >= {args.min_confidence} for "
+            "review (the tagger's review mode); no codings were written"
+        )
+    else:
+        print(
+            f"no prediction reached confidence {args.min_confidence}: nothing new to review "
+            "(a lower --min-confidence queues more); no codings were written"
+        )
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from workbench.project import _predictions
+
+    with open_project(args.project) as project:
+        drawn = _predictions.validate(project, sample=args.sample, seed=args.seed)
+    print(
+        f"drew {drawn} prediction(s) at random, stratified by code and probability band, into "
+        "the review queue; accept or reject each in the tagger's review mode, then "
+        f"`workbench suggest precision {args.project}` measures the suggestions and "
+        f"`workbench suggest prevalence {args.project}` uses the decisions"
     )
     return 0
 
 
+def _percent(value: float) -> str:
+    return "  n/a" if math.isnan(value) else f"{100 * value:5.1f}"
+
+
+def _cmd_precision(args: argparse.Namespace) -> int:
+    from workbench.project import _predictions
+
+    with open_project(args.project, read_only=True) as project:
+        table = _predictions.precision(project, lang=args.lang)
+    if args.json:
+        print(table.to_json(orient="records", force_ascii=False, indent=2))
+        return 0
+    print("precision of the suggestions (probability >= 0.5) from validation decisions, %")
+    print(f"{'code':40s} {'decided':>7s} {'accepted':>8s} {'prec.':>6s} {'95 % interval':>15s}")
+    for row in table.itertuples(index=False):
+        interval = f"{_percent(row.ci_low)}-{_percent(row.ci_high).strip()}"
+        print(
+            f"{str(row.label)[:40]:40s} {row.n:7d} {row.accepted:8d} {_percent(row.precision)}"
+            f" {interval:>15s}"
+        )
+    return 0
+
+
+def _cmd_prevalence(args: argparse.Namespace) -> int:
+    from workbench.project import _predictions
+
+    with open_project(args.project, read_only=True) as project:
+        table = _predictions.prevalence(
+            project,
+            level=args.level,
+            by=args.by,
+            source=args.source,
+            lang=args.lang,
+            n_boot=args.bootstrap,
+            seed=args.seed,
+        )
+    if args.json:
+        print(table.to_json(orient="records", force_ascii=False, indent=2))
+        return 0
+    print(_format_project_prevalence(table, args.level, args.by))
+    return 0
+
+
+def _format_project_prevalence(table: pd.DataFrame, level: str, by: str | None) -> str:
+    """The text table of ``suggest prevalence``: one block per source (and group)."""
+    unit = "participants" if level == "participant" else "segments"
+    out: list[str] = []
+    keys = ["source"] if by is None else ["source", by]
+    for key, block in table.groupby(keys, sort=False):
+        values = key if isinstance(key, tuple) else (key,)
+        title = f"{values[0]}" + (f", {by} = {values[1]}" if by is not None else "")
+        out += [
+            "",
+            f"{title}: share of {unit} with each code, % (95 % bootstrap interval)",
+            f"{'code':40s} {'estim.':>6s} {'interval':>13s} {'CC':>6s} {'human':>6s} "
+            f"{'model':>6s} method",
+        ]
+        notes: list[str] = []
+        for row in block.itertuples(index=False):
+            interval = f"{_percent(row.ci_low).strip()}-{_percent(row.ci_high).strip()}"
+            out.append(
+                f"{str(row.label)[:40]:40s} {_percent(row.estimate):>6s} {interval:>13s} "
+                f"{_percent(row.classify_and_count):>6s} {row.n_human:6d} {row.n_estimated:6d} "
+                f"{row.method}"
+            )
+            if row.note:
+                notes.append(f"  {row.code}: {row.note}")
+        out += notes
+    out.append(
+        "\nCC: classify and count (the model's suggestions counted as they are), for "
+        "comparison; human/model: how many were coded by people / estimated by the model"
+    )
+    return "\n".join(out)
+
+
 def register(subparsers: Any) -> None:
     """Add ``suggest`` and its subcommands to the ``workbench`` parser."""
-    p = subparsers.add_parser("suggest", help="code suggestions: evaluate, report, apply")
+    p = subparsers.add_parser(
+        "suggest", help="code suggestions: evaluate, report, apply, validate, prevalence"
+    )
     sub = p.add_subparsers(dest="suggest_command", required=True, metavar="SUBCOMMAND")
     e = sub.add_parser(
         "evaluate",
@@ -168,7 +286,7 @@ def register(subparsers: Any) -> None:
     # every command; evaluate() refuses an unknown method in one line.
     e.add_argument(
         "--prevalence-method",
-        metavar="cc|pcc|acc|pacc|emq",
+        metavar="cc|pcc|acc|pacc|emq|coded",
         help="how the share of each code is estimated (default: the benchmarked default, "
         "see workbench.suggest.DEFAULT_METHOD)",
     )
@@ -179,6 +297,14 @@ def register(subparsers: Any) -> None:
         metavar="N",
         help="bootstrap replicates for the prevalence intervals (default 1000; "
         "-1 leaves prevalence out)",
+    )
+    e.add_argument(
+        "--fine-tune-epochs",
+        type=int,
+        default=0,
+        metavar="N",
+        help="with embeddings: fine-tune the embedding model on the training file for N epochs "
+        "first (default 0: none)",
     )
     e.add_argument("--text", action="store_true", help="a readable table instead of JSON")
     e.set_defaults(func=_cmd_evaluate)
@@ -193,8 +319,61 @@ def register(subparsers: Any) -> None:
     r.add_argument("--json", action="store_true")
     r.set_defaults(func=_cmd_report)
 
-    a = sub.add_parser("apply", help="fill the review queue with confident suggestions")
+    a = sub.add_parser(
+        "apply",
+        help="predict the segments nobody has coded and fill the review queue",
+        description="Fits the suggester, stores each learned code's probability for every "
+        "segment nobody has coded (never as codings) and queues the confident ones for review.",
+    )
     a.add_argument("project")
-    a.add_argument("--min-confidence", type=float, default=0.8)
-    a.add_argument("--coder", help="only segments this coder has not coded")
+    a.add_argument(
+        "--min-confidence",
+        type=float,
+        default=0.8,
+        help="queue predictions of at least this probability for review (default 0.8)",
+    )
+    # Deprecated: the queue belongs to the project; accepted and ignored with a note.
+    a.add_argument("--coder", help=argparse.SUPPRESS)
     a.set_defaults(func=_cmd_apply)
+
+    v = sub.add_parser(
+        "validate",
+        help="draw a random sample of predictions into the review queue to check them",
+        description="A stratified random sample (by code and probability band); the decisions "
+        "measure precision and correct the prevalence estimates.",
+    )
+    v.add_argument("project")
+    v.add_argument("--sample", type=int, default=50, help="items to draw (default 50)")
+    v.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    v.set_defaults(func=_cmd_validate)
+
+    c = sub.add_parser(
+        "precision", help="per-code precision of the suggestions from validation decisions"
+    )
+    c.add_argument("project")
+    c.add_argument("--lang", default="en", metavar="en|sv", help="language of the code labels")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=_cmd_precision)
+
+    s = sub.add_parser(
+        "prevalence",
+        help="how common each code is: people's codings and the model's estimates, with intervals",
+    )
+    s.add_argument("project")
+    s.add_argument(
+        "--level",
+        default="participant",
+        metavar="participant|segment",
+        help="share of participants (default) or of segments",
+    )
+    s.add_argument(
+        "--by", metavar="ATTRIBUTE", help="one block per value of a participant attribute"
+    )
+    s.add_argument(
+        "--source", metavar="interviews|survey", help="only one source (default: both, apart)"
+    )
+    s.add_argument("--lang", default="en", metavar="en|sv", help="language of the code labels")
+    s.add_argument("--bootstrap", type=int, default=1000, metavar="N", help="replicates (1000)")
+    s.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
+    s.add_argument("--json", action="store_true", help="JSON records instead of a table")
+    s.set_defaults(func=_cmd_prevalence)

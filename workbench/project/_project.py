@@ -706,6 +706,74 @@ class Project:
 
         return _suggestions.report(self, folds=folds)
 
+    # -- the machine layer: predictions, prevalence, validation -----------------------------
+    def predict(self) -> int:
+        """Fit the suggester, calibrate it and store each learned code's probability for every
+        codable segment nobody has coded (never codings; replaced by the next call); returns
+        the number of segments predicted.  See :mod:`workbench.project._predictions`."""
+        from workbench.project import _suggestions
+
+        return _suggestions.predict(self)
+
+    def queue_suggestions(self, min_confidence: float = 0.8) -> int:
+        """Predict (as :meth:`predict`) and fill the review queue with the predictions of at
+        least ``min_confidence``; the queue belongs to the project, whoever accepts reviews.
+        Returns the number queued (``workbench suggest apply`` does the same)."""
+        from workbench.project import _suggestions
+
+        return _suggestions.apply(self, min_confidence)
+
+    def predictions(
+        self,
+        code: str | Sequence[str] | None = None,
+        min_probability: float = 0.0,
+        *,
+        lang: str = "en",
+    ) -> pd.DataFrame:
+        """The model's stored predictions for segments nobody has coded: segment, document,
+        participant, code, label, probability, text, model_fitted_at.  Refused (one line) when
+        there are none or the codebook changed since they were made."""
+        from workbench.project import _predictions
+
+        return _predictions.predictions(self, code, min_probability, lang=lang)
+
+    def prevalence(
+        self,
+        *,
+        level: str = "participant",
+        by: str | None = None,
+        source: str | None = None,
+        lang: str = "en",
+        n_boot: int = 1000,
+        seed: int = 0,
+    ) -> pd.DataFrame:
+        """How common each code is, people's codings and the model's predictions together,
+        corrected for the model's errors, with 95 % bootstrap intervals: ``[by,] code, label,
+        estimate, ci_low, ci_high, classify_and_count, n_human, n_estimated, method, note,
+        source`` (``"interviews"`` or ``"survey"``, never mixed).  ``level`` is
+        ``"participant"`` or ``"segment"``; ``by`` a participant attribute.  See
+        :func:`workbench.project._predictions.prevalence`."""
+        from workbench.project import _predictions
+
+        return _predictions.prevalence(
+            self, level=level, by=by, source=source, lang=lang, n_boot=n_boot, seed=seed
+        )
+
+    def validate(self, sample: int = 50, seed: int = 0) -> int:
+        """Draw a stratified random sample of ``sample`` predictions (by code and probability
+        band) into the review queue; accepting or rejecting them measures the model's
+        precision and corrects the estimates.  Returns the number drawn."""
+        from workbench.project import _predictions
+
+        return _predictions.validate(self, sample=sample, seed=seed)
+
+    def precision(self, *, lang: str = "en") -> pd.DataFrame:
+        """Per-code precision of the suggestions from the decided validation items, with 95 %
+        Wilson intervals: code, label, n, accepted, precision, ci_low, ci_high."""
+        from workbench.project import _predictions
+
+        return _predictions.precision(self, lang=lang)
+
     def tagger(self, coder: str | None = None, **options: Any) -> Any:
         """The coding widget for this project (see :class:`workbench.widgets.Tagger`).
 

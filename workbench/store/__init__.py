@@ -5,7 +5,7 @@ from __future__ import annotations
 from workbench.store._engine import postgres_engine, public_url, split_schema, sqlite_engine
 from workbench.store._redact import RedactReport, redact
 from workbench.store._schema import SCHEMA_VERSION, AuditAction, Origin, QueuePurpose
-from workbench.store._store import ImportReport, Store, now
+from workbench.store._store import ImportReport, Store, StoreEmbeddingCache, now
 
 __all__ = [
     "AuditAction",
@@ -15,6 +15,7 @@ __all__ = [
     "QueuePurpose",
     "RedactReport",
     "Store",
+    "StoreEmbeddingCache",
     "now",
     "postgres_engine",
     "public_url",

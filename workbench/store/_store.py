@@ -7,6 +7,7 @@ so they survive kernel restarts and never touch another coder's work.
 
 from __future__ import annotations
 
+import itertools
 import json
 import operator
 import re
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine, Integer, and_, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -34,15 +36,18 @@ from workbench.store._engine import create_or_migrate, integrity_ok, retrying, s
 from workbench.store._schema import (
     AuditAction,
     Origin,
+    QueuePurpose,
     audit,
     codebook_versions,
     codes,
     codings,
     documents,
+    embeddings,
     memos,
     meta,
     models,
     participants,
+    predictions,
     segments,
     suggestion_queue,
 )
@@ -1045,8 +1050,11 @@ class Store:
     # -- suggestion models and the review queue ---------------------------------------------------
     def save_model(
         self, name: str, content: bytes, *, codebook_hash: str, fmt: str, info: dict[str, Any]
-    ) -> None:
-        """Store a fitted model (bytes in a safe format) tied to the codebook it was fitted for."""
+    ) -> str:
+        """Store a fitted model (bytes in a safe format) tied to the codebook it was fitted for;
+        returns its ``fitted_at`` stamp."""
+
+        stamp = now()
 
         def work(conn: Connection) -> None:
             row = {
@@ -1054,12 +1062,13 @@ class Store:
                 "codebook_hash": codebook_hash,
                 "format": fmt,
                 "content": content,
-                "fitted_at": now(),
+                "fitted_at": stamp,
                 "info": json.dumps(info, sort_keys=True),
             }
             self._upsert(conn, models, row, ["name"], [k for k in row if k != "name"])
 
         self._write(work, "saving the model")
+        return stamp
 
     def load_model(self, name: str) -> dict[str, Any] | None:
         """The stored model ``name`` (content, codebook_hash, format, fitted_at, info) or None."""
@@ -1070,16 +1079,29 @@ class Store:
         return {**row, "content": bytes(row["content"]), "info": json.loads(row["info"])}
 
     def queue_suggestions(self, rows: Sequence[dict[str, Any]], *, user: str) -> int:
-        """Replace the open review queue with ``rows`` (segment_id, code_id, confidence,
-        reason); items already accepted or rejected stay as they are.  Never writes codings."""
+        """Replace the open review items of the queue with ``rows`` (segment_id, code_id,
+        confidence, reason); items already accepted or rejected, and validation draws, stay as
+        they are.  Never writes codings."""
 
         def work(conn: Connection) -> int:
-            conn.execute(delete(suggestion_queue).where(suggestion_queue.c.status == "open"))
+            conn.execute(
+                delete(suggestion_queue).where(
+                    suggestion_queue.c.status == "open",
+                    suggestion_queue.c.purpose == QueuePurpose.REVIEW.value,
+                )
+            )
             stamp = now()
             added = 0
             for row in rows:
                 added += self._insert_ignore(
-                    conn, suggestion_queue, {**row, "status": "open", "created_at": stamp}
+                    conn,
+                    suggestion_queue,
+                    {
+                        **row,
+                        "status": "open",
+                        "created_at": stamp,
+                        "purpose": QueuePurpose.REVIEW.value,
+                    },
                 )
             self._log(conn, user, AuditAction.SUGGESTIONS_QUEUE, {"items": added}, at=stamp)
             return added
@@ -1112,11 +1134,202 @@ class Store:
 
         def work(conn: Connection) -> None:
             conn.execute(
-                update(suggestion_queue).where(suggestion_queue.c.id == item).values(status=status)
+                update(suggestion_queue)
+                .where(suggestion_queue.c.id == item)
+                .values(status=status, reviewer=user, reviewed_at=now())
             )
             self._log(conn, user, _REVIEWED[status], {"item": item})
 
         self._write(work, "reviewing a suggestion")
+
+    def queue_validation(self, rows: Sequence[dict[str, Any]], *, user: str) -> int:
+        """Add a validation draw to the review queue in one transaction: ``rows`` of
+        segment_id, code_id, confidence (the probability when drawn) and weight (how many
+        predictions the item stands for), all stamped with one ``created_at`` that names the
+        draw.  Open review items and earlier draws stay.  An item already queued for the same
+        segment and code becomes part of this draw and keeps its decision, if it has one (a
+        decision is the same whoever asked for it).  Returns the number of items."""
+
+        def work(conn: Connection) -> int:
+            stamp = now()
+            dialect = sqlite if conn.dialect.name == "sqlite" else postgresql
+            for row in rows:
+                values = {
+                    "segment_id": int(row["segment_id"]),
+                    "code_id": str(row["code_id"]),
+                    "confidence": float(row["confidence"]),
+                    "weight": float(row["weight"]),
+                    "reason": str(row.get("reason", "")),
+                    "purpose": QueuePurpose.VALIDATION.value,
+                    "status": "open",
+                    "created_at": stamp,
+                }
+                stmt = dialect.insert(suggestion_queue).values(**values)
+                keep = ("confidence", "weight", "purpose", "created_at")
+                conn.execute(
+                    stmt.on_conflict_do_update(
+                        index_elements=["segment_id", "code_id"],
+                        set_={k: stmt.excluded[k] for k in keep},
+                    )
+                )
+            self._log(
+                conn,
+                user,
+                AuditAction.SUGGESTIONS_QUEUE,
+                {"purpose": QueuePurpose.VALIDATION.value, "items": len(rows)},
+                at=stamp,
+            )
+            return len(rows)
+
+        return self._write(work, "drawing a validation sample")  # type: ignore[no-any-return]
+
+    def queue_frame(self, *, purpose: QueuePurpose | str | None = None) -> pd.DataFrame:
+        """Every queue item, decided or not: id, segment, code, confidence, status, purpose,
+        weight, reviewer, reviewed_at, created_at (which names a validation draw)."""
+        query = select(
+            suggestion_queue.c.id,
+            suggestion_queue.c.segment_id.label("segment"),
+            suggestion_queue.c.code_id.label("code"),
+            suggestion_queue.c.confidence,
+            suggestion_queue.c.status,
+            suggestion_queue.c.purpose,
+            suggestion_queue.c.weight,
+            suggestion_queue.c.reviewer,
+            suggestion_queue.c.reviewed_at,
+            suggestion_queue.c.created_at,
+        ).order_by(suggestion_queue.c.id)
+        if purpose is not None:
+            query = query.where(suggestion_queue.c.purpose == str(purpose))
+        return self._frame(query)
+
+    # -- the model's predictions (never codings) and the embedding cache -------------------------
+    def replace_predictions(
+        self,
+        rows: Iterable[tuple[int, str, float]],
+        *,
+        model_fitted_at: str,
+        codebook_hash: str,
+    ) -> int:
+        """Replace every stored prediction by ``rows`` of ``(segment id, code id, probability)``
+        in ONE transaction, so a failure or a killed process leaves the previous predictions
+        as they were.  Rows go in batches (PostgreSQL: ``COPY``; 100,000 rows in about a
+        second on either database).  Returns the number stored.
+
+        ``rows`` is read inside the transaction; a one-shot iterator is read into a list
+        first, because a busy database makes the transaction run again.
+        """
+        if not isinstance(rows, Sequence):
+            rows = list(rows)
+        tail = (model_fitted_at, codebook_hash)
+        columns = ("segment_id", "code_id", "probability", "model_fitted_at", "codebook_hash")
+
+        def work(conn: Connection) -> int:
+            conn.execute(delete(predictions))
+            stored = 0
+            batches = _batches(rows, _BATCH)
+            if conn.dialect.name == "postgresql":
+                cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+                with (
+                    cursor,
+                    cursor.copy(f"COPY predictions ({', '.join(columns)}) FROM STDIN") as cp,
+                ):
+                    for batch in batches:
+                        for s, c, p in batch:
+                            cp.write_row((int(s), str(c), float(p), *tail))
+                        stored += len(batch)
+                return stored
+            for batch in batches:
+                conn.execute(
+                    insert(predictions),
+                    [
+                        dict(zip(columns, (int(s), str(c), float(p), *tail), strict=True))
+                        for s, c, p in batch
+                    ],
+                )
+                stored += len(batch)
+            return stored
+
+        return self._write(work, "storing the predictions")  # type: ignore[no-any-return]
+
+    def predictions_frame(
+        self,
+        *,
+        code: str | Sequence[str] | None = None,
+        min_probability: float = 0.0,
+        text: bool = True,
+    ) -> pd.DataFrame:
+        """Stored predictions with their segment: segment, document, participant, code,
+        probability, model_fitted_at, codebook_hash (and text), in document order."""
+        cols = [
+            predictions.c.segment_id.label("segment"),
+            documents.c.name.label("document"),
+            participants.c.pseudonym.label("participant"),
+            predictions.c.code_id.label("code"),
+            predictions.c.probability,
+            *([segments.c.text] if text else []),
+            predictions.c.model_fitted_at,
+            predictions.c.codebook_hash,
+        ]
+        query = (
+            select(*cols)
+            .select_from(predictions)
+            .join(segments, segments.c.id == predictions.c.segment_id)
+            .join(documents, documents.c.id == segments.c.document_id)
+            .outerjoin(participants, participants.c.id == documents.c.participant_id)
+            .order_by(documents.c.name, segments.c.position, predictions.c.code_id)
+        )
+        if code is not None:
+            query = query.where(
+                predictions.c.code_id.in_([code] if isinstance(code, str) else code)
+            )
+        if min_probability > 0.0:
+            query = query.where(predictions.c.probability >= min_probability)
+        return self._frame(query)
+
+    def prediction_versions(self) -> pd.DataFrame:
+        """What the stored predictions came from: model_fitted_at, codebook_hash, rows,
+        segments (one row per pair; more than one only if something went wrong)."""
+        return self._frame(
+            select(
+                predictions.c.model_fitted_at,
+                predictions.c.codebook_hash,
+                func.count().label("rows"),
+                func.count(func.distinct(predictions.c.segment_id)).label("segments"),
+            ).group_by(predictions.c.model_fitted_at, predictions.c.codebook_hash)
+        )
+
+    def get_embeddings(self, model: str, hashes: Sequence[str]) -> dict[str, bytes]:
+        """Stored vectors (bytes) of ``model`` for those of ``hashes`` that are known."""
+        out: dict[str, bytes] = {}
+        wanted = list(dict.fromkeys(hashes))
+        with self.engine.connect() as conn:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                for h, vector in conn.execute(
+                    select(embeddings.c.text_hash, embeddings.c.vector).where(
+                        embeddings.c.model == model, embeddings.c.text_hash.in_(chunk)
+                    )
+                ):
+                    out[str(h)] = bytes(vector)
+        return out
+
+    def put_embeddings(self, model: str, vectors: dict[str, bytes]) -> None:
+        """Store vectors (bytes) of ``model`` by text hash, replacing any held; one
+        transaction."""
+        if not vectors:
+            return
+
+        def work(conn: Connection) -> None:
+            dialect = sqlite if conn.dialect.name == "sqlite" else postgresql
+            stmt = dialect.insert(embeddings)
+            stmt = stmt.on_conflict_do_update(
+                index_elements=["model", "text_hash"], set_={"vector": stmt.excluded.vector}
+            )
+            items = [{"model": model, "text_hash": h, "vector": v} for h, v in vectors.items()]
+            for start in range(0, len(items), _BATCH):
+                conn.execute(stmt, items[start : start + _BATCH])
+
+        self._write(work, "storing sentence vectors")
 
     # -- memos ------------------------------------------------------------------------------
     def set_memo(self, kind: str, target: str | int, coder: str, text: str) -> None:
@@ -1310,6 +1523,40 @@ class Store:
             query = query.where(segments.c.role == role)
         with self.engine.connect() as conn:
             yield from conn.execute(query).tuples()
+
+
+def _batches(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    """``rows`` in lists of at most ``size``."""
+    it = iter(rows)
+    while batch := list(itertools.islice(it, size)):
+        yield batch
+
+
+class StoreEmbeddingCache:
+    """Sentence vectors kept in the project database: an ``EmbeddingCache`` (see
+    :mod:`workbench.suggest._embed`) for ``with embedding_cache(StoreEmbeddingCache(store)):``,
+    so a refit, the calibration folds and the next session encode each text once.
+
+    Vectors are float32 bytes keyed by model key and text hash.  A read-only store serves what
+    it holds and keeps nothing new.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def get_many(self, model_key: str, hashes: Sequence[str]) -> dict[str, np.ndarray]:
+        """The vectors held for those of ``hashes`` that are known."""
+        found = self.store.get_embeddings(model_key, hashes)
+        return {h: np.frombuffer(v, dtype=np.float32) for h, v in found.items()}
+
+    def put_many(self, model_key: str, vectors: Any) -> None:
+        """Keep ``vectors`` (text hash -> vector) for ``model_key``, replacing any held."""
+        if self.store.read_only:
+            return
+        self.store.put_embeddings(
+            model_key,
+            {h: np.asarray(v, dtype=np.float32).ravel().tobytes() for h, v in vectors.items()},
+        )
 
 
 class _Inner(Exception):

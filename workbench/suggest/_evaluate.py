@@ -3,6 +3,7 @@ out-of-fold probabilities for prevalence estimates."""
 
 from __future__ import annotations
 
+import copy
 import csv
 import time
 from collections.abc import Iterable, Sequence
@@ -298,9 +299,11 @@ def _out_of_fold(
     folds: int,
     random_state: int,
     params: dict[str, Any],
+    vocabulary: CodeSuggester | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[float]]:
     """Out-of-fold ``(proba, pred, evaluated, fit_seconds)``; ``evaluated`` is False where a
-    fold's model had no learned model for the code."""
+    fold's model had no learned model for the code.  With ``vocabulary`` (a suggester after
+    ``fit_vocabulary``) every fold keeps its features instead of fitting them again."""
     shape = (len(texts), len(classes))
     proba = np.zeros(shape)
     pred = np.zeros(shape, dtype=np.int8)
@@ -310,7 +313,12 @@ def _out_of_fold(
     kf = KFold(folds, shuffle=True, random_state=random_state)
     for tr, te in kf.split(texts):
         start = time.perf_counter()
-        model = CodeSuggester(**params).fit([texts[i] for i in tr], [codes[i] for i in tr])
+        model = CodeSuggester(**params)
+        if vocabulary is not None:
+            # A shallow copy: a fold's fine-tune (``features_.tuning``) stays its own.
+            model.features_ = copy.copy(vocabulary.features_)
+            model._vocabulary_fixed = True
+        model.fit([texts[i] for i in tr], [codes[i] for i in tr])
         times.append(time.perf_counter() - start)
         te_texts = [texts[i] for i in te]
         usable = np.array([model.status_[str(c)] != NOT_ENOUGH_DATA for c in model.classes_])
@@ -332,6 +340,7 @@ def out_of_fold(
     random_state: int = 0,
     segments: Sequence[Any] | None = None,
     classes: Sequence[str] | None = None,
+    vocabulary: CodeSuggester | None = None,
     **params: Any,
 ) -> Calibration:
     """Calibration data for prevalence estimates: out-of-fold probabilities of coded items.
@@ -349,6 +358,10 @@ def out_of_fold(
         default, ``("calibration", i)``, matches no corpus segment: the items only calibrate.
     classes : sequence of str, optional
         Codes (columns); default all codes in ``codes``.
+    vocabulary : CodeSuggester, optional
+        A suggester whose vocabulary is fitted (:meth:`CodeSuggester.fit_vocabulary` on the
+        whole corpus, as a project's model is): each fold keeps it instead of fitting its own,
+        which the corpus would make the same anyway.  Its settings replace ``params``.
     **params
         :class:`CodeSuggester` settings, as for the final model.
     """
@@ -359,8 +372,12 @@ def out_of_fold(
         raise SuggestError(f"{len(texts)} segments are too few for {folds}-fold cross-validation")
     lists = [list(r) for r in codes]
     classes = list(classes) if classes is not None else sorted({c for r in lists for c in r})
+    if vocabulary is not None:
+        params = {**vocabulary.get_params(), "random_state": random_state}
     params.setdefault("random_state", random_state)
-    proba, _, evaluated, _ = _out_of_fold(list(texts), lists, classes, folds, random_state, params)
+    proba, _, evaluated, _ = _out_of_fold(
+        list(texts), lists, classes, folds, random_state, params, vocabulary
+    )
     ids = (
         list(segments) if segments is not None else [("calibration", i) for i in range(len(texts))]
     )

@@ -17,6 +17,12 @@ Methods (each code is its own yes/no problem; :class:`Method`)
     ``pacc``  the same with mean probabilities in place of counts (Bella et al. 2010).
     ``emq``   the Saerens–Latinne–Decaestecker EM re-calibration of the prior (2002): the
               maximum-likelihood prevalence given the posteriors and the coded items' prior.
+    ``coded`` the share among the calibration items, without the model: what the coded part
+              says when the corpus is like it.  ACC and PACC fall back to it when the model
+              does not separate the code (``tpr - fpr`` below :data:`MIN_SEPARATION`): a
+              rare code whose probabilities come mostly from the codebook's prior scores
+              every segment alike, and its mean probability (PCC) is then no estimate at all
+              (on the demo survey, 2 % for a code 1 of 260 coded answers has).
     The default, :data:`DEFAULT_METHOD` (``pacc``), was chosen by ``benchmarks/prevalence.py``
     (SemEval-2014 restaurants, 5-fold cross-validation twice; mean absolute error of a code's
     share over 50 natural and 250 shifted (code, fold) pairs):
@@ -149,6 +155,7 @@ class Method(StrEnum):
     ACC = "acc"
     PACC = "pacc"
     EMQ = "emq"
+    CODED = "coded"
 
 
 class Population(StrEnum):
@@ -169,7 +176,8 @@ DEFAULT_METHOD = Method.PACC
 
 MIN_SEPARATION = 0.1
 """Smallest ``tpr - fpr`` that ACC and PACC correct with: below it the correction multiplies
-any error in the count by more than ten, so the uncorrected count is given instead."""
+any error in the count by more than ten, and the model tells little about the code, so the
+share among the coded items (:attr:`Method.CODED`) is given instead."""
 
 DEFAULT_BANDS = (0.0, 0.1, 0.3, 0.5, 0.7, 0.9, 1.0)
 """Probability bands (edges) that :func:`validation_sample` stratifies by."""
@@ -379,11 +387,14 @@ def _solve(
     cc = _ratio(wu @ b.unl_c, tot_u)
     if method == Method.CC:
         return cc, cc, np.zeros(len(cc), bool)
+    pos = wc @ b.cal_y
+    neg = wc @ (1.0 - b.cal_y)
+    share = _ratio(pos, pos + neg)
+    if method == Method.CODED:
+        return share, cc, np.zeros(len(cc), bool)
     pcc = _ratio(wu @ b.unl_p, tot_u)
     if method == Method.PCC:
         return pcc, cc, np.zeros(len(cc), bool)
-    pos = wc @ b.cal_y
-    neg = wc @ (1.0 - b.cal_y)
     usable = (pos > 0) & (neg > 0)
     if method in (Method.ACC, Method.PACC):
         crisp = method == Method.ACC
@@ -394,7 +405,9 @@ def _solve(
         gap = tpr - fpr
         ok = usable & (gap >= MIN_SEPARATION)
         adjusted = np.clip(_ratio(raw - fpr, np.where(ok, gap, 0.0)), 0.0, 1.0)
-        return np.where(ok, adjusted, raw), cc, ~ok
+        # Coded items, but nothing to correct with (one kind only, or the model does not tell
+        # the kinds apart): the coded share.
+        return np.where(ok, adjusted, np.where(pos + neg > 0, share, raw)), cc, ~ok
     prior = _ratio(pos, pos + neg)
     est = _emq(b.unl_p, np.where(usable, prior, 0.5), wu, pcc)
     return np.where(usable, est, pcc), cc, ~usable
@@ -446,8 +459,8 @@ def quantify(
         Probabilities of the items to estimate.
     method : Method or str
         See :class:`Method`.  ACC/PACC fall back to CC/PCC and EMQ to PCC when the
-        calibration has no positives or no negatives, or (ACC/PACC) ``tpr - fpr`` is below
-        :data:`MIN_SEPARATION`.
+        calibration has no positives or no negatives, and ACC/PACC to the coded share
+        (:attr:`Method.CODED`) when ``tpr - fpr`` is below :data:`MIN_SEPARATION`.
     threshold : float
         Crisp decision for CC and ACC: probability at least this.
 
@@ -562,7 +575,7 @@ def _estimate_row(
         est, cc, fell = _solve(method, b, b.cal_w[None, :], np.ones((1, n_est)))
         used, note = method, ""
         if fell[0]:
-            used = _FALLBACK[method]
+            used = _fallback(method, b)
             note = _fallback_note(method, b, used)
     point = (n_pos + n_est * float(est[0])) / n_total
     shares = np.empty(0)
@@ -625,8 +638,19 @@ def _replicates(
     usable = (prior > 0) & (prior < 1)
     q = _shift(b.unl_p, np.where(usable, prior, 0.5), np.where(usable, est, 0.5))
     q = np.where(usable[:, None], q, b.unl_p[None, :])
+    if method == Method.CODED:  # the model tells nothing: each item's chance is the share
+        q = np.broadcast_to(est[:, None], q.shape)
     noise = (rng.random(q.shape) < q).sum(axis=1) - q.sum(axis=1)
     return np.asarray((float(b.known_y.sum()) + n_est * est + noise) / (n_known + n_est))
+
+
+def _fallback(method: Method, b: _Binary) -> Method:
+    """What ``method`` falls back to for ``b``: ACC and PACC to the coded share when there
+    are calibration items (of one kind only, or the model does not separate the kinds),
+    else (and EMQ always) to :data:`_FALLBACK`."""
+    if method in (Method.ACC, Method.PACC) and float(b.cal_w.sum()) > 0:
+        return Method.CODED
+    return _FALLBACK[method]
 
 
 def _fallback_note(method: Method, b: _Binary, used: Method) -> str:
@@ -643,6 +667,8 @@ def _fallback_note(method: Method, b: _Binary, used: Method) -> str:
         tpr = float(b.cal_w @ (b.cal_y * score)) / pos
         fpr = float(b.cal_w @ ((1.0 - b.cal_y) * score)) / neg
         why = f"the model does not separate the code (tpr - fpr = {tpr - fpr:.2f})"
+    if used == Method.CODED:
+        return f"{method.value} undefined: {why}; the share among the coded items instead"
     return f"{method.value} undefined: {why}; uncorrected {used.value}"
 
 
@@ -841,7 +867,7 @@ def estimate_prevalence(
         idx_todo = np.flatnonzero(todo)
         idx_known = np.flatnonzero(is_known)
         has_both = bool(cal_pos[idx_cal].any() and (cal_pos[idx_cal] == 0).any())
-        independent = method in _FALLBACK and not has_both
+        independent = method in (*_FALLBACK, Method.CODED) and not has_both
         bp = _Binary(
             cal_p=1.0 - np.exp(cal_log_none[idx_cal]),
             cal_c=(cal_any[idx_cal] > 0).astype(np.float64),
@@ -868,6 +894,8 @@ def estimate_prevalence(
             prior = float(b.cal_w @ b.cal_y) / max(float(b.cal_w.sum()), _EPS)
             if row.method == method and 0.0 < prior < 1.0:
                 q = _shift(q, np.array([prior]), np.array([row.raw]))[0]
+            elif row.method == Method.CODED:  # the model tells nothing: the coded share
+                q = np.full_like(q, row.raw)
             q = np.minimum(q, 1.0 - _EPS)
             groups = pid_corpus[unknown]
             none = np.exp(np.bincount(groups, weights=np.log1p(-q), minlength=n_part))
@@ -875,6 +903,16 @@ def estimate_prevalence(
             lowest = np.zeros(n_part)
             np.maximum.at(lowest, groups, q)
             highest = np.minimum(np.bincount(groups, weights=q, minlength=n_part), 1.0)
+            # Coded segments of one kind only: a segment's chance is only bounded (exact
+            # binomial bound for 0 of n), and so is a participant's, segment by segment.
+            n_cal_seg = int((b.cal_w > 0).sum())
+            if n_cal_seg and (not b.cal_y.any() or b.cal_y.all()):
+                bound = 1.0 - ((1.0 - confidence) / 2.0) ** (1.0 / n_cal_seg)
+                if not b.cal_y.any():
+                    n_seg = np.bincount(groups, minlength=n_part)
+                    highest = np.maximum(highest, np.minimum(1.0, n_seg * bound))
+                else:
+                    lowest = np.minimum(lowest, 1.0 - bound)
             empty = np.zeros(0)
             bp = _Binary(
                 cal_p=empty,
