@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import doctest
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -287,3 +288,58 @@ def test_propose_themes_learns_word_meaning_from_the_background() -> None:
         frame = propose_themes(data, k=2, seed=seed, background=background)
         assert sorted(frame["segments"].tolist()) == [[1, 2, 3], [4, 5, 6]]
         assert sum(frame["n_segments"]) == 6  # the background is never grouped
+
+
+def test_propose_themes_leaves_out_talk_that_says_nothing() -> None:
+    # Transcribed speech: hesitations, notes in brackets, pseudonyms, light verbs.
+    talk = {
+        "fees": [
+            "Yeah, um, the fee [laughs], you know, I think the invoice was just wrong.",
+            "Okay so the fee, I mean, the invoice [Person 4] sent, I didn't know why.",
+            "The invoice and the fee, honestly, I don't know, it's really a lot.",
+        ],
+        "avgift": [
+            "Eh, avgiften [skratt], jag vet inte, fakturan kom ju bara.",
+            "Asså avgiften, ja, fakturan, jag tycker det är konstigt, typ.",
+            "Fakturan med avgiften, nån sa att den var fel [skratt].",
+        ],
+    }
+    frame = propose_themes(quotes(talk), k=2)
+    said = {w for row in frame.itertuples() for w in [*row.terms, *row.label.split()]}
+    noise = {"um", "yeah", "laughs", "person", "know", "think", "okay", "eh", "skratt", "vet"}
+    assert not noise & {w.strip(",").lower() for w in said}
+    assert {tuple(s) for s in frame["segments"]} == expected_segments(talk)
+    assert {"fee", "invoice"} <= set(frame["terms"][frame["segments"].map(min) == 1].iloc[0])
+
+
+def test_propose_themes_takes_each_quote_language_from_its_column() -> None:
+    assert _themes._languages(["ok", "ok", "Vi och de"], "auto", ["sv", "en", "?"]) == [
+        "sv",
+        "en",
+        "sv",  # no language given: its own words tell
+    ]
+    assert _themes._languages(["ok", "ok"], "en", ["sv", "sv"]) == ["en", "en"]
+    data = quotes({"fees": ENGLISH["fees"]}).assign(language="sv")
+    frame = propose_themes(data)  # stemmed and stopped as Swedish, as the column says
+    assert "the" in frame["terms"].iloc[0] or "The" in frame["terms"].iloc[0]
+
+
+def test_themes_judge_a_bilingual_partition_within_each_language() -> None:
+    blocks = _themes._language_blocks(["en"] * 6 + ["sv"] * 4)
+    assert [b.tolist() for b in blocks] == [[0, 1, 2, 3, 4, 5], [6, 7, 8, 9]]
+    assert len(_themes._language_blocks(["en"] * 9 + ["sv"])) == 1  # a stray quote: one set
+    assert len(_themes._language_blocks(None)) == 1
+    # Two topics in each language; words never cross languages.
+    rows = np.array(
+        [[1, 0.1, 0, 0], [1, 0, 0, 0], [0.1, 1, 0, 0], [0, 1, 0, 0]]
+        + [[0, 0, 1, 0.1], [0, 0, 1, 0], [0, 0, 0.1, 1], [0, 0, 0, 1]],
+        dtype=float,
+    )
+    blocks = _themes._language_blocks(["en"] * 4 + ["sv"] * 4)
+    by_language = np.array([0, 0, 0, 0, 1, 1, 1, 1])
+    by_topic = np.array([0, 0, 1, 1, 2, 2, 3, 3])
+    silhouette = _themes.SILHOUETTE
+    # Plain silhouette: the language split looks as good a partition as any.
+    assert _themes._criterion(rows, by_language, silhouette, 0) > 0.3
+    assert _themes._judged(rows, by_language, silhouette, 0, blocks) == 0.0
+    assert _themes._judged(rows, by_topic, silhouette, 0, blocks) > 0.8
