@@ -1,7 +1,8 @@
 """The tagger in a real JupyterLab: code by click, key and selected span, memo, move, undo.
 
 Runs ``notebooks/02-code.ipynb`` as a researcher would, then checks the database holds
-exactly the codings made in the browser.
+exactly the codings made in the browser.  The study is Swedish, so the tagger speaks Swedish:
+the status lines expected are the catalogue's Swedish ones (:func:`sv`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from _helpers import numbered, transcript
 
 import workbench
 from workbench.codebook import Code, Codebook
+from workbench.i18n import text
 
 from ._lab import ROOT, SCREENSHOTS, Lab, run_notebook, screenshot
 
@@ -97,6 +99,15 @@ def study(folder: Path) -> None:
     project.close()
 
 
+def sv(key: str, **values: object) -> str:
+    """The tagger's Swedish string ``tg.<key>``; a code's ``label`` in quotes as it says it."""
+    if "label" in values:
+        values["label"] = f"“{values['label']}”"
+    if "kind" in values:
+        values["kind"] = text(f"tg.memo_kind.{values['kind']}", "sv")
+    return text(f"tg.{key}", "sv", **values)
+
+
 def select_text(page: Any, words: str) -> None:
     """Select ``words`` in the current segment as a mouse drag would (a DOM Range)."""
     page.evaluate(
@@ -145,7 +156,7 @@ def test_tagger_browser_codes_spans_memos_and_undo(page: Any, lab: Lab) -> None:
         "(t) => document.querySelector('.vt-text').textContent === t", arg=FIRST, timeout=10_000
     )
     text = page.locator(".vt-text")
-    assert page.locator(".vt-coder").inner_text() == "anna"
+    assert page.locator(".vt-coder").inner_text() == sv("coder", name="anna")
     assert "Vad behöver du" in page.locator(".vt-before").inner_text()
     text.click()  # focus the tagger, as a researcher would
 
@@ -154,22 +165,22 @@ def test_tagger_browser_codes_spans_memos_and_undo(page: Any, lab: Lab) -> None:
         page.keyboard.press(key)
     assert page.locator(".jp-Notebook .jp-Cell").count() == cells
     page.keyboard.press("t")  # whole turn: Trust
-    saved(page, "Added “Tillit”")
+    saved(page, sv("added", label="Tillit"))
     assert page.locator('button.vt-code[data-code="trust"]').get_attribute("aria-pressed") == "true"
 
     page.locator('button.vt-code[data-code="gap"]').click()  # whole turn by click, then off by key
-    saved(page, "Added “Informationsglapp”")
+    saved(page, sv("added", label="Informationsglapp"))
     page.keyboard.press("Shift+G")
-    saved(page, "Removed “Informationsglapp”")
+    saved(page, sv("removed", label="Informationsglapp"))
 
     select_text(page, "smörgås")  # after emoji, a ZWJ sequence and a combining accent
     page.keyboard.press("n")
-    saved(page, "Added “Behov” on the selected text")
+    saved(page, sv("added_span", label="Behov"))
     assert page.locator("mark.vt-hl").inner_text() == "smörgås"
 
     select_text(page, "annars blir jag sur")  # the text is now split around the highlight
     page.locator('button.vt-code[data-code="functional"]').click()
-    saved(page, "Added “Funktionell kvalitet” on the selected text")
+    saved(page, sv("added_span", label="Funktionell kvalitet"))
 
     page.locator(".vt-details").wait_for()
     page.locator('button.vt-code[data-code="needs"]').hover()
@@ -179,9 +190,9 @@ def test_tagger_browser_codes_spans_memos_and_undo(page: Any, lab: Lab) -> None:
     memo.click()
     page.keyboard.type("Låter äkta 👍 — n t z")  # shortcut letters must not fire while typing
     page.locator(".vt-memo-document").click()  # blur saves the segment memo
-    saved(page, "Saved the segment memo")
+    saved(page, sv("saved_memo", kind="segment"))
     page.keyboard.type("Lugn intervju")
-    saved(page, "Saved the document memo")  # debounced save while the area keeps focus
+    saved(page, sv("saved_memo", kind="document"))  # debounced save while the area keeps focus
     page.locator(".vt-root").screenshot(path=str(SCREENSHOTS / "tagger-coded.png"))
 
     text.click()
@@ -190,20 +201,20 @@ def test_tagger_browser_codes_spans_memos_and_undo(page: Any, lab: Lab) -> None:
         "() => document.querySelector('.vt-text').textContent.startsWith('Ingen sa')"
     )
     page.keyboard.press("2")
-    saved(page, "Added “Funktionell kvalitet”")
+    saved(page, sv("added", label="Funktionell kvalitet"))
     page.keyboard.press("z")
-    saved(page, "Undid adding “Funktionell kvalitet”")
+    saved(page, sv("undid_adding", label="Funktionell kvalitet"))
     page.keyboard.press("y")
-    saved(page, "Redid adding “Funktionell kvalitet”")
+    saved(page, sv("redid_adding", label="Funktionell kvalitet"))
     page.keyboard.press("z")
-    saved(page, "Undid adding “Funktionell kvalitet”")
+    saved(page, sv("undid_adding", label="Funktionell kvalitet"))
     page.keyboard.press("Enter")  # next uncoded
     page.wait_for_function(
         "() => document.querySelector('.vt-text').textContent.startsWith('Personalen')"
     )
     page.keyboard.press("?")
     page.locator(".vt-help").wait_for(state="visible")
-    assert "accept the top suggestion" in page.locator(".vt-help").inner_text()
+    assert sv("key.accept") in page.locator(".vt-help").inner_text()
     screenshot(page, "tagger-help")
     page.keyboard.press("Escape")
     page.locator(".vt-help").wait_for(state="hidden")
@@ -266,9 +277,9 @@ def test_tagger_browser_memos_survive_a_reload(page: Any, lab: Lab) -> None:
     page.locator(".vt-memo-segment").click()
     page.keyboard.type("Första tanken")
     page.locator(".vt-memo-document").click()
-    saved(page, "Saved the segment memo")
+    saved(page, sv("saved_memo", kind="segment"))
     page.keyboard.type("Lugn intervju")
-    saved(page, "Saved the document memo")
+    saved(page, sv("saved_memo", kind="document"))
     page.locator(".vt-text").click()  # the memo box loses focus, as after a pause
     page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
     page.wait_for_function(
@@ -288,7 +299,7 @@ def test_tagger_browser_memos_survive_a_reload(page: Any, lab: Lab) -> None:
     page.keyboard.press("End")
     page.keyboard.type(", men lång")
     page.locator(".vt-text").click()
-    saved(page, "Saved the document memo")
+    saved(page, sv("saved_memo", kind="document"))
 
     with workbench.open(folder, read_only=True) as project:
         audit = project.store.audit_frame("anna")
@@ -352,13 +363,10 @@ def test_tagger_browser_compare_suggestions_and_filters(page: Any, lab: Lab) -> 
 
     page.locator(".vt-filter-toggle").click()
     page.locator(".vt-f-others").check()
-    page.wait_for_function(
-        "() => document.querySelector('.vt-position').textContent === 'Segment 1 of 1'"
-    )
-    page.locator(".vt-filters button", has_text="Clear").click()
-    page.wait_for_function(
-        "() => document.querySelector('.vt-position').textContent === 'Segment 1 of 3'"
-    )
+    position = "(t) => document.querySelector('.vt-position').textContent === t"
+    page.wait_for_function(position, arg=sv("segment_n_of", n=1, count=1))
+    page.locator(".vt-filters button", has_text=sv("f_clear")).click()
+    page.wait_for_function(position, arg=sv("segment_n_of", n=1, count=3))
 
     page.locator(".vt-code-filter").fill("")
     page.locator(".vt-code-filter").type("glapp tn")  # typing in the filter box codes nothing
@@ -371,8 +379,8 @@ def test_tagger_browser_compare_suggestions_and_filters(page: Any, lab: Lab) -> 
 
     page.locator(".vt-text").click()
     page.keyboard.press("=")  # accept the top suggestion
-    saved(page, "Accepted suggestion “Tillit”")
-    assert page.locator(".vt-chip .vt-tag", has_text="suggested").count() == 1
+    saved(page, sv("accepted_suggestion", label="Tillit"))
+    assert page.locator(".vt-chip .vt-tag", has_text=sv("suggested")).count() == 1
     page.locator(".vt-root").screenshot(path=str(SCREENSHOTS / "tagger-compare.png"))
 
     page.evaluate(
@@ -389,13 +397,13 @@ def test_tagger_browser_compare_suggestions_and_filters(page: Any, lab: Lab) -> 
     page.wait_for_function("() => document.querySelector('.vt-status').dataset.state === 'error'")
     select_text(page, "tack")
     page.keyboard.press("1")
-    saved(page, "Added “Teknisk kvalitet” on the selected text")
+    saved(page, sv("added_span", label="Teknisk kvalitet"))
     page.locator("mark.vt-hl", has_text="tack").click()  # jumps to the span's × in the list
     page.wait_for_function(
         "() => document.activeElement && document.activeElement.classList.contains('vt-x')"
     )
     page.keyboard.press("Enter")
-    saved(page, "Removed “Teknisk kvalitet”")
+    saved(page, sv("removed", label="Teknisk kvalitet"))
 
     page.locator(".vt-lang").select_option("en")
     page.wait_for_function(
@@ -440,9 +448,9 @@ def test_tagger_browser_review_mode_accepts_and_rejects(page: Any, lab: Lab) -> 
     run_notebook(page, lab, "review.ipynb")
     page.wait_for_selector(".vt-root .vt-text", timeout=45_000)
     page.locator(".vt-review-toggle").click()
+    position = "(t) => document.querySelector('.vt-position').textContent === t"
     page.wait_for_function(
-        "() => document.querySelector('.vt-position').textContent"
-        " === 'Segment 1 of 2 · 3 open in the review queue'"
+        position, arg=sv("segment_n_of", n=1, count=2) + sv("open_in_queue", n=3)
     )
     assert page.locator(".vt-text").inner_text().startswith("Ingen sa")
     assert page.locator(".vt-queued .vt-suggestion-label").all_inner_texts() == [
@@ -450,19 +458,20 @@ def test_tagger_browser_review_mode_accepts_and_rejects(page: Any, lab: Lab) -> 
         "Behov",
     ]
     assert "ingen, sa" in page.locator(".vt-queued").first.inner_text()
-    assert page.locator(".vt-suggestions-title").inner_text() == "Review queue"
+    assert page.locator(".vt-suggestions-title").inner_text() == sv("review_queue")
+    assert all(
+        page.locator(f".vt-queued {b}").first.is_visible() for b in (".vt-accept", ".vt-reject")
+    )
     page.locator(".vt-root").screenshot(path=str(SCREENSHOTS / "tagger-review.png"))
     page.locator('.vt-queued[data-code="gap"] .vt-accept').click()
-    saved(page, "Accepted suggestion “Informationsglapp”")
+    saved(page, sv("accepted", label="Informationsglapp"))
     page.locator('.vt-queued[data-code="needs"] .vt-reject').click()
-    saved(page, "Rejected suggestion “Behov”")
-    assert "No open queue items" in page.locator(".vt-suggestions").inner_text()
-    assert "1 open in the review queue" in page.locator(".vt-position").inner_text()
+    saved(page, sv("rejected", label="Behov"))
+    assert sv("no_queue_items") in page.locator(".vt-suggestions").inner_text()
+    assert sv("open_in_queue", n=1) in page.locator(".vt-position").inner_text()
     page.locator(".vt-review-toggle").click()
-    page.wait_for_function(
-        "() => document.querySelector('.vt-position').textContent === 'Segment 2 of 3'"
-    )
-    assert page.locator(".vt-suggestions-title").inner_text() == "Suggestions"
+    page.wait_for_function(position, arg=sv("segment_n_of", n=2, count=3))
+    assert page.locator(".vt-suggestions-title").inner_text() == sv("suggestions")
 
     project = workbench.open(lab.root / "review-study", read_only=True)
     try:

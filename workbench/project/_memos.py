@@ -8,6 +8,7 @@ project journal is a project memo per author and day: its target is the day's da
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -18,8 +19,19 @@ if TYPE_CHECKING:
     from workbench.project._project import Project
 
 COLUMNS = ["kind", "target", "on", "author", "text", "updated_at"]
+
+
+class MemoKind(StrEnum):
+    """What a memo is on (the store's memo kinds)."""
+
+    SEGMENT = "segment"
+    DOCUMENT = "document"
+    CODE = "code"
+    PROJECT = "project"
+
+
 #: The memo kind of the project journal (and of other notes on the whole project).
-JOURNAL = "project"
+JOURNAL = MemoKind.PROJECT
 
 
 def journal_target(day: dt.date | None = None) -> str:
@@ -54,11 +66,11 @@ def memos_frame(p: Project, lang: str = "en") -> pd.DataFrame:
     book = p.codebook
     on = []
     for kind, target in zip(raw["kind"], raw["target"], strict=True):
-        if kind == "segment":
+        if kind == MemoKind.SEGMENT:
             on.append(turns.get(str(target), f"segment {target}"))
-        elif kind == "document":
+        elif kind == MemoKind.DOCUMENT:
             on.append(docs.get(str(target), f"document {target}"))
-        elif kind == "code":
+        elif kind == MemoKind.CODE:
             on.append(book.get(target).name(lang) if target in book else str(target))
         elif journal_day(target) is not None:
             on.append(text("memo.on_journal", lang, date=target))

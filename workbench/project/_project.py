@@ -886,6 +886,13 @@ class Project:
 
         return MatrixView(self, **options)
 
+    def memo_browser(self, lang: str = "en", **options: Any) -> Any:
+        """A widget over :meth:`memos`: every memo with kind, what it is on, author and time,
+        filters, today's project journal entry; a segment memo opens in the tagger."""
+        from workbench.widgets import MemoBrowser
+
+        return MemoBrowser(self, lang, **options)
+
     # -- emergent themes ------------------------------------------------------------------------
     def themes(
         self, code: str, *, coder: str | None = None, k: int | None = None, seed: int = 0

@@ -11,6 +11,7 @@ from workbench.widgets._adjudicate import Adjudicator
 from workbench.widgets._codebook_editor import CodebookEditor
 from workbench.widgets._document_view import DocumentView
 from workbench.widgets._matrix_view import MatrixView
+from workbench.widgets._memo_browser import MemoBrowser
 from workbench.widgets._query_view import QueryView
 from workbench.widgets._theme_view import ThemeView
 from workbench.widgets.tagger import CodingSession, Suggest, Tagger
@@ -21,6 +22,7 @@ __all__ = [
     "CodingSession",
     "DocumentView",
     "MatrixView",
+    "MemoBrowser",
     "QueryView",
     "Suggest",
     "Tagger",

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import functools
 import math
+import re
+import shlex
 import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -49,6 +51,7 @@ STATE = (
     "review",
     "strings",
     "hits",
+    "study",
 )
 
 
@@ -112,6 +115,8 @@ class CodingSession:
         self.keymap: dict[str, dict[str, str]] = {}
         self.review = False
         self.hits: dict[str, Any] = {"query": "", "items": [], "total": 0}
+        #: The project folder as a shell argument (the empty review queue says how to fill it).
+        self.study = shlex.quote(str(project.path))
         self._hit: dict[str, int] | None = None  # the search hit shown (document offsets)
         docs = project.documents
         self._docs = {int(r.document_id): r for r in docs.itertuples(index=False)}
@@ -578,7 +583,7 @@ class CodingSession:
         elif self._ids:
             self._say("idle", self._t("reviewing", n=len(self._queue)))
         else:
-            self._say("idle", self._t("queue_empty_hint"))
+            self._say("idle", self._t("queue_empty"))
 
     @action
     def review_item(self, item: int, decision: str) -> None:
@@ -693,7 +698,8 @@ class CodingSession:
         if not self._ids:
             self._index = 0
             self._current = None
-            self.segment = {"empty": True, "message": "No segment matches the filters."}
+            empty = "queue_empty_hint" if self.review else "none_match_filters"
+            self.segment = {"empty": True, "message": self._t(empty, study=self.study)}
             self.suggestions = []
             self._progress(None)
             return
@@ -733,7 +739,7 @@ class CodingSession:
             "document_id": doc_id,
             "participant": participant,
             "attributes": {
-                attribute_name(k, self.lang): value_name(v, self.lang)
+                attribute_name(_attribute_key(k), self.lang): value_name(v, self.lang)
                 for k, v in self._people.get(participant, {}).items()
             },
             "language": str(row["language"]),
@@ -869,6 +875,11 @@ class CodingSession:
             "seq": self._status_seq,
             "at": time.strftime("%H:%M:%S"),
         }
+
+
+def _attribute_key(name: str) -> str:
+    """An attribute column as the catalogue names it: ``"User type"`` is ``user_type``."""
+    return re.sub(r"[\s\-]+", "_", name.strip()).lower() or name
 
 
 def _opt_int(message: dict[str, Any], key: str) -> int | None:

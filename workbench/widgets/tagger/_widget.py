@@ -48,6 +48,7 @@ class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
     review = traitlets.Bool(False).tag(sync=True)
     strings = traitlets.Dict().tag(sync=True)
     hits = traitlets.Dict().tag(sync=True)
+    study = traitlets.Unicode("").tag(sync=True)
 
     def __init__(
         self,

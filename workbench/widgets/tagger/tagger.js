@@ -80,6 +80,11 @@ function keyLabel(key) {
   return key.replace("ctrl+", "Ctrl+").replace("shift+", "Shift+");
 }
 
+/** `text` with each `command` between backticks as a <code> element. */
+function withCode(text) {
+  return text.split("`").map((part, i) => (i % 2 ? h("code", {}, part) : part));
+}
+
 function percent(part, whole) {
   return whole ? Math.round((100 * part) / whole) : 0;
 }
@@ -126,16 +131,24 @@ function render({ model, el }) {
   const top = h(
     "header",
     { class: "vt-top" },
-    h("div", { class: "vt-brand" }, h("strong", {}, "Vardag"), h("span", { class: "vt-coder" })),
     h(
       "div",
-      { class: "vt-progress" },
-      say(h("div", { class: "vt-meter" }, say(h("span", { class: "vt-meter-label" }), "text", "document"), h("span", { class: "vt-bar" }, docBar), docProgress), "title", "document_progress"),
-      say(h("div", { class: "vt-meter" }, say(h("span", { class: "vt-meter-label" }), "text", "project"), h("span", { class: "vt-bar" }, projBar), projProgress), "title", "project_progress"),
+      { class: "vt-row" },
+      h("div", { class: "vt-brand" }, h("strong", {}, "Vardag"), h("span", { class: "vt-coder" })),
+      h(
+        "div",
+        { class: "vt-progress" },
+        say(h("div", { class: "vt-meter" }, say(h("span", { class: "vt-meter-label" }), "text", "document"), h("span", { class: "vt-bar" }, docBar), docProgress), "title", "document_progress"),
+        say(h("div", { class: "vt-meter" }, say(h("span", { class: "vt-meter-label" }), "text", "project"), h("span", { class: "vt-bar" }, projBar), projProgress), "title", "project_progress"),
+      ),
+      status,
     ),
-    h("div", { class: "vt-tools" }, position, reviewButton, filterToggle, say(h("label", { class: "vt-switch" }, compareBox, say(h("span", {}), "text", "compare")), "title", "compare_title"), langSelect, helpButton),
-    h("div", { class: "vt-search" }, searchBox, h("label", { class: "vt-check" }, searchWhole, say(h("span", {}), "text", "search_whole"))),
-    status,
+    h(
+      "div",
+      { class: "vt-row" },
+      h("div", { class: "vt-search" }, searchBox, h("label", { class: "vt-check" }, searchWhole, say(h("span", {}), "text", "search_whole"))),
+      h("div", { class: "vt-tools" }, reviewButton, filterToggle, say(h("label", { class: "vt-switch" }, compareBox, say(h("span", {}), "text", "compare")), "title", "compare_title"), langSelect, helpButton),
+    ),
   );
 
   const fDocument = h("select", { class: "vt-f-document" });
@@ -173,12 +186,16 @@ function render({ model, el }) {
   const nav = h(
     "div",
     { class: "vt-nav" },
-    say(h("button", { class: "vt-btn", type: "button", onclick: () => act({ action: "prev" }) }), "text", "previous"),
-    h("button", { class: "vt-btn vt-primary", type: "button", onclick: () => act({ action: "next_uncoded" }) }, say(h("span", {}), "text", "next_uncoded"), " ", h("kbd", {}, "Enter")),
-    say(h("button", { class: "vt-btn", type: "button", onclick: () => act({ action: "next" }) }), "text", "next"),
+    say(h("button", { class: "vt-btn vt-prev", type: "button", onclick: () => act({ action: "prev" }) }), "text", "previous"),
+    position,
+    h("button", { class: "vt-btn vt-primary vt-next-uncoded", type: "button", onclick: () => act({ action: "next_uncoded" }) }, say(h("span", {}), "text", "next_uncoded"), " ", h("kbd", {}, "Enter")),
+    say(h("button", { class: "vt-btn vt-next", type: "button", onclick: () => act({ action: "next" }) }), "text", "next"),
   );
   const empty = h("div", { class: "vt-empty", hidden: true });
-  const left = h("section", { class: "vt-left" }, searchResults, meta, empty, before, current, after, applied, others, memos, nav);
+  // The turns scroll in their own region; what is coded, the memos and the buttons to move on
+  // stay in view below them (the core loop fits a 1440 x 900 screen).
+  const reading = h("div", { class: "vt-reading" }, before, current, after);
+  const left = h("section", { class: "vt-left" }, searchResults, meta, empty, reading, applied, others, memos, nav);
 
   const codeFilter = say(h("input", { type: "search", class: "vt-code-filter" }), "placeholder", "find_code");
   const codeList = say(h("div", { class: "vt-codes", role: "group" }), "aria-label", "codes");
@@ -287,6 +304,22 @@ function render({ model, el }) {
     saveMemo(codeMemo);
   }
 
+  /** Scroll `box` (only it, never the notebook) so that `node` is in view. */
+  function scrollWithin(box, node) {
+    if (!node || node.hidden) return;
+    const b = box.getBoundingClientRect();
+    const n = node.getBoundingClientRect();
+    if (n.top < b.top) box.scrollTop -= b.top - n.top + 4;
+    else if (n.bottom > b.bottom) box.scrollTop += Math.min(n.bottom - b.bottom + 4, n.top - b.top);
+  }
+
+  /** After a move: the current turn in view, with the turns before it when they fit too. */
+  function showCurrent() {
+    const top = current.getBoundingClientRect().top - reading.getBoundingClientRect().top + reading.scrollTop;
+    const room = reading.clientHeight - current.offsetHeight;
+    reading.scrollTop = room >= top ? 0 : Math.max(0, top - Math.max(24, room / 2));
+  }
+
   function act(binding) {
     const action = binding.action;
     if (action === "toggle") {
@@ -300,7 +333,7 @@ function render({ model, el }) {
       send({ type: "toggle", code: binding.code, ...(span || {}) });
       window.getSelection()?.removeAllRanges();
       showDetails(binding.code);
-      codeList.querySelector(`button.vt-code[data-code="${CSS.escape(binding.code)}"]`)?.scrollIntoView({ block: "nearest" });
+      scrollWithin(codeList, codeList.querySelector(`button.vt-code[data-code="${CSS.escape(binding.code)}"]`));
     } else if (["next", "prev", "next_uncoded", "undo", "redo"].includes(action)) {
       flushMemos();
       send({ type: action }, action === "undo" || action === "redo");
@@ -554,7 +587,7 @@ function render({ model, el }) {
         h("div", { class: "vt-chip vt-chip-other", style: { "--c": code.color } },
           h("span", { class: "vt-dot", style: { background: code.color } }),
           h("span", { class: "vt-chip-label" }, code.label),
-          h("span", { class: "vt-chip-quote" }, c.whole ? "whole turn" : `“${c.quote}”`),
+          h("span", { class: "vt-chip-quote" }, c.whole ? t("whole_turn") : `“${c.quote}”`),
           h("span", { class: "vt-tag" }, c.coder)),
       );
     }
@@ -564,16 +597,16 @@ function render({ model, el }) {
     const seg = model.get("segment") || {};
     if (seg.empty) {
       empty.hidden = false;
-      empty.textContent = seg.message || t("nothing_to_code");
-      for (const node of [meta, before, current, after, applied, others, memos]) node.hidden = true;
+      empty.replaceChildren(...withCode(seg.message || t("nothing_to_code")));
+      for (const node of [meta, reading, applied, others, memos]) node.hidden = true;
       currentId = null;
       return;
     }
     empty.hidden = true;
-    for (const node of [meta, before, current, after, applied, others, memos]) node.hidden = false;
+    for (const node of [meta, reading, applied, others, memos]) node.hidden = false;
     meta.replaceChildren(
-      h("span", { class: "vt-doc", title: "Document" }, seg.document),
-      seg.participant ? h("span", { class: "vt-participant", title: "Participant" }, seg.participant) : null,
+      h("span", { class: "vt-doc", title: t("f_document") }, seg.document),
+      seg.participant ? h("span", { class: "vt-participant", title: t("f_participant") }, seg.participant) : null,
       ...Object.entries(seg.attributes || {}).map(([k, v]) => h("span", { class: "vt-attr", title: k }, `${k}: ${v}`)),
       h("span", { class: "vt-turn-no" }, t("turn_of", { position: seg.position, turns: seg.turns })),
     );
@@ -590,7 +623,7 @@ function render({ model, el }) {
     const undone = seg.memo_seq !== memoSeq;
     showMemo(segMemo, "segment", seg.id, seg.memo || "", moved || undone);
     showMemo(docMemo, "document", seg.document_id, seg.doc_memo || "", seg.document_id !== currentDoc || undone);
-    if (moved) current.scrollIntoView?.({ block: "nearest" });
+    if (moved) showCurrent();
     currentId = seg.id;
     currentDoc = seg.document_id;
     memoSeq = seg.memo_seq;
@@ -619,7 +652,7 @@ function render({ model, el }) {
     suggestionsTitle.textContent = reviewing ? t("review_queue") : t("suggestions");
     if (!list.length) {
       const queueEmpty = reviewing && !(model.get("progress") || {}).review_open;
-      suggestions.append(h("p", { class: "vt-muted" }, queueEmpty ? t("queue_empty_hint") : reviewing ? t("no_queue_items") : t("no_suggestions")));
+      suggestions.append(h("p", { class: queueEmpty ? "vt-muted vt-queue-hint" : "vt-muted" }, queueEmpty ? withCode(t("queue_empty_hint", { study: model.get("study") })) : reviewing ? t("no_queue_items") : t("no_suggestions")));
       return;
     }
     const top = list.find((s) => !s.on);
@@ -634,13 +667,17 @@ function render({ model, el }) {
             h("span", { class: "vt-suggestion-label" }, s.label),
             h("span", { class: "vt-confidence" }, h("span", { style: { width: `${Math.round(s.confidence * 100)}%`, background: s.color } })),
             h("span", { class: "vt-pct" }, `${Math.round(s.confidence * 100)}%`),
-            s === list[0] ? h("kbd", {}, "=") : null,
-            s.reason ? h("span", { class: "vt-reason" }, t("because", { words: s.reason })) : null,
+            s === list[0] ? h("kbd", {}, "=") : h("span", {}),
             h(
-              "span",
-              { class: "vt-review-actions" },
-              h("button", { type: "button", class: "vt-btn vt-accept", onmousedown: (e) => e.preventDefault(), onclick: () => decide("accepted") }, t("accept")),
-              h("button", { type: "button", class: "vt-btn vt-ghost vt-reject", onmousedown: (e) => e.preventDefault(), onclick: () => decide("rejected") }, t("reject")),
+              "div",
+              { class: "vt-queued-foot" },
+              h("span", { class: "vt-reason" }, s.reason ? t("because", { words: s.reason }) : ""),
+              h(
+                "span",
+                { class: "vt-review-actions" },
+                h("button", { type: "button", class: "vt-btn vt-accept", onmousedown: (e) => e.preventDefault(), onclick: () => decide("accepted") }, t("accept")),
+                h("button", { type: "button", class: "vt-btn vt-ghost vt-reject", onmousedown: (e) => e.preventDefault(), onclick: () => decide("rejected") }, t("reject")),
+              ),
             ),
           ),
         );
@@ -798,6 +835,7 @@ function render({ model, el }) {
     const reviewing = !!model.get("review");
     reviewButton.setAttribute("aria-pressed", String(reviewing));
     reviewButton.classList.toggle("vt-active", reviewing);
+    root.classList.toggle("vt-reviewing", reviewing);
     langSelect.value = model.get("lang");
     root.querySelector(".vt-coder").textContent = t("coder", { name: model.get("coder") });
   }
@@ -810,7 +848,10 @@ function render({ model, el }) {
     },
     "change:keymap": renderHelp,
     "change:segment": renderSegment,
-    "change:progress": renderProgress,
+    "change:progress": () => {
+      renderProgress();
+      renderSuggestions(); // the empty review queue's hint depends on the open count
+    },
     "change:status": renderStatus,
     "change:suggestions": renderSuggestions,
     "change:filters": renderFilters,
