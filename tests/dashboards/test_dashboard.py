@@ -39,7 +39,8 @@ def study(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def board(study: Path) -> Iterator[Dashboard]:
-    b = dashboard(study)
+    """The sample's dashboard on every coder's codings (the figures below count them)."""
+    b = dashboard(study, layer="all")
     yield b
     assert b.data.project is not None
     b.data.project.close()
@@ -52,22 +53,92 @@ def chart_labels(chart: Chart) -> list[str]:
 def test_dashboard_overview_counts_participants(board: Dashboard) -> None:
     data = board.overview_fig.figure["data"][0]
     assert data["x"] == [2, 4, 3, 4]  # sources, gaps, expectations, needs (needs on top)
+    assert data["text"] == ["2 (33%)", "4 (67%)", "3 (50%)", "4 (67%)"]
     assert "6 people interviewed · 6 interviews" in board.header.value
-    assert "Communication: 3 of 6 participants" in board.start.value
 
 
-def test_dashboard_needs_themes_and_headline(board: Dashboard) -> None:
+def test_dashboard_defaults_to_the_consensus_and_lists_each_layer_once(study: Path) -> None:
+    b = dashboard(study)
+    try:
+        assert b.filters.layer == "consensus"
+        assert [v for _, v in b._controls["layer"].options] == ["consensus", "all", "anna", "erik"]
+        assert [label for label, _ in b._controls["layer"].options][:2] == [
+            "Consensus",
+            "All coders",
+        ]
+        assert "Whose coding: the consensus of anna, erik" in b.header.value
+    finally:
+        assert b.data.project is not None
+        b.data.project.close()
+
+
+def test_dashboard_settled_layer_is_the_consensus_not_a_coder(tmp_path: Path) -> None:
+    study = build_sample_project(tmp_path / "study")
+    with workbench.open(study, coder="anna") as project:
+        segment = int(project.codings(code="exp-quick")["segment"].iloc[0])
+        # adjudicated: the expectation was not about a quick answer after all
+        project.settle(segment, ["bp-expectations", "fq-punctuality", "val-negative"])
+    with workbench.open(study, read_only=True) as project:
+        data = DashboardData(project)
+        assert data.layers() == ["consensus", "all", "anna", "erik"]
+        assert data.coders == ["anna", "erik"]
+        consensus = data.layer("consensus")
+        settled = consensus[consensus["segment"] == segment]
+        assert set(settled["code"]) == {"bp-expectations", "fq-punctuality", "val-negative"}
+        assert "exp-quick" not in set(consensus["code"])
+        assert "exp-quick" in set(data.layer("all")["code"])
+        assert "consensus" not in set(data.layer("all")["coder"])
+
+
+def test_dashboard_needs_show_themes_with_people_and_share(board: Dashboard) -> None:
     fig = board.section_figs["needs"][0]
-    assert chart_labels(fig)[-1] == "Communication"  # largest bar on top
-    assert fig.figure["data"][0]["x"][-1] == 2
-    assert "4 of 6 participants" in board.section_html["needs"]["head"].value
+    assert chart_labels(fig) == ["Knowing the fee in advance", "A checklist before the visit"]
+    trace = fig.figure["data"][0]
+    assert trace["x"] == [1, 2] and trace["text"] == ["1 (17%)", "2 (33%)"]
+    assert trace["customdata"][-1][:3] == ["need-checklist", "", ""]
+    assert "2 of 6 participants" in trace["customdata"][-1][3]  # the hover
+    head = board.section_html["needs"]["head"].value
+    assert "4 of 6 participants raised a need" in head
+    assert "3 of them raised one of the themes below" in head
+    assert "1 said something not yet in a theme." in head
 
 
-def test_dashboard_quality_diverging_bars(board: Dashboard) -> None:
+def test_dashboard_sub_theme_counts_for_its_theme(board: Dashboard) -> None:
+    fig = board.section_figs["information_gaps"][0]
+    assert chart_labels(fig) == ["Which rules apply", "What the fee covers"]
+    assert fig.figure["data"][0]["x"] == [2, 2]  # P02 and P05 (rules for mobile units)
+    html = board.drill("information_gaps", ["gap-rules", "", ""])
+    assert "2 quote(s): Information gaps × Which rules apply" in html
+    assert "Nobody told me which rules apply to a food truck" in html
+
+
+def test_dashboard_category_without_themes_keeps_its_view_and_hints(board: Dashboard) -> None:
+    head = board.section_html["information_sources"]["head"].value
+    assert "2 of 6 participants named a source of information" in head
+    assert "The research team can develop themes in the workbench" in head
+    fig = board.section_figs["information_sources"][0]
+    assert "Accessibility" in chart_labels(fig)  # the codes applied with it, as before themes
+
+
+def test_dashboard_where_to_start_ranks_themes_with_a_quote(board: Dashboard) -> None:
+    start = board.start.value
+    order = [start.index(x) for x in ("What the fee covers", "Which rules apply", "A quick answer")]
+    assert order == sorted(order)
+    assert "1 of 6 participants raised it in a negative experience · 2 raised it in all" in start
+    assert "mostly about Communication" in start
+    assert "Jag visste inte att avgiften skulle komma som en separat faktura" in start
+    assert "A checklist before the visit" not in start  # raised, never negatively
+
+
+def test_dashboard_quality_names_the_themes_of_negative_experiences(board: Dashboard) -> None:
     negative, positive = board.quality_fig.figure["data"]
-    comm = [c for c in negative["customdata"] if c[0] == "fq-communication"][0]
-    index = negative["customdata"].index(comm)
+    index = [c[0] for c in negative["customdata"]].index("fq-communication")
     assert negative["x"][index] == -3 and positive["x"][index] == 0
+    about = negative["customdata"][index][3]
+    assert "What the fee covers (1 person)" in about and "Which rules apply" in about
+    table = board.quality_about.value
+    assert "What the negative experiences are about" in table
+    assert "Communication" in table and "1 negative passage(s) without a theme" in table
     groups = set(negative["y"][0])
     assert groups == {"Outcome (what)", "Process (how)", "Image"}
 
@@ -76,11 +147,18 @@ def test_dashboard_filter_changes_every_view(board: Dashboard) -> None:
     board.set_filters(user_type="internal")
     assert board.filters.user_type == "internal"
     assert "2 people interviewed" in board.header.value
-    assert "1 of 2 participants" in board.section_html["needs"]["head"].value
-    # no internal user mentions an information source: that chart gives way to a hint
-    assert 'data-render="2" data-charts="5"' in board.ready.value
+    assert "1 of 2 participants raised a need" in board.section_html["needs"]["head"].value
+    # no internal user mentions an information source: that chart gives way to a hint; an
+    # inspector's expectation is in no theme: the headline says so, no empty chart
+    assert 'data-render="2" data-charts="4"' in board.ready.value
+    expectations = board.section_html["expectations"]["head"].value
+    assert "None of them raised one of the themes" in expectations
+    sources = board.section_figs["information_sources"][1]
+    assert sources.layout.display == "none"
+    assert "Nobody in this selection" in board.section_html["information_sources"]["empty"].value
     board.set_filters(user_type="")
     assert "6 people interviewed" in board.header.value
+    assert sources.layout.display is None
 
 
 def test_dashboard_filter_states_are_cached(board: Dashboard) -> None:
@@ -111,9 +189,10 @@ def test_dashboard_drill_down_shows_quotes_with_pseudonyms(board: Dashboard) -> 
     html = board.drill("quality", ["fq-communication", "negative", 3])
     assert "3 quote(s): Communication × Negative" in html
     assert "P01 · restaurant · Centrum · owner · external" in html
+    assert "What the fee covers</span>" in html  # the theme a quote is about
     assert board.quality_drill.value == html
-    needs = board.drill("needs", ["fq-communication", "", ""])
-    assert "2 quote(s): Needs × Communication" in needs
+    needs = board.drill("needs", ["need-checklist", "", ""])
+    assert "2 quote(s): Needs × A checklist before the visit" in needs
     grouped = board.drill("overview", ["bp-needs", "user_type", "internal"])
     assert "1 quote(s)" in grouped and "P06" in grouped
 
@@ -125,30 +204,68 @@ def test_dashboard_click_message_opens_quotes(board: Dashboard) -> None:
     assert "Kommunens rykte" in board.quality_drill.value
 
 
-def test_dashboard_compare_groups_splits_bars(board: Dashboard) -> None:
+def test_dashboard_compare_groups_shows_shares_of_each_group(board: Dashboard) -> None:
     board.set_filters(by="user_type")
     traces = board.overview_fig.figure["data"]
-    assert [t["name"] for t in traces] == ["external", "internal"]
-    assert board.section_figs["needs"][0].figure["layout"]["barmode"] == "group"
+    assert [t["name"] for t in traces] == ["external (n=4)", "internal (n=2)"]
+    external, internal = traces
+    assert external["x"] == [50, 75, 50, 75]  # sources, gaps, expectations, needs
+    assert external["text"] == ["50% (2)", "75% (3)", "50% (2)", "75% (3)"]
+    assert internal["text"] == ["0% (0)", "50% (1)", "50% (1)", "50% (1)"]
+    needs = board.section_figs["needs"][0].figure
+    assert needs["layout"]["barmode"] == "group"
+    assert all(len(t["text"]) == len(t["x"]) for t in needs["data"])  # a label on every bar
+
+
+def test_dashboard_compare_groups_where_to_start_side_by_side(board: Dashboard) -> None:
+    board.set_filters(by="user_type")
+    start = board.start.value
+    assert start.count('class="vd-col"') == 2
+    assert "external (n=4)" in start and "internal (n=2)" in start
+    external = start.split("internal (n=2)")[0]
+    order = [external.index(x) for x in ("Which rules apply", "A quick answer", "What the fee")]
+    assert order == sorted(order)
+    assert "1 of 4 participants raised it in a negative experience" in external
+    assert "No theme was raised in a negative experience in this group." in start
 
 
 def test_dashboard_group_keeps_its_colour_in_every_chart(board: Dashboard) -> None:
     board.set_filters(user_type="internal", by="role")
     colors: dict[str, set[str]] = {}
-    for chart in [board.overview_fig, *(fig for fig, _ in board.section_figs.values())]:
+    shown = [fig for fig, box in board.section_figs.values() if box.layout.display != "none"]
+    for chart in [board.overview_fig, *shown]:
         for trace in chart.figure["data"]:
-            colors.setdefault(trace["name"], set()).add(trace["marker"]["color"])
-    # expectations has inspectors only: still the inspectors' colour of the overview
+            colors.setdefault(trace["name"].split(" (n=")[0], set()).add(trace["marker"]["color"])
     assert set(colors) == {"administrator", "inspector"}
     assert all(len(c) == 1 for c in colors.values())
     assert colors["administrator"] != colors["inspector"]
+
+
+def test_dashboard_survey_is_a_source_of_its_own(board: Dashboard) -> None:
+    assert [v for _, v in board._controls["source"].options] == ["interviews", "survey"]
+    board.set_filters(user_type="external")
+    board.set_filters(source="survey")
+    assert board.filters.user_type == ""  # another source starts from "all"
+    assert "3 coded answers (of 3 survey answers)" in board.header.value
+    assert "group" not in board._controls  # the survey has no roles
+    labels = [b.children[0].value for b in board.filter_box.children]
+    assert "<b>Answer language</b>" in labels
+    assert "What the fee covers" in board.start.value
+    assert "1 of 3 participants raised it in a negative experience" in board.start.value
+    negative, positive = board.quality_fig.figure["data"]
+    index = [c[0] for c in negative["customdata"]].index("fq-attitudes")
+    # praise and criticism in one answer: the attitudes were praised, not criticised
+    assert (negative["x"][index], positive["x"][index]) == (0, 1)
+    board.set_filters(source="interviews")
+    assert "6 people interviewed" in board.header.value
 
 
 def test_dashboard_nobody_mentions_sources_is_a_hint_not_an_empty_chart(
     board: Dashboard,
 ) -> None:
     board.set_filters(user_type="internal", by="role")
-    _fig, box, empty = board.gap_figs["information_sources"]
+    _fig, box = board.section_figs["information_sources"]
+    empty = board.section_html["information_sources"]["empty"]
     assert box.layout.display == "none"
     assert "Nobody in this selection raised this." in empty.value
     board.set_filters(user_type="")
@@ -158,19 +275,55 @@ def test_dashboard_nobody_mentions_sources_is_a_hint_not_an_empty_chart(
 def test_dashboard_swedish_interface_and_labels(board: Dashboard) -> None:
     board.set_filters(lang="sv")
     assert "Vad våra användare berättar" in board.header.value
-    assert "Kommunikation" in chart_labels(board.section_figs["needs"][0])
-    assert "Behov × Kommunikation" in board.drill("needs", ["fq-communication", "", ""])
+    assert "En checklista inför besöket" in chart_labels(board.section_figs["needs"][0])
+    assert "Behov × En checklista inför besöket" in board.drill("needs", ["need-checklist", "", ""])
+    assert "Vad avgiften täcker" in board.start.value
+    assert "4 av 6 deltagare tog upp ett behov" in board.section_html["needs"]["head"].value
 
 
 def test_dashboard_coder_layers_offered(board: Dashboard) -> None:
-    assert [v for _, v in board._controls["layer"].options] == [
-        "all",
-        "consensus",
-        "anna",
-        "erik",
-    ]
     board.set_filters(layer="erik")
     assert "3 people interviewed" in board.header.value
+    assert "Whose coding: erik only." in board.header.value
+
+
+def test_dashboard_layer_note_says_when_adopted_themes_count(board: Dashboard) -> None:
+    assert "themes the researchers adopted from suggested groupings" in board.header.value
+    board.set_filters(layer="erik")
+    assert "adopted" not in board.header.value
+
+
+def test_dashboard_excluded_coders_are_in_no_layer(tmp_path: Path) -> None:
+    study = build_sample_project(tmp_path / "study")
+    with workbench.open(study) as project:
+        project.exclude_coders(["erik"])
+        assert project.excluded_coders == ["erik"]
+        with pytest.raises(UnknownItem, match="no coder 'bob' to exclude"):
+            project.exclude_coders(["bob"])
+    with workbench.open(study, read_only=True) as project:
+        data = DashboardData(project)
+        assert data.layers() == ["all"] and data.default_layer == "all"
+        assert set(data.layer("all")["coder"]) == {"anna"}
+        assert "Left out (test coders): erik." in data.layer_note("all", "en")
+    with workbench.open(study) as project:
+        project.exclude_coders([])
+    with workbench.open(study, read_only=True) as project:
+        assert DashboardData(project).layers() == ["consensus", "all", "anna", "erik"]
+
+
+def test_dashboard_cli_exclude_coders_is_saved(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    study = build_sample_project(tmp_path / "study")
+    out = tmp_path / "r.html"
+    assert main(["report", str(study), "-o", str(out), "--exclude-coders", "erik"]) == 0
+    assert "left out of the dashboard and report: erik (saved in the project)" in (
+        capsys.readouterr().out
+    )
+    assert "Left out (test coders): erik." in out.read_text(encoding="utf-8")
+    assert main(["report", str(study), "-o", str(out), "--exclude-coders", "nobody"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "no coder 'nobody' to exclude" in err and "\n" not in err
 
 
 def test_dashboard_topic_quotes(board: Dashboard) -> None:
@@ -178,6 +331,8 @@ def test_dashboard_topic_quotes(board: Dashboard) -> None:
     assert values[0] == "" and "fq-trust" in values and "ep" not in values
     board.topic.value = "fq-trust"
     assert "I expect the same answer" in board.topic_quotes.value
+    board.topic.value = "gap-rules"  # a theme: its sub-theme's quotes too
+    assert "food truck" in board.topic_quotes.value
 
 
 def test_dashboard_never_shows_pseudonym_key_or_code(board: Dashboard) -> None:
@@ -197,17 +352,19 @@ def test_dashboard_has_one_plotly_loader(board: Dashboard) -> None:
 
 
 def test_options_from_query_keeps_known_keys() -> None:
-    assert options_from_query("lang=sv&by=role&evil=1&layer=anna") == {
+    assert options_from_query("lang=sv&by=role&evil=1&layer=anna&source=survey") == {
         "lang": "sv",
         "by": "role",
         "layer": "anna",
+        "source": "survey",
     }
     assert options_from_query(None) == {}
 
 
 def test_dashboard_unknown_options_fall_back(study: Path) -> None:
-    b = dashboard(study, lang="xx", layer="nobody", user_type="martian")
-    assert (b.filters.lang, b.filters.layer, b.filters.user_type) == ("en", "all", "")
+    b = dashboard(study, lang="xx", layer="nobody", user_type="martian", source="diary")
+    assert (b.filters.lang, b.filters.layer, b.filters.user_type) == ("en", "consensus", "")
+    assert b.filters.source == "interviews"
 
 
 def test_show_without_project_is_a_message(
@@ -234,22 +391,39 @@ def test_strings_have_both_languages() -> None:
     assert text("people_of", "sv", n=1, total=2) == "1 av 2 deltagare"
 
 
-def test_report_is_self_contained(study: Path) -> None:
+def test_report_is_self_contained_and_small(study: Path) -> None:
     with workbench.open(study, read_only=True) as project:
-        html = render_report(DashboardData(project), Filters(lang="en"))
-    assert html.count("window.Plotly = Plotly") == 1
+        html = render_report(DashboardData(project), Filters(lang="en", layer="all"))
+    assert "Plotly" not in html and "plotly" not in html  # charts are inline SVG
     assert not re.search(r"<script[^>]+src=", html)
     assert not re.search(r"<link[^>]+href=\"http", html)
-    assert html.count('class="plotly-graph-div"') == 6
-    assert "<details><summary>Communication: Negative — Quotes (3)</summary>" in html
+    # interviews: overview, needs, expectations, gaps, sources, quality; the survey answers
+    # raise no expectation and no source: no chart for them
+    assert html.count('<svg class="vd-svg"') == 6 + 4
+    assert '<h2 class="vd-part" id="interviews">Interviews</h2>' in html
+    assert '<h2 class="vd-part" id="survey">Survey answers</h2>' in html
+    assert '<details id="interviews-q-fq-communication-negative">' in html
+    assert "<summary>Communication: Negative — Quotes (3)</summary>" in html
     assert "Nobody told me which rules apply" in html
+    assert len(html.encode("utf-8")) < 200_000
 
 
-def test_report_cli_writes_one_file(study: Path, tmp_path: Path) -> None:
-    out = tmp_path / "report.html"
-    assert main(["report", str(study), "-o", str(out), "--lang", "sv"]) == 0
-    html = out.read_text(encoding="utf-8")
-    assert '<html lang="sv">' in html and "Upplevd kvalitet" in html
+def test_report_bars_link_to_their_quotes(study: Path) -> None:
+    with workbench.open(study, read_only=True) as project:
+        html = render_report(DashboardData(project), Filters(layer="all", source="interviews"))
+    targets = set(re.findall(r'<a href="#([^"]+)" class="vd-bar">', html))
+    ids = set(re.findall(r'<details id="([^"]+)"', html))
+    assert targets and targets <= ids  # every bar opens a list of quotes
+    assert "q-information_gaps-gap-rules" in targets
+    assert 'class="vd-part"' not in html  # one source: no parts
+
+
+def test_report_says_what_a_reader_can_do(study: Path) -> None:
+    with workbench.open(study, read_only=True) as project:
+        html = render_report(DashboardData(project), Filters(layer="all"))
+    assert "Click a bar" in html and "Use the filters" not in html
+    assert "the live dashboard can narrow it down" in html
+    assert "In their own words" in html  # representative quotes are open
 
 
 def test_report_cli_unknown_layer_is_one_line(
@@ -259,6 +433,13 @@ def test_report_cli_unknown_layer_is_one_line(
     assert code == 2
     err = capsys.readouterr().err.strip()
     assert "no coder layer 'bob'" in err and "\n" not in err
+
+
+def test_report_cli_one_source(study: Path, tmp_path: Path) -> None:
+    out = tmp_path / "survey.html"
+    assert main(["report", str(study), "-o", str(out), "--source", "survey"]) == 0
+    html = out.read_text(encoding="utf-8")
+    assert "3 coded answers (of 3 survey answers)" in html and 'class="vd-part"' not in html
 
 
 def test_write_report_unknown_layer_raises(study: Path, tmp_path: Path) -> None:
@@ -275,6 +456,8 @@ def test_register_adds_dashboard_options() -> None:
     assert (args.port, args.host, args.lang) == (9000, "127.0.0.1", "sv")
     args = parser.parse_args(["report", "study", "-o", "r.html", "--layer", "consensus"])
     assert (args.output, args.layer, args.lang) == ("r.html", "consensus", "en")
+    args = parser.parse_args(["report", "study", "-o", "r.html"])
+    assert (args.layer, args.source, args.exclude_coders) == (None, None, None)
 
 
 def test_voila_command_hides_code_and_stays_local(tmp_path: Path) -> None:
@@ -327,6 +510,7 @@ def test_load_reads_ahead_and_show_uses_it(study: Path, monkeypatch: pytest.Monk
     assert isinstance(data, DashboardData) and len(data._views) == 1
     board = show(data, query="lang=sv&user_type=internal")
     assert board is not None and board.filters.user_type == "internal"
+    assert board.filters.layer == "consensus"
     assert not any(isinstance(c, PlotlyLoader) for c in board.widget.children)
     assert "Vad våra användare berättar" in board.header.value
 
@@ -360,6 +544,15 @@ def test_warm_in_background_caches_neighbours_and_stops(board: Dashboard) -> Non
     assert data.warm(Filters(layer="erik"), budget=60) == 0
 
 
+def test_normalize_fills_the_best_layer_and_source(study: Path) -> None:
+    with workbench.open(study, read_only=True) as project:
+        data = DashboardData(project)
+        assert data.sources() == ["interviews", "survey"]
+        f = data.normalize(Filters(attribute="district"))
+        assert (f.layer, f.source, f.attribute) == ("consensus", "interviews", "")
+        assert data.views(Filters()) is data.views(f)
+
+
 def test_notebook_runs_headless(study: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import nbclient
     import nbformat
@@ -377,8 +570,8 @@ def test_warm_computes_neighbouring_states(study: Path) -> None:
     with workbench.open(study, read_only=True) as project:
         data = DashboardData(project)
         states = data.neighbours(Filters())
-        assert Filters(user_type="internal") in states and Filters(group="owner") in states
-        assert Filters(language="sv") in states
-        assert data.warm(Filters()) == len(states) == 2 + 4 + 2
+        for one in (Filters(user_type="internal"), Filters(group="owner"), Filters(language="sv")):
+            assert data.normalize(one) in states
+        assert data.warm(Filters()) == len(states) == 2 + 4 + 2  # the interviews' values
         assert data.warm(Filters()) == 0
         assert data.warm(Filters(lang="sv"), budget=0) <= 1

@@ -25,6 +25,10 @@ from workbench.resources import DASHBOARD, resource_path
 
 TOKEN_ENV = "WORKBENCH_DASHBOARD_TOKEN"
 CULL_AFTER = 600  # seconds a viewer's kernel may sit idle
+EXCLUDE_HELP = (
+    "test or sandbox coders to leave out of every coding layer, comma-separated (saved in the "
+    "project; an empty string includes everyone again)"
+)
 
 
 def is_loopback(host: str) -> bool:
@@ -130,8 +134,20 @@ def _check_project(path: str) -> Path:
     return folder
 
 
+def _exclude_coders(folder: str, names: str | None) -> None:
+    """Save ``--exclude-coders`` (comma-separated; empty: nobody) as the project's setting."""
+    if names is None:
+        return
+    with open_project(Path(folder)) as project:
+        project.exclude_coders([n for n in names.split(",") if n.strip()])
+        left_out = project.excluded_coders
+    shown = ", ".join(left_out) if left_out else "nobody"
+    print(f"coders left out of the dashboard and report: {shown} (saved in the project)")
+
+
 def _cmd_dashboard(args: argparse.Namespace) -> int:
     folder = _check_project(args.project)
+    _exclude_coders(args.project, args.exclude_coders)
     notebook = resource_path(*DASHBOARD)
     local = is_loopback(args.host)
     if args.no_token and not local:
@@ -208,7 +224,14 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from workbench.dashboards import write_report
 
     _check_project(args.project)
-    out = write_report(args.project, args.output, lang=args.lang or "en", layer=args.layer)
+    _exclude_coders(args.project, args.exclude_coders)
+    out = write_report(
+        args.project,
+        args.output,
+        lang=args.lang or "en",
+        layer=args.layer or "",
+        source=args.source or "",
+    )
     print(f"wrote {out}")
     return 0
 
@@ -232,11 +255,22 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help=f"no token (loopback only); default: {TOKEN_ENV} or a random token, printed",
     )
     p.add_argument("--lang", choices=["sv", "en"], help="interface language (default: en)")
+    p.add_argument("--exclude-coders", metavar="NAMES", help=EXCLUDE_HELP)
     p.set_defaults(func=_cmd_dashboard)
 
     p = subparsers.add_parser("report", help="write the dashboard as one self-contained HTML file")
     p.add_argument("project")
     p.add_argument("-o", "--output", required=True, help="the HTML file to write")
     p.add_argument("--lang", choices=["sv", "en"], default="en")
-    p.add_argument("--layer", default="all", help="whose codings: all, consensus or a coder's name")
+    p.add_argument(
+        "--layer",
+        help="whose codings: consensus, all or a coder's name (default: the consensus where "
+        "there is one, else all coders)",
+    )
+    p.add_argument(
+        "--source",
+        choices=["interviews", "survey"],
+        help="only the interviews or only the survey answers (default: each in a part of its own)",
+    )
+    p.add_argument("--exclude-coders", metavar="NAMES", help=EXCLUDE_HELP)
     p.set_defaults(func=_cmd_report)

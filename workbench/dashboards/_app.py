@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ import pandas as pd
 from ipywidgets.widgets.widget_description import DescriptionStyle
 from ipywidgets.widgets.widget_string import HTMLStyle
 
-from workbench.analysis._frames import GROUPS
+from workbench import analysis as a
 from workbench.dashboards import _html as h
 from workbench.dashboards._chart import Chart, PlotlyLoader
 from workbench.dashboards._figures import PALETTE, bars_figure, quality_figure
@@ -28,6 +29,8 @@ from workbench.dashboards._model import (
     TYPE_ATTRIBUTE,
     DashboardData,
     Filters,
+    Layer,
+    Source,
     Views,
 )
 from workbench.errors import WorkbenchError
@@ -35,11 +38,29 @@ from workbench.i18n import LANGS, attribute_name, text, value_name
 from workbench.project import open_project
 
 log = logging.getLogger(__name__)
-SECTIONS = ("needs", "expectations")
-#: The options a URL may set: ``?lang=sv&layer=consensus&user_type=external&by=role``.
-OPTIONS = ("lang", "layer", "group", "user_type", "attribute", "value", "language", "by")
+#: The categories shown with their themes, each in a section of its own.
+THEMED = ("needs", "expectations", "information_gaps")
+#: The options a URL may set: ``?lang=sv&layer=consensus&source=survey&by=role``.
+OPTIONS = (
+    "lang",
+    "layer",
+    "source",
+    "group",
+    "user_type",
+    "attribute",
+    "value",
+    "language",
+    "by",
+)
 #: Seconds a preheated kernel may spend computing likely filter states before a request.
 PREHEAT_BUDGET = 20.0
+
+
+def layer_label(layer: str, lang: str) -> str:
+    """A layer as the "Whose coding" filter names it."""
+    if layer in {str(x) for x in Layer}:
+        return text("layer_" + layer, lang)
+    return text("layer_coder", lang, name=layer)
 
 
 class Dashboard:
@@ -63,11 +84,13 @@ class Dashboard:
         self, data: DashboardData, filters: Filters | None = None, *, plotly_on_page: bool = False
     ) -> None:
         self.data = data
-        self.filters = filters or Filters()
-        if self.filters.lang not in LANGS:
-            self.filters = Filters(**{**self.filters.__dict__, "lang": "en"})
+        f = filters or Filters()
+        if f.lang not in LANGS:
+            f = replace(f, lang="en")
+        # The best layer and source where the URL names none (or an unknown one).
+        self.filters = data.normalize(f)
         # Widgets whose layout or style never changes share one of each: every model is sent
-        # to the page and created there before anything shows (99 models instead of 212).
+        # to the page and created there before anything shows.
         self._layouts: dict[tuple[tuple[str, str], ...], w.Layout] = {}
         self._html_style = HTMLStyle()
         self._label_style = DescriptionStyle()
@@ -100,7 +123,9 @@ class Dashboard:
         fig = Chart(layout=self._layout(width="100%"))
         return fig, w.Box([fig], layout=w.Layout(width="100%"))
 
-    def _dropdown(self, key: str, options: list[tuple[str, str]], value: str) -> w.VBox:
+    def _dropdown(
+        self, key: str, options: list[tuple[str, str]], value: str, label: str = ""
+    ) -> w.VBox:
         values = [v for _, v in options]
         box = w.Dropdown(
             options=options,
@@ -110,43 +135,52 @@ class Dashboard:
         )
         box.observe(self._on_filter, names="value")
         self._controls[key] = box
-        label = self._html(f"<b>{escape(text('f_' + key, self.filters.lang))}</b>")
-        return w.VBox([label, box], layout=self._layout(margin="0 10px 4px 0"))
+        title = label or text("f_" + key, self.filters.lang)
+        head = self._html(f"<b>{escape(title)}</b>")
+        return w.VBox([head, box], layout=self._layout(margin="0 10px 4px 0"))
 
-    def _build(self) -> None:
-        lang, f, data = self.filters.lang, self.filters, self.data
+    def _controls_for(self, f: Filters) -> list[w.Widget]:
+        """The filters of state ``f``: their options come from the study's source ``f.source``
+        (a survey has other attributes than the interviews)."""
+        lang, data, source = f.lang, self.data, f.source
         all_ = text("all", lang)
         self._controls: dict[str, w.Dropdown] = {}
-        controls = [
-            self._dropdown("lang", [("Svenska", "sv"), ("English", "en")], lang),
-        ]
+        controls = [self._dropdown("lang", [("Svenska", "sv"), ("English", "en")], lang)]
+        sources = data.sources()
+        if len(sources) > 1:
+            options = [(text("source_" + s, lang), s) for s in sources]
+            controls.append(self._dropdown("source", options, source))
         for key, column in (
             ("group", GROUP_ATTRIBUTE),
             ("user_type", TYPE_ATTRIBUTE),
             ("language", "language"),
         ):
-            values = data.values(column)
+            values = data.values(column, source)
             if values:
                 opts = [(all_, "")] + [(value_name(v, lang), v) for v in values]
-                controls.append(self._dropdown(key, opts, getattr(f, key)))
-        attrs = [c for c in data.attributes() if c not in (GROUP_ATTRIBUTE, TYPE_ATTRIBUTE)]
+                label = (
+                    text("f_language_survey", lang)
+                    if (key == "language" and source == Source.SURVEY)
+                    else ""
+                )
+                controls.append(self._dropdown(key, opts, getattr(f, key), label))
+        attributes = data.attributes(source)
+        attrs = [c for c in attributes if c not in (GROUP_ATTRIBUTE, TYPE_ATTRIBUTE)]
         if attrs:
             opts = [(all_, "")] + [(attribute_name(c, lang), c) for c in attrs]
             controls.append(self._dropdown("attribute", opts, f.attribute))
             controls.append(self._dropdown("value", self._value_options(f.attribute), f.value))
-        layers = [
-            (
-                text("layer_" + x, lang)
-                if x in ("all", "consensus")
-                else text("layer_coder", lang, name=x),
-                x,
-            )
-            for x in data.layers()
-        ]
+        layers = [(layer_label(x, lang), x) for x in data.layers()]
         controls.append(self._dropdown("layer", layers, f.layer))
-        by = [(text("none", lang), "")] + [(attribute_name(c, lang), c) for c in data.attributes()]
+        by = [(text("none", lang), "")] + [(attribute_name(c, lang), c) for c in attributes]
         controls.append(self._dropdown("by", by, f.by))
-        self.filter_box = w.HBox(controls, layout=self._layout(flex_flow="row wrap"))
+        return controls
+
+    def _build(self) -> None:
+        lang = self.filters.lang
+        self.filter_box = w.HBox(
+            self._controls_for(self.filters), layout=self._layout(flex_flow="row wrap")
+        )
         self.filter_box.add_class("vd-filters")
 
         self.style = self._html(h.style())
@@ -164,46 +198,29 @@ class Dashboard:
                 "overview", [self.overview_text, overview_box, self.overview_quotes, self.start]
             ),
         ]
-        for name in SECTIONS:
+        for name in (*THEMED, "information_sources"):
             fig, box = self._figure_box()
             fig.on_click(self._click(name))
             self.section_figs[name] = (fig, box)
             parts = {k: self._html() for k in ("head", "empty", "drill", "quotes")}
             self.section_html[name] = parts
-            sections.append(
-                self._section(
-                    name,
-                    [parts["head"], box, parts["empty"], parts["drill"], parts["quotes"]],
-                    lead=f"{name}_lead",
-                )
-            )
-        self.gap_figs: dict[str, tuple[Chart, w.Box, w.HTML]] = {}
-        gap_cols = []
-        for name in ("information_gaps", "information_sources"):
-            fig, box = self._figure_box()
-            fig.on_click(self._click(name))
-            empty = self._html()
-            self.gap_figs[name] = (fig, box, empty)
-            title = self._html(f"<h3>{escape(text(name, lang))}</h3>")
-            gap_cols.append(w.VBox([title, box, empty], layout=self._layout(width="50%")))
-        self.gap_drill = self._html()
-        self.gap_pairs = self._html()
-        sections.append(
-            self._section(
-                "gaps",
-                [
-                    w.HBox(gap_cols, layout=self._layout(width="100%")),
-                    self.gap_drill,
-                    self.gap_pairs,
-                ],
-                lead="gaps_lead",
-            )
-        )
+            children: list[w.Widget] = [parts["head"], box, parts["empty"], parts["drill"]]
+            if name == "information_sources":
+                self.gap_pairs = self._html()
+                children.append(self.gap_pairs)
+            else:
+                children.append(parts["quotes"])
+            sections.append(self._section(name, children, lead=f"{name}_lead"))
         self.quality_fig, quality_box = self._figure_box()
         self.quality_fig.on_click(self._click("quality"))
         self.quality_drill = self._html()
+        self.quality_about = self._html()
         sections.append(
-            self._section("quality", [quality_box, self.quality_drill], lead="quality_lead")
+            self._section(
+                "quality",
+                [quality_box, self.quality_drill, self.quality_about],
+                lead="quality_lead",
+            )
         )
         self.everyday = self._html()
         sections.append(self._section("everyday", [self.everyday], lead="everyday_lead"))
@@ -246,7 +263,7 @@ class Dashboard:
 
     def _value_options(self, attribute: str) -> list[tuple[str, str]]:
         lang = self.filters.lang
-        values = self.data.values(attribute) if attribute else []
+        values = self.data.values(attribute, self.filters.source) if attribute else []
         return [(text("all", lang), "")] + [(value_name(v, lang), v) for v in values]
 
     # -- events ---------------------------------------------------------------------------
@@ -259,7 +276,13 @@ class Dashboard:
             return
         try:
             new = self._current()
-            if new.attribute != self.filters.attribute:
+            if new.source != self.filters.source:
+                # Another source has other people and attributes: its own filters, from "all".
+                new = replace(
+                    Filters(lang=new.lang, layer=new.layer, source=new.source),
+                    by=new.by if new.by in self.data.attributes(new.source) else "",
+                )
+            elif new.attribute != self.filters.attribute:
                 self._busy = True
                 try:
                     self._controls["value"].options = self._value_options(new.attribute)
@@ -268,9 +291,18 @@ class Dashboard:
                     self._busy = False
                 new = self._current()
             relabel = new.lang != self.filters.lang
+            resource = new.source != self.filters.source
             self.filters = new
             if relabel:
-                self._build()
+                self._build()  # every text in the new language
+            elif resource:
+                self._busy = True
+                try:
+                    self.filter_box.children = self._controls_for(new)
+                finally:
+                    self._busy = False
+            if relabel or resource:
+                self.filters = self._current()
             self.render()
         except Exception as exc:  # a viewer must never see a traceback
             self._fail(exc)
@@ -291,8 +323,20 @@ class Dashboard:
         self.renders += 1
         views = self.data.views(f)
         total = views.participants
+        _docs, answers = self.data.source_size(views.source)
+        guide = text("guide", lang)
+        if len(self.data.sources()) > 1:
+            guide += text("dash_guide_sources", lang)
         self.header.value = h.header(
-            text("title", lang), total, views.documents, self.data.title, lang
+            text("title", lang),
+            total,
+            views.documents,
+            self.data.title,
+            lang,
+            source=views.source,
+            answers=answers,
+            guide=guide,
+            note=self.data.layer_note(f.layer, lang),
         )
         self._charts = 0
         if views.codings.empty:
@@ -303,78 +347,107 @@ class Dashboard:
         self.status.value = ""
         self.sections.layout.display = None
         by = f.by or None
-        groups = (
-            {v: PALETTE[i % len(PALETTE)] for i, v in enumerate(self.data.values(by))}
-            if by
-            else None
-        )
+        groups = {v: PALETTE[i % len(PALETTE)] for i, v in enumerate(views.groups)} if by else None
+        sizes = views.groups if by else None
         # overview
         rows = []
-        for name, entry in views.summary.items():
-            row = {
-                "key": entry["code"],
+        for name, entry in views.categories.items():
+            row: dict[str, Any] = {
+                "key": entry.code,
                 "label": text(name, lang),
-                "color": self._color(entry["code"]),
-                "participants": entry["participants"],
+                "color": self._color(entry.code),
+                "participants": entry.participants,
             }
-            for value, n in (entry.get("by") or {}).items():
+            for value, n in entry.by.items():
                 row[f"{by}={value}"] = n
             rows.append(row)
         frame = pd.DataFrame(rows).fillna(0)
         self.overview_text.value = f'<p class="vd-lead">{escape(text("overview_lead", lang))}</p>'
         self._draw(
             self.overview_fig,
-            bars_figure(frame, key="key", lang=lang, by=by, total=total, group_colors=groups),
+            bars_figure(
+                frame,
+                key="key",
+                lang=lang,
+                by=by,
+                total=total,
+                group_colors=groups,
+                group_sizes=sizes,
+            ),
         )
         self.overview_quotes.value = h.hint("quotes_pick", lang)
-        self.start.value = h.where_to_start(views.priorities, total, lang)
-        # needs, expectations
-        for name in SECTIONS:
-            entry = views.summary[name]
-            fig, box = self.section_figs[name]
+        if by:
+            self.start.value = h.where_to_start_by(
+                views.priorities_by, views.groups, lang, people=views.people
+            )
+        else:
+            self.start.value = h.where_to_start(
+                views.priorities,
+                views.dimension_priorities,
+                total,
+                lang,
+                people=views.people,
+                themes=self.data.tree.any_themes,
+            )
+        # needs, expectations, information gaps (themes) and information sources
+        for name, (fig, box) in self.section_figs.items():
+            found = views.categories.get(name)
             parts = self.section_html[name]
-            themes = entry["themes"]
             figure = None
-            if not themes.empty:
+            if found is not None and not found.themes.empty:
                 figure = bars_figure(
-                    themes,
+                    found.themes,
                     key="theme",
                     lang=lang,
                     by=by,
-                    total=entry["participants"],
+                    total=total,
                     group_colors=groups,
+                    group_sizes=sizes,
                 )
-            self._draw_or_hint(fig, figure, box, parts["empty"], "themes_none")
-            parts["drill"].value = h.hint("quotes_pick", lang)
-            parts["head"].value = h.headline(entry["participants"], total, lang)
-            parts["quotes"].value = h.quote_cards(entry["quotes"], views.people, lang)
-        # gaps and sources
-        for name, (fig, box, empty) in self.gap_figs.items():
-            entry = views.summary[name]
-            figure = None
-            if entry["participants"]:
-                source = entry["themes"]
-                if source.empty:
-                    source = pd.DataFrame(
+            elif found is not None and found.participants and not found.developed:
+                figure = bars_figure(
+                    pd.DataFrame(
                         [
                             {
-                                "theme": entry["code"],
+                                "theme": found.code,
                                 "label": text(name, lang),
-                                "color": self._color(entry["code"]),
-                                "participants": entry["participants"],
+                                "color": self._color(found.code),
+                                "participants": found.participants,
+                                **{f"{by}={v}": n for v, n in found.by.items()},
                             }
                         ]
-                    )
-                figure = bars_figure(source, key="theme", lang=lang, total=entry["participants"])
-            self._draw_or_hint(fig, figure, box, empty, "nobody")
-        self.gap_drill.value = h.hint("quotes_pick", lang)
+                    ),
+                    key="theme",
+                    lang=lang,
+                    by=by,
+                    total=total,
+                    group_colors=groups,
+                    group_sizes=sizes,
+                )
+            # Nobody raised it: say so; raised, but in no theme: the headline says so.
+            empty_key = "nobody" if found is None or not found.participants else ""
+            self._draw_or_hint(fig, figure, box, parts["empty"], empty_key)
+            parts["drill"].value = h.hint("quotes_pick", lang) if figure else ""
+            parts["head"].value = (
+                h.category_headline(found, total, lang) if found is not None else ""
+            )
+            if name != "information_sources":
+                parts["quotes"].value = (
+                    h.quote_cards(found.quotes, views.people, lang) if found is not None else ""
+                )
         self.gap_pairs.value = h.gap_pairs(views.pairs, views.people, lang)
         # perceived quality
         self._draw(
             self.quality_fig,
-            quality_figure(views.quality, lang=lang, colors=self.data.valence_colors()),
+            quality_figure(
+                views.quality,
+                lang=lang,
+                colors=self.data.valence_colors(),
+                about=h.negative_about(views.quality_themes, lang),
+            ),
         )
         self.quality_drill.value = h.hint("quotes_pick", lang)
+        self.quality_about.value = h.quality_themes(views.quality_themes, views.quality, lang)
         self.everyday.value = h.everyday_table(views.everyday, views.people, lang)
         self._topics(views)
         self._mark_ready()
@@ -388,7 +461,7 @@ class Dashboard:
         )
 
     def _color(self, code: str) -> str:
-        return self.data.codebook.get(code).color if code in self.data.codebook else "#4C78A8"
+        return self.data.labels(self.filters.lang).get(code, ("", "#4C78A8"))[1]
 
     def _topics(self, views: Views) -> None:
         counts = views.codings.groupby("code")["segment"].nunique()
@@ -411,9 +484,8 @@ class Dashboard:
         if not code:
             self.topic_quotes.value = ""
             return
-        frame = self.data.quotes(self.filters, code=code)
-        label = self.data.codebook.get(code).name(self.filters.lang)
-        self.topic_quotes.value = self._quotes_html(frame, label)
+        frame = self.data.quotes(self.filters, code)
+        self.topic_quotes.value = self._quotes_html(frame, self._label(code))
 
     # -- drill-down -----------------------------------------------------------------------
     def _click(self, section: str) -> Callable[[list[Any]], None]:
@@ -432,54 +504,53 @@ class Dashboard:
     def _draw_or_hint(self, chart: Chart, fig: Any, box: w.Box, empty: w.HTML, key: str) -> None:
         """Draw ``fig``; without one, hide ``box`` and show the hint ``key`` in ``empty``."""
         box.layout.display = None if fig else "none"
-        empty.value = "" if fig else h.hint(key, self.filters.lang)
+        empty.value = "" if fig or not key else h.hint(key, self.filters.lang)
         if fig:
             self._draw(chart, fig)
 
     def drill(self, section: str, item: list[Any]) -> str:
         """Show the quotes behind one bar (``item``: the bar's customdata); returns the HTML."""
         lang, f = self.filters.lang, self.filters
+        views = self.data.views(f)
         extra: dict[str, str] = {}
         what: list[str] = []
-        if section in ("overview", "information_gaps", "information_sources", *SECTIONS):
-            code, by, value = (list(item) + ["", ""])[:3]
+        if section == "quality":
+            code, valence = str(item[0]), str(item[1])
+            frame = self.data.quotes(f, code, valence=valence)
+            frame = frame.assign(theme=h.themes_of_segments(views.codings, frame["segment"]))
+            what += [self._label(code), text(valence, lang)]
+        else:
+            code, by, value = [str(x) for x in (list(item) + ["", ""])[:3]]
             if by and value:
                 extra[by] = value
-            if section in ("overview",):
-                frame = self.data.quotes(f, code=code, **extra)
+            entry = views.categories.get(section)
+            if section == "overview" or entry is None or entry.developed or code == entry.code:
+                frame = self.data.quotes(f, code, where=extra)
+            else:  # a code applied together with a category that has no themes yet
+                frame = a.quotes(views.codings, code=entry.code, with_code=code, **extra)
+            if section != "overview":
+                what.append(text(section, lang))
+            if code != (entry.code if entry is not None else ""):
                 what.append(self._label(code))
-            else:
-                parent = GROUPS[section]
-                if code == parent:
-                    frame = self.data.quotes(f, code=parent, **extra)
-                else:
-                    frame = self.data.quotes(f, code=parent, with_code=code, **extra)
-                what += [text(section, lang), self._label(code)]
             if value:
                 what.append(value_name(value, lang))
-        else:
-            code, valence = item[0], item[1]
-            frame = self.data.quotes(f, code=code, valence=valence)
-            what += [self._label(code), text(valence, lang)]
         html = self._quotes_html(frame, " × ".join(what))
-        target = {
-            "overview": self.overview_quotes,
-            "quality": self.quality_drill,
-            "information_gaps": self.gap_drill,
-            "information_sources": self.gap_drill,
-        }.get(section) or self.section_html[section]["drill"]
+        target = {"overview": self.overview_quotes, "quality": self.quality_drill}.get(
+            section
+        ) or self.section_html[section]["drill"]
         target.value = html
         return html
 
     def _label(self, code: str) -> str:
-        if code in self.data.codebook:
-            return self.data.codebook.get(code).name(self.filters.lang)
-        return code
+        return self.data.labels(self.filters.lang).get(code, (code, ""))[0]
 
     def _quotes_html(self, frame: pd.DataFrame, what: str) -> str:
         lang = self.filters.lang
         title = text("quotes_for", lang, n=len(frame), what=what)
-        return h.quote_list(frame, lang, title=title, people=self.data.views(self.filters).people)
+        tags = {k: v for k, (v, _c) in self.data.labels(lang).items()}
+        return h.quote_list(
+            frame, lang, title=title, people=self.data.views(self.filters).people, tags=tags
+        )
 
 
 def _reason(exc: BaseException) -> str:

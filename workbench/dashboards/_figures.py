@@ -75,6 +75,12 @@ def _ints(values: Any) -> list[int]:
     return [int(v) for v in values]
 
 
+def group_name(value: object, size: int | None, lang: str) -> str:
+    """A compared group as its legend says it: ``external (n=11)``."""
+    name = value_name(value, lang)
+    return f"{name} (n={size})" if size is not None else name
+
+
 def bars_figure(
     frame: pd.DataFrame,
     *,
@@ -83,10 +89,15 @@ def bars_figure(
     by: str | None = None,
     total: int | None = None,
     group_colors: Mapping[str, str] | None = None,
+    group_sizes: Mapping[str, int] | None = None,
 ) -> Figure:
     """Horizontal bars of ``participants`` per row of ``frame`` (columns ``key``, label, color,
-    participants; with ``by`` also ``{by}={value}`` columns), largest on top; ``group_colors``
-    keeps each group's colour the same in every chart."""
+    participants; with ``by`` also ``{by}={value}`` columns), largest on top.
+
+    One series: people per bar, labelled ``7 (44%)`` (the share of ``total``).  Groups
+    compared (``by``): one bar per group, its length the share of the group's people
+    (``group_sizes``) who raised it, labelled ``45% (5)``, the legend naming each group with
+    its size; ``group_colors`` keeps each group's colour the same in every chart."""
     frame = frame.head(MAX_THEMES).iloc[::-1]
     labels = [_wrap(str(x)) for x in frame["label"]]
     people = text("people", lang)
@@ -94,26 +105,46 @@ def bars_figure(
     split = [c for c in frame.columns if by and str(c).startswith(f"{by}=")]
     data: list[dict[str, Any]] = []
     extra: dict[str, Any] = {"showlegend": False}
+    xaxis: dict[str, Any]
     if split:
+        sizes = group_sizes or {}
+        top_share = 0.0
         for i, column in enumerate(split):
             value = str(column).split("=", 1)[1]
             color = (group_colors or {}).get(value, PALETTE[i % len(PALETTE)])
+            counts = _ints(frame[column])
+            size = sizes.get(value)
+            shares = [100 * n / size if size else 0.0 for n in counts]
+            top_share = max([top_share, *shares])
+            name = plain(group_name(value, size, lang))
             data.append(
                 {
                     "type": "bar",
                     "orientation": "h",
-                    "x": _ints(frame[column]),
+                    "x": [round(x, 1) for x in shares],
                     "y": labels,
-                    "name": plain(value_name(value, lang)),
+                    "name": name,
                     "marker": {"color": color},
-                    "customdata": [[k, by, value] for k in keys],
-                    "hovertemplate": f"%{{y}}: %{{x}} {people}<extra>%{{fullData.name}}</extra>",
+                    "customdata": [[k, by, value, n] for k, n in zip(keys, counts, strict=True)],
+                    "text": [f"{x:.0f}% ({n})" for x, n in zip(shares, counts, strict=True)],
+                    "textposition": "outside",
+                    "cliponaxis": False,
+                    "hovertemplate": (
+                        f"%{{y}}<br>{name}: %{{customdata[3]}} {people} (%{{x:.0f}}%)"
+                        "<extra></extra>"
+                    ),
                 }
             )
         extra = {"barmode": "group", "showlegend": True}
+        # Room on the right for the "45% (5)" labels outside the bars.
+        xaxis = {"range": [0, max(top_share, 1.0) * 1.3], "ticksuffix": "%"}
+        rows = max(len(frame), 1) * (0.55 + 0.45 * len(split))
     else:
         counts = _ints(frame["participants"])
         share = [f" ({n / total:.0%})" if total else "" for n in counts]
+        of = [
+            text("people_of", lang, n=n, total=total) if total else f"{n} {people}" for n in counts
+        ]
         data.append(
             {
                 "type": "bar",
@@ -121,30 +152,35 @@ def bars_figure(
                 "x": counts,
                 "y": labels,
                 "marker": {"color": [str(c) for c in frame["color"].fillna(PALETTE[0])]},
-                "customdata": [[k, "", ""] for k in keys],
+                "customdata": [[k, "", "", o] for k, o in zip(keys, of, strict=True)],
                 "text": [f"{n}{s}" for n, s in zip(counts, share, strict=True)],
                 "textposition": "outside",
                 "cliponaxis": False,
-                "hovertemplate": f"%{{y}}: %{{x}} {people}<extra></extra>",
+                "hovertemplate": "%{y}: %{customdata[3]}<extra></extra>",
                 "showlegend": False,
             }
         )
-    top = max([max(_ints(frame[c]), default=0) for c in (split or ["participants"])] + [1])
-    rows = max(len(frame), 1) * (1.6 if len(split) > 1 else 1.0)
-    # Room on the right for the "3 (75%)" labels outside the bars.
-    # No axis title (it collided with the ticks): the headline and hover say "participants".
-    xaxis: dict[str, Any] = {"range": [0, top * 1.22]}
-    if top <= 8:
-        xaxis["dtick"] = 1
+        top = max(counts + [1])
+        # Room on the right for the "3 (75%)" labels outside the bars.
+        xaxis = {"range": [0, top * 1.25]}
+        if top <= 8:
+            xaxis["dtick"] = 1
+        rows = max(len(frame), 1)
+    # No axis title (it collided with the ticks): the headline and hover say what is counted.
     return {"data": data, "layout": _layout(int(90 + 44 * rows), xaxis=xaxis, **extra)}
 
 
 def quality_figure(
-    quality: pd.DataFrame, *, lang: str, colors: tuple[str, str] = (NEGATIVE, POSITIVE)
+    quality: pd.DataFrame,
+    *,
+    lang: str,
+    colors: tuple[str, str] = (NEGATIVE, POSITIVE),
+    about: Mapping[str, str] | None = None,
 ) -> Figure:
     """Grönroos's model as a diverging bar chart: negative (left) and positive (right)
     experiences per dimension, grouped technical / functional / image; ``colors``: the
-    negative and positive colours (the codebook's valence colours)."""
+    negative and positive colours (the codebook's valence colours); ``about``: per dimension,
+    the themes its negative experiences are about (shown when hovering a negative bar)."""
     order = {"technical": 0, "functional": 1, "image": 2}
     frame = quality.assign(rank=quality["kind"].map(order)).reset_index(drop=True)
     frame = frame.iloc[::-1]  # plotly draws the first category at the bottom
@@ -152,11 +188,13 @@ def quality_figure(
     codes = [str(c) for c in frame["code"]]
     negative, positive = _ints(frame["negative"]), _ints(frame["positive"])
     data = []
+    notes = [plain(about.get(c, "")) if about else "" for c in codes]
     for name, counts, sign, color in (
         ("negative", negative, -1, colors[0]),
         ("positive", positive, 1, colors[1]),
     ):
         label = text(name, lang)
+        told = notes if name == "negative" else [""] * len(codes)
         data.append(
             {
                 "type": "bar",
@@ -165,11 +203,17 @@ def quality_figure(
                 "y": y,
                 "name": label,
                 "marker": {"color": color},
-                "customdata": [[c, name, n] for c, n in zip(codes, counts, strict=True)],
+                "customdata": [
+                    [c, name, n, f"<br>{t}" if t else ""]
+                    for c, n, t in zip(codes, counts, told, strict=True)
+                ],
                 "text": [str(n) if n else "" for n in counts],
                 "textposition": "outside",
                 "cliponaxis": False,
-                "hovertemplate": f"%{{y}}<br>{label}: %{{customdata[2]}}<extra></extra>",
+                "hovertemplate": (
+                    f"%{{y}}<br>{label}: %{{customdata[2]}} {text('passages', lang)}"
+                    "%{customdata[3]}<extra></extra>"
+                ),
             }
         )
     top = max(negative + positive + [1])

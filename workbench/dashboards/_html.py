@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 
 import pandas as pd
 
 from workbench.analysis._frames import EVERYDAY
+from workbench.dashboards._figures import group_name
+from workbench.dashboards._findings import Category, Priority, Quote, natural
 from workbench.i18n import attribute_name, text, value_name
 
 CSS = """
@@ -55,6 +57,18 @@ CSS = """
   border-radius: 6px; color: #475569; }
 .vd-filters { background: #f8fafc; border: 1px solid #e2e8f0; border-radius: 6px;
   padding: 6px 10px; }
+.vd-coding { color: #475569; font-size: 13px; margin-top: 6px; }
+.vd-tag { display: inline-block; background: #eef2ff; color: #3730a3; border-radius: 10px;
+  padding: 0 8px; font-size: 12px; font-weight: normal; margin-left: 4px; }
+.vd-figures { color: #334155; font-size: 14px; }
+.vd-start li { margin-bottom: 10px; }
+.vd-start .vd-quote { margin: 4px 0 0 0; }
+.vd-cols { display: flex; gap: 16px; flex-wrap: wrap; }
+.vd-col { flex: 1 1 260px; min-width: 240px; }
+.vd-col h4 { margin: 6px 0; font-size: 15px; }
+.vd-col ol { padding-left: 20px; }
+.vd-n { color: #64748b; }
+.vd-fold > summary { font-weight: 600; margin: 8px 0; }
 details summary { cursor: pointer; color: #1d4ed8; }
 """
 
@@ -66,20 +80,64 @@ TABLE_ROWS = 25
 FOLDED = 4
 
 
+def number(n: int, lang: str) -> str:
+    """``1,987`` in English, ``1 987`` in Swedish (a no-break space)."""
+    shown = f"{int(n):,}"
+    return shown.replace(",", "\u00a0") if lang == "sv" else shown
+
+
 def style() -> str:
     """The stylesheet as a ``<style>`` element."""
     return f"<style>{CSS}</style>"
 
 
-def header(title: str, participants: int, documents: int, study: str, lang: str) -> str:
-    """The title bar and the reading guide."""
+def header(
+    title: str,
+    participants: int,
+    documents: int,
+    study: str,
+    lang: str,
+    *,
+    source: str = "interviews",
+    answers: int = 0,
+    guide: str | None = None,
+    note: str = "",
+) -> str:
+    """The title bar (who is counted: people interviewed, or survey answers coded of all
+    answers), the reading guide (HTML; default: the live dashboard's) and a line saying whose
+    coding it is."""
+    key = "dash_subtitle_survey" if source == "survey" else "subtitle"
     sub = text(
-        "subtitle", lang, participants=participants, documents=documents, study=escape(study)
+        key,
+        lang,
+        participants=number(participants, lang),
+        documents=number(documents, lang),
+        answers=number(answers, lang),
+        study=escape(study),
     )
+    coding = f'<div class="vd-coding">{escape(note)}</div>' if note else ""
     return (
         f'<div class="vd-header"><h1>{escape(title)}</h1><div class="vd-sub">{sub}</div></div>'
-        f'<div class="vd-guide">{text("guide", lang)}</div>'
+        f'<div class="vd-guide">{guide or text("guide", lang)}{coding}</div>'
     )
+
+
+def people_count(n: int, lang: str) -> str:
+    """``1 person``, ``3 people``."""
+    return text("dash_n_person", lang) if n == 1 else text("dash_n_people", lang, n=n)
+
+
+def header_count(participants: int, answers: int, source: str, lang: str) -> str:
+    """Who a view counts: ``16 people interviewed`` or ``260 coded answers (of 1,987 survey
+    answers)``."""
+    if source == "survey":
+        return text(
+            "dash_count_survey",
+            lang,
+            participants=number(participants, lang),
+            answers=number(answers, lang),
+        )
+    return text("dash_count_interviews", lang, participants=number(participants, lang))
 
 
 def section_head(key: str, lang: str, lead: str | None = None) -> str:
@@ -108,8 +166,10 @@ def quote_list(
     title: str = "",
     people: pd.DataFrame | None = None,
     limit: int = QUOTE_LIMIT,
+    tags: Mapping[str, str] | None = None,
 ) -> str:
-    """Quotes as cards, each with the participant's pseudonym and attributes."""
+    """Quotes as cards, each with the participant's pseudonym and attributes, and with
+    ``tags`` (theme code → label) the theme a quote counts for."""
     head = f"<h4>{escape(title)}</h4>" if title else ""
     if frame.empty:
         return (
@@ -121,9 +181,13 @@ def quote_list(
         attrs = (
             people.loc[participant] if people is not None and participant in people.index else None
         )
+        theme = str(getattr(row, "theme", "") or "")
+        tag = (
+            f' <span class="vd-tag">{escape(tags[theme])}</span>' if tags and theme in tags else ""
+        )
         cards.append(
             f'<div class="vd-quote"><q>{escape(str(row.quote))}</q>'
-            f'<div class="vd-who">{who(participant, attrs, lang)}</div></div>'
+            f'<div class="vd-who">{who(participant, attrs, lang)}{tag}</div></div>'
         )
     more = (
         f'<p class="vd-hint">+{len(frame) - limit} {text("more", lang)}</p>'
@@ -133,9 +197,9 @@ def quote_list(
     return f'<div class="vd-quotes">{head}{"".join(cards)}{more}</div>'
 
 
-def quote_cards(quotes: Iterable[dict[str, object]], people: pd.DataFrame, lang: str) -> str:
-    """Representative quotes (dicts with participant and quote)."""
-    rows = list(quotes)
+def quote_cards(quotes: Iterable[Quote], people: pd.DataFrame, lang: str) -> str:
+    """Representative quotes."""
+    rows = [{"participant": q.participant, "quote": q.quote} for q in quotes]
     if not rows:
         return ""
     frame = pd.DataFrame(rows)
@@ -153,9 +217,70 @@ def kpis(items: Sequence[tuple[str, str]]) -> str:
     return "".join(f'<span class="vd-kpi"><b>{escape(n)}</b>{escape(c)}</span>' for n, c in items)
 
 
-def where_to_start(priorities: pd.DataFrame, total: int, lang: str) -> str:
-    """The dimensions most participants experienced negatively, as a numbered list."""
-    if priorities.empty:
+def category_headline(entry: Category, total: int, lang: str) -> str:
+    """``12 of 16 participants raised a need — 10 of them in one of the themes below`` (or,
+    without developed themes, a hint that the research team can develop them)."""
+    head = text(f"dash_raised_{entry.name}", lang, n=entry.participants, total=total)
+    if entry.developed and entry.participants:
+        rest = entry.participants - entry.themed
+        if entry.themed:
+            detail = text("dash_themed_of", lang, n=entry.themed)
+            if rest:
+                detail += " " + text("dash_unthemed", lang, n=rest)
+        else:
+            detail = text("dash_themed_none", lang)
+        return f'<p class="vd-headline">{escape(head)}</p><p class="vd-lead">{escape(detail)}</p>'
+    hint_html = "" if entry.developed else hint("dash_themes_develop", lang)
+    return f'<p class="vd-headline">{escape(head)}</p>{hint_html}'
+
+
+def _quote_line(quote: Quote | None, people: pd.DataFrame | None, lang: str) -> str:
+    if quote is None:
+        return ""
+    attrs = (
+        people.loc[quote.participant]
+        if people is not None and quote.participant in people.index
+        else None
+    )
+    return (
+        f'<div class="vd-quote"><q>{escape(_short(quote.quote, 260))}</q>'
+        f'<div class="vd-who">{who(quote.participant, attrs, lang)}</div></div>'
+    )
+
+
+def _priority_item(p: Priority, people: pd.DataFrame | None, lang: str, *, short: bool) -> str:
+    kind = f'<span class="vd-tag">{escape(text("dash_kind_" + p.category, lang))}</span>'
+    figures = text("dash_start_theme", lang, n=p.participants, total=p.total)
+    if not short:
+        figures += " · " + text("dash_start_raised", lang, n=p.raised)
+        if p.dimensions:
+            figures += " · " + text("dash_start_about", lang, dims=", ".join(p.dimensions[:2]))
+    return (
+        f"<li><b>{escape(p.label)}</b> {kind}"
+        f'<div class="vd-figures">{escape(figures)}</div>'
+        f"{_quote_line(p.quote, people, lang)}</li>"
+    )
+
+
+def where_to_start(
+    priorities: Sequence[Priority],
+    dimensions: pd.DataFrame,
+    total: int,
+    lang: str,
+    *,
+    people: pd.DataFrame | None = None,
+    themes: bool = True,
+) -> str:
+    """Where to start: the themes most people raised in a negative experience, each with one
+    quote.  Without such themes, the quality dimensions most people experienced negatively,
+    saying why (no themes developed yet, or none tied to a negative experience)."""
+    title = f"<h3>{escape(text('start', lang))}</h3>"
+    if priorities:
+        items = "".join(_priority_item(p, people, lang, short=False) for p in priorities)
+        body = f"<p>{escape(text('dash_start_lead_themes', lang))}</p><ol>{items}</ol>"
+        return f'<div class="vd-start">{title}{body}</div>'
+    lead = "dash_start_lead_no_negative_theme" if themes else "dash_start_lead_no_themes"
+    if dimensions.empty:
         body = f"<p>{escape(text('start_none', lang))}</p>"
     else:
         items = "".join(
@@ -164,10 +289,98 @@ def where_to_start(priorities: pd.DataFrame, total: int, lang: str) -> str:
                 text("start_item", lang, label=r.label, n=int(r.negative_participants), total=total)
             )
             + "</li>"
-            for r in priorities.itertuples()
+            for r in dimensions.itertuples()
         )
-        body = f"<p>{escape(text('start_lead', lang))}</p><ol>{items}</ol>"
-    return f'<div class="vd-start"><h3>{escape(text("start", lang))}</h3>{body}</div>'
+        body = f"<p>{escape(text(lead, lang))}</p><ol>{items}</ol>"
+    return f'<div class="vd-start">{title}{body}</div>'
+
+
+def where_to_start_by(
+    priorities: Mapping[str, Sequence[Priority]],
+    groups: Mapping[str, int],
+    lang: str,
+    *,
+    people: pd.DataFrame | None = None,
+) -> str:
+    """ "Where to start" for each compared group, side by side (the group's size in its
+    heading)."""
+    columns = []
+    for value, size in groups.items():
+        found = priorities.get(value) or []
+        if found:
+            items = "".join(_priority_item(p, people, lang, short=True) for p in found)
+            body = f"<ol>{items}</ol>"
+        else:
+            body = f'<p class="vd-hint">{escape(text("dash_start_none_group", lang))}</p>'
+        columns.append(
+            f'<div class="vd-col"><h4>{escape(group_name(value, size, lang))}</h4>{body}</div>'
+        )
+    return (
+        f'<div class="vd-start"><h3>{escape(text("start", lang))}</h3>'
+        f"<p>{escape(text('dash_start_lead_by', lang))}</p>"
+        f'<div class="vd-cols">{"".join(columns)}</div></div>'
+    )
+
+
+def negative_about(themes: pd.DataFrame, lang: str) -> dict[str, str]:
+    """Per quality dimension, the themes its negative passages are about, in one line
+    (for the chart's hover)."""
+    out: dict[str, str] = {}
+    named = themes[themes["theme"] != ""] if not themes.empty else themes
+    for code, frame in named.groupby("code", sort=False):
+        listed = ", ".join(
+            f"{r.label} ({people_count(int(r.participants), lang)})" for r in frame.itertuples()
+        )
+        out[str(code)] = text("dash_about", lang, what=listed)
+    return out
+
+
+def themes_of_segments(codings: pd.DataFrame, segments: pd.Series) -> list[str]:
+    """The theme coded on each of ``segments`` (the first in codebook order; empty where
+    none), to tag quotes of other codes with what they are about."""
+    themed = codings[codings["theme"].notna() & codings["segment"].isin(segments)]
+    first = themed.sort_values("order").drop_duplicates("segment").set_index("segment")["theme"]
+    return [str(first.get(s, "")) for s in segments]
+
+
+def quality_themes(themes: pd.DataFrame, quality: pd.DataFrame, lang: str) -> str:
+    """What each dimension's negative experiences are about: the themes coded on those
+    passages (people per theme), and how many passages have no theme."""
+    if themes.empty:
+        return ""
+    labels = dict(zip(quality["code"], quality["label"], strict=False))
+    rows = []
+    for code in dict.fromkeys(quality["code"]):
+        mine = themes[themes["code"] == code]
+        if mine.empty:
+            continue
+        named = [
+            f'{escape(r.label)} <span class="vd-n">({escape(people_count(int(r.participants), lang))})</span>'
+            for r in mine[mine["theme"] != ""].itertuples()
+        ]
+        bare = mine[mine["theme"] == ""]
+        rest = (
+            escape(text("dash_no_theme_passages", lang, n=int(bare["passages"].iloc[0])))
+            if not bare.empty
+            else ""
+        )
+        what = "; ".join(named) if named else f'<span class="vd-hint">{rest}</span>'
+        rest_cell = rest if named else ""
+        rows.append(
+            f"<tr><td><b>{escape(str(labels.get(code, code)))}</b></td><td>{what}</td>"
+            f'<td class="vd-hint">{rest_cell}</td></tr>'
+        )
+    if not rows:
+        return ""
+    head = (
+        f'<tr><th style="width:22%">{escape(text("dash_dimension", lang))}</th>'
+        f"<th>{escape(text('dash_negative_about', lang))}</th>"
+        f'<th style="width:22%"></th></tr>'
+    )
+    return (
+        f"<h3>{escape(text('dash_quality_themes', lang))}</h3>"
+        f'<table class="vd-table">{head}{"".join(rows)}</table>'
+    )
 
 
 def _folded(quotes: Sequence[str], lang: str, *, css: str = "", shown: int = 2) -> str:
@@ -189,6 +402,7 @@ def gap_pairs(pairs: pd.DataFrame, people: pd.DataFrame, lang: str) -> str:
     if pairs.empty:
         return f'<p class="vd-hint">{text("quotes_none", lang)}</p>'
     rows = []
+    pairs = pairs.sort_values("participant", key=lambda c: c.map(natural))
     for r in pairs.head(TABLE_ROWS).itertuples(index=False):
         attrs = people.loc[r.participant] if r.participant in people.index else None
         gaps = _folded(list(r.gaps), lang)
@@ -205,9 +419,11 @@ def gap_pairs(pairs: pd.DataFrame, people: pd.DataFrame, lang: str) -> str:
         f'<th style="width:41%">{escape(text("information_gaps", lang))}</th>'
         f'<th style="width:41%">{escape(text("information_sources", lang))}</th></tr>'
     )
+    summary = text("gap_pairs", lang) + " — " + text("dash_show_table", lang, n=len(pairs))
     return (
-        f"<h3>{escape(text('gap_pairs', lang))}</h3>"
+        f'<details class="vd-fold"><summary>{escape(summary)}</summary>'
         f'<table class="vd-table">{head}{"".join(rows)}</table>{_more_rows(len(pairs), lang)}'
+        "</details>"
     )
 
 
@@ -225,6 +441,7 @@ def everyday_table(everyday: pd.DataFrame, people: pd.DataFrame, lang: str) -> s
         f"<th>{escape(text(c, lang))}</th>" for c in EVERYDAY
     )
     rows = []
+    everyday = everyday.sort_values("participant", key=lambda c: c.map(natural))
     for r in everyday.head(TABLE_ROWS).to_dict("records"):
         participant = str(r["participant"])
         attrs = people.loc[participant] if participant in people.index else None
@@ -244,7 +461,13 @@ def everyday_table(everyday: pd.DataFrame, people: pd.DataFrame, lang: str) -> s
             cells.append(f"<td>{first}</td>")
         rows.append(f"<tr>{''.join(cells)}</tr>")
     table = f'<table class="vd-table"><tr>{head}</tr>{"".join(rows)}</table>'
-    return table + _more_rows(len(everyday), lang)
+    summary = (
+        text("dash_everyday_table", lang) + " — " + text("dash_show_table", lang, n=len(everyday))
+    )
+    return (
+        f'<details class="vd-fold"><summary>{escape(summary)}</summary>{table}'
+        f"{_more_rows(len(everyday), lang)}</details>"
+    )
 
 
 def _short(quote: str, limit: int = 220) -> str:

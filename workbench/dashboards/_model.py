@@ -1,23 +1,35 @@
 """What a dashboard shows, computed from a project without drawing: filters in, views out.
 
-The project is read once per coder layer; a language switch only relabels codes, and the
-views of each filter state are cached, so going back to an earlier state costs nothing and a
-change only recomputes the views of the new state.
+The project's codings are read once; a coding layer, a source and a language are selections
+of that frame (each cached), and the views of each filter state are cached too, so going back
+to an earlier state costs nothing and a change only recomputes the views of the new state.
+
+Two things are never mixed silently:
+
+* **sources** — interviews and survey answers (table rows) are different kinds of people and
+  of counting; a view shows one :class:`Source` at a time;
+* **layers** — whose coding is counted (:class:`Layer`): the consensus where there is one,
+  all human coders, or one coder; coders the project excludes (test or sandbox coders,
+  ``Project.exclude_coders``) are in none of them.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from workbench import analysis as a
+from workbench.dashboards import _findings as fnd
 from workbench.dashboards._figures import NEGATIVE, POSITIVE
+from workbench.errors import UnknownItem
+from workbench.i18n import text
 
 if TYPE_CHECKING:
     from workbench.codebook import Codebook
@@ -26,14 +38,46 @@ if TYPE_CHECKING:
 #: Attributes offered as the "user group" and "user type" filters, when the study has them.
 GROUP_ATTRIBUTE = "role"
 TYPE_ATTRIBUTE = "user_type"
+#: The coder name under which adjudication (``Project.settle``) records settled codings.
+SETTLED = "consensus"
+#: Document formats whose documents are answers of a survey (one table row each).
+TABLE_FORMATS = ("csv", "xlsx")
+
+
+class Layer(StrEnum):
+    """Whose coding a view counts, besides one coder's own (whose layer is the coder's name).
+
+    A later layer (the model's estimate with the coders) is one more member here and one
+    more branch in :meth:`DashboardData.layer`.
+    """
+
+    #: Settled codings where a disagreement was adjudicated; elsewhere the codes most of a
+    #: document's coders applied (a document with one coder keeps that coder's codings).
+    CONSENSUS = "consensus"
+    #: Every human coder's codings together (excluded coders left out).
+    HUMAN = "all"
+
+
+class Source(StrEnum):
+    """Where the participants' words come from; views never mix them."""
+
+    INTERVIEWS = "interviews"
+    SURVEY = "survey"
+
+
+def source_of_format(fmt: object) -> Source:
+    """The source of a document by its format: a table row is a survey answer."""
+    return Source.SURVEY if str(fmt).lower() in TABLE_FORMATS else Source.INTERVIEWS
 
 
 @dataclass(frozen=True)
 class Filters:
-    """One filter state.  Empty strings mean "all"."""
+    """One filter state.  Empty strings mean "all" (for ``layer`` and ``source``: the best
+    available, see :meth:`DashboardData.normalize`)."""
 
     lang: str = "en"
-    layer: str = "all"
+    layer: str = ""
+    source: str = ""
     group: str = ""
     user_type: str = ""
     attribute: str = ""
@@ -60,24 +104,29 @@ class Filters:
 
 @dataclass
 class Views:
-    """Everything one filter state shows."""
+    """Everything one filter state shows.
+
+    ``categories``: needs, expectations, information gaps and sources
+    (:class:`~workbench.dashboards._findings.Category`); ``priorities``: the themes to start
+    with; ``dimension_priorities``: the quality dimensions most people experienced
+    negatively (shown when no theme carries a negative experience); with groups compared,
+    ``groups`` (participants per group) and ``priorities_by`` (per group).
+    """
 
     codings: pd.DataFrame
+    source: str
     participants: int
     documents: int
-    summary: dict[str, dict[str, Any]]
+    categories: dict[str, fnd.Category]
     quality: pd.DataFrame
-    priorities: pd.DataFrame
+    quality_themes: pd.DataFrame
+    priorities: list[fnd.Priority]
+    dimension_priorities: pd.DataFrame
     pairs: pd.DataFrame
     everyday: pd.DataFrame
     people: pd.DataFrame = field(repr=False)
-    #: Computes :attr:`quality_by` (only on demand: the live dashboard does not show it).
-    quality_by_of: Callable[[], pd.DataFrame | None] = field(repr=False, default=lambda: None)
-
-    @cached_property
-    def quality_by(self) -> pd.DataFrame | None:
-        """Perceived quality per value of the compared attribute (``None`` without one)."""
-        return self.quality_by_of()
+    groups: dict[str, int] = field(default_factory=dict)
+    priorities_by: dict[str, list[fnd.Priority]] = field(default_factory=dict)
 
 
 class DashboardData:
@@ -87,9 +136,14 @@ class DashboardData:
     ----------
     project
         An open project; only read (open it with ``read_only=True``).
+    codebook
+        The codebook (default: the project's).
     codings
         Optional: codings already enriched (``workbench.analysis.codings_frame``), for tests
-        and benchmarks; the ``"all"`` layer.
+        and benchmarks; a ``source`` column may say which are survey answers.
+    excluded
+        Coders to leave out of every layer (default: the project's setting,
+        ``Project.excluded_coders``).
     """
 
     def __init__(
@@ -99,6 +153,7 @@ class DashboardData:
         codebook: Codebook | None = None,
         codings: pd.DataFrame | None = None,
         title: str = "",
+        excluded: Sequence[str] | None = None,
     ) -> None:
         self.project = project
         if codebook is None:
@@ -106,22 +161,20 @@ class DashboardData:
                 raise ValueError("give a project or a codebook")
             codebook = project.codebook
         self.codebook = codebook
+        self.tree = fnd.ThemeTree.of(codebook)
         self.title = title or (project.path.name if project is not None else "")
-        self._layers: dict[str, pd.DataFrame] = {}
-        if codings is not None:
-            self._layers["all"] = _plain_strings(codings)
         # Taken before anything is read: a change while reading shows as stale later.
         self.read_as = self.fingerprint()
-        self._labelled: dict[tuple[str, str], pd.DataFrame] = {}
+        self.excluded: list[str] = list(
+            excluded if excluded is not None else project.excluded_coders if project else []
+        )
+        self._documents = self._read_documents()
+        self._given = codings
+        self._layers: dict[str, pd.DataFrame] = {}
+        self._selected: dict[tuple[str, str, str], pd.DataFrame] = {}
+        self._labels: dict[str, dict[str, tuple[str, str]]] = {}
         self._stop_warm = threading.Event()
         self._views: dict[Filters, Views] = {}
-        self.coders: list[str] = (
-            project.store.coders()
-            if project is not None
-            else sorted(codings["coder"].unique())
-            if codings is not None
-            else []
-        )
 
     # -- freshness ------------------------------------------------------------------------
     def fingerprint(self) -> tuple[Any, ...] | None:
@@ -136,31 +189,131 @@ class DashboardData:
         return self.project is not None and self.fingerprint() != self.read_as
 
     # -- data -----------------------------------------------------------------------------
+    def _read_documents(self) -> pd.DataFrame:
+        if self.project is None:
+            return pd.DataFrame(columns=["document", "participant", "source"])
+        docs = self.project.documents[["document", "participant", "format"]]
+        return docs.assign(source=[str(source_of_format(f)) for f in docs["format"]])
+
+    @cached_property
+    def _codings(self) -> pd.DataFrame:
+        """Every coding (all coders, settled ones included) with its source, category and
+        theme: read once."""
+        if self._given is not None:
+            frame = self._given
+        else:
+            assert self.project is not None
+            frame = a.codings_frame(self.project)
+        frame = _plain_strings(frame)
+        extra = self.tree.columns(frame["code"])
+        if "source" not in frame:
+            by_doc = dict(zip(self._documents["document"], self._documents["source"], strict=True))
+            default = str(Source.INTERVIEWS)
+            extra["source"] = frame["document"].map(by_doc).fillna(default)
+        return frame.assign(**extra)
+
+    @cached_property
+    def coders(self) -> list[str]:
+        """The human coders of the layers: every coder but the settled layer and the
+        excluded ones, sorted."""
+        frame = self._codings
+        names = frame["coder"].unique() if len(frame) else []
+        return sorted(str(c) for c in names if c != SETTLED and c not in self.excluded)
+
+    def has_settled(self) -> bool:
+        """Whether any disagreement was settled (adjudicated) in the project."""
+        return bool((self._codings["coder"] == SETTLED).any())
+
+    def layers(self) -> list[str]:
+        """The layers on offer, each once, the best first: the consensus (with two coders or
+        more, or after an adjudication), all human coders, then each coder (with two or more:
+        one coder's layer would repeat "all")."""
+        out: list[str] = []
+        if len(self.coders) > 1 or self.has_settled():
+            out.append(str(Layer.CONSENSUS))
+        out.append(str(Layer.HUMAN))
+        if len(self.coders) > 1:
+            out += [c for c in self.coders if c not in (Layer.CONSENSUS, Layer.HUMAN)]
+        return out
+
+    @property
+    def default_layer(self) -> str:
+        """The best layer available: the consensus where there is one, else all coders."""
+        return self.layers()[0]
+
     def layer(self, layer: str) -> pd.DataFrame:
-        """The enriched codings of a coder layer (read once)."""
+        """The enriched codings of a layer (computed once)."""
         if layer not in self._layers:
-            if "all" in self._layers:
-                base = self._layers["all"]
-                self._layers[layer] = a.select_layer(base, layer)
+            frame = self._codings
+            human = frame[frame["coder"].isin(self.coders)]
+            if layer == Layer.HUMAN:
+                out = human
+            elif layer == Layer.CONSENSUS:
+                settled = frame[frame["coder"] == SETTLED]
+                agreed = a.consensus(human)
+                if len(settled):
+                    agreed = agreed[~agreed["segment"].isin(settled["segment"])]
+                    out = pd.concat([settled, agreed], ignore_index=True)
+                else:
+                    out = agreed
+            elif layer in self.coders:
+                out = frame[frame["coder"] == layer]
             else:
-                assert self.project is not None
-                self._layers[layer] = _plain_strings(a.codings_frame(self.project, layer))
+                raise UnknownItem(
+                    f"{self.title or 'dashboard'}: no coding layer {layer!r} "
+                    f"(choose from {', '.join(self.layers())})"
+                )
+            self._layers[layer] = fnd.mark_valence(out.reset_index(drop=True))
         return self._layers[layer]
 
-    def labelled(self, layer: str, lang: str) -> pd.DataFrame:
-        """The codings of ``layer`` with code labels in ``lang``."""
-        key = (layer, lang)
-        if key not in self._labelled:
-            self._labelled[key] = a.relabel(self.layer(layer), self.codebook, lang=lang)
-        return self._labelled[key]
+    def labels(self, lang: str) -> dict[str, tuple[str, str]]:
+        """Code id → (label in ``lang``, colour)."""
+        if lang not in self._labels:
+            self._labels[lang] = {c.id: (c.name(lang), c.color) for c in self.codebook.codes}
+        return self._labels[lang]
 
-    def attributes(self) -> list[str]:
-        """Participant attributes to filter or compare by."""
-        return a.attribute_columns(self.layer("all"))
+    def sources(self) -> list[str]:
+        """The sources the study has, interviews first."""
+        present = set(self._documents["source"]) | set(self._codings["source"].unique())
+        return [str(s) for s in Source if s in present] or [str(Source.INTERVIEWS)]
 
-    def values(self, column: str) -> list[str]:
-        """The values a column takes in the study, sorted."""
-        frame = self.layer("all")
+    @property
+    def default_source(self) -> str:
+        """Interviews when the study has any, else its survey."""
+        return self.sources()[0]
+
+    def source_size(self, source: str) -> tuple[int, int]:
+        """Documents and participants of ``source`` in the whole study (coded or not)."""
+        docs = self._documents[self._documents["source"] == source]
+        if docs.empty:
+            frame = self._codings[self._codings["source"] == source]
+            return int(frame["document"].nunique()), int(frame["participant"].nunique())
+        return len(docs), int(docs["participant"].nunique())
+
+    def selection(self, layer: str, lang: str, source: str) -> pd.DataFrame:
+        """The codings of ``layer`` from ``source`` with code labels in ``lang``."""
+        key = (layer, lang, source)
+        if key not in self._selected:
+            frame = self.layer(layer)
+            frame = frame[frame["source"] == source]
+            self._selected[key] = a.relabel(frame, self.codebook, lang=lang)
+        return self._selected[key]
+
+    def attributes(self, source: str | None = None) -> list[str]:
+        """Participant attributes to filter or compare by (those ``source``'s participants
+        have values for)."""
+        frame = self._codings
+        if source:
+            frame = frame[frame["source"] == source]
+        return [
+            c for c in a.attribute_columns(frame) if c not in fnd.DERIVED and frame[c].notna().any()
+        ]
+
+    def values(self, column: str, source: str | None = None) -> list[str]:
+        """The values a column takes in the study (or in ``source``), sorted."""
+        frame = self._codings
+        if source:
+            frame = frame[frame["source"] == source]
         if column not in frame:
             return []
         return sorted(str(v) for v in frame[column].dropna().unique())
@@ -172,62 +325,127 @@ class DashboardData:
         positive = book.get("val-positive").color if "val-positive" in book else POSITIVE
         return negative, positive
 
-    def layers(self) -> list[str]:
-        """``all``, ``consensus`` (with two coders or more), then each coder."""
-        return ["all", *(["consensus"] if len(self.coders) > 1 else []), *self.coders]
+    def layer_note(self, layer: str, lang: str) -> str:
+        """What a layer counts, in a sentence: it names the coders, and says so when adopted
+        themes or accepted suggestions are among the codings (nothing is claimed that is not
+        so) and which coders are left out."""
+        layer = self.normalize(Filters(layer=layer)).layer
+        if layer == Layer.CONSENSUS:
+            note = text("dash_layer_note_consensus", lang, names=", ".join(self.coders))
+        elif layer == Layer.HUMAN:
+            note = text("dash_layer_note_all", lang, names=", ".join(self.coders))
+        else:
+            note = text("dash_layer_note_coder", lang, names=layer)
+        frame = self.layer(layer)
+        origins = set(frame["origin"].dropna().astype(str).unique()) if "origin" in frame else set()
+        extra = [text(f"dash_origin_{o}", lang) for o in ("theme", "suggestion") if o in origins]
+        if extra:
+            note += " " + text("dash_layer_note_origins", lang, what=" ".join(extra))
+        if self.excluded:
+            note += " " + text("dash_layer_note_excluded", lang, names=", ".join(self.excluded))
+        return note
 
     # -- views ----------------------------------------------------------------------------
+    def normalize(self, filters: Filters) -> Filters:
+        """``filters`` with the best layer and source filled in (unknown ones too) and an
+        attribute without a value dropped: the key of its views."""
+        f = filters.view_key()
+        layer = f.layer if f.layer in self.layers() else self.default_layer
+        source = f.source if f.source in self.sources() else self.default_source
+        if (layer, source) != (f.layer, f.source):
+            f = replace(f, layer=layer, source=source)
+        return f
+
     def views(self, filters: Filters) -> Views:
         """The views of one filter state (cached)."""
-        key = filters.view_key()
+        key = self.normalize(filters)
         if key not in self._views:
             self._views[key] = self._compute(key)
         return self._views[key]
 
     def _compute(self, f: Filters) -> Views:
         if f.by:
-            # Comparing groups changes only the summary: the rest is the state without it.
+            # Comparing groups changes the counts per group: the rest is the state without it.
             base = self.views(replace(f, by=""))
-            codings = base.codings
-            return replace(
-                base,
-                summary=a.summary(codings, by=f.by),
-                quality_by_of=lambda: a.perceived_quality(
-                    codings, self.codebook, by=f.by, lang=f.lang
-                ),
+            return self._compare(base, f)
+        codings = a.filter_codings(self.selection(f.layer, f.lang, f.source), **f.criteria())
+        labels = self.labels(f.lang)
+        total = int(codings["participant"].nunique())
+        richness = codings.groupby("segment")["code"].nunique() if len(codings) else None
+        categories = {
+            name: fnd.category(
+                codings, self.tree, name, total=total, labels=labels, richness=richness
             )
-        codings = a.filter_codings(self.labelled(f.layer, f.lang), **f.criteria())
-        quality = a.perceived_quality(codings, self.codebook, lang=f.lang)
-        attrs = a.attribute_columns(codings)
+            for name in self.tree.categories
+        }
+        dimensions = a.quality_dimensions(self.codebook)
+        dims = [c for c, _ in dimensions]
+        quality = fnd.perceived_quality(codings, dimensions, labels)
+        attrs = [c for c in a.attribute_columns(codings) if c not in fnd.DERIVED]
         people = (
             codings[["participant", *attrs]]
             .drop_duplicates("participant")
             .set_index("participant")
-            .sort_index()
+            .sort_index(key=lambda index: index.map(fnd.natural))
         )
         return Views(
             codings=codings,
-            participants=int(codings["participant"].nunique()),
+            source=f.source,
+            participants=total,
             documents=int(codings["document"].nunique()),
-            summary=a.summary(codings),
+            categories=categories,
             quality=quality,
-            priorities=a.priorities(quality),
+            quality_themes=fnd.quality_themes(codings, dims, labels),
+            priorities=fnd.where_to_start(
+                codings, self.tree, total=total, labels=labels, dimensions=dims
+            ),
+            dimension_priorities=a.priorities(quality),
             pairs=a.gaps_and_sources(codings),
             everyday=a.everyday_processes(codings),
             people=people,
         )
 
+    def _compare(self, base: Views, f: Filters) -> Views:
+        """``base`` with its counts split by the groups of ``f.by``."""
+        codings, by = base.codings, f.by
+        if by not in codings:
+            return base
+        labels = self.labels(f.lang)
+        people = codings[["participant", by]].drop_duplicates("participant")
+        sizes = people[by].dropna().astype(str).value_counts()
+        groups = {str(k): int(sizes[k]) for k in sorted(sizes.index, key=fnd.natural)}
+        categories = {
+            name: fnd.category(
+                codings, self.tree, name, total=base.participants, labels=labels, by=by
+            )
+            for name in self.tree.categories
+        }
+        dims = [c for c, _ in a.quality_dimensions(self.codebook)]
+        priorities_by = {
+            value: fnd.where_to_start(
+                codings[codings[by] == value],
+                self.tree,
+                total=size,
+                labels=labels,
+                dimensions=dims,
+                n=fnd.START_THEMES_BY,
+            )
+            for value, size in groups.items()
+        }
+        return replace(base, categories=categories, groups=groups, priorities_by=priorities_by)
+
     def neighbours(self, filters: Filters) -> list[Filters]:
         """The filter states one change away from ``filters`` that a viewer picks first: each
-        user group, user type and interview language."""
+        user group, user type and interview language (of the same source)."""
+        f = self.normalize(filters)
         states = []
         for field_, column in (
             ("user_type", TYPE_ATTRIBUTE),
             ("group", GROUP_ATTRIBUTE),
             ("language", "language"),
         ):
-            for value in self.values(column):
-                states.append(replace(filters, **{field_: value}))
+            for value in self.values(column, f.source):
+                states.append(replace(f, **{field_: value}))
         return states
 
     def warm(self, filters: Filters, *, budget: float = 20.0) -> int:
@@ -238,7 +456,7 @@ class DashboardData:
         for state in self.neighbours(filters):
             if time.monotonic() > deadline or self._stop_warm.is_set():
                 break
-            if state.view_key() not in self._views:
+            if self.normalize(state) not in self._views:
                 self.views(state)
                 done += 1
         return done
@@ -257,10 +475,20 @@ class DashboardData:
         """Stop :meth:`warm` after the state it is computing (a viewer has arrived)."""
         self._stop_warm.set()
 
-    def quotes(self, filters: Filters, **query: Any) -> pd.DataFrame:
-        """The quotes behind a number in the view of ``filters``
-        (see :func:`workbench.analysis.quotes`)."""
-        return a.quotes(self.views(filters).codings, **query)
+    def quotes(
+        self,
+        filters: Filters,
+        code: str,
+        *,
+        valence: str | None = None,
+        where: Mapping[str, str] | None = None,
+    ) -> pd.DataFrame:
+        """The quotes behind a number in the view of ``filters``: of a code, a category or a
+        theme (sub-themes included), optionally of one valence (``"negative"``) or of one
+        group (``where={"role": "owner"}``; see
+        :func:`workbench.dashboards._findings.theme_quotes`)."""
+        codings = self.views(filters).codings
+        return fnd.theme_quotes(codings, code, valence=valence, **dict(where or {}))
 
 
 def _plain_strings(frame: pd.DataFrame) -> pd.DataFrame:

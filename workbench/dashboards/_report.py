@@ -1,141 +1,254 @@
 """The static report: the dashboard's content as ONE self-contained HTML file.
 
-Charts embed plotly's JavaScript once (from the installed package, no network); the quotes
-behind each bar are expandable ``<details>`` lists under its chart.
+Charts are inline SVG (:mod:`._svg`): no plotly.js, nothing loaded from anywhere.  Every bar
+links to the quotes behind it, which sit in a ``<details>`` list one click away (a few lines
+of script open the list a bar links to); representative quotes are shown open.  A study with
+interviews and a survey gets one part per source, never mixed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import re
+from dataclasses import replace
 from html import escape
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
-import plotly.io as pio
 
-from workbench.analysis import quotes as quotes_of
-from workbench.analysis._frames import GROUPS
+from workbench import analysis as a
 from workbench.dashboards import _html as h
 from workbench.dashboards._figures import bars_figure, quality_figure
+from workbench.dashboards._findings import Category
 from workbench.dashboards._model import DashboardData, Filters, Views
+from workbench.dashboards._svg import svg_figure
 from workbench.errors import ProjectError, UnknownItem
 from workbench.i18n import text
 from workbench.project import open_project
 
-CONFIG = {"displayModeBar": False, "responsive": True}
+#: Opens the quotes a bar links to (``<details>`` do not open when linked to by themselves).
+OPEN_LINKED = (
+    "<script>function vdOpen(){var t=document.getElementById("
+    "decodeURIComponent(location.hash.slice(1)));if(t&&t.tagName==='DETAILS'){t.open=true;"
+    "t.scrollIntoView();}}window.addEventListener('hashchange',vdOpen);"
+    "window.addEventListener('load',vdOpen);</script>"
+)
+REPORT_CSS = (
+    "<style>body{margin:24px;background:white}.vd-part{font-size:26px;margin:40px 0 0 0;"
+    "padding:8px 0;border-bottom:3px solid #17324d}.vd-svg{max-width:100%;height:auto}"
+    ".vd-svg a.vd-bar:hover rect{opacity:.8}details[id]{scroll-margin-top:12px}"
+    "details>summary{margin:4px 0}.vd-contents a{margin-right:16px}</style>"
+)
 
 
-class _Charts:
-    """Turns figures into ``<div>``s; the first one carries plotly.js."""
-
-    def __init__(self) -> None:
-        self.first = True
-
-    def __call__(self, fig: dict[str, Any]) -> str:
-        html = pio.to_html(
-            fig, full_html=False, include_plotlyjs=self.first, config=CONFIG, validate=False
-        )
-        self.first = False
-        return html
+def _anchor(*parts: str) -> str:
+    """An element id from ``parts`` (code ids and the like)."""
+    return "-".join(re.sub(r"[^A-Za-z0-9_-]+", "-", str(p)) for p in parts if p)
 
 
-def _details(label: str, frame: pd.DataFrame, views: Views, lang: str) -> str:
+def _details(anchor: str, label: str, frame: pd.DataFrame, views: Views, lang: str) -> str:
     body = h.quote_list(frame, lang, people=views.people, limit=200)
     summary = f"{escape(label)} — {escape(text('show_quotes', lang, n=len(frame)))}"
-    return f"<details><summary>{summary}</summary>{body}</details>"
+    return f'<details id="{anchor}"><summary>{summary}</summary>{body}</details>'
+
+
+class _Part:
+    """One source's part of the report."""
+
+    def __init__(self, data: DashboardData, f: Filters, *, single: bool) -> None:
+        self.data, self.f, self.lang = data, f, f.lang
+        self.views = data.views(f)
+        self.prefix = "" if single else f.source
+        self.out: list[str] = []
+
+    def id(self, *parts: str) -> str:
+        return _anchor(self.prefix, "q", *parts)
+
+    def quotes(self, code: str, *, valence: str | None = None) -> pd.DataFrame:
+        return self.data.quotes(self.f, code, valence=valence)
+
+    def section(self, key: str, body: str, lead: str | None = None) -> None:
+        self.out.append(
+            f'<section class="vd-section" id="{_anchor(self.prefix, key)}">'
+            f"{h.section_head(key, self.lang, lead)}{body}</section>"
+        )
+
+    def chart(self, fig: dict[str, object], anchors: list[str | None], title: str) -> str:
+        """``fig`` as SVG, bar ``i`` (in the frame's order) linking to ``anchors[i]``."""
+        data = fig.get("data") or []
+        n = len(data[0]["y"]) if data and isinstance(data, list) else 0  # type: ignore[index]
+
+        def link(_trace: int, point: int) -> str | None:
+            # bars_figure lists the rows bottom-up: point 0 is the frame's last row
+            return anchors[n - 1 - point] if 0 <= n - 1 - point < len(anchors) else None
+
+        return svg_figure(fig, links=link, title=title)
+
+    def render(self) -> str:
+        views, lang = self.views, self.lang
+        total = views.participants
+        labels = self.data.labels(lang)
+        tags = {k: v for k, (v, _c) in labels.items()}
+        # overview
+        rows = [
+            {
+                "key": e.code,
+                "label": text(name, lang),
+                "participants": e.participants,
+                "color": labels.get(e.code, ("", "#4C78A8"))[1],
+            }
+            for name, e in views.categories.items()
+        ]
+        frame = pd.DataFrame(rows)
+        body = self.chart(
+            bars_figure(frame, key="key", lang=lang, total=total),
+            [self.id(str(r["key"])) for r in rows],
+            text("overview", lang),
+        )
+        body += "".join(
+            _details(self.id(e.code), text(name, lang), self.quotes(e.code), views, lang)
+            for name, e in views.categories.items()
+        )
+        body += h.where_to_start(
+            views.priorities,
+            views.dimension_priorities,
+            total,
+            lang,
+            people=views.people,
+            themes=self.data.tree.any_themes,
+        )
+        self.section("overview", body, "overview_lead")
+        # needs, expectations, information gaps, information sources
+        for name, entry in views.categories.items():
+            lead = f"{name}_lead" if name != "information_sources" else None
+            body = self.category(name, entry, total, tags)
+            if name == "information_sources":
+                body += h.gap_pairs(views.pairs, views.people, lang)
+            self.section(name, body, lead)
+        # perceived quality
+        quality = views.quality
+        fig = quality_figure(
+            quality,
+            lang=lang,
+            colors=self.data.valence_colors(),
+            about=h.negative_about(views.quality_themes, lang),
+        )
+        codes = [str(c) for c in quality["code"]][::-1]
+
+        def link(trace: int, point: int) -> str | None:
+            valence = ("negative", "positive")[trace]
+            code = codes[point]
+            row = quality[quality["code"] == code].iloc[0]
+            return self.id(code, valence) if int(row[valence]) else None
+
+        body = svg_figure(fig, links=link, title=text("quality", lang))
+        for r in quality.itertuples():
+            for valence in ("negative", "positive"):
+                if getattr(r, valence):
+                    found = self.quotes(str(r.code), valence=valence)
+                    found = found.assign(
+                        theme=h.themes_of_segments(views.codings, found["segment"])
+                    )
+                    body += _details(
+                        self.id(str(r.code), valence),
+                        f"{r.label}: {text(valence, lang)}",
+                        found,
+                        views,
+                        lang,
+                    )
+        body += h.quality_themes(views.quality_themes, quality, lang)
+        self.section("quality", body, "quality_lead")
+        self.section(
+            "everyday", h.everyday_table(views.everyday, views.people, lang), "everyday_lead"
+        )
+        return "".join(self.out)
+
+    def category(self, name: str, entry: Category, total: int, tags: dict[str, str]) -> str:
+        views, lang = self.views, self.lang
+        head = h.category_headline(entry, total, lang)
+        if entry.themes.empty:
+            body = "" if entry.participants else h.hint("nobody", lang)
+        else:
+            themes = entry.themes.head(10)
+            anchors: list[str | None] = [self.id(name, str(t)) for t in themes["theme"]]
+            body = self.chart(
+                bars_figure(themes, key="theme", lang=lang, total=total), anchors, text(name, lang)
+            )
+            for r in themes.itertuples():
+                if entry.developed:
+                    found = self.quotes(str(r.theme))
+                else:
+                    found = a.quotes(views.codings, code=entry.code, with_code=str(r.theme))
+                body += _details(
+                    self.id(name, str(r.theme)),
+                    f"{text(name, lang)} × {r.label}",
+                    found,
+                    views,
+                    lang,
+                )
+        return head + body + h.quote_cards(entry.quotes, views.people, lang)
 
 
 def render_report(data: DashboardData, filters: Filters | None = None) -> str:
-    """The report's HTML for one filter state."""
-    f = filters or Filters()
+    """The report's HTML: for the source of ``filters``, or every source of the study (one
+    part each) when it names none."""
+    f = data.normalize(filters or Filters())
     lang = f.lang
-    views = data.views(f)
-    chart = _Charts()
-    total = views.participants
+    sources = [f.source] if filters is not None and filters.source else data.sources()
+    single = len(sources) == 1
+    first = data.views(replace(f, source=sources[0]))
+    _docs, answers = data.source_size(first.source)
     parts = [
         "<!DOCTYPE html>",
         f'<html lang="{lang}"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{escape(text('title', lang))} — {escape(data.title)}</title>",
         h.style(),
-        "<style>body{margin:24px;background:white}</style></head>",
+        REPORT_CSS,
+        "</head>",
         '<body><div class="vd-root">',
-        h.header(text("title", lang), total, views.documents, data.title, lang),
+        h.header(
+            text("title", lang),
+            first.participants,
+            first.documents,
+            data.title,
+            lang,
+            source=first.source,
+            answers=answers,
+            guide=text("dash_guide_report", lang),
+            note=data.layer_note(f.layer, lang),
+        ),
         f'<p class="vd-hint">{escape(text("report_generated", lang, date=dt.date.today()))}</p>',
     ]
-    if views.codings.empty:
-        parts.append(f'<div class="vd-empty">{escape(text("empty", lang))}</div>')
-        parts.append("</div></body></html>")
-        return "\n".join(parts)
-    codings = views.codings
-
-    def section(key: str, body: str, lead: str | None = None) -> None:
-        parts.append(
-            f'<section class="vd-section">{h.section_head(key, lang, lead)}{body}</section>'
-        )
-
-    # overview
-    rows = [
-        {
-            "key": e["code"],
-            "label": text(name, lang),
-            "participants": e["participants"],
-            "color": data.codebook.get(e["code"]).color if e["code"] in data.codebook else None,
-        }
-        for name, e in views.summary.items()
-    ]
-    body = chart(bars_figure(pd.DataFrame(rows), key="key", lang=lang, total=total))
-    body += "".join(
-        _details(text(name, lang), quotes_of(codings, code=e["code"]), views, lang)
-        for name, e in views.summary.items()
-    )
-    body += h.where_to_start(views.priorities, total, lang)
-    section("overview", body, "overview_lead")
-
-    # needs, expectations, gaps, sources
-    for name in ("needs", "expectations"):
-        section(name, _themes_block(name, views, chart, lang, total), f"{name}_lead")
-    body = "".join(
-        f"<h3>{escape(text(name, lang))}</h3>" + _themes_block(name, views, chart, lang, total)
-        for name in ("information_gaps", "information_sources")
-    )
-    body += h.gap_pairs(views.pairs, views.people, lang)
-    section("gaps", body, "gaps_lead")
-
-    # perceived quality
-    body = chart(quality_figure(views.quality, lang=lang, colors=data.valence_colors()))
-    for r in views.quality.itertuples():
-        for valence in ("negative", "positive"):
-            if getattr(r, valence):
-                frame = quotes_of(codings, code=r.code, valence=valence)
-                body += _details(f"{r.label}: {text(valence, lang)}", frame, views, lang)
-    section("quality", body, "quality_lead")
-    section("everyday", h.everyday_table(views.everyday, views.people, lang), "everyday_lead")
-    parts.append("</div></body></html>")
-    return "\n".join(parts)
-
-
-def _themes_block(name: str, views: Views, chart: _Charts, lang: str, total: int) -> str:
-    entry = views.summary[name]
-    code = GROUPS[name]
-    themes = entry["themes"]
-    head = h.headline(entry["participants"], total, lang)
-    if themes.empty:
-        body = h.hint("themes_none", lang)
-    else:
-        body = chart(bars_figure(themes, key="theme", lang=lang, total=entry["participants"]))
-        body += "".join(
-            _details(
-                f"{text(name, lang)} × {r.label}",
-                quotes_of(views.codings, code=code, with_code=r.theme),
-                views,
-                lang,
+    if not single:
+        links = []
+        for source in sources:
+            views = data.views(replace(f, source=source))
+            _d, size = data.source_size(source)
+            count = h.header_count(views.participants, size, source, lang)
+            links.append(
+                f'<a href="#{_anchor(source)}">{escape(text("source_" + source, lang))}</a> '
+                f'<span class="vd-hint">({escape(count)})</span>'
             )
-            for r in themes.head(10).itertuples()
+        parts.append(
+            f'<p class="vd-contents"><b>{escape(text("dash_report_contents", lang))}:</b> '
+            f"{' '.join(links)}</p>"
         )
-    body += _details(text(name, lang), quotes_of(views.codings, code=code), views, lang)
-    return head + body + h.quote_cards(entry["quotes"], views.people, lang)
+    for source in sources:
+        g = replace(f, source=source)
+        views = data.views(g)
+        if not single:
+            parts.append(
+                f'<h2 class="vd-part" id="{_anchor(source)}">'
+                f"{escape(text('source_' + source, lang))}</h2>"
+            )
+        if views.codings.empty:
+            parts.append(f'<div class="vd-empty">{escape(text("empty", lang))}</div>')
+            continue
+        parts.append(_Part(data, g, single=single).render())
+    parts.append(f"</div>{OPEN_LINKED}</body></html>")
+    return "\n".join(parts)
 
 
 def write_report(
@@ -143,17 +256,22 @@ def write_report(
     out: str | os.PathLike[str],
     *,
     lang: str = "en",
-    layer: str = "all",
+    layer: str = "",
+    source: str = "",
 ) -> Path:
-    """Open the study in ``path`` read-only and write its report to ``out``."""
+    """Open the study in ``path`` read-only and write its report to ``out`` (``layer``: the
+    best available unless named; ``source``: every source, one part each, unless named)."""
     with open_project(Path(path), read_only=True) as project:
         data = DashboardData(project)
-        if layer not in data.layers():
+        if layer and layer not in data.layers():
             raise UnknownItem(
                 f"{path}: no coder layer {layer!r} (choose from {', '.join(data.layers())})"
             )
-        filters = Filters(lang=lang, layer=layer)
-        html = render_report(data, filters)
+        if source and source not in data.sources():
+            raise UnknownItem(
+                f"{path}: no {source!r} in this study (it has {', '.join(data.sources())})"
+            )
+        html = render_report(data, Filters(lang=lang, layer=layer, source=source))
     target = Path(out)
     if target.is_dir():
         raise ProjectError(f"{target}: is a folder; give the report's file name (report.html)")

@@ -2,7 +2,10 @@
 
 Six participants of a municipality's food-safety inspection (four businesses, two staff),
 interviewed in Swedish and English, coded by ``anna`` (everything) and ``erik`` (a few
-segments, for the consensus layer).  The expected figures are spelled out in the tests.
+segments, for the consensus layer); themes under needs, expectations and information gaps
+(one with a sub-theme, information sources without any); and three survey answers (table
+rows), one praising one thing and criticising another in spans.  The expected figures are
+spelled out in the tests.
 """
 
 from __future__ import annotations
@@ -69,6 +72,43 @@ SAMPLE_CODEBOOK = Codebook(
         _code("user", "User type", "Användartyp", color="#BAB0AC", codable=False),
         _code("user-external", "External user", "Extern användare", "user", "#BAB0AC"),
         _code("user-internal", "Internal user", "Intern användare", "user", "#9E9E9E"),
+        # themes the (imaginary) researchers developed under three of the categories
+        _code(
+            "need-checklist",
+            "A checklist before the visit",
+            "En checklista inför besöket",
+            "bp-needs",
+            "#F8A04A",
+        ),
+        _code(
+            "need-fee-upfront",
+            "Knowing the fee in advance",
+            "Veta avgiften i förväg",
+            "bp-needs",
+            "#FBC08A",
+        ),
+        _code("exp-quick", "A quick answer", "Snabbt besked", "bp-expectations", "#EC8C8D"),
+        _code(
+            "gap-fees",
+            "What the fee covers",
+            "Vad avgiften täcker",
+            "bp-information-gaps",
+            "#C79BBF",
+        ),
+        _code(
+            "gap-rules",
+            "Which rules apply",
+            "Vilka regler som gäller",
+            "bp-information-gaps",
+            "#8E5A84",
+        ),
+        _code(
+            "gap-rules-mobile",
+            "Rules for mobile units",
+            "Regler för mobila verksamheter",
+            "gap-rules",
+            "#A76F9C",
+        ),
     ),
 )
 
@@ -93,8 +133,8 @@ SAMPLE: list[tuple[str, str, dict[str, str], list[tuple[str, list[str], list[str
             (
                 "Vi behöver veta i förväg vad inspektören kommer att titta på, annars hinner vi "
                 "inte förbereda oss.",
-                ["bp-needs", "fq-communication"],
-                ["bp-needs", "fq-communication"],
+                ["bp-needs", "fq-communication", "need-checklist"],
+                ["bp-needs", "fq-communication", "need-checklist"],
             ),
             (
                 "Inspektören var vänlig och förklarade varför temperaturen i kylen var viktig.",
@@ -104,8 +144,8 @@ SAMPLE: list[tuple[str, str, dict[str, str], list[tuple[str, list[str], list[str
             (
                 "Jag visste inte att avgiften skulle komma som en separat faktura, ingen hade sagt "
                 "något.",
-                ["bp-information-gaps", "fq-communication", "val-negative"],
-                ["bp-information-gaps", "val-negative"],
+                ["bp-information-gaps", "fq-communication", "val-negative", "gap-fees"],
+                ["bp-information-gaps", "val-negative", "gap-fees"],
             ),
         ],
     ),
@@ -116,7 +156,7 @@ SAMPLE: list[tuple[str, str, dict[str, str], list[tuple[str, list[str], list[str
         [
             (
                 "Vi förväntar oss att få besked om resultatet inom en vecka, inte efter en månad.",
-                ["bp-expectations", "fq-punctuality", "val-negative"],
+                ["bp-expectations", "fq-punctuality", "val-negative", "exp-quick"],
                 [],
             ),
             (
@@ -131,7 +171,7 @@ SAMPLE: list[tuple[str, str, dict[str, str], list[tuple[str, list[str], list[str
             ),
             (
                 "Jag förstod inte vad den nya märkningsregeln innebar för våra bakverk.",
-                ["bp-information-gaps"],
+                ["bp-information-gaps", "gap-rules"],
                 [],
             ),
         ],
@@ -164,7 +204,7 @@ SAMPLE: list[tuple[str, str, dict[str, str], list[tuple[str, list[str], list[str
             ),
             (
                 "What we need is a simple checklist we can keep by the counter.",
-                ["bp-needs", "ep-solutions"],
+                ["bp-needs", "ep-solutions", "need-checklist"],
                 [],
             ),
         ],
@@ -208,8 +248,13 @@ SAMPLE: list[tuple[str, str, dict[str, str], list[tuple[str, list[str], list[str
         [
             (
                 "Nobody told me which rules apply to a food truck that moves between districts.",
-                ["bp-information-gaps", "fq-communication", "val-negative"],
-                ["bp-information-gaps"],
+                [
+                    "bp-information-gaps",
+                    "fq-communication",
+                    "val-negative",
+                    "gap-rules-mobile",
+                ],
+                ["bp-information-gaps", "gap-rules-mobile"],
             ),
             (
                 "I asked other truck owners in a Facebook group and called the help line.",
@@ -247,12 +292,51 @@ SAMPLE: list[tuple[str, str, dict[str, str], list[tuple[str, list[str], list[str
             ),
             (
                 "Businesses need to know what the fee covers before they are invoiced.",
-                ["bp-needs", "bp-information-gaps", "fq-communication"],
+                ["bp-needs", "bp-information-gaps", "fq-communication", "gap-fees"],
                 [],
             ),
         ],
     ),
 ]
+
+
+#: Codings adopted from a theme the clustering proposed (origin ``theme``): (document, turn,
+#: code, coder).
+ADOPTED = [("p06-administrator.txt", 2, "need-fee-upfront", "anna")]
+
+#: Survey answers (one table row each): (row, language, attributes, text, anna's codings as
+#: (code, span text or "" for the whole answer)).
+SURVEY: list[tuple[int, str, dict[str, str], str, list[tuple[str, str]]]] = [
+    (
+        2,
+        "sv",
+        {"business_type": "restaurant", "user_type": "external"},
+        "Inspektören var trevlig. Men fakturan kom utan någon förklaring av avgiften.",
+        [
+            ("fq-attitudes", "Inspektören var trevlig."),
+            ("val-positive", "Inspektören var trevlig."),
+            ("bp-information-gaps", "Men fakturan kom utan någon förklaring av avgiften."),
+            ("gap-fees", "Men fakturan kom utan någon förklaring av avgiften."),
+            ("pq-technical", "Men fakturan kom utan någon förklaring av avgiften."),
+            ("val-negative", "Men fakturan kom utan någon förklaring av avgiften."),
+        ],
+    ),
+    (
+        3,
+        "en",
+        {"business_type": "café", "user_type": "external"},
+        "I need a checklist before the visit.",
+        [("bp-needs", ""), ("need-checklist", "")],
+    ),
+    (
+        4,
+        "en",
+        {"business_type": "café", "user_type": "external"},
+        "Good.",
+        [("pq-technical", ""), ("val-positive", "")],
+    ),
+]
+SURVEY_FILE = "survey.csv"
 
 
 def sample_transcripts() -> list[Transcript]:
@@ -280,6 +364,18 @@ def sample_transcripts() -> list[Transcript]:
                 participant=who,
             )
         )
+    for row, lang, _attrs, answer, _codes in SURVEY:
+        out.append(
+            Transcript(
+                name=f"{SURVEY_FILE}#{row}",
+                format="csv",
+                checksum=f"sample-survey-{row}",
+                text=answer,
+                segments=[Segment(f"R{row}", "interviewee", answer, 0, len(answer))],
+                language=lang,
+                participant=f"R{row}",
+            )
+        )
     return out
 
 
@@ -291,15 +387,29 @@ def build_sample_project(path: str | Path, codebook: Codebook | None = None) -> 
             sample_transcripts(),
             user="sample",
             participant_pseudonym=lambda label, known: f"P{len(known) + 1:02d}",
-            attributes=[(i + 2, name, attrs) for i, (name, _l, attrs, _t) in enumerate(SAMPLE)],
+            attributes=[(i + 2, name, attrs) for i, (name, _l, attrs, _t) in enumerate(SAMPLE)]
+            + [(row, f"{SURVEY_FILE}#{row}", attrs) for row, _l, attrs, _a, _c in SURVEY],
         )
         segs = project.segments(role="interviewee")
+        adopted = {(doc, turn - 1, code, coder) for doc, turn, code, coder in ADOPTED}
         for name, _lang, _attrs, turns in SAMPLE:
             ids = segs.loc[segs["document"] == name, "segment"].tolist()
             for segment_id, (_text, anna, erik) in zip(ids, turns, strict=True):
                 for coder, codes in (("anna", anna), ("erik", erik)):
                     for code in codes:
                         project.code(int(segment_id), code, coder=coder)
+            for doc, index, code, coder in adopted:
+                if doc == name:
+                    project.code(int(ids[index]), code, coder=coder, origin="theme")
+        for row, _lang, _attrs, answer, spans in SURVEY:
+            seg = segs[segs["document"] == f"{SURVEY_FILE}#{row}"].iloc[0]
+            for code, span in spans:
+                start = answer.index(span) if span else 0
+                end = start + len(span) if span else len(answer)
+                base = int(seg["start"])
+                project.code(
+                    int(seg["segment"]), code, coder="anna", start=base + start, end=base + end
+                )
     finally:
         project.close()
     return Path(path)

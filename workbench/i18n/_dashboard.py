@@ -24,7 +24,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "all": "All",
         "none": "No comparison",
         "layer_all": "All coders",
-        "layer_consensus": "Coders agree",
+        "layer_consensus": "Consensus",
         "layer_coder": "Coder {name}",
         "overview": "Overview",
         "overview_lead": "How many participants raised each topic.",
@@ -93,6 +93,93 @@ STRINGS: dict[str, dict[str, str]] = {
             "The first {shown} of {n} participants are shown; narrow the filters or use the "
             "Quotes section to read the rest."
         ),
+        # -- sources, layers and themes (issue 18); new keys start with dash_ --
+        "f_source": "Source",
+        "source_interviews": "Interviews",
+        "source_survey": "Survey answers",
+        "f_language_survey": "Answer language",
+        "dash_subtitle_survey": (
+            "{participants} coded answers (of {answers} survey answers) · {study}"
+        ),
+        "dash_guide_sources": (
+            " Interviews and survey answers are shown separately: choose the <b>source</b> above."
+        ),
+        "dash_layer_note_consensus": (
+            "Whose coding: the consensus of {names} — what they settled where they disagreed, "
+            "elsewhere the codes most of a document's coders applied."
+        ),
+        "dash_layer_note_all": "Whose coding: every coder's codings together ({names}).",
+        "dash_layer_note_coder": "Whose coding: {names} only.",
+        "dash_layer_note_origins": "Includes {what}",
+        "dash_origin_theme": (
+            "themes the researchers adopted from suggested groupings of quotes (counted as "
+            "their own coding)."
+        ),
+        "dash_origin_suggestion": "code suggestions the coders accepted.",
+        "dash_layer_note_excluded": "Left out (test coders): {names}.",
+        "dash_raised_needs": "{n} of {total} participants raised a need",
+        "dash_raised_expectations": "{n} of {total} participants expressed an expectation",
+        "dash_raised_information_gaps": "{n} of {total} participants lacked some information",
+        "dash_raised_information_sources": (
+            "{n} of {total} participants named a source of information"
+        ),
+        "dash_themed_of": "{n} of them raised one of the themes below (click a bar for quotes).",
+        "dash_unthemed": "{n} said something not yet in a theme.",
+        "dash_themed_none": (
+            "None of them raised one of the themes: read what they said in the quotes below."
+        ),
+        "dash_themes_develop": (
+            "No themes have been developed here yet, so the bars show the other codes applied "
+            "to the same passages. The research team can develop themes in the workbench."
+        ),
+        "dash_kind_needs": "need",
+        "dash_kind_expectations": "expectation",
+        "dash_kind_information_gaps": "information gap",
+        "dash_kind_information_sources": "information source",
+        "dash_start_lead_themes": (
+            "What people raised where the service let them down — the themes most participants "
+            "connected to a negative experience:"
+        ),
+        "dash_start_theme": "{n} of {total} participants raised it in a negative experience",
+        "dash_start_raised": "{n} raised it in all",
+        "dash_start_about": "mostly about {dims}",
+        "dash_start_lead_no_negative_theme": (
+            "No theme has been coded together with a negative experience in this selection. "
+            "The parts of the service most participants experienced negatively:"
+        ),
+        "dash_start_lead_no_themes": (
+            "Themes (what users need, expect or lack) have not been developed yet. Until then, "
+            "the parts of the service most participants experienced negatively:"
+        ),
+        "dash_start_lead_by": (
+            "The themes each group connected to a negative experience most often "
+            "(n: the group's participants in this selection):"
+        ),
+        "dash_start_none_group": "No theme was raised in a negative experience in this group.",
+        "dash_quality_themes": "What the negative experiences are about",
+        "dash_dimension": "Part of the service",
+        "dash_negative_about": "Themes raised in the same passages (people)",
+        "dash_n_people": "{n} people",
+        "information_sources_lead": (
+            "Where users look for information: the sources they name, and the codes applied "
+            "to the same passages."
+        ),
+        "dash_n_person": "1 person",
+        "dash_count_interviews": "{participants} people interviewed",
+        "dash_count_survey": "{participants} coded answers of {answers}",
+        "dash_about": "About: {what}",
+        "dash_no_theme_passages": "{n} negative passage(s) without a theme",
+        "dash_show_table": "show the table ({n} participants)",
+        "dash_everyday_table": "Each participant's everyday process",
+        "dash_guide_report": (
+            "This report summarises what the people in the study said about our service. Bars "
+            "count <b>people</b> (how many participants raised something), not how often it "
+            "was said. <b>Click a bar</b>, or a line marked ▸, to open the quotes behind it. "
+            "The report shows everyone in the study; the live dashboard can narrow it down to "
+            "one group. All names are pseudonyms (P01, P02, ...)."
+        ),
+        "dash_report_part": "{source}",
+        "dash_report_contents": "In this report",
     },
     "sv": {
         "title": "Vad våra användare berättar",
@@ -115,7 +202,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "all": "Alla",
         "none": "Ingen jämförelse",
         "layer_all": "Alla kodare",
-        "layer_consensus": "Kodarna är överens",
+        "layer_consensus": "Samförstånd",
         "layer_coder": "Kodare {name}",
         "overview": "Översikt",
         "overview_lead": "Hur många deltagare som tog upp varje ämne.",
@@ -182,5 +269,90 @@ STRINGS: dict[str, dict[str, str]] = {
             "De första {shown} av {n} deltagare visas; smalna av filtren eller läs resten "
             "under Citat."
         ),
+        # -- källor, lager och teman (ärende 18); nya nycklar börjar med dash_ --
+        "f_source": "Källa",
+        "source_interviews": "Intervjuer",
+        "source_survey": "Enkätsvar",
+        "f_language_survey": "Svarens språk",
+        "dash_subtitle_survey": "{participants} kodade svar (av {answers} enkätsvar) · {study}",
+        "dash_guide_sources": (
+            " Intervjuer och enkätsvar visas var för sig: välj <b>källa</b> ovan."
+        ),
+        "dash_layer_note_consensus": (
+            "Vems kodning: {names} i samförstånd — det de enades om där de var oense, "
+            "annars de koder som de flesta av ett dokuments kodare satte."
+        ),
+        "dash_layer_note_all": "Vems kodning: alla kodares kodningar tillsammans ({names}).",
+        "dash_layer_note_coder": "Vems kodning: bara {names}.",
+        "dash_layer_note_origins": "Här ingår också {what}",
+        "dash_origin_theme": (
+            "teman som forskarna antagit från föreslagna grupper av citat (räknas som deras "
+            "egen kodning)."
+        ),
+        "dash_origin_suggestion": "kodförslag som kodarna godtagit.",
+        "dash_layer_note_excluded": "Utelämnade (testkodare): {names}.",
+        "dash_raised_needs": "{n} av {total} deltagare tog upp ett behov",
+        "dash_raised_expectations": "{n} av {total} deltagare uttryckte en förväntan",
+        "dash_raised_information_gaps": "{n} av {total} deltagare saknade någon information",
+        "dash_raised_information_sources": "{n} av {total} deltagare nämnde en informationskälla",
+        "dash_themed_of": (
+            "{n} av dem tog upp något av temana nedan (klicka på en stapel för citat)."
+        ),
+        "dash_unthemed": "{n} sa något som ännu inte ingår i ett tema.",
+        "dash_themed_none": (
+            "Ingen av dem tog upp något av temana: läs vad de sa i citaten nedan."
+        ),
+        "dash_themes_develop": (
+            "Här har inga teman tagits fram ännu, så staplarna visar de andra koder som satts "
+            "på samma textavsnitt. Forskargruppen kan ta fram teman i arbetsverktyget."
+        ),
+        "dash_kind_needs": "behov",
+        "dash_kind_expectations": "förväntan",
+        "dash_kind_information_gaps": "kunskapslucka",
+        "dash_kind_information_sources": "informationskälla",
+        "dash_start_lead_themes": (
+            "Det deltagarna tog upp där servicen svek dem — de teman som flest deltagare "
+            "kopplade till en negativ upplevelse:"
+        ),
+        "dash_start_theme": "{n} av {total} deltagare tog upp det i en negativ upplevelse",
+        "dash_start_raised": "{n} tog upp det totalt",
+        "dash_start_about": "mest om {dims}",
+        "dash_start_lead_no_negative_theme": (
+            "Inget tema har kodats tillsammans med en negativ upplevelse i detta urval. "
+            "De delar av servicen som flest deltagare upplevde negativt:"
+        ),
+        "dash_start_lead_no_themes": (
+            "Teman (vad användarna behöver, förväntar sig eller saknar) har inte tagits fram "
+            "ännu. Till dess: de delar av servicen som flest deltagare upplevde negativt:"
+        ),
+        "dash_start_lead_by": (
+            "De teman som varje grupp oftast kopplade till en negativ upplevelse "
+            "(n: gruppens deltagare i detta urval):"
+        ),
+        "dash_start_none_group": "Inget tema togs upp i en negativ upplevelse i denna grupp.",
+        "dash_quality_themes": "Vad de negativa upplevelserna handlar om",
+        "dash_dimension": "Del av servicen",
+        "dash_negative_about": "Teman i samma textavsnitt (personer)",
+        "dash_n_people": "{n} personer",
+        "information_sources_lead": (
+            "Var användarna söker information: de källor de nämner, och de koder som satts på "
+            "samma textavsnitt."
+        ),
+        "dash_n_person": "1 person",
+        "dash_count_interviews": "{participants} intervjuade",
+        "dash_count_survey": "{participants} kodade svar av {answers}",
+        "dash_about": "Handlar om: {what}",
+        "dash_no_theme_passages": "{n} negativa textavsnitt utan tema",
+        "dash_show_table": "visa tabellen ({n} deltagare)",
+        "dash_everyday_table": "Varje deltagares vardagsprocess",
+        "dash_guide_report": (
+            "Rapporten sammanfattar vad studiens deltagare sa om vår service. Staplarna räknar "
+            "<b>personer</b> (hur många deltagare som tog upp något), inte hur ofta det sades. "
+            "<b>Klicka på en stapel</b>, eller en rad markerad med ▸, för att öppna citaten "
+            "bakom den. Rapporten visar alla i studien; den levande instrumentpanelen kan "
+            "avgränsa till en grupp. Alla namn är pseudonymer (P01, P02, ...)."
+        ),
+        "dash_report_part": "{source}",
+        "dash_report_contents": "I rapporten",
     },
 }
