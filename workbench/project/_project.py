@@ -59,6 +59,7 @@ POINTER = "project.json"
 SQLITE_NAME = "project.sqlite"
 KEY_PATH = Path("private") / "pseudonym-key.json"
 KEY_ID = "pseudonym_key_id"  # the meta entry naming the key file that belongs to the database
+EXCLUDED_CODERS_KEY = "excluded_coders"  # the meta entry: coders the dashboards leave out
 
 
 def resolve_coder(coder: str | None = None) -> str:
@@ -277,6 +278,31 @@ class Project:
             "coders": self.store.coders(),
             "codebook_version": version[0] if version else None,
         }
+
+    @property
+    def excluded_coders(self) -> list[str]:
+        """Coders left out of the dashboards' and reports' coding layers (test or sandbox
+        coders): a project setting, empty until :meth:`exclude_coders` sets it."""
+        raw = self.store.get_meta(EXCLUDED_CODERS_KEY)
+        try:
+            names = json.loads(raw) if raw else []
+        except ValueError:
+            names = []
+        return [str(n) for n in names] if isinstance(names, list) else []
+
+    def exclude_coders(self, coders: Sequence[str]) -> None:
+        """Leave ``coders`` out of the dashboards' and reports' layers from now on (``[]``:
+        nobody); their codings stay in the project.  A name that is not a coder of the
+        project (a typo) is refused."""
+        names = sorted({str(c).strip() for c in coders if str(c).strip()})
+        known = [c for c in self.store.coders() if c != "consensus"]
+        unknown = [n for n in names if n not in known]
+        if unknown:
+            raise UnknownItem(
+                f"{self.path}: no coder {', '.join(map(repr, unknown))} to exclude "
+                f"(coders: {', '.join(known) or 'none yet'})"
+            )
+        self.store.set_meta(EXCLUDED_CODERS_KEY, json.dumps(names))
 
     # -- codebook -------------------------------------------------------------------------------
     @property
