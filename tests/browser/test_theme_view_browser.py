@@ -145,7 +145,7 @@ def test_theme_view_browser_rename_merge_adopt_undo(page: Any, lab: Lab) -> None
     page.wait_for_function("() => !document.querySelector('.vt-theme-view .vt-all')")
     merged.locator(".vt-adopt").click()
     form = merged.locator(".vt-adopt-form")
-    assert form.locator("h5").inner_text() == f"Anta som kod under {GAPS.name('sv')}"
+    assert form.locator("h5").inner_text() == f"Anta som kod under ”{GAPS.name('sv')}”"
     assert form.locator(".vt-adopt-label").input_value() == LABEL
     form.locator(".vt-adopt-definition").fill(DEFINITION)
     merged.screenshot(path=str(SCREENSHOTS / "themes-adopt-confirm.png"))
@@ -203,4 +203,5 @@ def test_theme_view_browser_rename_merge_adopt_undo(page: Any, lab: Lab) -> None
     )
     assert view.locator(".vt-code-chip").inner_text().endswith(GAPS.name("en"))
     assert view.locator(".vt-adopt").first.inner_text() == "Adopt as code…"
+    assert view.locator(".vr-status").inner_text() == ""  # said in Swedish: cleared
     screenshot(page, "themes-english")

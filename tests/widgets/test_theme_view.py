@@ -271,8 +271,11 @@ def test_theme_view_in_swedish(study: Project) -> None:
     view = ThemeView(study, "gap", lang="sv")
     assert view.panel.code["label"] == "Informationsglapp"
     assert view.panel.strings["adopt"] == "Anta som kod…"
+    view.handle({"type": "move", "segment": view.session.candidates[0].segments[0], "to": "drop"})
+    assert view.panel.status["text"] == "Utelämnade citatet."
     view.handle({"type": "lang", "lang": "en"})
     assert view.panel.strings["adopt"] == "Adopt as code…" and view.panel.lang == "en"
+    assert view.panel.status["text"] == ""  # said in Swedish: cleared
 
 
 def test_theme_view_strings_exist_in_both_languages_and_every_key_is_used() -> None:

@@ -311,7 +311,9 @@ class ThemeSession:
         return True
 
     def set_lang(self, lang: str) -> None:
+        """Labels and interface in ``lang`` (the status line, said in the other, is cleared)."""
         self.lang = check_lang(lang)
+        self.say("idle", "")
 
     # -- what the browser shows ------------------------------------------------------------------
     def t(self, key: str, **values: object) -> str:
