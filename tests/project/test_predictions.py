@@ -305,8 +305,39 @@ def test_prevalence_survey_and_interviews_are_separate_rows(tmp_path: Path) -> N
         assert interviews["estimate"] == pytest.approx(2 / 3)
         assert (interviews["n_human"], interviews["n_estimated"]) == (3, 0)
         assert frame.iloc[1]["estimate"] == pytest.approx(0.4)
+        assert interviews["note"] == "every segment is coded by people"
         people = project.prevalence(source="interviews", n_boot=50).iloc[0]
         assert (people["estimate"], people["n_human"]) == (1.0, 1)
+        swedish = project.prevalence(source="interviews", n_boot=50, lang="sv").iloc[0]
+        assert swedish["note"] == "alla deltagare är kodade av människor"
+        assert swedish["label"] == "Vad vet man vanligen minst om?"
+
+
+@pytest.mark.parametrize(
+    ("note", "swedish"),
+    [
+        (
+            "pacc undefined: the model does not separate the code (tpr - fpr = -0.02); "
+            "the share among the coded items instead",
+            "pacc går inte att använda: modellen skiljer inte ut koden (tpr - fpr = -0.02); "
+            "i stället andelen bland de kodade",
+        ),
+        (
+            "emq undefined: no calibration item has the code; uncorrected pcc",
+            "emq går inte att använda: inget kalibreringsexempel har koden; okorrigerad pcc",
+        ),
+        (
+            "pacc undefined for participants (no fully coded participants): segment "
+            "probabilities combined as if independent; the interval spans any dependence",
+            "pacc går inte att använda för deltagare (inga helt kodade deltagare): segmentens "
+            "sannolikheter kombinerade som om de vore oberoende; intervallet täcker alla "
+            "beroenden",
+        ),
+        ("something new", "something new"),
+    ],
+)
+def test_prevalence_notes_in_swedish(note: str, swedish: str) -> None:
+    assert _predictions.note_text(note, "sv") == swedish
 
 
 def test_prevalence_refuses_segments_newer_than_the_predictions(

@@ -45,6 +45,7 @@ Validation by sample (:func:`validate`, :func:`precision`)
 from __future__ import annotations
 
 import io
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Sequence
@@ -56,6 +57,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.errors import SuggestError
+from workbench.i18n import text
 from workbench.project._suggestions import CALIBRATION, THRESHOLD, coded_labels
 from workbench.store import QueuePurpose
 from workbench.suggest import (
@@ -528,10 +530,9 @@ def _prevalence(
         note = ""
         if len(coded) < MIN_SOURCE_CALIBRATION:
             coded = frame[frame["segment"].isin(state.labels)]
-            note = (
-                f"calibrated on all sources' coded segments (the {src.value} have "
-                f"{int(part['segment'].isin(state.labels).sum())})"
-            )
+            note = str(int(part["segment"].isin(state.labels).sum()))
+        if note:
+            note = text("est_note_all_sources", lang, source=_source_name(src, lang), n=note)
         mine = evidence if note else evidence[evidence["segment"].isin(part["segment"])]
         calibration = _calibration(state, coded, mine, participants)
         groups = (
@@ -555,17 +556,88 @@ def _prevalence(
             )
             table = result.participants if level == Level.PARTICIPANT else result.segments
             assert table is not None
+            notes = [note_text(n, lang) for n in table["note"]]
+            if note:  # only where something was estimated
+                notes = [
+                    "; ".join(x for x in (n, note) if x) if e else n
+                    for n, e in zip(notes, table["n_estimated"], strict=True)
+                ]
             table = table.assign(
-                label=table["code"].map(names).fillna(table["code"]), source=src.value
+                label=table["code"].map(names).fillna(table["code"]),
+                note=notes,
+                source=src.value,
             )
-            if note:
-                table = table.assign(note=[f"{n}; {note}" if n else note for n in table["note"]])
             if by is not None:
                 table.insert(0, by, value)
             out.append(table[[*head, *PREVALENCE_COLUMNS]])
     if not out:
         return pd.DataFrame(columns=[*head, *PREVALENCE_COLUMNS])
     return pd.concat(out, ignore_index=True)
+
+
+def _source_name(source: Source, lang: str) -> str:
+    return text(f"est_source_{source.value}", lang)
+
+
+_NOTES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"every (?P<what>segment|participant) is human-coded"), "est_note_human"),
+    (
+        re.compile(r"(?P<method>\w+) undefined: (?P<why>.+); uncorrected (?P<used>\w+)"),
+        "est_note_fallback",
+    ),
+    (
+        re.compile(
+            r"(?P<method>\w+) undefined: (?P<why>.+); the share among the coded items instead"
+        ),
+        "est_note_coded",
+    ),
+    (
+        re.compile(
+            r"(?P<method>\w+) undefined for participants \((?P<why>[^)]+)\): segment "
+            r"probabilities combined as if independent; the interval spans any dependence"
+        ),
+        "est_note_participants",
+    ),
+)
+_WHY: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"no calibration items"), "est_why_no_items"),
+    (re.compile(r"no calibration item has the code"), "est_why_no_positive"),
+    (re.compile(r"every calibration item has the code"), "est_why_all_positive"),
+    (
+        re.compile(r"the model does not separate the code \(tpr - fpr = (?P<gap>-?[\d.]+)\)"),
+        "est_why_no_separation",
+    ),
+    (re.compile(r"no fully coded participants"), "est_why_no_participants"),
+    (re.compile(r"no fully coded participant has the code"), "est_why_no_participant_positive"),
+    (
+        re.compile(r"every fully coded participant has the code"),
+        "est_why_all_participants_positive",
+    ),
+)
+
+
+def note_text(note: str, lang: str) -> str:
+    """A note of :func:`workbench.suggest.estimate_prevalence` in ``lang`` (the catalogue's
+    ``est_note_*``); a note it does not know stays as it is."""
+    for pattern, key in _NOTES:
+        found = pattern.fullmatch(note)
+        if found is None:
+            continue
+        values = found.groupdict()
+        if "what" in values:
+            values["what"] = text(f"est_what_{values['what']}", lang)
+        if "why" in values:
+            values["why"] = _why_text(values["why"], lang)
+        return text(key, lang, **values)
+    return note
+
+
+def _why_text(why: str, lang: str) -> str:
+    for pattern, key in _WHY:
+        found = pattern.fullmatch(why)
+        if found is not None:
+            return text(key, lang, **found.groupdict())
+    return why
 
 
 def _group_values(project: Project, frame: pd.DataFrame, by: str) -> pd.Series:
