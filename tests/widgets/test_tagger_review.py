@@ -100,3 +100,44 @@ def test_tagger_review_empty_queue_and_filter_leaves_mode(queued: Project) -> No
     tagger.session.set_filters(search="phone")
     assert not tagger.review and len(tagger.segment_ids) == 3
     assert len(queued.codings()) == 4  # only anna's human codings
+
+
+def test_tagger_review_empty_queue_says_how_to_fill_it(queued: Project) -> None:
+    """Without --coder: the queue belongs to the project; the hint names this study."""
+    for item in queued.store.suggestion_queue_frame()["id"]:
+        queued.store.review_suggestion(int(item), "rejected", user="t")
+    tagger = Tagger(queued, coder="bo", lang="en")
+    assert tagger.study == str(queued.path)
+    tagger.handle({"type": "review_mode", "on": True})
+    assert tagger.segment["empty"]
+    assert tagger.segment["message"] == (
+        f"The review queue is empty. Fill it from a terminal with "
+        f"`workbench suggest apply {queued.path}`, then accept or reject each suggestion here."
+    )
+    assert "--coder" not in tagger.segment["message"]
+    assert tagger.status["text"] == "The review queue is empty"
+    tagger.handle({"type": "lang", "lang": "sv"})
+    assert tagger.segment["message"].startswith("Granskningskön är tom.")
+    assert f"`workbench suggest apply {queued.path}`" in tagger.segment["message"]
+
+
+def test_tagger_review_the_reviewer_is_whoever_accepts(queued: Project) -> None:
+    """Items queued by the project (no coder) are coded and audited as the tagger's coder."""
+    for coder in ("bo", "cia"):
+        tagger = Tagger(queued, coder=coder)
+        tagger.session.set_review(True)
+        tagger.handle({"type": "accept", "code": ""})
+    audit = queued.store.audit_frame()
+    decided = audit[audit["action"] == "suggestions.accepted"]["coder"].tolist()
+    assert decided == ["bo", "cia"]
+    codings = queued.codings()
+    assert sorted(set(codings.loc[codings["origin"] == "suggestion", "coder"])) == ["bo", "cia"]
+
+
+def test_tagger_review_quoted_study_path(tmp_path: Path) -> None:
+    """A folder with a space is quoted as a shell would need it."""
+    p = suggest_project(tmp_path / "my study")
+    try:
+        assert Tagger(p, coder="bo").study == f"'{p.path}'"
+    finally:
+        p.close()

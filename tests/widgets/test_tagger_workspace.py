@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.i18n import STRINGS
+from workbench.i18n import STRINGS, attribute_name
 from workbench.project._project import Project
 from workbench.widgets import Tagger
+from workbench.widgets.tagger._session import _attribute_key
 
 
 def test_tagger_new_code_applied_at_once_then_undone_step_by_step(study: Project) -> None:
@@ -80,3 +81,26 @@ def test_every_interface_string_has_both_languages(lang: str) -> None:
     other = "en" if lang == "sv" else "sv"
     missing = sorted(set(STRINGS[lang]) - set(STRINGS[other]))
     assert not missing, f"only in {lang}: {missing}"
+
+
+def test_tagger_swedish_empty_list_and_attribute_chips(study: Project) -> None:
+    tagger = Tagger(study, coder="anna", lang="sv")
+    assert tagger.segment["attributes"] == {"Region": "north"}
+    tagger.handle({"type": "filter", "search": "no such words anywhere"})
+    assert tagger.segment == {"empty": True, "message": "Inget segment matchar filtren."}
+    tagger.handle({"type": "lang", "lang": "en"})
+    assert tagger.segment["message"] == "No segment matches the filters."
+
+
+@pytest.mark.parametrize(
+    ("column", "sv", "en"),
+    [
+        ("User type", "Användartyp", "User type"),
+        ("business-type", "Verksamhet", "Type of business"),
+        ("district", "Område", "District"),
+        ("Favourite bus", "Favourite bus", "Favourite bus"),
+    ],
+)
+def test_tagger_attribute_columns_named_as_the_catalogue(column: str, sv: str, en: str) -> None:
+    assert attribute_name(_attribute_key(column), "sv") == sv
+    assert attribute_name(_attribute_key(column), "en") == en

@@ -157,6 +157,7 @@ class CodebookEditor(w.HBox):  # type: ignore[misc]
             [w.HTML(STYLE, layout=w.Layout(display="none")), self.tree, self.form],
             layout=w.Layout(padding="8px", width="100%"),
         )
+        self.add_class("wb-codebook-editor")
         self.refresh()
 
     def _t(self, key: str, **values: object) -> str:

@@ -320,6 +320,16 @@ function render({ model, el }) {
     reading.scrollTop = room >= top ? 0 : Math.max(0, top - Math.max(24, room / 2));
   }
 
+  // The first render happens before the widget is on the page (no sizes yet), and a window
+  // resize changes the room: whenever the region's size changes, bring the turn back in view.
+  if (typeof ResizeObserver !== "undefined") {
+    new ResizeObserver(() => {
+      const r = reading.getBoundingClientRect();
+      const c = current.getBoundingClientRect();
+      if (r.height && (c.top < r.top - 1 || c.bottom > r.bottom + 1)) showCurrent();
+    }).observe(reading);
+  }
+
   function act(binding) {
     const action = binding.action;
     if (action === "toggle") {
@@ -564,7 +574,7 @@ function render({ model, el }) {
           { class: "vt-chip", "data-span": `m${i}`, style: { "--c": code.color } },
           h("span", { class: "vt-dot", style: { background: code.color } }),
           h("span", { class: "vt-chip-label" }, code.label),
-          h("span", { class: "vt-chip-quote" }, c.whole ? t("whole_turn") : `“${c.quote}”`),
+          h("span", { class: "vt-chip-quote", title: c.whole ? undefined : c.quote }, c.whole ? t("whole_turn") : `“${c.quote}”`),
           c.origin === "suggestion" ? h("span", { class: "vt-tag" }, t("suggested")) : null,
           h("button", { type: "button", class: "vt-x", title: t("remove_coding"), "aria-label": `${t("remove_coding")}: ${code.label}`, onclick: () => send({ type: "remove", code: c.code, start: c.start, end: c.end }) }, "×"),
         ),
