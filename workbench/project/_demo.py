@@ -4,7 +4,8 @@ The demo study ships with the package (``corpora/demo/`` in the repository; see 
 interviews, a survey, participants.csv, the names to pseudonymise, the themes the coders
 developed and two coders' codings.  The build ends with the model's predictions for the
 segments nobody coded (``p.predict()``), without sentence embeddings unless the machine has
-them configured: about 25 s on two shared cores, 16 s of it fitting and calibrating.
+them configured: the build takes about 18 s on two busy shared cores, 9 s of it the final fit
+and the five calibration fits.
 """
 
 from __future__ import annotations

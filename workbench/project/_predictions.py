@@ -224,8 +224,8 @@ def predictions(
     *,
     lang: str = "en",
 ) -> pd.DataFrame:
-    """The stored predictions of segments still uncoded (see :data:`PREDICTION_COLUMNS`),
-    highest probability first within each segment's document order.
+    """The stored predictions of segments still uncoded (see :data:`PREDICTION_COLUMNS`), in
+    document order, a segment's codes by id; labels in ``lang``.
 
     A prediction whose code an accepted suggestion has since put on the segment is left out:
     it is a coding now.  Stale predictions (the codebook changed) are refused.

@@ -35,9 +35,12 @@ Methods (each code is its own yes/no problem; :class:`Method`)
     acc     0.0153   0.0221   0.0253
     pacc    0.0137   0.0216   0.0216
     emq     0.0278   0.0296   0.0295
+    coded   0.0148   0.0912   0.2441
     ======  =======  =======  ==============
 
-    Without a shift there is nothing to correct and CC is a little better; once a code is twice
+    The coded share alone (no model) is as good as any without a shift and fails most with
+    one: it is the fallback, not a method to choose.  Without a shift there is nothing to
+    correct and CC is a little better; once a code is twice
     as common as in the coded part, CC misses it by 0.069 and PACC by 0.022, the best of all
     (ACC is close and noisier; EMQ and PCC suffer from the suggester's probabilities running
     high (mean probability 0.016 above the true share on natural folds), which EMQ's
