@@ -210,8 +210,7 @@ def test_estimate_prevalence_no_positives_in_calibration_is_finite_and_says_so()
     row = estimate_prevalence(corpus, cal, method="pacc", n_boot=100).segments.iloc[0]
     assert row["method"] == "coded"
     assert row["note"] == (
-        "pacc undefined: no calibration item has the code; the share among the coded items "
-        "instead"
+        "pacc undefined: no calibration item has the code; the share among the coded items instead"
     )
     values = row[["estimate", "ci_low", "ci_high", "classify_and_count"]].astype(float)
     assert np.isfinite(values).all()
@@ -541,6 +540,29 @@ def test_out_of_fold_calibration_from_texts(texts, codes) -> None:
     assert cal.labels.sum(axis=0).tolist() == [8.0, 8.0, 8.0]
     assert np.nanmin(cal.proba) >= 0 and np.nanmax(cal.proba) <= 1
     assert cal.segments[0] == ("calibration", 0)
+
+
+def test_out_of_fold_keeps_a_fitted_vocabulary(texts, codes, monkeypatch) -> None:
+    from workbench.suggest import CodeSuggester
+    from workbench.suggest._text import TextFeatures
+
+    corpus = texts * 2 + ["words nobody coded", "more of them"]
+    vocabulary = CodeSuggester(language="sv", random_state=0).fit_vocabulary(corpus)
+    fits: list[int] = []
+    original = TextFeatures.fit
+
+    def counted(self: TextFeatures, docs: list[str]) -> TextFeatures:
+        fits.append(len(docs))
+        return original(self, docs)
+
+    monkeypatch.setattr(TextFeatures, "fit", counted)
+    cal = out_of_fold(texts * 2, codes * 2, folds=3, random_state=0, vocabulary=vocabulary)
+    assert fits == []  # no fold fitted its own features: one vocabulary for every fold
+    assert vocabulary.features_.tuning is None
+    assert cal.codes == ("info", "staff", "wait") and cal.proba.shape == (24, 3)
+    assert np.nanmin(cal.proba) >= 0 and np.nanmax(cal.proba) <= 1
+    out_of_fold(texts * 2, codes * 2, folds=3, random_state=0, language="sv")
+    assert len(fits) == 3  # without it, each fold fits its own
 
 
 def test_evaluate_prevalence_keys_and_truth(texts, codes) -> None:
