@@ -246,7 +246,9 @@ def test_workspace_browser_memo_browser_journal_survives_a_reload(page: Any, lab
 
     journal = page.locator(".vm-journal-text")
     journal.click()
-    page.keyboard.type("Kodade morgon.txt; avgifterna återkommer")  # shortcuts stay off: a, b, d
+    cells = page.locator(".jp-Notebook .jp-Cell").count()
+    page.keyboard.type("Kodade morgon.txt; avgifterna återkommer")
+    assert page.locator(".jp-Notebook .jp-Cell").count() == cells  # "a", "d d": no cell edits
     page.wait_for_function(
         "() => document.querySelector('.vm-status').dataset.state === 'saved'", timeout=10_000
     )
@@ -285,6 +287,7 @@ def test_workspace_browser_memo_browser_journal_survives_a_reload(page: Any, lab
     page.locator(".vm-f-kind").select_option("segment")
     page.wait_for_function("() => document.querySelectorAll('.vm-memo').length === 1")
     assert page.locator(".vm-memo mark.vm-hit").inner_text() == "Avgift"
+    assert page.locator(".vm-count").inner_text() == "1 of 2 memos"
     page.locator(".vm-memo .vm-open").click()
     page.wait_for_selector(".vt-root .vt-text", timeout=30_000)
     shown(page, SECOND)

@@ -159,7 +159,9 @@ function render({ model, el }) {
     const total = model.get("total") || 0;
     const matching = model.get("count") || 0;
     list.replaceChildren();
-    count.textContent = total === 1 ? t("count_one") : t("count", { n: total });
+    count.textContent = matching !== total
+      ? t("count_filtered", { n: matching, total })
+      : total === 1 ? t("count_one") : t("count", { n: total });
     if (!memos.length) {
       list.append(h("li", { class: "vm-empty" }, total ? t("no_match") : t("none")));
     }

@@ -114,8 +114,8 @@ function render({ model, el }) {
 
   // ---- skeleton ----------------------------------------------------------------------------
   const status = h("span", { class: "vt-status", "data-state": "idle", role: "status", "aria-live": "polite" });
-  const docBar = h("span", { class: "vt-bar-fill" });
-  const projBar = h("span", { class: "vt-bar-fill" });
+  const docBar = h("span", { class: "vt-meter-fill" });
+  const projBar = h("span", { class: "vt-meter-fill" });
   const docProgress = h("span", { class: "vt-progress-text" });
   const projProgress = h("span", { class: "vt-progress-text" });
   const position = h("span", { class: "vt-position" });
@@ -138,8 +138,8 @@ function render({ model, el }) {
       h(
         "div",
         { class: "vt-progress" },
-        say(h("div", { class: "vt-meter" }, say(h("span", { class: "vt-meter-label" }), "text", "document"), h("span", { class: "vt-bar" }, docBar), docProgress), "title", "document_progress"),
-        say(h("div", { class: "vt-meter" }, say(h("span", { class: "vt-meter-label" }), "text", "project"), h("span", { class: "vt-bar" }, projBar), projProgress), "title", "project_progress"),
+        say(h("div", { class: "vt-meter" }, say(h("span", { class: "vt-meter-label" }), "text", "document"), h("span", { class: "vt-meter-bar" }, docBar), docProgress), "title", "document_progress"),
+        say(h("div", { class: "vt-meter" }, say(h("span", { class: "vt-meter-label" }), "text", "project"), h("span", { class: "vt-meter-bar" }, projBar), projProgress), "title", "project_progress"),
       ),
       status,
     ),
@@ -226,7 +226,7 @@ function render({ model, el }) {
   );
   const help = say(h("div", { class: "vt-help", hidden: true, role: "dialog" }), "aria-label", "help_title");
   const hint = say(h("div", { class: "vt-hint" }), "text", "hint");
-  const root = h("div", { class: "vt-root", tabindex: "0", "data-lm-suppress-shortcuts": "true" }, top, filters, h("div", { class: "vt-main" }, left, right), hint, help);
+  const root = h("div", { class: "vt-root", tabindex: "0", "data-lm-suppress-shortcuts": "true" }, top, filters, h("div", { class: "vt-body" }, left, right), hint, help);
   el.appendChild(root);
 
   // ---- sending -----------------------------------------------------------------------------
@@ -486,7 +486,7 @@ function render({ model, el }) {
   function renderTurn(turn) {
     return h(
       "div",
-      { class: `vt-turn vt-${turn.role}`, title: t("show_turn"), onclick: (e) => e.currentTarget.classList.add("vt-open") },
+      { class: `vt-turn vt-${turn.role}`, title: t("show_turn"), onclick: (e) => e.currentTarget.classList.add("vt-turn-open") },
       h("span", { class: "vt-turn-who" }, turn.speaker || (turn.role === "interviewer" ? t("interviewer") : "—"), turn.time ? h("span", { class: "vt-time" }, turn.time) : null),
       h("span", { class: "vt-turn-text" }, turn.text),
     );
