@@ -161,3 +161,19 @@ def test_memo_browser_strings_and_times() -> None:
     local = dt.datetime.fromisoformat(stamp).astimezone()
     assert local_time(stamp) == local.strftime("%Y-%m-%d %H:%M")
     assert local_time("garbage") == "garbage"
+
+
+def test_memo_browser_refresh_reads_what_was_written_elsewhere(study: Project) -> None:
+    browser = MemoBrowser(study, author="anna")
+    today = dt.date.today().isoformat()
+    study.memo("project", today, "Skrivet i en annan flik", coder="anna")
+    study.memo("code", "gap", "Från taggaren", coder="anna")
+    assert browser.journal["text"] == "" and browser.memos == []
+    browser.handle({"type": "refresh"})
+    assert browser.journal == {
+        "date": today,
+        "author": "anna",
+        "text": "Skrivet i en annan flik",
+        "seq": 2,
+    }
+    assert [c["kind"] for c in browser.memos] == ["code", "project"]

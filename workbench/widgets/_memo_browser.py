@@ -193,8 +193,9 @@ class MemoSession:
 
     # -- actions ------------------------------------------------------------------------------
     def refresh(self) -> None:
-        """Read the memos and the journal entry again (after writing elsewhere)."""
-        self._read(str(self.journal["date"]))
+        """Read the memos and today's journal entry again (after writing elsewhere, or on the
+        next morning with the notebook still open)."""
+        self._read(journal_target())
         self.notify()
 
     def set_filters(
