@@ -45,6 +45,7 @@ SMOKE = [
         ["--data", "{data}", "--quick", "--no-embeddings", "--only", "full"],
         "ARI",
     ),
+    ("themes.py", ["--quick", "--no-embeddings", "--only", "demo"], "ARI"),
 ]
 # Needs the optional sentence-embedding model (installed by .ci/run).
 EMBEDDINGS = [
