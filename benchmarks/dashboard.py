@@ -1,5 +1,6 @@
-"""Dashboard benchmark: a generated study with 100,000 codings, served by ``workbench dashboard``
-(Voilà) and opened in headless Chromium.
+"""Dashboard benchmark: a generated study with 100,000 codings (themes under needs, expectations
+and information gaps included), served by ``workbench dashboard`` (Voilà) and opened in headless
+Chromium.
 
     .venv/bin/python benchmarks/dashboard.py                    # 100,000 codings
     .venv/bin/python benchmarks/dashboard.py --codings 20000    # quicker
@@ -11,8 +12,8 @@ Prints, for the same project in the same run:
 * the time from requesting the page to the dashboard fully rendered (every chart drawn);
 * the time for a filter change to re-render (a new filter state, and one seen before);
 
-and the ratios of the browser figures to their Python baselines.  Aims: page ≤ 3 s, filter
-change ≤ 300 ms.
+and the ratios of the browser figures to their Python baselines.  Aims: page ≤ 1.5 × the
+one-widget Voilà page (measured side by side, same server options), filter change ≤ 300 ms.
 """
 
 from __future__ import annotations
@@ -125,15 +126,34 @@ TOPICS = [
 ]
 
 
-def build(folder: Path, codings: int, seed: int = 1) -> Path:
-    """A study with about ``codings`` codings by two coders (codings / 5 segments)."""
-    rng = random.Random(seed)
-    try:
-        from workbench.codebook import builtin_codebook
+#: Themes developed under three categories: (parent, how many).
+THEMES = [("bp-needs", 6), ("bp-expectations", 4), ("bp-information-gaps", 7)]
 
-        book = builtin_codebook()
-    except Exception:  # the built-in codebook not landed yet: the sample's has the same ids
-        from workbench.dashboards import SAMPLE_CODEBOOK as book
+
+def themed_codebook() -> Any:
+    """The built-in codebook with child codes (themes) under needs, expectations and gaps."""
+    from workbench.codebook import Code, add_code, builtin_codebook
+
+    book = builtin_codebook()
+    for parent, n in THEMES:
+        for i in range(n):
+            label = f"{parent.split('-', 1)[1].replace('-', ' ')} theme {i + 1}"
+            theme = Code(
+                id=f"{parent}-t{i + 1}",
+                label={"en": label.capitalize(), "sv": f"Tema {i + 1}"},
+                parent=parent,
+                color="#4C78A8",
+            )
+            book = add_code(book, theme)
+    return book
+
+
+def build(folder: Path, codings: int, seed: int = 1) -> Path:
+    """A study with about ``codings`` codings by two coders (codings / 5 segments); most
+    segments with a needs, expectations or gaps code carry one of its themes too."""
+    rng = random.Random(seed)
+    book = themed_codebook()
+    themes = {parent: [f"{parent}-t{i + 1}" for i in range(n)] for parent, n in THEMES}
     project = workbench.init(folder, codebook=book)
     segments_wanted = max(codings // 5, 10)
     documents = max(segments_wanted // 100, 2)
@@ -184,6 +204,9 @@ def build(folder: Path, codings: int, seed: int = 1) -> Path:
     rows = []
     for sid, start, end in zip(seg["segment"], seg["start"], seg["end"], strict=True):
         codes = {rng.choice(TOPICS), rng.choice(TOPICS)}
+        for parent, children in themes.items():
+            if parent in codes and rng.random() < 0.7:
+                codes.add(rng.choice(children))
         codes.add(rng.choice(["val-positive", "val-negative"]))
         for coder in ("anna", "erik"):
             for code in codes:
@@ -361,24 +384,28 @@ def choose(page: Any, label: str, option: str) -> None:
     filter_select(page, label).select_option(label=option)
 
 
+#: Whether every chart shows render ``n``: drawn, hidden, or out of sight and waiting to be
+#: drawn when scrolled to (the dashboard draws charts as they come into sight).
+CHARTS_SHOW = """(n) => {
+    const want = String(n);
+    const inSight = (c) => {
+        const r = c.getBoundingClientRect();
+        return r.bottom > 0 && r.top < window.innerHeight;
+    };
+    return [...document.querySelectorAll('.vd-chart')].every((c) =>
+        c.offsetParent === null || c.dataset.version === want
+        || (c.dataset.pending === want && !inSight(c)));
+}"""
+
+
 def wait_render(page: object, n: int) -> None:
-    """Wait until render ``n`` is fully on the page: its marker is there, as many visible charts
-    as it drew (the marker's ``data-charts``) show render ``n``, and no chart shows another."""
+    """Wait until render ``n`` is fully on the page: its marker is there and every chart in
+    sight shows render ``n`` (the others wait for a scroll: :data:`CHARTS_SHOW`)."""
     page.wait_for_selector(  # type: ignore[attr-defined]
         f'.vd-ready[data-render="{n}"]', state="attached", timeout=120_000
     )
     page.wait_for_function(  # type: ignore[attr-defined]
-        """(n) => {
-            const want = Number(document.querySelector('.vd-ready').dataset.charts);
-            const charts = [...document.querySelectorAll('.vd-chart')];
-            const drawn = charts.filter(
-                c => c.dataset.version === String(n) && c.offsetParent !== null);
-            return drawn.length >= want && charts.every(
-                c => c.dataset.version === String(n) || c.offsetParent === null);
-        }""",
-        arg=n,
-        timeout=60_000,
-        polling="raf",
+        CHARTS_SHOW, arg=n, timeout=60_000, polling="raf"
     )
 
 
@@ -406,9 +433,9 @@ def main() -> None:
         page_med = statistics.median(pages)
         print(
             f"page to fully rendered (median of {len(pages)})  {page_med * 1000:>7.0f} ms   "
-            f"all: {', '.join(f'{p * 1000:.0f}' for p in pages)}   aim 3000 ms\n"
-            f"    ratio to the Python frames {page_med / full:.1f}x, "
-            f"to the one-widget Voilà page {page_med / floor:.1f}x"
+            f"all: {', '.join(f'{p * 1000:.0f}' for p in pages)}\n"
+            f"    ratio to the one-widget Voilà page {page_med / floor:.2f}x (aim 1.5x), "
+            f"to the Python frames {page_med / full:.1f}x"
         )
         if fresh:
             f_med = statistics.median(fresh)

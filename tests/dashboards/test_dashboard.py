@@ -336,8 +336,27 @@ def test_dashboard_topic_quotes(board: Dashboard) -> None:
 
 
 def test_dashboard_never_shows_pseudonym_key_or_code(board: Dashboard) -> None:
-    html = " ".join(x.value for x in (board.header, board.start, board.everyday, board.gap_pairs))
-    assert "Person 01" not in html and "Traceback" not in html
+    board.everyday_fold.button.value = board.gap_fold.button.value = True
+    folds = (board.everyday_fold.body, board.gap_fold.body)
+    html = " ".join(x.value for x in (board.header, board.start, *folds))
+    assert "P03" in html and "Person 01" not in html and "Traceback" not in html
+
+
+def test_dashboard_long_tables_are_built_only_when_opened(board: Dashboard) -> None:
+    fold = board.everyday_fold
+    assert not fold.open and fold.body.value == ""
+    assert (
+        fold.button.description
+        == "▸ Each participant's everyday process — show the table (2 participants)"
+    )
+    fold.button.value = True
+    assert "I restock the chilled counters" in fold.body.value
+    assert fold.button.description.startswith("▾ ") and "hide the table" in fold.button.description
+    board.set_filters(user_type="internal")  # open: rebuilt for the new selection
+    assert "I restock" not in fold.body.value
+    fold.button.value = False
+    board.set_filters(user_type="")
+    assert fold.body.value == ""
 
 
 def test_dashboard_opens_project_read_only(board: Dashboard) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from ipywidgets.widgets.widget_description import DescriptionStyle
 from ipywidgets.widgets.widget_string import HTMLStyle
 
 from workbench import analysis as a
+from workbench.analysis._frames import EVERYDAY, GROUPS
 from workbench.dashboards import _html as h
 from workbench.dashboards._chart import Chart, PlotlyLoader
 from workbench.dashboards._figures import PALETTE, bars_figure, quality_figure
@@ -63,6 +64,59 @@ def layer_label(layer: str, lang: str) -> str:
     return text("layer_coder", lang, name=layer)
 
 
+@dataclass
+class _Section:
+    """What a themed section shows: its chart (or none), hints, headline and quotes."""
+
+    figure: dict[str, Any] | None
+    empty: str
+    drill: str
+    head: str
+    quotes: str
+
+
+@dataclass
+class _Page:
+    """What the page shows for one filter state (composed once, shown again from here)."""
+
+    views: Views
+    header: str
+    empty: bool
+    overview: dict[str, Any] = field(default_factory=dict)
+    start: str = ""
+    sections: dict[str, _Section] = field(default_factory=dict)
+    quality: dict[str, Any] = field(default_factory=dict)
+    quality_about: str = ""
+    topics: list[tuple[str, str]] = field(default_factory=list)
+
+
+class _Fold:
+    """A long table behind a button: built and sent to the page only while it is open (a
+    filter change would otherwise send and lay out tables nobody looks at)."""
+
+    def __init__(self, body: w.HTML) -> None:
+        self.body = body
+        self.button = w.ToggleButton(value=False, layout=w.Layout(width="auto"))
+        self.button.add_class("vd-fold-button")
+        self.button.observe(self._toggle, names="value")
+        self.children: list[w.Widget] = [self.button, body]
+        self._labels = ("", "")
+        self._content: Callable[[], str] = str
+
+    def update(self, closed: str, opened: str, content: Callable[[], str]) -> None:
+        """New content (a function that builds it) and the button's two labels."""
+        self._labels, self._content = (closed, opened), content
+        self._toggle()
+
+    @property
+    def open(self) -> bool:
+        return bool(self.button.value)
+
+    def _toggle(self, _change: object = None) -> None:
+        self.button.description = ("▾ " if self.open else "▸ ") + self._labels[self.open]
+        self.body.value = self._content() if self.open else ""
+
+
 class Dashboard:
     """The stakeholder dashboard of one study.
 
@@ -103,6 +157,7 @@ class Dashboard:
         # brings it from the installed package.
         self.loader: w.Widget = self._html() if plotly_on_page else PlotlyLoader()
         self.ready = self._html()
+        self._pages: dict[Filters, _Page] = {}
         self._build()
         self.filters = self._current()  # options the study does not have fall back to "all"
         self.render()
@@ -205,11 +260,10 @@ class Dashboard:
             parts = {k: self._html() for k in ("head", "empty", "drill", "quotes")}
             self.section_html[name] = parts
             children: list[w.Widget] = [parts["head"], box, parts["empty"], parts["drill"]]
+            children.append(parts["quotes"])
             if name == "information_sources":
-                self.gap_pairs = self._html()
-                children.append(self.gap_pairs)
-            else:
-                children.append(parts["quotes"])
+                self.gap_fold = _Fold(self._html())
+                children += self.gap_fold.children
             sections.append(self._section(name, children, lead=f"{name}_lead"))
         self.quality_fig, quality_box = self._figure_box()
         self.quality_fig.on_click(self._click("quality"))
@@ -222,8 +276,10 @@ class Dashboard:
                 lead="quality_lead",
             )
         )
-        self.everyday = self._html()
-        sections.append(self._section("everyday", [self.everyday], lead="everyday_lead"))
+        self.everyday_fold = _Fold(self._html())
+        sections.append(
+            self._section("everyday", self.everyday_fold.children, lead="everyday_lead")
+        )
         self.topic = w.Dropdown(layout=self._layout(width="360px"), style=self._label_style)
         self.topic.observe(self._on_topic, names="value")
         self.topic_quotes = self._html()
@@ -318,16 +374,26 @@ class Dashboard:
 
     # -- rendering ------------------------------------------------------------------------
     def render(self) -> None:
-        """Show the views of the current filters."""
-        f, lang = self.filters, self.filters.lang
+        """Show the views of the current filters.  What a state shows is composed once and
+        kept: going back to a state only sets widget values (and only changed ones reach the
+        page)."""
         self.renders += 1
+        key = self.data.normalize(self.filters)
+        page = self._pages.get(key)
+        if page is None:
+            page = self._pages[key] = self._compose(key)
+        self._show(page)
+
+    def _compose(self, f: Filters) -> _Page:
+        """Everything the page shows for filters ``f`` (normalised), as strings and figures."""
+        lang = f.lang
         views = self.data.views(f)
         total = views.participants
         _docs, answers = self.data.source_size(views.source)
         guide = text("guide", lang)
         if len(self.data.sources()) > 1:
             guide += text("dash_guide_sources", lang)
-        self.header.value = h.header(
+        header = h.header(
             text("title", lang),
             total,
             views.documents,
@@ -338,18 +404,11 @@ class Dashboard:
             guide=guide,
             note=self.data.layer_note(f.layer, lang),
         )
-        self._charts = 0
         if views.codings.empty:
-            self.status.value = h.message(text("empty", lang), kind="empty")
-            self.sections.layout.display = "none"
-            self._mark_ready()
-            return
-        self.status.value = ""
-        self.sections.layout.display = None
+            return _Page(views=views, header=header, empty=True)
         by = f.by or None
         groups = {v: PALETTE[i % len(PALETTE)] for i, v in enumerate(views.groups)} if by else None
         sizes = views.groups if by else None
-        # overview
         rows = []
         for name, entry in views.categories.items():
             row: dict[str, Any] = {
@@ -361,27 +420,21 @@ class Dashboard:
             for value, n in entry.by.items():
                 row[f"{by}={value}"] = n
             rows.append(row)
-        frame = pd.DataFrame(rows).fillna(0)
-        self.overview_text.value = f'<p class="vd-lead">{escape(text("overview_lead", lang))}</p>'
-        self._draw(
-            self.overview_fig,
-            bars_figure(
-                frame,
-                key="key",
-                lang=lang,
-                by=by,
-                total=total,
-                group_colors=groups,
-                group_sizes=sizes,
-            ),
+        overview = bars_figure(
+            pd.DataFrame(rows).fillna(0),
+            key="key",
+            lang=lang,
+            by=by,
+            total=total,
+            group_colors=groups,
+            group_sizes=sizes,
         )
-        self.overview_quotes.value = h.hint("quotes_pick", lang)
         if by:
-            self.start.value = h.where_to_start_by(
+            start = h.where_to_start_by(
                 views.priorities_by, views.groups, lang, people=views.people
             )
         else:
-            self.start.value = h.where_to_start(
+            start = h.where_to_start(
                 views.priorities,
                 views.dimension_priorities,
                 total,
@@ -389,34 +442,27 @@ class Dashboard:
                 people=views.people,
                 themes=self.data.tree.any_themes,
             )
-        # needs, expectations, information gaps (themes) and information sources
-        for name, (fig, box) in self.section_figs.items():
+        sections: dict[str, _Section] = {}
+        for name in self.section_figs:
             found = views.categories.get(name)
-            parts = self.section_html[name]
-            figure = None
+            source = None
             if found is not None and not found.themes.empty:
-                figure = bars_figure(
-                    found.themes,
-                    key="theme",
-                    lang=lang,
-                    by=by,
-                    total=total,
-                    group_colors=groups,
-                    group_sizes=sizes,
-                )
+                source = found.themes
             elif found is not None and found.participants and not found.developed:
-                figure = bars_figure(
-                    pd.DataFrame(
-                        [
-                            {
-                                "theme": found.code,
-                                "label": text(name, lang),
-                                "color": self._color(found.code),
-                                "participants": found.participants,
-                                **{f"{by}={v}": n for v, n in found.by.items()},
-                            }
-                        ]
-                    ),
+                source = pd.DataFrame(
+                    [
+                        {
+                            "theme": found.code,
+                            "label": text(name, lang),
+                            "color": self._color(found.code),
+                            "participants": found.participants,
+                            **{f"{by}={v}": n for v, n in found.by.items()},
+                        }
+                    ]
+                )
+            figure = (
+                bars_figure(
+                    source,
                     key="theme",
                     lang=lang,
                     by=by,
@@ -424,32 +470,91 @@ class Dashboard:
                     group_colors=groups,
                     group_sizes=sizes,
                 )
-            # Nobody raised it: say so; raised, but in no theme: the headline says so.
-            empty_key = "nobody" if found is None or not found.participants else ""
-            self._draw_or_hint(fig, figure, box, parts["empty"], empty_key)
-            parts["drill"].value = h.hint("quotes_pick", lang) if figure else ""
-            parts["head"].value = (
-                h.category_headline(found, total, lang) if found is not None else ""
+                if source is not None
+                else None
             )
-            if name != "information_sources":
-                parts["quotes"].value = (
-                    h.quote_cards(found.quotes, views.people, lang) if found is not None else ""
-                )
-        self.gap_pairs.value = h.gap_pairs(views.pairs, views.people, lang)
-        # perceived quality
-        self._draw(
-            self.quality_fig,
-            quality_figure(
-                views.quality,
-                lang=lang,
-                colors=self.data.valence_colors(),
-                about=h.negative_about(views.quality_themes, lang),
-            ),
+            # Nobody raised it: say so; raised, but in no theme: the headline says so.
+            nobody = found is None or not found.participants
+            sections[name] = _Section(
+                figure=figure,
+                empty=h.hint("nobody", lang) if figure is None and nobody else "",
+                drill=h.hint("quotes_pick", lang) if figure else "",
+                head=h.category_headline(found, total, lang) if found is not None else "",
+                quotes=(
+                    h.quote_cards(found.quotes, views.people, lang)
+                    if found is not None and name != "information_sources"
+                    else ""
+                ),
+            )
+        quality = quality_figure(
+            views.quality,
+            lang=lang,
+            colors=self.data.valence_colors(),
+            about=h.negative_about(views.quality_themes, lang),
         )
+        counts = views.codings.groupby("code")["segment"].nunique()
+        topics = [(text("choose", lang), "")] + [
+            (f"{code.name(lang)} ({counts[code.id]})", code.id)
+            for code in self.data.codebook.codes
+            if code.codable and code.id in counts.index
+        ]
+        return _Page(
+            views=views,
+            header=header,
+            empty=False,
+            overview=overview,
+            start=start,
+            sections=sections,
+            quality=quality,
+            quality_about=h.quality_themes(views.quality_themes, views.quality, lang),
+            topics=topics,
+        )
+
+    def _show(self, page: _Page) -> None:
+        lang = self.filters.lang
+        self.header.value = page.header
+        self._charts = 0
+        if page.empty:
+            self.status.value = h.message(text("empty", lang), kind="empty")
+            self.sections.layout.display = "none"
+            self._mark_ready()
+            return
+        self.status.value = ""
+        self.sections.layout.display = None
+        self.overview_text.value = f'<p class="vd-lead">{escape(text("overview_lead", lang))}</p>'
+        self._draw(self.overview_fig, page.overview)
+        self.overview_quotes.value = h.hint("quotes_pick", lang)
+        self.start.value = page.start
+        for name, (fig, box) in self.section_figs.items():
+            part, widgets = page.sections[name], self.section_html[name]
+            box.layout.display = None if part.figure else "none"
+            if part.figure:
+                self._draw(fig, part.figure)
+            widgets["empty"].value = part.empty
+            widgets["drill"].value = part.drill
+            widgets["head"].value = part.head
+            widgets["quotes"].value = part.quotes
+        views = page.views
+        gaps = views.people_with([GROUPS["information_gaps"]])
+        self.gap_fold.update(
+            h.fold_label("pairs", gaps, lang),
+            h.fold_label("pairs", gaps, lang, shown=True),
+            lambda: h.gap_pairs(views.pairs, views.people, lang, fold=False),
+        )
+        self._draw(self.quality_fig, page.quality)
         self.quality_drill.value = h.hint("quotes_pick", lang)
-        self.quality_about.value = h.quality_themes(views.quality_themes, views.quality, lang)
-        self.everyday.value = h.everyday_table(views.everyday, views.people, lang)
-        self._topics(views)
+        self.quality_about.value = page.quality_about
+        everyday = views.people_with(EVERYDAY)
+        self.everyday_fold.update(
+            h.fold_label("everyday", everyday, lang),
+            h.fold_label("everyday", everyday, lang, shown=True),
+            lambda: h.everyday_table(views.everyday, views.people, lang, fold=False),
+        )
+        keep = self.topic.value if self.topic.value in [v for _, v in page.topics] else ""
+        if list(self.topic.options) != page.topics:
+            self.topic.options = page.topics
+        self.topic.value = keep
+        self._show_topic(keep)
         self._mark_ready()
 
     def _mark_ready(self) -> None:
@@ -462,17 +567,6 @@ class Dashboard:
 
     def _color(self, code: str) -> str:
         return self.data.labels(self.filters.lang).get(code, ("", "#4C78A8"))[1]
-
-    def _topics(self, views: Views) -> None:
-        counts = views.codings.groupby("code")["segment"].nunique()
-        options = [(text("choose", self.filters.lang), "")]
-        for code in self.data.codebook.codes:
-            if code.codable and code.id in counts.index:
-                options.append((f"{code.name(self.filters.lang)} ({counts[code.id]})", code.id))
-        keep = self.topic.value if self.topic.value in [v for _, v in options] else ""
-        self.topic.options = options
-        self.topic.value = keep
-        self._show_topic(keep)
 
     def _on_topic(self, change: dict[str, Any]) -> None:
         try:
@@ -500,13 +594,6 @@ class Dashboard:
     def _draw(self, chart: Chart, fig: Any) -> None:
         self._charts += 1
         chart.show(fig, version=self.renders)
-
-    def _draw_or_hint(self, chart: Chart, fig: Any, box: w.Box, empty: w.HTML, key: str) -> None:
-        """Draw ``fig``; without one, hide ``box`` and show the hint ``key`` in ``empty``."""
-        box.layout.display = None if fig else "none"
-        empty.value = "" if fig or not key else h.hint(key, self.filters.lang)
-        if fig:
-            self._draw(chart, fig)
 
     def drill(self, section: str, item: list[Any]) -> str:
         """Show the quotes behind one bar (``item``: the bar's customdata); returns the HTML."""

@@ -204,16 +204,20 @@ def category(
     total: int,
     labels: Mapping[str, tuple[str, str]],
     by: str | None = None,
-    richness: pd.Series | None = None,
+    quotes: list[Quote] | None = None,
+    rows: pd.DataFrame | None = None,
 ) -> Category:
     """The view of category ``name`` (``"needs"``, ...) in a selection of codings (marked by
     :func:`mark_valence`).
 
     ``total``: the participants in the selection (the base of ``share``); ``labels``: code →
-    (label, colour).
+    (label, colour); ``quotes``: its representative quotes when already known (comparing
+    groups does not change them), else picked here (:func:`representative_quotes`); ``rows``:
+    the category's codings when already split off (:func:`by_category`).
     """
     code = tree.categories[name]
-    rows = codings[codings["category"] == code]
+    if rows is None:
+        rows = codings[codings["category"] == code]
     participants = int(rows["participant"].nunique())
     developed = tree.has_themes(code)
     themed_rows = rows[rows["theme"].notna()]
@@ -231,10 +235,8 @@ def category(
     by_counts: dict[str, int] = {}
     if by and by in rows:
         by_counts = {str(k): int(v) for k, v in _nunique(rows, [by]).items()}
-    quotes = [
-        Quote(str(q["participant"]), str(q["quote"]), str(q["document"]), int(q["segment"]))
-        for q in a.representative_quotes(codings, code, richness=richness)
-    ]
+    if quotes is None:
+        quotes = representative_quotes(codings, code, rows=rows)
     return Category(
         name=name,
         code=code,
@@ -272,6 +274,39 @@ def _theme_counts(
     out["share"] = out["participants"] / total if total else 0.0
     out = out.sort_values(["participants", "segments", "order"], ascending=[False, False, True])
     return out[THEME_COLUMNS].reset_index(drop=True)
+
+
+def by_category(codings: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The codings of each category (code id → its codings, themes included), in one pass."""
+    return {str(k): g for k, g in codings.groupby("category", sort=False)}
+
+
+def representative_quotes(
+    codings: pd.DataFrame, code: str, n: int = 3, *, rows: pd.DataFrame | None = None
+) -> list[Quote]:
+    """Up to ``n`` quotes of ``code`` itself, from different participants, as
+    :func:`workbench.analysis.representative_quotes` picks them (a readable length first, then
+    richer passages, then shorter ones) but reading only the columns it needs: the whole
+    frame is never copied.  ``rows``: a part of ``codings`` that holds every coding of
+    ``code`` (its category's), to look in."""
+    where = codings if rows is None else rows
+    mine = where.loc[where["code"] == code, ["segment", "participant", "quote", "document"]]
+    if mine.empty:
+        return []
+    mine = mine.drop_duplicates(["segment", "quote"])
+    around = codings.loc[codings["segment"].isin(mine["segment"]), ["segment", "code"]]
+    richness = around.drop_duplicates().groupby("segment").size()
+    length = mine["quote"].str.len()
+    ranked = mine.assign(
+        fit=length.between(60, 400).astype(int),
+        richness=mine["segment"].map(richness),
+        length=length,
+    ).sort_values(["fit", "richness", "length", "segment"], ascending=[False, False, True, True])
+    picked = ranked.drop_duplicates("participant").head(n)
+    return [
+        Quote(str(r.participant), str(r.quote), str(r.document), int(r.segment))
+        for r in picked.itertuples(index=False)
+    ]
 
 
 def pick_quote(rows: pd.DataFrame) -> Quote | None:

@@ -69,6 +69,10 @@ CSS = """
 .vd-col ol { padding-left: 20px; }
 .vd-n { color: #64748b; }
 .vd-fold > summary { font-weight: 600; margin: 8px 0; }
+.vd-root button.vd-fold-button { background: none; border: none; box-shadow: none;
+  color: #1d4ed8; font-weight: 600; padding: 0; margin: 8px 0; width: auto; height: auto;
+  text-align: left; cursor: pointer; }
+.vd-root button.vd-fold-button:hover { text-decoration: underline; }
 details summary { cursor: pointer; color: #1d4ed8; }
 """
 
@@ -396,9 +400,17 @@ def _folded(quotes: Sequence[str], lang: str, *, css: str = "", shown: int = 2) 
     return "".join(items)
 
 
-def gap_pairs(pairs: pd.DataFrame, people: pd.DataFrame, lang: str) -> str:
+def fold_label(kind: str, n: int, lang: str, *, shown: bool = False) -> str:
+    """The line that opens (or closes) a folded table: ``Who lacks information, and where
+    they look — show the table (16 participants)``."""
+    title = text("gap_pairs" if kind == "pairs" else "dash_everyday_table", lang)
+    return f"{title} — {text('dash_hide_table' if shown else 'dash_show_table', lang, n=n)}"
+
+
+def gap_pairs(pairs: pd.DataFrame, people: pd.DataFrame, lang: str, *, fold: bool = True) -> str:
     """Each participant's information gaps beside the sources they mention (two of each
-    shown, the rest folded)."""
+    shown, the rest folded); the table folded under a line that opens it (``fold``) or not
+    (the live dashboard folds it with a button)."""
     if pairs.empty:
         return f'<p class="vd-hint">{text("quotes_none", lang)}</p>'
     rows = []
@@ -419,12 +431,11 @@ def gap_pairs(pairs: pd.DataFrame, people: pd.DataFrame, lang: str) -> str:
         f'<th style="width:41%">{escape(text("information_gaps", lang))}</th>'
         f'<th style="width:41%">{escape(text("information_sources", lang))}</th></tr>'
     )
-    summary = text("gap_pairs", lang) + " — " + text("dash_show_table", lang, n=len(pairs))
-    return (
-        f'<details class="vd-fold"><summary>{escape(summary)}</summary>'
-        f'<table class="vd-table">{head}{"".join(rows)}</table>{_more_rows(len(pairs), lang)}'
-        "</details>"
-    )
+    table = f'<table class="vd-table">{head}{"".join(rows)}</table>{_more_rows(len(pairs), lang)}'
+    if not fold:
+        return table
+    summary = fold_label("pairs", len(pairs), lang)
+    return f'<details class="vd-fold"><summary>{escape(summary)}</summary>{table}</details>'
 
 
 def _more_rows(n: int, lang: str) -> str:
@@ -433,8 +444,11 @@ def _more_rows(n: int, lang: str) -> str:
     return f'<p class="vd-hint">{escape(text("more_rows", lang, shown=TABLE_ROWS, n=n))}</p>'
 
 
-def everyday_table(everyday: pd.DataFrame, people: pd.DataFrame, lang: str) -> str:
-    """Participants × what / how / why / goal / solutions, first quote shown, rest folded."""
+def everyday_table(
+    everyday: pd.DataFrame, people: pd.DataFrame, lang: str, *, fold: bool = True
+) -> str:
+    """Participants × what / how / why / goal / solutions, first quote shown, rest folded;
+    the table folded under a line that opens it (``fold``) or not."""
     if everyday.empty:
         return f'<p class="vd-hint">{text("quotes_none", lang)}</p>'
     head = f'<th style="width:15%">{escape(text("participant", lang))}</th>' + "".join(
@@ -461,13 +475,11 @@ def everyday_table(everyday: pd.DataFrame, people: pd.DataFrame, lang: str) -> s
             cells.append(f"<td>{first}</td>")
         rows.append(f"<tr>{''.join(cells)}</tr>")
     table = f'<table class="vd-table"><tr>{head}</tr>{"".join(rows)}</table>'
-    summary = (
-        text("dash_everyday_table", lang) + " — " + text("dash_show_table", lang, n=len(everyday))
-    )
-    return (
-        f'<details class="vd-fold"><summary>{escape(summary)}</summary>{table}'
-        f"{_more_rows(len(everyday), lang)}</details>"
-    )
+    table += _more_rows(len(everyday), lang)
+    if not fold:
+        return table
+    summary = fold_label("everyday", len(everyday), lang)
+    return f'<details class="vd-fold"><summary>{escape(summary)}</summary>{table}</details>'
 
 
 def _short(quote: str, limit: int = 220) -> str:

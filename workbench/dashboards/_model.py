@@ -40,6 +40,8 @@ GROUP_ATTRIBUTE = "role"
 TYPE_ATTRIBUTE = "user_type"
 #: The coder name under which adjudication (``Project.settle``) records settled codings.
 SETTLED = "consensus"
+#: Columns of the codings frame no view reads (each filter copies every column it keeps).
+UNUSED = ("coding", "coder", "origin", "start", "end", "created_at", "group", "path")
 #: Document formats whose documents are answers of a survey (one table row each).
 TABLE_FORMATS = ("csv", "xlsx")
 
@@ -122,11 +124,25 @@ class Views:
     quality_themes: pd.DataFrame
     priorities: list[fnd.Priority]
     dimension_priorities: pd.DataFrame
-    pairs: pd.DataFrame
-    everyday: pd.DataFrame
     people: pd.DataFrame = field(repr=False)
     groups: dict[str, int] = field(default_factory=dict)
     priorities_by: dict[str, list[fnd.Priority]] = field(default_factory=dict)
+
+    # The per-participant tables are long and folded: built when first read.
+    @cached_property
+    def pairs(self) -> pd.DataFrame:
+        """Information gaps beside sources, per participant
+        (:func:`workbench.analysis.gaps_and_sources`)."""
+        return a.gaps_and_sources(self.codings)
+
+    @cached_property
+    def everyday(self) -> pd.DataFrame:
+        """Everyday processes per participant (:func:`workbench.analysis.everyday_processes`)."""
+        return a.everyday_processes(self.codings)
+
+    def people_with(self, codes: Sequence[str]) -> int:
+        """How many participants have one of ``codes`` (the rows of a folded table)."""
+        return int(self.codings.loc[self.codings["code"].isin(codes), "participant"].nunique())
 
 
 class DashboardData:
@@ -173,6 +189,7 @@ class DashboardData:
         self._layers: dict[str, pd.DataFrame] = {}
         self._selected: dict[tuple[str, str, str], pd.DataFrame] = {}
         self._labels: dict[str, dict[str, tuple[str, str]]] = {}
+        self._notes: dict[tuple[str, str], str] = {}
         self._stop_warm = threading.Event()
         self._views: dict[Filters, Views] = {}
 
@@ -228,13 +245,17 @@ class DashboardData:
         """The layers on offer, each once, the best first: the consensus (with two coders or
         more, or after an adjudication), all human coders, then each coder (with two or more:
         one coder's layer would repeat "all")."""
+        return list(self._layer_list)
+
+    @cached_property
+    def _layer_list(self) -> tuple[str, ...]:
         out: list[str] = []
         if len(self.coders) > 1 or self.has_settled():
             out.append(str(Layer.CONSENSUS))
         out.append(str(Layer.HUMAN))
         if len(self.coders) > 1:
             out += [c for c in self.coders if c not in (Layer.CONSENSUS, Layer.HUMAN)]
-        return out
+        return tuple(out)
 
     @property
     def default_layer(self) -> str:
@@ -274,8 +295,12 @@ class DashboardData:
 
     def sources(self) -> list[str]:
         """The sources the study has, interviews first."""
+        return list(self._source_list)
+
+    @cached_property
+    def _source_list(self) -> tuple[str, ...]:
         present = set(self._documents["source"]) | set(self._codings["source"].unique())
-        return [str(s) for s in Source if s in present] or [str(Source.INTERVIEWS)]
+        return tuple(str(s) for s in Source if s in present) or (str(Source.INTERVIEWS),)
 
     @property
     def default_source(self) -> str:
@@ -295,7 +320,7 @@ class DashboardData:
         key = (layer, lang, source)
         if key not in self._selected:
             frame = self.layer(layer)
-            frame = frame[frame["source"] == source]
+            frame = frame.loc[frame["source"] == source, [c for c in frame if c not in UNUSED]]
             self._selected[key] = a.relabel(frame, self.codebook, lang=lang)
         return self._selected[key]
 
@@ -330,6 +355,11 @@ class DashboardData:
         themes or accepted suggestions are among the codings (nothing is claimed that is not
         so) and which coders are left out."""
         layer = self.normalize(Filters(layer=layer)).layer
+        if (layer, lang) not in self._notes:
+            self._notes[(layer, lang)] = self._layer_note(layer, lang)
+        return self._notes[(layer, lang)]
+
+    def _layer_note(self, layer: str, lang: str) -> str:
         if layer == Layer.CONSENSUS:
             note = text("dash_layer_note_consensus", lang, names=", ".join(self.coders))
         elif layer == Layer.HUMAN:
@@ -350,8 +380,8 @@ class DashboardData:
         """``filters`` with the best layer and source filled in (unknown ones too) and an
         attribute without a value dropped: the key of its views."""
         f = filters.view_key()
-        layer = f.layer if f.layer in self.layers() else self.default_layer
-        source = f.source if f.source in self.sources() else self.default_source
+        layer = f.layer if f.layer in self._layer_list else self._layer_list[0]
+        source = f.source if f.source in self._source_list else self._source_list[0]
         if (layer, source) != (f.layer, f.source):
             f = replace(f, layer=layer, source=source)
         return f
@@ -371,12 +401,17 @@ class DashboardData:
         codings = a.filter_codings(self.selection(f.layer, f.lang, f.source), **f.criteria())
         labels = self.labels(f.lang)
         total = int(codings["participant"].nunique())
-        richness = codings.groupby("segment")["code"].nunique() if len(codings) else None
+        split = fnd.by_category(codings)
         categories = {
             name: fnd.category(
-                codings, self.tree, name, total=total, labels=labels, richness=richness
+                codings,
+                self.tree,
+                name,
+                total=total,
+                labels=labels,
+                rows=split.get(code, codings.iloc[0:0]),
             )
-            for name in self.tree.categories
+            for name, code in self.tree.categories.items()
         }
         dimensions = a.quality_dimensions(self.codebook)
         dims = [c for c, _ in dimensions]
@@ -400,8 +435,6 @@ class DashboardData:
                 codings, self.tree, total=total, labels=labels, dimensions=dims
             ),
             dimension_priorities=a.priorities(quality),
-            pairs=a.gaps_and_sources(codings),
-            everyday=a.everyday_processes(codings),
             people=people,
         )
 
@@ -414,11 +447,19 @@ class DashboardData:
         people = codings[["participant", by]].drop_duplicates("participant")
         sizes = people[by].dropna().astype(str).value_counts()
         groups = {str(k): int(sizes[k]) for k in sorted(sizes.index, key=fnd.natural)}
+        split = fnd.by_category(codings)
         categories = {
             name: fnd.category(
-                codings, self.tree, name, total=base.participants, labels=labels, by=by
+                codings,
+                self.tree,
+                name,
+                total=base.participants,
+                labels=labels,
+                by=by,
+                quotes=base.categories[name].quotes,
+                rows=split.get(code, codings.iloc[0:0]),
             )
-            for name in self.tree.categories
+            for name, code in self.tree.categories.items()
         }
         dims = [c for c, _ in a.quality_dimensions(self.codebook)]
         priorities_by = {

@@ -170,6 +170,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "dash_about": "About: {what}",
         "dash_no_theme_passages": "{n} negative passage(s) without a theme",
         "dash_show_table": "show the table ({n} participants)",
+        "dash_hide_table": "hide the table",
         "dash_everyday_table": "Each participant's everyday process",
         "dash_guide_report": (
             "This report summarises what the people in the study said about our service. Bars "
@@ -344,6 +345,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "dash_about": "Handlar om: {what}",
         "dash_no_theme_passages": "{n} negativa textavsnitt utan tema",
         "dash_show_table": "visa tabellen ({n} deltagare)",
+        "dash_hide_table": "dölj tabellen",
         "dash_everyday_table": "Varje deltagares vardagsprocess",
         "dash_guide_report": (
             "Rapporten sammanfattar vad studiens deltagare sa om vår service. Staplarna räknar "
