@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 from _helpers import suggest_project
+from sqlalchemy import select
 
 from workbench.project import _suggestions
 from workbench.project._project import Project
+from workbench.store._schema import suggestion_queue
 from workbench.widgets import Tagger
 
 
@@ -132,6 +134,11 @@ def test_tagger_review_the_reviewer_is_whoever_accepts(queued: Project) -> None:
     assert decided == ["bo", "cia"]
     codings = queued.codings()
     assert sorted(set(codings.loc[codings["origin"] == "suggestion", "coder"])) == ["bo", "cia"]
+    with queued.store.engine.connect() as conn:
+        reviewers = conn.execute(
+            select(suggestion_queue.c.reviewer).where(suggestion_queue.c.status == "accepted")
+        ).scalars()
+        assert sorted(reviewers) == ["bo", "cia"]
 
 
 def test_tagger_review_quoted_study_path(tmp_path: Path) -> None:
