@@ -49,3 +49,20 @@ def test_adjudicate_take_one_coder_writes_consensus(tmp_path: Path) -> None:
     assert p.codings(coder="consensus").empty
     report = p.agreement(["anna", "erik"], bootstrap=0)
     assert report.overall["percent_agreement"]["value"] < 1
+
+
+def test_adjudicate_in_swedish_shows_no_english(tmp_path: Path) -> None:
+    from workbench.i18n import STRINGS
+
+    p = project(tmp_path)
+    widget = p.adjudicate(["anna", "erik"], lang="sv")
+    buttons = [
+        b.description for box in widget.children if hasattr(box, "children") for b in box.children
+    ]
+    shown = " ".join([*buttons, widget.choice.description, widget.header.value, widget.body.value])
+    assert "Ta annas" in shown and "Föregående" in shown and "Oenighet 1 av 1" in shown
+    assert "Förväntningar" in widget.body.value
+    english = {v for k, v in STRINGS["en"].items() if k.startswith("adj.")}
+    assert not [s for s in english if s.split("{")[0].strip() and s.split("{")[0] in shown]
+    widget._neither()
+    assert "Sparat: ingen kod" in widget.status.value

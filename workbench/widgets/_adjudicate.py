@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 import pandas as pd
 
+from workbench.i18n import text
+
 if TYPE_CHECKING:
     from workbench.project._project import Project
 
@@ -30,25 +32,31 @@ class Adjudicator(w.VBox):
         self.rows: pd.DataFrame = project.disagreements(coders)
         self.coders = [c[len("codes_") :] for c in self.rows.columns if c.startswith("codes_")]
         self.index = 0
+        self.t = lambda key, **values: text(key, lang, **values)
         self.header = w.HTML()
         self.body = w.HTML(layout=w.Layout(max_width="78ch"))
         self.definitions = w.HTML()
         self.choice = w.SelectMultiple(
             options=[(c.name(lang), c.id) for c in self.book.codes if c.codable],
             rows=8,
-            description="Settled",
+            description=self.t("adj.settled"),
             layout=w.Layout(width="420px"),
         )
-        take = [self._button(f"Take {c}", self._take(c)) for c in self.coders]
+        take = [self._button(self.t("adj.take", coder=c), self._take(c)) for c in self.coders]
         buttons = w.HBox(
             [
                 *take,
-                self._button("Both", self._both),
-                self._button("Neither", self._neither),
-                self._button("Save edit", self._save_edit, style="primary"),
+                self._button(self.t("adj.both"), self._both),
+                self._button(self.t("adj.neither"), self._neither),
+                self._button(self.t("adj.save_edit"), self._save_edit, style="primary"),
             ]
         )
-        nav = w.HBox([self._button("◀ Previous", self._prev), self._button("Next ▶", self._next)])
+        nav = w.HBox(
+            [
+                self._button(self.t("adj.previous"), self._prev),
+                self._button(self.t("adj.next"), self._next),
+            ]
+        )
         self.status = w.HTML()
         super().__init__(
             [self.header, self.body, self.definitions, buttons, self.choice, nav, self.status],
@@ -77,21 +85,24 @@ class Adjudicator(w.VBox):
         settled = set(self.project.codings(coder=CONSENSUS)["segment"])
         done = sum(int(s) in settled for s in self.rows["segment"]) if total else 0
         if not total:
-            self.header.value = "<h3>No disagreements: the coders agree on every segment.</h3>"
+            self.header.value = f"<h3>{html.escape(self.t('adj.none'))}</h3>"
             self.body.value = self.definitions.value = ""
             return
         row = self.rows.iloc[self.index]
         segment = self.project.store.segment(int(row["segment"]))
         self.header.value = (
-            f"<h3>Disagreement {self.index + 1} of {total} · {html.escape(str(row['document']))}"
+            f"<h3>{html.escape(self.t('adj.heading', n=self.index + 1, total=total))}"
+            f" · {html.escape(str(row['document']))}"
             f" · {html.escape(str(segment['participant'] or ''))}</h3>"
-            f"<p>{done} of {total} settled</p>"
+            f"<p>{html.escape(self.t('adj.progress', done=done, total=total))}</p>"
         )
         lines = []
         for coder in self.coders:
             codes = row[f"codes_{coder}"]
             chips = (
-                "".join(self._chip(c) for c in codes) if codes is not None else "<i>not seen</i>"
+                "".join(self._chip(c) for c in codes)
+                if codes is not None
+                else f"<i>{html.escape(self.t('adj.not_seen'))}</i>"
             )
             lines.append(f"<div><b>{html.escape(coder)}</b>: {chips}</div>")
         self.body.value = (
@@ -104,8 +115,10 @@ class Adjudicator(w.VBox):
                 code = self.book.get(code_id)
                 defs.append(
                     f"<li>{self._chip(code_id)} {html.escape(code.definition.get(self.lang, ''))}"
-                    f"<br><small><b>Use when:</b> {html.escape(code.use_when.get(self.lang, ''))}"
-                    f" <b>Not when:</b> {html.escape(code.do_not_use_when.get(self.lang, ''))}"
+                    f"<br><small><b>{html.escape(self.t('adj.use_when'))}</b> "
+                    f"{html.escape(code.use_when.get(self.lang, ''))}"
+                    f" <b>{html.escape(self.t('adj.not_when'))}</b> "
+                    f"{html.escape(code.do_not_use_when.get(self.lang, ''))}"
                     "</small></li>"
                 )
         self.definitions.value = f"<ul>{''.join(defs)}</ul>" if defs else ""
@@ -118,7 +131,8 @@ class Adjudicator(w.VBox):
 
     def _decide(self, decided: list[Any], note: str) -> None:
         self.project.settle(self._segment(), decided, note=note)
-        self.status.value = f"<span style='color:#2E7D32'>Saved: {html.escape(note)}</span>"
+        saved = html.escape(self.t("adj.saved", note=note))
+        self.status.value = f"<span style='color:#2E7D32'>{saved}</span>"
         self._next()
 
     def _spans_of(self, coder: str) -> list[tuple[str, int, int]]:
@@ -126,17 +140,17 @@ class Adjudicator(w.VBox):
         return [(r.code, int(r.start), int(r.end)) for r in frame.itertuples()]
 
     def _take(self, coder: str) -> Any:
-        return lambda: self._decide(list(self._spans_of(coder)), f"took {coder}'s codes")
+        return lambda: self._decide(list(self._spans_of(coder)), self.t("adj.took", coder=coder))
 
     def _both(self) -> None:
         spans = {s for coder in self.coders for s in self._spans_of(coder)}
-        self._decide(sorted(spans), "took both coders' codes")
+        self._decide(sorted(spans), self.t("adj.took_both"))
 
     def _neither(self) -> None:
-        self._decide([], "no code")
+        self._decide([], self.t("adj.no_code"))
 
     def _save_edit(self) -> None:
-        self._decide(list(self.choice.value), "edited by hand")
+        self._decide(list(self.choice.value), self.t("adj.by_hand"))
 
     def _next(self) -> None:
         if len(self.rows):
