@@ -1,6 +1,7 @@
 """The stakeholder dashboard as a viewer uses it: ``workbench dashboard`` (Voilà) on the sample
-study, opened in Chromium; sections, filters, drill-down, language; no console errors and no
-request leaves localhost.  Screenshots go to ``screenshots/dashboard-*.png``."""
+study and on the demo study, opened in Chromium at 1440×900; themes, where to start, sections,
+filters, sources, drill-down, language; the static report; no console errors and no request
+leaves localhost.  Screenshots go to ``screenshots/dashboard-*.png``."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from ._lab import SCREENSHOTS, free_port, need_browser
 
 pytestmark = pytest.mark.browser
 TOKEN = "browser-test-token"
+VIEWPORT = {"width": 1440, "height": 900}
 LOCAL = (
     "http://127.0.0.1",
     "ws://127.0.0.1",
@@ -39,14 +41,11 @@ def _command(project: Path, port: int) -> list[str]:
     return [sys.executable, "-m", "workbench", "dashboard", str(project), f"--port={port}"]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The dashboard of the sample study, served by Voilà on a free local port."""
-    need_browser()
-    base = tmp_path_factory.mktemp("voila")
-    project = build_sample_project(base / "study")
+@contextlib.contextmanager
+def serving(project: Path, base: Path) -> Iterator[str]:
+    """``workbench dashboard project`` on a free local port, for the length of a ``with``."""
     port = free_port()
-    log = (base / "voila.log").open("wb")
+    log = (base / f"voila-{port}.log").open("wb")
     env = {
         **os.environ,
         "JUPYTER_RUNTIME_DIR": str(base / "runtime"),
@@ -69,7 +68,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                     break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError((base / "voila.log").read_text(errors="replace")) from None
+                    raise RuntimeError(Path(log.name).read_text(errors="replace")) from None
                 time.sleep(0.5)
         yield url + f"?token={TOKEN}"
     finally:
@@ -83,10 +82,35 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         log.close()
 
 
-@pytest.fixture
-def dash(browser: Any, server: str, request: pytest.FixtureRequest) -> Iterator[Any]:
-    """A tab on the dashboard that fails the test on console errors and outside requests."""
-    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The dashboard of the sample study, served by Voilà on a free local port."""
+    need_browser()
+    base = tmp_path_factory.mktemp("voila")
+    with serving(build_sample_project(base / "study"), base) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The dashboard of the demo study (``workbench demo --no-serve``), as ``make demo``
+    serves it."""
+    need_browser()
+    base = tmp_path_factory.mktemp("voila-demo")
+    built = subprocess.run(
+        [sys.executable, "-m", "workbench", "demo", "--no-serve", str(base / "demo")],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert built.returncode == 0, built.stderr
+    with serving(base / "demo", base) as url:
+        yield url
+
+
+def _tab(browser: Any, server: str, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A tab on a dashboard that fails the test on console errors and outside requests."""
+    context = browser.new_context(viewport=VIEWPORT)
     tab = context.new_page()
     errors: list[str] = []
     outside: list[str] = []
@@ -104,12 +128,24 @@ def dash(browser: Any, server: str, request: pytest.FixtureRequest) -> Iterator[
     assert not outside, "requests left localhost:\n" + "\n".join(outside)
 
 
+@pytest.fixture
+def dash(browser: Any, server: str, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A tab on the sample study's dashboard."""
+    yield from _tab(browser, server, request)
+
+
+@pytest.fixture
+def demo(browser: Any, demo_server: str, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A tab on the demo study's dashboard."""
+    yield from _tab(browser, demo_server, request)
+
+
 def shot(page: Any, name: str) -> Path:
     """A screenshot of the whole dashboard (Voilà scrolls inside the page, so the viewport is
     made as tall as the content first)."""
     SCREENSHOTS.mkdir(exist_ok=True)
     height = page.evaluate("() => document.querySelector('.vd-root')?.scrollHeight || 1000")
-    page.set_viewport_size({"width": 1280, "height": int(height) + 120})
+    page.set_viewport_size({"width": VIEWPORT["width"], "height": int(height) + 120})
     # plotly redraws its charts for the new window size a moment later: wait for that redraw
     page.wait_for_timeout(300)
     page.wait_for_function(
@@ -118,7 +154,7 @@ def shot(page: Any, name: str) -> Path:
     )
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path))
-    page.set_viewport_size({"width": 1280, "height": 1000})
+    page.set_viewport_size(VIEWPORT)
     return path
 
 
@@ -129,17 +165,35 @@ def open_dashboard(page: Any, query: str = "") -> None:
 
 
 def wait_render(page: Any, n: int) -> None:
-    """Wait until render ``n`` is on the page and every chart has drawn it."""
+    """Wait until render ``n`` is on the page and every chart in sight has drawn it (a chart
+    out of sight is drawn when scrolled to: it says which render it waits for)."""
     page.wait_for_selector(f'.vd-ready[data-render="{n}"]', state="attached", timeout=60_000)
     page.wait_for_function(
         """(n) => {
+            const want = String(n);
             const charts = [...document.querySelectorAll('.vd-chart')];
-            return charts.length >= 6 && charts.every(c => c.dataset.version === String(n)
-                || c.offsetParent === null);
+            const inSight = (c) => {
+                const r = c.getBoundingClientRect();
+                return r.bottom > 0 && r.top < window.innerHeight;
+            };
+            return charts.length >= 6 && charts.every(c => c.offsetParent === null
+                || c.dataset.version === want || (c.dataset.pending === want && !inSight(c)));
         }""",
         arg=n,
         timeout=30_000,
     )
+
+
+def drawn(page: Any, selector: str) -> Any:
+    """The chart ``selector`` scrolled into sight and drawn (its figure as plotly has it)."""
+    chart = page.locator(selector).first
+    chart.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "(c) => c.dataset.pending === undefined && c.dataset.version !== undefined",
+        arg=chart.element_handle(),
+        timeout=30_000,
+    )
+    return chart
 
 
 def choose(page: Any, label: str, option: str) -> None:
@@ -151,7 +205,7 @@ def choose(page: Any, label: str, option: str) -> None:
 
 def click_bar(page: Any, section: str, trace: int, code: str) -> None:
     """Click the bar of ``code`` in trace ``trace`` of the first chart in ``section``."""
-    chart = page.locator(f".vd-section-{section} .vd-chart").first
+    chart = drawn(page, f".vd-section-{section} .vd-chart")
     index = chart.evaluate(
         "(div, [t, code]) => div.data[t].customdata.findIndex(c => c[0] === code)",
         [trace, code],
@@ -166,65 +220,114 @@ def click_bar(page: Any, section: str, trace: int, code: str) -> None:
 
 
 def test_dashboard_browser_sections_show_expected_figures(dash: Any) -> None:
-    open_dashboard(dash)
+    open_dashboard(dash, "?layer=all")
     header = dash.locator(".vd-header").inner_text()
     assert "What our users tell us" in header and "6 people interviewed" in header
     for title in (
         "Overview",
         "Needs",
         "Expectations",
-        "Information gaps and sources",
+        "Information gaps",
+        "Information sources",
         "Perceived quality",
         "Everyday processes",
         "Quotes",
     ):
         assert dash.locator(f".vd-section h2:text-is('{title}')").count() == 1
-    overview = dash.locator(".vd-section-overview .vd-chart").first
+    overview = drawn(dash, ".vd-section-overview .vd-chart")
     assert overview.evaluate("d => d.data[0].x") == [2, 4, 3, 4]
-    assert "4 of 6 participants" in dash.locator(".vd-section-needs .vd-headline").inner_text()
     start = dash.locator(".vd-start").inner_text()
-    assert "Communication: 3 of 6 participants had a negative experience" in start
-    quality = dash.locator(".vd-section-quality .vd-chart").first
+    assert start.index("What the fee covers") < start.index("A quick answer")
+    assert "1 of 6 participants raised it in a negative experience · 2 raised it in all" in start
+    assert "Jag visste inte att avgiften skulle komma" in start  # one quote each
+    needs = dash.locator(".vd-section-needs .vd-headline").inner_text()
+    assert "4 of 6 participants raised a need" in needs
+    labels = drawn(dash, ".vd-section-needs .vd-chart").evaluate("d => d.data[0].y")
+    assert labels == ["Knowing the fee in advance", "A checklist before the visit"]
+    hint = dash.locator(".vd-section-information_sources").inner_text()
+    assert "The research team can develop themes in the workbench" in hint
+    quality = drawn(dash, ".vd-section-quality .vd-chart")
     assert sorted(quality.evaluate("d => d.data[0].x")) == [-3, -2, -1, -1, -1, 0, 0, 0, 0, 0]
+    about = dash.locator(".vd-section-quality table").inner_text()
+    assert "What the fee covers (1 person)" in about
+    dash.locator(".vd-section-everyday button.vd-fold-button").click()
+    dash.locator(".vd-section-everyday table").wait_for(timeout=15_000)
     assert "P03" in dash.locator(".vd-section-everyday table").inner_text()
     page_text = dash.locator("body").inner_text()
     assert "from workbench" not in page_text and "show()" not in page_text  # no code
     assert "Traceback" not in page_text
-    shot(dash, "dashboard-overview-en")
+    shot(dash, "dashboard-sample-en")
+
+
+def test_dashboard_browser_defaults_to_consensus_and_sources(dash: Any) -> None:
+    open_dashboard(dash)
+    layer = dash.locator('.vd-filters .widget-vbox:has(b:text-is("Whose coding")) select')
+    assert layer.evaluate("s => [...s.options].map(o => o.text.replace(/\\s/g, ' '))") == [
+        "Consensus",
+        "All coders",
+        "Coder anna",
+        "Coder erik",
+    ]
+    assert layer.evaluate("s => s.options[s.selectedIndex].text") == "Consensus"
+    assert "the consensus of anna, erik" in dash.locator(".vd-coding").inner_text()
+    choose(dash, "Source", "Survey answers")
+    wait_render(dash, 2)
+    assert "3 coded answers (of 3 survey answers)" in dash.locator(".vd-header").inner_text()
+    labels = dash.locator(".vd-filters b").all_inner_texts()
+    assert "Answer language" in labels and "User group" not in labels
+    quality = drawn(dash, ".vd-section-quality .vd-chart")
+    pairs = quality.evaluate(
+        "d => d.data[0].customdata.map((c, i) => [c[0], d.data[0].x[i], d.data[1].x[i]])"
+    )
+    assert ["fq-attitudes", 0, 1] in pairs  # praised in a span, criticism elsewhere
+    shot(dash, "dashboard-sample-survey")
 
 
 def test_dashboard_browser_filters_change_figures(dash: Any) -> None:
-    open_dashboard(dash)
+    open_dashboard(dash, "?layer=all")
     choose(dash, "User type", "internal")
     wait_render(dash, 2)
     assert "2 people interviewed" in dash.locator(".vd-header").inner_text()
-    assert "1 of 2 participants" in dash.locator(".vd-section-needs .vd-headline").inner_text()
+    needs = dash.locator(".vd-section-needs .vd-headline").inner_text()
+    assert "1 of 2 participants raised a need" in needs
     choose(dash, "Compare groups", "Role")
     wait_render(dash, 3)
-    names = dash.locator(".vd-section-overview .vd-chart").first.evaluate(
-        "d => d.data.map(t => t.name)"
-    )
-    assert names == ["administrator", "inspector"]
+    names = drawn(dash, ".vd-section-overview .vd-chart").evaluate("d => d.data.map(t => t.name)")
+    assert names == ["inspector (n=1)", "administrator (n=1)"]  # legend: reversed
+    assert dash.locator(".vd-start .vd-col").count() == 2
     shot(dash, "dashboard-filtered-internal-by-role")
     choose(dash, "Compare groups", "No comparison")
     choose(dash, "User type", "All")
-    choose(dash, "Whose coding", "Coder erik")
+    choose(dash, "Compare groups", "User type")
     wait_render(dash, 6)
+    chart = drawn(dash, ".vd-section-overview .vd-chart")
+    assert chart.evaluate("d => d.data.map(t => t.name)") == ["internal (n=2)", "external (n=4)"]
+    assert chart.evaluate("d => d.data[1].text") == ["50% (2)", "75% (3)", "50% (2)", "75% (3)"]
+    start = dash.locator(".vd-start").inner_text()
+    assert "external (n=4)" in start and "internal (n=2)" in start
+    shot(dash, "dashboard-compare-user-type")
+    choose(dash, "Compare groups", "No comparison")
+    choose(dash, "Whose coding", "Coder erik")
+    wait_render(dash, 8)
     assert "3 people interviewed" in dash.locator(".vd-header").inner_text()
 
 
 def test_dashboard_browser_click_bar_shows_quotes(dash: Any) -> None:
-    open_dashboard(dash)
+    open_dashboard(dash, "?layer=all")
     click_bar(dash, "quality", 0, "fq-communication")
     drill = dash.locator(".vd-section-quality .vd-quotes")
     drill.wait_for(timeout=15_000)
     text = drill.inner_text()
     assert "3 quote(s): Communication × Negative" in text
     assert "P05 · food truck · Hamnen · owner · external" in text
-    click_bar(dash, "needs", 0, "fq-communication")
+    click_bar(dash, "needs", 0, "need-checklist")
     needs = dash.locator(".vd-section-needs .vd-quotes h4").first
     needs.wait_for(timeout=15_000)
-    assert needs.inner_text() == "2 quote(s): Needs × Communication"
+    assert needs.inner_text() == "2 quote(s): Needs × A checklist before the visit"
+    click_bar(dash, "information_gaps", 0, "gap-rules")
+    gaps = dash.locator(".vd-section-information_gaps .vd-quotes h4").first
+    gaps.wait_for(timeout=15_000)
+    assert gaps.inner_text() == "2 quote(s): Information gaps × Which rules apply"
     dash.locator(".vd-section-quotes select").select_option(label="Trust (1)")
     dash.locator(".vd-section-quotes .vd-quotes").wait_for(timeout=15_000)
     assert "I expect the same answer" in dash.locator(".vd-section-quotes").inner_text()
@@ -232,17 +335,68 @@ def test_dashboard_browser_click_bar_shows_quotes(dash: Any) -> None:
 
 
 def test_dashboard_browser_swedish(dash: Any) -> None:
-    open_dashboard(dash, "?lang=sv")
+    open_dashboard(dash, "?lang=sv&layer=all")
     assert "Vad våra användare berättar" in dash.locator(".vd-header").inner_text()
     assert "Behov" in dash.locator(".vd-section-needs h2").inner_text()
-    labels = dash.locator(".vd-section-needs .vd-chart").first.evaluate("d => d.data[0].y")
-    assert "Kommunikation" in labels
+    labels = drawn(dash, ".vd-section-needs .vd-chart").evaluate("d => d.data[0].y")
+    assert "En checklista inför besöket" in labels
+    assert "Vad avgiften täcker" in dash.locator(".vd-start").inner_text()
+    shot(dash, "dashboard-sample-sv")
     choose(dash, "Språk", "English")
     wait_render(dash, 2)
     assert "What our users tell us" in dash.locator(".vd-header").inner_text()
     choose(dash, "Language", "Svenska")
     wait_render(dash, 3)
-    shot(dash, "dashboard-overview-sv")
+
+
+@pytest.mark.parametrize("lang", ["en", "sv"])
+def test_dashboard_browser_demo_speaks_in_themes(demo: Any, lang: str) -> None:
+    """The demo study as ``make demo`` shows it: could a manager say what to fix first?"""
+    open_dashboard(demo, f"?lang={lang}")
+    header = demo.locator(".vd-header").inner_text()
+    assert ("16 people interviewed" if lang == "en" else "16 intervjuade") in header
+    start = demo.locator(".vd-start")
+    items = start.locator("li")
+    assert items.count() == 5
+    for i in range(5):  # each a theme, its figures and one quote
+        item = items.nth(i)
+        assert item.locator("b").inner_text() and item.locator("q").count() == 1
+        assert item.locator(".vd-tag").count() == 1
+    for section in ("needs", "expectations", "information_gaps"):
+        chart = drawn(demo, f".vd-section-{section} .vd-chart")
+        assert len(chart.evaluate("d => d.data[0].y")) >= 4  # the themes, not the category
+    sources = demo.locator(".vd-section-information_sources").inner_text()
+    assert ("develop themes" if lang == "en" else "ta fram teman") in sources
+    shot(demo, f"dashboard-demo-{lang}")
+    choose(
+        demo,
+        "Source" if lang == "en" else "Källa",
+        "Survey answers" if lang == "en" else "Enkätsvar",
+    )
+    wait_render(demo, 2)
+    coded = demo.locator(".vd-header").inner_text()
+    assert ("coded answers (of 1,987" if lang == "en" else "kodade svar (av 1\u00a0987") in coded
+    assert demo.locator(".vd-start li").count() == 5
+    shot(demo, f"dashboard-demo-survey-{lang}")
+
+
+def test_report_browser_bar_opens_its_quotes(page: Any, tmp_path: Path) -> None:
+    """The report's charts are SVG without plotly.js; clicking a bar opens its quotes."""
+    from workbench.dashboards import write_report
+
+    project = build_sample_project(tmp_path / "study")
+    out = write_report(project, tmp_path / "report.html")
+    page.set_viewport_size(VIEWPORT)
+    page.goto(out.as_uri())
+    bar = page.locator("#interviews-information_gaps a.vd-bar").first
+    target = bar.get_attribute("href")
+    assert target and target.startswith("#interviews-q-information_gaps-")
+    details = page.locator(f"details{target}")
+    assert not details.evaluate("d => d.open")
+    bar.click()
+    page.wait_for_function("(d) => d.open", arg=details.element_handle(), timeout=5_000)
+    assert details.locator(".vd-quote").count() >= 1
+    page.screenshot(path=str(SCREENSHOTS / "dashboard-report-bar-opened.png"))
 
 
 def test_report_browser_code_label_with_html_is_text_not_a_link(page: Any, tmp_path: Path) -> None:
@@ -256,8 +410,7 @@ def test_report_browser_code_label_with_html_is_text_not_a_link(page: Any, tmp_p
         p.rename_code("fq-accessibility", evil)  # a bar in the quality chart
     out = write_report(project, tmp_path / "report.html")
     page.goto(out.as_uri())
-    page.wait_for_function("() => document.querySelectorAll('.main-svg').length > 0")
-    page.wait_for_timeout(500)
+    page.wait_for_function("() => document.querySelectorAll('svg.vd-svg').length > 0")
     links = "() => document.querySelectorAll('[*|href*=\"phish\"]').length"  # SVG links too
     assert page.evaluate(links) == 0
     assert page.evaluate("() => document.querySelectorAll('img[src=\"x\"]').length") == 0

@@ -207,8 +207,10 @@ def test_dashboard_click_message_opens_quotes(board: Dashboard) -> None:
 def test_dashboard_compare_groups_shows_shares_of_each_group(board: Dashboard) -> None:
     board.set_filters(by="user_type")
     traces = board.overview_fig.figure["data"]
-    assert [t["name"] for t in traces] == ["external (n=4)", "internal (n=2)"]
-    external, internal = traces
+    # plotly draws a group's first trace at the bottom: reversed, the legend says why
+    assert [t["name"] for t in traces] == ["internal (n=2)", "external (n=4)"]
+    assert board.overview_fig.figure["layout"]["legend"]["traceorder"] == "reversed"
+    internal, external = traces
     assert external["x"] == [50, 75, 50, 75]  # sources, gaps, expectations, needs
     assert external["text"] == ["50% (2)", "75% (3)", "50% (2)", "75% (3)"]
     assert internal["text"] == ["0% (0)", "50% (1)", "50% (1)", "50% (1)"]

@@ -249,8 +249,9 @@ class Dashboard:
         self.section_figs: dict[str, tuple[Chart, w.Box]] = {}
         self.section_html: dict[str, dict[str, w.HTML]] = {}
         sections: list[w.Widget] = [
+            # What to fix first comes first; the counts per category after it.
             self._section(
-                "overview", [self.overview_text, overview_box, self.overview_quotes, self.start]
+                "overview", [self.start, self.overview_text, overview_box, self.overview_quotes]
             ),
         ]
         for name in (*THEMED, "information_sources"):
@@ -390,7 +391,7 @@ class Dashboard:
         views = self.data.views(f)
         total = views.participants
         _docs, answers = self.data.source_size(views.source)
-        guide = text("guide", lang)
+        guide = text("dash_guide_survey" if views.source == Source.SURVEY else "guide", lang)
         if len(self.data.sources()) > 1:
             guide += text("dash_guide_sources", lang)
         header = h.header(

@@ -135,7 +135,14 @@ def bars_figure(
                     ),
                 }
             )
-        extra = {"barmode": "group", "showlegend": True}
+        # plotly puts a group's first bar at the bottom: the traces go in reversed, so the
+        # first group is on top, and the legend reads in the groups' own order.
+        data.reverse()
+        extra = {
+            "barmode": "group",
+            "showlegend": True,
+            "legend": {"traceorder": "reversed"},
+        }
         # Room on the right for the "45% (5)" labels outside the bars.
         xaxis = {"range": [0, max(top_share, 1.0) * 1.3], "ticksuffix": "%"}
         rows = max(len(frame), 1) * (0.55 + 0.45 * len(split))

@@ -101,7 +101,17 @@ class _Part:
             for name, e in views.categories.items()
         ]
         frame = pd.DataFrame(rows)
-        body = self.chart(
+        # What to fix first comes first; the counts per category after it.
+        body = h.where_to_start(
+            views.priorities,
+            views.dimension_priorities,
+            total,
+            lang,
+            people=views.people,
+            themes=self.data.tree.any_themes,
+        )
+        body += f'<p class="vd-lead">{escape(text("overview_lead", lang))}</p>'
+        body += self.chart(
             bars_figure(frame, key="key", lang=lang, total=total),
             [self.id(str(r["key"])) for r in rows],
             text("overview", lang),
@@ -110,15 +120,7 @@ class _Part:
             _details(self.id(e.code), text(name, lang), self.quotes(e.code), views, lang)
             for name, e in views.categories.items()
         )
-        body += h.where_to_start(
-            views.priorities,
-            views.dimension_priorities,
-            total,
-            lang,
-            people=views.people,
-            themes=self.data.tree.any_themes,
-        )
-        self.section("overview", body, "overview_lead")
+        self.section("overview", body)
         # needs, expectations, information gaps, information sources
         for name, entry in views.categories.items():
             lead = f"{name}_lead" if name != "information_sources" else None

@@ -120,7 +120,8 @@ def svg_figure(fig: Figure, *, links: Links | None = None, title: str = "") -> s
     # legend
     if legend:
         x = left
-        for trace in data:
+        reversed_ = layout.get("legend", {}).get("traceorder") == "reversed"
+        for trace in data[::-1] if reversed_ else data:
             name = str(trace.get("name", ""))
             color = trace.get("marker", {}).get("color", "#4C78A8")
             parts.append(
@@ -155,7 +156,9 @@ def svg_figure(fig: Figure, *, links: Links | None = None, title: str = "") -> s
             by: float
             if grouped:
                 bar_h = GROUP_ROW - 3
-                by = y0 + (row - n_series * GROUP_ROW) / 2 + s * GROUP_ROW
+                # as plotly: a group's first trace at the bottom
+                slot_in_group = n_series - 1 - s
+                by = y0 + (row - n_series * GROUP_ROW) / 2 + slot_in_group * GROUP_ROW
             else:
                 bar_h = base_row * 0.62
                 by = y0 + (row - bar_h) / 2

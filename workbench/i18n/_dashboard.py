@@ -101,6 +101,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "dash_subtitle_survey": (
             "{participants} coded answers (of {answers} survey answers) · {study}"
         ),
+        "dash_guide_survey": (
+            "This page summarises what the people who answered our survey said about our "
+            "service, counted in the answers the research team has coded. Bars count "
+            "<b>people</b> (how many answers raised something). <b>Click any bar</b> to read "
+            "the answers behind it. Use the filters to look at one group at a time. All names "
+            "are pseudonyms."
+        ),
         "dash_guide_sources": (
             " Interviews and survey answers are shown separately: choose the <b>source</b> above."
         ),
@@ -276,6 +283,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "source_survey": "Enkätsvar",
         "f_language_survey": "Svarens språk",
         "dash_subtitle_survey": "{participants} kodade svar (av {answers} enkätsvar) · {study}",
+        "dash_guide_survey": (
+            "Sidan sammanfattar vad de som svarade på vår enkät sa om vår service, räknat i de "
+            "svar som forskargruppen har kodat. Staplarna räknar <b>personer</b> (hur många "
+            "svar som tog upp något). <b>Klicka på en stapel</b> för att läsa svaren bakom den. "
+            "Använd filtren för att titta på en grupp i taget. Alla namn är pseudonymer."
+        ),
         "dash_guide_sources": (
             " Intervjuer och enkätsvar visas var för sig: välj <b>källa</b> ovan."
         ),
