@@ -216,6 +216,10 @@ def test_dashboard_compare_groups_shows_shares_of_each_group(board: Dashboard) -
     assert internal["text"] == ["0% (0)", "50% (1)", "50% (1)", "50% (1)"]
     needs = board.section_figs["needs"][0].figure
     assert needs["layout"]["barmode"] == "group"
+    # every chart shows every group, also one that raised none of its themes
+    expectations = board.section_figs["expectations"][0].figure["data"]
+    assert [t["name"] for t in expectations] == ["internal (n=2)", "external (n=4)"]
+    assert expectations[0]["text"] == ["0% (0)"]
     assert all(len(t["text"]) == len(t["x"]) for t in needs["data"])  # a label on every bar
 
 

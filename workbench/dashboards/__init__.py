@@ -9,15 +9,22 @@ from __future__ import annotations
 
 from workbench.dashboards._app import Dashboard, dashboard, load, options_from_query, show
 from workbench.dashboards._figures import bars_figure, quality_figure
-from workbench.dashboards._model import DashboardData, Filters, Views
+from workbench.dashboards._findings import Category, Priority, Quote, ThemeTree
+from workbench.dashboards._model import DashboardData, Filters, Layer, Source, Views
 from workbench.dashboards._report import render_report, write_report
 from workbench.dashboards._sample import SAMPLE_CODEBOOK, build_sample_project
 
 __all__ = [
     "SAMPLE_CODEBOOK",
+    "Category",
     "Dashboard",
     "DashboardData",
     "Filters",
+    "Layer",
+    "Priority",
+    "Quote",
+    "Source",
+    "ThemeTree",
     "Views",
     "bars_figure",
     "build_sample_project",

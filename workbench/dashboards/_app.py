@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from html import escape
 from pathlib import Path
@@ -421,8 +421,9 @@ class Dashboard:
             for value, n in entry.by.items():
                 row[f"{by}={value}"] = n
             rows.append(row)
+        frame = pd.DataFrame(rows).fillna(0)
         overview = bars_figure(
-            pd.DataFrame(rows).fillna(0),
+            _every_group(frame, by, views.groups) if by else frame,
             key="key",
             lang=lang,
             by=by,
@@ -461,6 +462,8 @@ class Dashboard:
                         }
                     ]
                 )
+            if source is not None and by:
+                source = _every_group(source, by, views.groups)
             figure = (
                 bars_figure(
                     source,
@@ -639,6 +642,15 @@ class Dashboard:
         return h.quote_list(
             frame, lang, title=title, people=self.data.views(self.filters).people, tags=tags
         )
+
+
+def _every_group(frame: pd.DataFrame, by: str, groups: Mapping[str, int]) -> pd.DataFrame:
+    """``frame`` with a ``{by}={value}`` column for every compared group, in the groups'
+    order (zeros where a group raised none of its rows): each chart shows every group."""
+    columns = [f"{by}={value}" for value in groups]
+    out = frame.assign(**{c: 0 for c in columns if c not in frame})
+    rest = [c for c in out.columns if not str(c).startswith(f"{by}=")]
+    return out[rest + columns]
 
 
 def _reason(exc: BaseException) -> str:

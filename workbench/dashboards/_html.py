@@ -106,10 +106,11 @@ def header(
     answers: int = 0,
     guide: str | None = None,
     note: str = "",
+    subtitle: str | None = None,
 ) -> str:
     """The title bar (who is counted: people interviewed, or survey answers coded of all
-    answers), the reading guide (HTML; default: the live dashboard's) and a line saying whose
-    coding it is."""
+    answers; ``subtitle`` says it otherwise), the reading guide (HTML; default: the live
+    dashboard's) and a line saying whose coding it is."""
     key = "dash_subtitle_survey" if source == "survey" else "subtitle"
     sub = text(
         key,
@@ -119,6 +120,7 @@ def header(
         answers=number(answers, lang),
         study=escape(study),
     )
+    sub = escape(subtitle) if subtitle is not None else sub
     coding = f'<div class="vd-coding">{escape(note)}</div>' if note else ""
     return (
         f'<div class="vd-header"><h1>{escape(title)}</h1><div class="vd-sub">{sub}</div></div>'

@@ -201,6 +201,11 @@ def render_report(data: DashboardData, filters: Filters | None = None) -> str:
     single = len(sources) == 1
     first = data.views(replace(f, source=sources[0]))
     _docs, answers = data.source_size(first.source)
+    counts = []
+    for source in sources:
+        _d, size = data.source_size(source)
+        participants = data.views(replace(f, source=source)).participants
+        counts.append(h.header_count(participants, size, source, lang))
     parts = [
         "<!DOCTYPE html>",
         f'<html lang="{lang}"><head><meta charset="utf-8">',
@@ -220,15 +225,13 @@ def render_report(data: DashboardData, filters: Filters | None = None) -> str:
             answers=answers,
             guide=text("dash_guide_report", lang),
             note=data.layer_note(f.layer, lang),
+            subtitle=None if single else " · ".join([*counts, data.title]),
         ),
         f'<p class="vd-hint">{escape(text("report_generated", lang, date=dt.date.today()))}</p>',
     ]
     if not single:
         links = []
-        for source in sources:
-            views = data.views(replace(f, source=source))
-            _d, size = data.source_size(source)
-            count = h.header_count(views.participants, size, source, lang)
+        for source, count in zip(sources, counts, strict=True):
             links.append(
                 f'<a href="#{_anchor(source)}">{escape(text("source_" + source, lang))}</a> '
                 f'<span class="vd-hint">({escape(count)})</span>'
