@@ -123,11 +123,10 @@ class _Part:
         self.section("overview", body)
         # needs, expectations, information gaps, information sources
         for name, entry in views.categories.items():
-            lead = f"{name}_lead" if name != "information_sources" else None
             body = self.category(name, entry, total, tags)
             if name == "information_sources":
                 body += h.gap_pairs(views.pairs, views.people, lang)
-            self.section(name, body, lead)
+            self.section(name, body, f"{name}_lead")
         # perceived quality
         quality = views.quality
         fig = quality_figure(
