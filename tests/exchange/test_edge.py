@@ -7,7 +7,8 @@ from pathlib import Path
 
 import workbench
 from workbench.exchange import export_qdpx, import_qdpx, validate_qdpx
-from workbench.exchange._common import SUGGESTED
+from workbench.exchange._common import DESCRIBED
+from workbench.store import Origin
 
 from .conftest import BOOK
 from .test_safety import make_zip, project_qde
@@ -77,9 +78,9 @@ def test_import_qdpx_reads_the_suggestion_marker_and_reports_what_it_cannot_keep
         '<Coding guid="5200000{i}-0000-4000-8000-000000000001" creationDateTime="{t}">'
         f'<CodeRef targetGUID="{code}"/></Coding></PlainTextSelection>'
     )
-    sels = sel.format(i=1, a=0, b=3, d=SUGGESTED, t="2024-05-01T12:00:00+02:00") + sel.format(
-        i=2, a=4, b=8, d="Viktigt citat", t="yesterday"
-    )
+    sels = sel.format(
+        i=1, a=0, b=3, d=DESCRIBED[Origin.SUGGESTION], t="2024-05-01T12:00:00+02:00"
+    ) + sel.format(i=2, a=4, b=8, d="Viktigt citat", t="yesterday")
     body = (
         f'<Users><User guid="{user}" name="Kim"/></Users>'
         f'<CodeBook><Codes><Code guid="{code}" name="Hälsning" isCodable="true"/></Codes>'

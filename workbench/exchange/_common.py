@@ -16,6 +16,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from workbench.codebook import conforming_guid
+from workbench.store import Origin
 
 NAMESPACE = "urn:QDA-XML:project:1.0"
 CODEBOOK_NAMESPACE = "urn:QDA-XML:codebook:1.0"
@@ -23,10 +24,14 @@ CODEBOOK_NAMESPACE = "urn:QDA-XML:codebook:1.0"
 ORIGIN = "Vardag workbench"
 #: Target of the processing instructions that carry what only Vardag reads.
 PI_TARGET = "vardag"
-#: A selection's ``Description`` when its codings were suggested by the code suggester and
-#: accepted by the coder (:attr:`~workbench.store.Origin.SUGGESTION`): readable in every tool,
-#: read back here.
-SUGGESTED = "Suggested by Vardag's code suggester and accepted by the coder."
+#: A selection's ``Description`` when its codings did not come from the coder's own decision
+#: alone: suggested by the code suggester and accepted (:attr:`~workbench.store.Origin.SUGGESTION`)
+#: or coded by adopting a theme the theme finder proposed (:attr:`~workbench.store.Origin.THEME`).
+#: Readable in every tool, read back here.
+DESCRIBED: dict[Origin, str] = {
+    Origin.SUGGESTION: "Suggested by Vardag's code suggester and accepted by the coder.",
+    Origin.THEME: "Coded by adopting a theme Vardag's theme finder proposed.",
+}
 #: The store's timestamp form (UTC, milliseconds) -- also a valid ``xsd:dateTime``.
 _STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00")
 _UUID_NS = uuid.uuid5(uuid.NAMESPACE_URL, "urn:vardag:project")

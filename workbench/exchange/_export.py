@@ -28,9 +28,9 @@ from workbench.codebook import code_guid, codebook_to_qdc
 from workbench.errors import CodebookError, ExchangeError
 from workbench.exchange._common import (
     CODEBOOK_NAMESPACE,
+    DESCRIBED,
     NAMESPACE,
     ORIGIN,
-    SUGGESTED,
     item_guid,
     pi,
     serialise,
@@ -277,7 +277,7 @@ def export_qdpx(project: Project, path: str | Path) -> ExchangeReport:
                 f"time of coding {row.code!r} by {row.coder} in {row.document}: "
                 f"{raw_time!r} is no date-time"
             )
-        origin = Origin.SUGGESTION if row.origin == Origin.SUGGESTION else Origin.HUMAN
+        origin = Origin(row.origin) if row.origin in DESCRIBED else Origin.HUMAN
         selection = (int(row.start), int(row.end), str(row.coder), origin)
         by_doc[str(row.document)][selection].append((str(row.code), when))
         report.codings += 1
@@ -308,7 +308,7 @@ def export_qdpx(project: Project, path: str | Path) -> ExchangeReport:
             src.append(_source_pi(text, language, fmt, doc_segs[name]))
             items: list[tuple[tuple[int, int, str, str], ET.Element]] = []
             for (start, end, coder, origin), coded_by in by_doc[name].items():
-                extra = (str(origin),) if origin == Origin.SUGGESTION else ()
+                extra = (str(origin),) if origin in DESCRIBED else ()
                 stamps = sorted(s for _, s in coded_by if s)
                 sel = _el(
                     None,
@@ -322,8 +322,8 @@ def export_qdpx(project: Project, path: str | Path) -> ExchangeReport:
                         "creationDateTime": stamps[0] if stamps else None,
                     },
                 )
-                if origin == Origin.SUGGESTION:
-                    _el(sel, "Description").text = SUGGESTED
+                if origin in DESCRIBED:
+                    _el(sel, "Description").text = DESCRIBED[origin]
                 for code_id, when in sorted(coded_by, key=lambda c: c[0]):
                     coding = _el(
                         sel,

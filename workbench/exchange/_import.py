@@ -26,7 +26,7 @@ from workbench import ingest
 from workbench.codebook import Codebook
 from workbench.errors import ExchangeError, WorkbenchError
 from workbench.exchange._codes import merge_codebook, read_codebook
-from workbench.exchange._common import SUGGESTED, stamp
+from workbench.exchange._common import DESCRIBED, stamp
 from workbench.exchange._export import NAME_KEY
 from workbench.exchange._parse import Parsed, RawCoding, RawSelection, RawSource, parse_project
 from workbench.exchange._positions import PositionMap, detect_mode, normalise_newlines
@@ -423,7 +423,7 @@ class _Planner:
                 )
             for coding in sel.codings:
                 self._coding(coding, sel, doc, overlap, label)
-            if sel.description and sel.description.strip() not in ("", SUGGESTED):
+            if sel.description and sel.description.strip() not in ("", *DESCRIBED.values()):
                 self.described += 1
             notes = sel.notes + [n for c in sel.codings for n in c.notes]
             if len(overlap) > 1 and notes:
@@ -458,8 +458,8 @@ class _Planner:
                 break
         if when is None:
             self.undated += 1
-        marked = (sel.description or "").strip() == SUGGESTED
-        origin = Origin.SUGGESTION if marked else Origin.HUMAN
+        described = (sel.description or "").strip()
+        origin = next((o for o, text in DESCRIBED.items() if text == described), Origin.HUMAN)
         for position, a, b in overlap:
             self.plan.codings.append((doc.name, position, code, coder, a, b, when, origin))
             self.asked += position in doc.interviewer
