@@ -17,7 +17,9 @@ from workbench.project._project import Project
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
-    folder = build_sample_project(tmp_path_factory.mktemp("analysis") / "study")
+    folder = build_sample_project(
+        tmp_path_factory.mktemp("analysis") / "study", themes_and_survey=False
+    )
     with workbench.open(folder, read_only=True) as p:
         yield p
 

@@ -10,6 +10,7 @@ spelled out in the tests.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -339,8 +340,14 @@ SURVEY: list[tuple[int, str, dict[str, str], str, list[tuple[str, str]]]] = [
 SURVEY_FILE = "survey.csv"
 
 
-def sample_transcripts() -> list[Transcript]:
-    """The sample interviews as transcripts (interviewee turns only)."""
+#: The themes' codes (the codebook's children of the categories that researchers developed).
+THEME_CODES = frozenset(
+    ("need-checklist", "need-fee-upfront", "exp-quick", "gap-fees", "gap-rules", "gap-rules-mobile")
+)
+
+
+def sample_transcripts(*, survey: bool = True) -> list[Transcript]:
+    """The sample interviews as transcripts (interviewee turns only), and the survey answers."""
     out = []
     for name, lang, _attrs, turns in SAMPLE:
         who = f"Person {name[1:3]}"
@@ -364,7 +371,7 @@ def sample_transcripts() -> list[Transcript]:
                 participant=who,
             )
         )
-    for row, lang, _attrs, answer, _codes in SURVEY:
+    for row, lang, _attrs, answer, _codes in SURVEY if survey else ():
         out.append(
             Transcript(
                 name=f"{SURVEY_FILE}#{row}",
@@ -379,29 +386,47 @@ def sample_transcripts() -> list[Transcript]:
     return out
 
 
-def build_sample_project(path: str | Path, codebook: Codebook | None = None) -> Path:
-    """Create the sample study in folder ``path`` (which must not hold a project yet)."""
-    project = init(path, codebook=codebook or SAMPLE_CODEBOOK)
+def build_sample_project(
+    path: str | Path, codebook: Codebook | None = None, *, themes_and_survey: bool = True
+) -> Path:
+    """Create the sample study in folder ``path`` (which must not hold a project yet).
+
+    ``themes_and_survey=False`` leaves out the themes, the adopted coding and the survey: the
+    interviews coded with the Grönroos categories alone (the analysis tests' hand-counted study).
+    """
+    if codebook is None:
+        codebook = SAMPLE_CODEBOOK
+        if not themes_and_survey:
+            kept = tuple(c for c in codebook.codes if c.id not in THEME_CODES)
+            codebook = dataclasses.replace(codebook, codes=kept)
+    dropped = frozenset() if themes_and_survey else THEME_CODES
+    survey = SURVEY if themes_and_survey else []
+    project = init(path, codebook=codebook)
     try:
         project.store.import_transcripts(
-            sample_transcripts(),
+            sample_transcripts(survey=themes_and_survey),
             user="sample",
             participant_pseudonym=lambda label, known: f"P{len(known) + 1:02d}",
             attributes=[(i + 2, name, attrs) for i, (name, _l, attrs, _t) in enumerate(SAMPLE)]
-            + [(row, f"{SURVEY_FILE}#{row}", attrs) for row, _l, attrs, _a, _c in SURVEY],
+            + [(row, f"{SURVEY_FILE}#{row}", attrs) for row, _l, attrs, _a, _c in survey],
         )
         segs = project.segments(role="interviewee")
-        adopted = {(doc, turn - 1, code, coder) for doc, turn, code, coder in ADOPTED}
+        adopted = {
+            (doc, turn - 1, code, coder)
+            for doc, turn, code, coder in ADOPTED
+            if code not in dropped
+        }
         for name, _lang, _attrs, turns in SAMPLE:
             ids = segs.loc[segs["document"] == name, "segment"].tolist()
             for segment_id, (_text, anna, erik) in zip(ids, turns, strict=True):
                 for coder, codes in (("anna", anna), ("erik", erik)):
                     for code in codes:
-                        project.code(int(segment_id), code, coder=coder)
+                        if code not in dropped:
+                            project.code(int(segment_id), code, coder=coder)
             for doc, index, code, coder in adopted:
                 if doc == name:
                     project.code(int(ids[index]), code, coder=coder, origin="theme")
-        for row, _lang, _attrs, answer, spans in SURVEY:
+        for row, _lang, _attrs, answer, spans in survey:
             seg = segs[segs["document"] == f"{SURVEY_FILE}#{row}"].iloc[0]
             for code, span in spans:
                 start = answer.index(span) if span else 0
