@@ -453,7 +453,7 @@ def theme_quotes(
     ]
     cols += [c for c in a.attribute_columns(frame) if c not in DERIVED]
     out = frame[[*cols, "theme"]].drop_duplicates(["segment", "quote"])
-    out = out.assign(theme=out["theme"].fillna(""))
+    out = out.assign(theme=out["theme"].astype(object).fillna(""))  # all-NaN when no themes
     return out.sort_values(["document", "segment"], kind="stable").reset_index(drop=True)
 
 
