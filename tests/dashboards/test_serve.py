@@ -108,6 +108,8 @@ def test_dashboard_needs_its_token_and_refuses_a_foreign_host(study: Path) -> No
         assert _get(port, "/?token=s3cret-token", host="evil.example")[0] == 403
         assert _get(port, "/api/kernels?token=s3cret-token", host=f"evil.example:{port}")[0] == 403
         assert _get(port, "/?token=s3cret-token", host=f"localhost:{port}")[0] == 200
+        # the login and logout pages answer (they linked static files Voilà had no path for)
+        assert _get(port, "/logout")[0] == 200 and _get(port, "/login")[0] == 200
         # the page's own "shut my kernel down" on closing works, so reloads pile up nothing
         page = _body(port, "/?token=s3cret-token")
         kernel = re.search(r'"kernelId": *"([^"]+)"', page).group(1)  # type: ignore[union-attr]

@@ -60,9 +60,14 @@ def voila_command(
     # Voilà's page asks for its kernel to be shut down when it closes, without an XSRF field:
     # allowed (the kernel id is the page's own), and kernels of pages that never said goodbye
     # are culled after a while, so reloads cannot pile up kernels.
+    from jupyter_server import DEFAULT_STATIC_FILES_PATH
+
     settings: dict[str, Any] = {
         "allow_remote_access": not is_loopback(host),
         "disable_check_xsrf": True,
+        # Jupyter Server's login and logout pages link its static files; Voilà does not set
+        # where they are, so /logout answered 500.
+        "static_path": DEFAULT_STATIC_FILES_PATH,
     }
     if is_loopback(host):
         settings["local_hostnames"] = ["localhost", *allow_hosts]
