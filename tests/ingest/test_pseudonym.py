@@ -484,3 +484,22 @@ def test_leftover_names_finds_capitalised_words_that_may_be_names(
     found = list(leftover_names(text))
     assert [n.text for n in found] == expected
     assert all(text[n.start : n.end] == n.text for n in found)
+
+
+def test_pseudonymiser_names_listed_without_accents_find_the_accented_spelling() -> None:
+    p = Pseudonymiser(names=["Asa Ostlund", "Jose Munoz", "Lukasz Nowak"])
+    assert p.text("Åsa Östlund och ÅSA, José Muñoz, Łukasz Nowak kom.") == (
+        "[Person 1] och [Person 1], [Person 2], [Person 3] kom."
+    )
+    # everyday words stay words with or without their accents ("sjö" is a lake, "Sjö" a name)
+    lake = Pseudonymiser(names=["Lena Sjö"])
+    assert lake.text("vid sjön, vid sjo och Sjö.") == "vid sjön, vid sjo och [Person 1]."
+
+
+def test_pseudonymiser_one_person_however_the_name_is_accented() -> None:
+    p = Pseudonymiser()
+    speaker = p.speaker("Björn Sjöberg", "interviewee", "a.txt")
+    assert p.add_name("Bjorn Sjoberg") == speaker  # not a second pseudonym, never "[name]"
+    assert p.text("Bjorn sa det, Björn Sjöberg också.") == f"{speaker} sa det, {speaker} också."
+    listed = Pseudonymiser(names=["Åsa Östlund"])
+    assert listed.add_name("asa ostlund") == "[Person 1]" and len(listed.key) == 1

@@ -223,7 +223,9 @@ def test_project_attributes_are_pseudonymised_and_joined_by_real_name(tmp_path: 
     folder = tmp_path / "study"
     workbench.init(folder).close()
     interview = _interview(tmp_path, PEOPLE[0], 0)
-    people = tmp_path / "people.csv"
+    # the attributes file sits in a folder named after a person, and is named after one
+    (tmp_path / "Kerstin Holm files").mkdir()
+    people = tmp_path / "Kerstin Holm files" / "people-kerstin-holm.csv"
     people.write_text(
         "participant,role,contact\n"
         "Göran Ahlström,owner,goran@example.se or 070-765 43 21 (Göran)\n",
@@ -237,8 +239,8 @@ def test_project_attributes_are_pseudonymised_and_joined_by_real_name(tmp_path: 
     assert row["participant"] == "P01" and row["role"] == "owner"
     assert row["contact"] == "[e-mail] or [phone] (P01)"
     database = (folder / "project.sqlite").read_bytes()
-    for secret in ("Göran", "Ahlström", "goran@", "765 43", "Kerstin"):
-        assert secret.encode() not in database
+    for secret in ("Göran", "Ahlström", "goran@", "765 43", "Kerstin", "kerstin", "G\\u00f6ran"):
+        assert secret.encode() not in database, secret
 
 
 def test_project_table_respondents_and_columns_are_pseudonymised(tmp_path: Path) -> None:

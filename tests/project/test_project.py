@@ -247,3 +247,12 @@ def test_project_grant_readonly_failure_is_one_line_without_the_secret(
         captured.err.count("\n") == 1 and "granting read access to pg_viewer failed" in captured.err
     )
     assert "hunter2" not in captured.err + captured.out and "SCRAM" not in captured.err
+
+
+def test_project_sqlite_files_readable_by_their_owner_only(tmp_path: Path) -> None:
+    project = workbench.init(tmp_path / "s")
+    project.memo("project", "journal", "first")  # a write makes the -wal and -shm files
+    files = list((tmp_path / "s").glob("project.sqlite*"))
+    assert {f.name for f in files} >= {"project.sqlite", "project.sqlite-wal"}
+    assert all(f.stat().st_mode & 0o077 == 0 for f in files), [oct(f.stat().st_mode) for f in files]
+    project.close()

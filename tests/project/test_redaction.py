@@ -153,3 +153,32 @@ def test_redaction_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert "redacted: 1 document(s)" in capsys.readouterr().out
     assert main(["redact", study, "--names", str(tmp_path / "missing.txt")]) == 2
     assert "missing.txt" in capsys.readouterr().err
+
+
+def test_redaction_leaves_no_trace_in_the_sqlite_files(tmp_path: Path) -> None:
+    project = _project(tmp_path, None)
+    segment, _, _ = _segment(project, "Göran var trevlig")
+    project.memo("segment", segment, "Göran Ahlström again")
+    other = workbench.open(project.path, coder="erik")  # another notebook, idle
+    assert not other.codings().shape[0]
+    report = project.redact(["Göran Ahlström"])
+    assert report.compacted
+    for file in project.path.glob("project.sqlite*"):
+        content = file.read_bytes()
+        for word in ("Göran", "Ahlström", "Ahlstr"):
+            assert word.encode() not in content, (file.name, word)
+    other.close()
+
+
+def test_redaction_sqlite_file_alone_holds_every_coding_while_open(tmp_path: Path) -> None:
+    import shutil
+
+    project = _project(tmp_path, None)
+    for row in project.segments(role="interviewee").itertuples():
+        project.code(int(row.segment), "bp-needs")
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    for name in ("project.json", "project.sqlite"):  # no -wal: as git or a backup would take it
+        shutil.copy(project.path / name, copy / name)
+    with workbench.open(copy, read_only=True) as copied:
+        assert len(copied.codings()) == len(project.codings()) == 2

@@ -122,10 +122,22 @@ def _cmd_redact(args: argparse.Namespace) -> int:
     with open_project(args.project) as project:
         report = project.redact(args.names, key=args.key)
     print(
-        f"redacted: {report.documents} document(s), {report.segments} segment(s), "
-        f"{report.codings} coding(s) moved, {report.memos} memo(s), "
+        f"redacted: {report.documents} document(s), {report.segments} segment(s) changed or "
+        f"moved, {report.codings} coding(s) moved, {report.memos} memo(s), "
         f"{report.attributes} attribute row(s)"
     )
+    if not report.compacted:
+        print(
+            "warning: the project is open elsewhere, so the old text may remain in the "
+            "database's unused space; close the other notebooks and dashboards and redact again",
+            file=sys.stderr,
+        )
+    for copy in report.copies:
+        print(
+            f"warning: {copy} is an older copy of the database and still holds the old text; "
+            "delete it",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -148,7 +148,9 @@ def _is_name(label: str) -> bool:
 
 
 def _fold(name: str) -> str:
-    return clean_name(name).casefold()
+    """A name as people are told apart: case, accents and spelled-out letters do not count
+    ("Bjorn Sjoberg" is "Björn Sjöberg")."""
+    return _unaccented(clean_name(name)).translate(_SPELLED_OUT).casefold()
 
 
 def _unaccented(text: str) -> str:
@@ -207,12 +209,31 @@ def _spellings(form: str) -> set[str]:
 
 
 def _match_form(text: str) -> str:
-    """``text`` as names are matched in it, character for character: lower case (but a letter
-    whose lower case is longer, such as "İ", stays) and "_" as a space (goran_ahlstrom)."""
+    """``text`` as names are matched in it, character for character (the offsets stay): lower
+    case (but a letter whose lower case is longer, such as "İ", stays), without accents and
+    with ø, ł and the like as their plain letter (so "Asa Ostlund" listed finds "Åsa Östlund"
+    written, and the other way round), and "_" as a space (goran_ahlstrom)."""
     lowered = text.lower()
     if len(lowered) != len(text):
         lowered = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
+    if not lowered.isascii():
+        lowered = "".join(_PLAIN.get(ch, ch) for ch in lowered)
     return lowered.replace("_", " ")
+
+
+def _plain_letter(ch: str) -> str:
+    """``ch`` without its accent when that leaves one letter ("ö" → "o", "ø" → "o")."""
+    plain = _unaccented(ch).translate(_SPELLED_OUT)
+    return plain if len(plain) == 1 else ch
+
+
+#: Lower-case letters with accents (Latin blocks) and their plain letter, for :func:`_match_form`.
+_PLAIN = {
+    ch: _plain_letter(ch)
+    for ch in map(chr, range(0xC0, 0x250))
+    if ch.islower() and _plain_letter(ch) != ch
+}
+_EVERYDAY_MATCH = frozenset(_match_form(word) for word in _EVERYDAY_WORDS)
 
 
 def _capitalised(word: str) -> bool:
@@ -290,7 +311,7 @@ class Pseudonymiser:
     def _remember(self, kind: Kind, real: str, placeholder: str) -> None:
         real = clean_name(real)
         self.people[kind][real] = placeholder
-        self._folded[kind].setdefault(real.casefold(), placeholder)
+        self._folded[kind].setdefault(_fold(real), placeholder)
         self._count(placeholder)
         if _is_name(real):
             self._pattern = None
@@ -410,7 +431,7 @@ class Pseudonymiser:
             self._parts = {
                 word: _Replacement(
                     frozenset(ps),
-                    "whole" not in roles[word] and word in _EVERYDAY_WORDS,
+                    "whole" not in roles[word] and word in _EVERYDAY_MATCH,
                     frozenset(roles[word]),
                 )
                 for word, ps in found.items()

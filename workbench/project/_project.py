@@ -45,6 +45,7 @@ from workbench.store import (
     ImportReport,
     Origin,
     Store,
+    compact,
     postgres_engine,
     public_url,
     split_schema,
@@ -106,6 +107,11 @@ def init(path: str | Path, *, db: str | None = None, codebook: Codebook | None =
                 "for a new one (?schema=NAME at the end of the URL)"
             )
         project.store.create_or_migrate(sqlite_file=project.sqlite_file)
+        if project.sqlite_file is not None:
+            # The transcripts are personal data: the file (and the -wal and -shm files SQLite
+            # makes with the same mode from now on) readable by its owner only, like the key.
+            for file in folder.glob(SQLITE_NAME + "*"):
+                file.chmod(0o600)
         book = codebook if codebook is not None else cb.builtin_codebook()
         project.store.save_codebook(
             book, book.to_yaml(), author=project.coder, note="initial codebook"
@@ -451,6 +457,9 @@ class Project:
             if rows:
                 if pseudonymiser is not None:
                     rows = [_hidden_row(row, pseudonymiser) for row in rows]
+                    # The audit names the file, not the folders on the way (which may be named
+                    # after people), and the file name pseudonymised.
+                    source = pseudonymiser.file_name(Path(source).name)
                 tx.join_attributes(rows, source=source, user=self.coder)
             if pseudonymiser is not None:
                 try:
@@ -504,6 +513,11 @@ class Project:
                     f"{key_file}: the pseudonym key cannot be written "
                     f"({exc.strerror or exc}); nothing was redacted"
                 ) from exc
+        report.compacted = compact(self.store.engine)
+        if self.sqlite_file is not None:
+            report.copies = sorted(
+                str(p) for p in self.path.glob(SQLITE_NAME.split(".")[0] + ".v*.bak")
+            )
         return report
 
     def _key(self, store: Store, key_file: Path, notes: list[str]) -> ingest.Pseudonymiser:

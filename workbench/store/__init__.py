@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from workbench.store._engine import postgres_engine, public_url, split_schema, sqlite_engine
+from workbench.store._engine import (
+    compact,
+    postgres_engine,
+    public_url,
+    split_schema,
+    sqlite_engine,
+)
 from workbench.store._redact import RedactReport, redact
 from workbench.store._schema import SCHEMA_VERSION, AuditAction, Origin, QueuePurpose
 from workbench.store._store import ImportReport, Store, StoreEmbeddingCache, now
@@ -16,6 +22,7 @@ __all__ = [
     "RedactReport",
     "Store",
     "StoreEmbeddingCache",
+    "compact",
     "now",
     "postgres_engine",
     "public_url",

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, delete, select, update
@@ -48,6 +48,10 @@ class RedactReport:
     codings: int = 0
     memos: int = 0
     attributes: int = 0
+    #: Whether the old text was also wiped from the database's unused space (see ``compact``).
+    compacted: bool = False
+    #: Older copies of the database that still hold the old text (migration backups).
+    copies: list[str] = field(default_factory=list)
 
 
 def redact(
@@ -73,10 +77,14 @@ def redact(
         if report.documents or report.memos or report.attributes:
             conn.execute(delete(models))
             conn.execute(delete(embeddings))
-        store._log(conn, user, AuditAction.REDACT, vars(report).copy())
+        store._log(conn, user, AuditAction.REDACT, _counts(report))
         return report
 
     return store._write(work, "redacting names")  # type: ignore[no-any-return]
+
+
+def _counts(report: RedactReport) -> dict[str, int]:
+    return {k: v for k, v in vars(report).items() if isinstance(v, int) and not isinstance(v, bool)}
 
 
 def _documents(
@@ -189,8 +197,8 @@ def _memos(conn: Connection, rewrite: Rewrite, report: RedactReport) -> None:
         select(audit.c.id, audit.c.payload).where(audit.c.action == AuditAction.MEMO_SET)
     ).all():
         payload = json.loads(row.payload)
-        for field in ("old", "new"):
-            payload[field] = rewrite(payload.get(field) or "", ())[0]
+        for side in ("old", "new"):
+            payload[side] = rewrite(payload.get(side) or "", ())[0]
         conn.execute(
             update(audit)
             .where(audit.c.id == row.id)
