@@ -182,3 +182,14 @@ def test_redaction_sqlite_file_alone_holds_every_coding_while_open(tmp_path: Pat
         shutil.copy(project.path / name, copy / name)
     with workbench.open(copy, read_only=True) as copied:
         assert len(copied.codings()) == len(project.codings()) == 2
+
+
+def test_redaction_counts_text_versions(tmp_path: Path) -> None:
+    project = _project(tmp_path, None)
+    assert project.store.get_meta("text_version") is None
+    project.redact(["Göran Ahlström"])
+    assert project.store.get_meta("text_version") == "1"
+    project.redact(["Maja"])
+    assert project.store.get_meta("text_version") == "2"
+    project.redact(["Nobody Here"])  # nothing to change: the text is the same version
+    assert project.store.get_meta("text_version") == "2"

@@ -27,12 +27,16 @@ from workbench.store._schema import (
     documents,
     embeddings,
     memos,
+    meta,
     models,
     participants,
     segments,
     suggestion_queue,
 )
 from workbench.store._store import Store
+
+#: The meta entry counting the times the documents' text was rewritten after import.
+TEXT_VERSION = "text_version"
 
 #: Rewrites a stored text: the new text and the moves of its offsets (``speaking``: the
 #: pseudonyms of the document's speakers).
@@ -77,6 +81,11 @@ def redact(
         if report.documents or report.memos or report.attributes:
             conn.execute(delete(models))
             conn.execute(delete(embeddings))
+        if report.documents:
+            # Views that hold the old text (an open tagger) see this and reload before writing.
+            found = conn.execute(select(meta.c.value).where(meta.c.key == TEXT_VERSION)).scalar()
+            version = {"key": TEXT_VERSION, "value": str(int(found or 0) + 1)}
+            store._upsert(conn, meta, version, ["key"], ["value"])
         store._log(conn, user, AuditAction.REDACT, _counts(report))
         return report
 
