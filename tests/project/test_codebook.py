@@ -249,3 +249,55 @@ def test_cli_codebook_adopt_and_export(tmp_path: Path, capsys: pytest.CaptureFix
     save_codebook(cp.cb.remove_code(shared, "trust"), removing)
     assert main(["codebook", "adopt", folder, str(removing)]) == 2
     assert "still have codings: trust" in capsys.readouterr().err
+
+
+def test_merge_is_undone_and_redone_with_every_coding(project: workbench.Project) -> None:
+    before, book = _pairs(project), project.codebook
+    cp.merge(project, ["expect", "trust"], "needs")  # anna's needs + expect collapse into one
+    project.memo("project", "journal", "not this", coder="erik")  # erik acts in between
+    done = project.undo()
+    assert done is not None and "merged expect, trust into needs" in done["note"]
+    assert _pairs(project) == before  # the collapsed pair comes back as two
+    assert [c.id for c in project.codebook.codes] == [c.id for c in book.codes]
+    project.redo()
+    assert "expect" not in project.codebook
+    assert len(_pairs(project)) == 5
+    project.undo()
+    assert _pairs(project) == before
+
+
+def test_split_and_rename_are_undone(project: workbench.Project) -> None:
+    before = _pairs(project)
+    ids = _ids(project)
+    cp.split(
+        project,
+        "needs",
+        [
+            Code(id="rules", label={"en": "Rules", "sv": "Regler"}),
+            Code(id="calls", label={"en": "Calls", "sv": "Samtal"}),
+        ],
+        {ids[0]: "rules", ids[1]: "calls", ids[2]: "calls"},
+    )
+    assert "needs" not in project.codebook
+    project.rename_code("trust", "Confidence")
+    project.undo()
+    assert project.codebook.get("trust").name("en") == "Trust"
+    project.undo()
+    assert "needs" in project.codebook and "rules" not in project.codebook
+    assert _pairs(project) == before
+
+
+def test_undo_refused_when_someone_changed_the_codebook_since(project: workbench.Project) -> None:
+    project.rename_code("trust", "Confidence")  # lead
+    erik = workbench.open(project.path, coder="erik", url=None) if project.sqlite_file else None
+    other = erik or project
+    if erik is None:
+        project.coder = "erik"
+    other.rename_code("expect", "Hopes")
+    project.coder = "lead"
+    with pytest.raises(InvalidCode, match="the codebook changed after this change"):
+        project.undo()
+    assert project.codebook.get("trust").name("en") == "Confidence"  # nothing changed
+    assert project.codebook.get("expect").name("en") == "Hopes"
+    if erik is not None:
+        erik.close()

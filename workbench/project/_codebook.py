@@ -146,9 +146,12 @@ def merge(p: Project, source_ids: Sequence[str] | str, target_id: str) -> int:
     mapping = dict.fromkeys(dict.fromkeys(sources), target_id)
     note = f"merged {', '.join(mapping)} into {target_id}"
 
+    recoded: list[dict[str, Any]] = []
     with p.store.transaction() as store:
-        moved = store.recode(mapping, user=user)
-        store.save_codebook(new, new.to_yaml(), author=user, note=note)
+        moved = store.recode(mapping, user=user, moved_rows=recoded)
+        store.save_codebook(
+            new, new.to_yaml(), author=user, note=note, undoable=True, recoded=recoded
+        )
     return moved
 
 
@@ -203,14 +206,19 @@ def split(
     fresh = [c for c in new.codes if c.id in targets and c.id not in book]
 
     moved = {c.id: 0 for c in new_codes}
+    recoded: list[dict[str, Any]] = []
     with p.store.transaction() as store:
         store.prepare_codes(fresh)
         for target, sids in by_target.items():
             if target != code_id:
-                moved[target] = store.recode({code_id: target}, user=user, segments_only=sids)
+                moved[target] = store.recode(
+                    {code_id: target}, user=user, segments_only=sids, moved_rows=recoded
+                )
             else:
                 moved[target] = int(codings["segment"].isin(sids).sum())
-        store.save_codebook(new, new.to_yaml(), author=user, note=note)
+        store.save_codebook(
+            new, new.to_yaml(), author=user, note=note, undoable=True, recoded=recoded
+        )
     return moved
 
 

@@ -327,9 +327,14 @@ class Project:
         return content[0] if content else 0
 
     def set_codebook(self, codebook: Codebook, *, note: str = "") -> int:
-        """Make ``codebook`` the project's current codebook (a new version); audited."""
+        """Make ``codebook`` the project's current codebook (a new version); audited, and
+        undone by :meth:`undo` like a coding."""
         return self.store.save_codebook(
-            codebook, codebook.to_yaml(), author=self.coder, note=note or "codebook updated"
+            codebook,
+            codebook.to_yaml(),
+            author=self.coder,
+            note=note or "codebook updated",
+            undoable=True,
         )
 
     def rename_code(self, code_id: str, label: str | Mapping[str, str], lang: str = "en") -> int:

@@ -612,17 +612,20 @@ class Store:
         author: str,
         note: str,
         undoable: bool = False,
+        recoded: Sequence[dict[str, Any]] = (),
     ) -> int:
         """Record a new codebook version and make its codes current; returns the version.
 
         Codes that left the codebook stay in ``codes`` as inactive so old codings and audit
         rows keep their meaning; a code that still has codings cannot leave (merge it first).
-        An ``undoable`` change (a code made while coding) is undone by saving the version
-        before it again, as a new version.
+        An ``undoable`` change is undone by saving the version before it again, as a new
+        version, with the codings ``recoded`` for it (by :meth:`recode`'s ``moved``) back on
+        their old codes; refused when the codebook changed since.
         """
+        extra = {"recoded": list(recoded)} if recoded else None
 
         def work(conn: Connection) -> int:
-            return self._save_codebook_in(conn, codebook, content, author, note, undoable)
+            return self._save_codebook_in(conn, codebook, content, author, note, undoable, extra)
 
         return self._write(work, "saving the codebook")  # type: ignore[no-any-return]
 
@@ -814,11 +817,18 @@ class Store:
         )
 
     def recode(
-        self, mapping: dict[str, str], *, user: str, segments_only: Sequence[int] | None = None
+        self,
+        mapping: dict[str, str],
+        *,
+        user: str,
+        segments_only: Sequence[int] | None = None,
+        moved_rows: list[dict[str, Any]] | None = None,
     ) -> int:
         """Move every coding of each source code to its target code (all coders); audited.
 
-        Used when codes are merged or split.  Returns the number of codings moved.
+        Used when codes are merged or split.  Returns the number of codings moved; each moved
+        coding (its old values, and whether the target coding was new) is appended to
+        ``moved_rows``, for an undoable codebook version (:meth:`save_codebook`).
         """
 
         def work(conn: Connection) -> int:
@@ -835,7 +845,10 @@ class Store:
                     values = {k: row[k] for k in row if k != "id"}
                     values["code_id"] = target
                     conn.execute(delete(codings).where(codings.c.id == row["id"]))
-                    self._insert_ignore(conn, codings, values)
+                    inserted = self._insert_ignore(conn, codings, values)
+                    if moved_rows is not None:
+                        old = {k: row[k] for k in row if k != "id"}
+                        moved_rows.append({"coding": old, "to": target, "new": inserted})
                     moved += 1
             self._log(conn, user, AuditAction.CODINGS_RECODE, {"mapping": mapping, "moved": moved})
             return moved
@@ -1434,10 +1447,13 @@ class Store:
             self._apply_memo(conn, payload["kind"], payload["target"], coder, text)
             return
         if action == AuditAction.CODEBOOK_VERSION:
-            # An adopted theme's codings (see adopt_theme) go and come back with its code.
+            self._check_codebook_unchanged(conn, payload, inverse)
+            # An adopted theme's codings (see adopt_theme) go and come back with its code;
+            # codings moved by a merge or split go back to their old code and return.
             adopted = payload.get("codings", [])
             if inverse:
                 self._delete_codings(conn, adopted)
+            self._move_back(conn, payload.get("recoded", []), inverse)
             wanted = payload["previous"] if inverse else payload["version"]
             content = conn.execute(
                 select(codebook_versions.c.content).where(codebook_versions.c.version == wanted)
@@ -1459,6 +1475,41 @@ class Store:
             conn.execute(
                 delete(codings).where(*(getattr(codings.c, k) == v for k, v in key.items()))
             )
+
+    @staticmethod
+    def _check_codebook_unchanged(conn: Connection, payload: dict[str, Any], inverse: bool) -> None:
+        """Undo (redo) restores the codebook before (after) a change: refused when the codebook
+        is no longer as that change left (found) it, so nobody's later change is lost."""
+        expected = payload["version"] if inverse else payload["previous"]
+        contents = dict(
+            conn.execute(
+                select(codebook_versions.c.version, codebook_versions.c.content).where(
+                    codebook_versions.c.version.in_(
+                        [expected, select(func.max(codebook_versions.c.version)).scalar_subquery()]
+                    )
+                )
+            ).all()
+        )
+        latest = max(contents)
+        if contents.get(expected) != contents[latest]:
+            raise InvalidCode(
+                f"the codebook changed after this change ({payload['note']}): version "
+                f"{latest} is the latest; undo that first, or change the codebook by hand"
+            )
+
+    def _move_back(self, conn: Connection, recoded: list[dict[str, Any]], inverse: bool) -> None:
+        """Codings a merge or split moved: back to their old code (undo) or moved again (redo)."""
+        for item in recoded:
+            old = item["coding"]
+            key = {k: old[k] for k in ("segment_id", "coder", "start", "end")}
+            where_old = [getattr(codings.c, k) == v for k, v in key.items()]
+            if inverse:
+                if item["new"]:
+                    conn.execute(delete(codings).where(*where_old, codings.c.code_id == item["to"]))
+                self._insert_ignore(conn, codings, old)
+            else:
+                conn.execute(delete(codings).where(*where_old, codings.c.code_id == old["code_id"]))
+                self._insert_ignore(conn, codings, {**old, "code_id": item["to"]})
 
     def _replay(self, conn: Connection, row: Any, coder: str, *, inverse: bool) -> dict[str, Any]:
         """Revert (undo) or re-apply (redo) one audited action and log that it happened."""
