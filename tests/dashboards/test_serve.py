@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import http.client
 import os
@@ -13,6 +14,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -148,14 +150,18 @@ def test_dashboard_off_loopback_needs_a_token_and_warns(
     assert "a proxy makes the dashboard public" in capsys.readouterr().err
     command = _cli_dashboard.voila_command(Path("n.ipynb"), port=1, host="0.0.0.0")
     assert "--Voila.auto_token=True" in command
-    assert (
-        "--Voila.tornado_settings={'allow_remote_access': True, 'disable_check_xsrf': True}"
-        in command
-    )
-    local = _cli_dashboard.voila_command(Path("n.ipynb"), port=1, allow_hosts=["x.org"])
-    assert (
-        "--Voila.tornado_settings={'allow_remote_access': False, 'disable_check_xsrf': True, "
-        "'local_hostnames': "
-        "['localhost', 'x.org']}"
-    ) in local
-    assert not any("token=" in part.lower() and "auto" not in part for part in local)
+    settings = _tornado_settings(command)
+    assert settings["allow_remote_access"] is True and settings["disable_check_xsrf"] is True
+    assert "local_hostnames" not in settings
+    local_command = _cli_dashboard.voila_command(Path("n.ipynb"), port=1, allow_hosts=["x.org"])
+    assert not any("token=" in part.lower() and "auto" not in part for part in local_command)
+    local = _tornado_settings(local_command)
+    assert local["allow_remote_access"] is False
+    assert local["local_hostnames"] == ["localhost", "x.org"]
+    assert Path(local["static_path"], "style").is_dir()  # /login and /logout find their files
+
+
+def _tornado_settings(command: list[str]) -> dict[str, Any]:
+    [option] = [part for part in command if part.startswith("--Voila.tornado_settings=")]
+    settings: dict[str, Any] = ast.literal_eval(option.split("=", 1)[1])
+    return settings
