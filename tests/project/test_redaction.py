@@ -193,3 +193,14 @@ def test_redaction_counts_text_versions(tmp_path: Path) -> None:
     assert project.store.get_meta("text_version") == "2"
     project.redact(["Nobody Here"])  # nothing to change: the text is the same version
     assert project.store.get_meta("text_version") == "2"
+
+
+def test_memos_are_pseudonymised_with_the_key(tmp_path: Path) -> None:
+    project = _project(tmp_path, None)
+    project.redact(["Göran Ahlström"])
+    segment, _, _ = _segment(project, "[Person 1] var trevlig")
+    stored = project.memo("segment", segment, "Göran Ahlström ringde, anna@example.se")
+    assert stored == "[Person 1] ringde, [e-mail]"
+    document = str(project.documents["document"].iloc[0])
+    assert project.memo("document", document, "Om Göran") == "Om [Person 1]"
+    assert project.memos()["text"].str.contains("Göran").sum() == 0

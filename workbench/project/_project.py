@@ -191,6 +191,7 @@ class Project:
             )
         self.store = Store(engine, read_only=read_only)
         self._codebook: tuple[int, Codebook] | None = None
+        self._memo_key: tuple[int, ingest.Pseudonymiser] | None = None  # (file time, key)
 
     def __repr__(self) -> str:
         return f"<Project {str(self.path)!r} coder={self.coder!r}>"
@@ -664,11 +665,28 @@ class Project:
     def memo(
         self, kind: str, target: str | int, text: str | None = None, *, coder: str | None = None
     ) -> str:
-        """Read (``text`` None) or write a memo on a segment, document, code or the project."""
+        """Read (``text`` None) or write a memo on a segment, document (its id or name), code
+        or the project.  In a pseudonymised project the memo is pseudonymised with the key
+        when the key is on this machine: a name written in it is stored as its pseudonym."""
         who = self.coder if coder is None else coder
+        if kind == "document" and isinstance(target, str) and not target.strip().isdigit():
+            docs = self.documents
+            named = docs.loc[docs["document"] == target, "document_id"]
+            if len(named):
+                target = int(named.iloc[0])
         if text is not None:
-            self.store.set_memo(kind, target, who, text)
+            self.store.set_memo(kind, target, who, self._pseudonymised(text))
         return self.store.memo(kind, target, who)
+
+    def _pseudonymised(self, text: str) -> str:
+        """``text`` with the names the project's key knows replaced (as it is without a key)."""
+        key_file = self.path / KEY_PATH
+        if not text or self.store.get_meta(KEY_ID) is None or not key_file.is_file():
+            return text
+        stamp = key_file.stat().st_mtime_ns
+        if self._memo_key is None or self._memo_key[0] != stamp:
+            self._memo_key = (stamp, ingest.Pseudonymiser.load(key_file))
+        return self._memo_key[1].text(text)
 
     # -- agreement ------------------------------------------------------------------------------
     def agreement(
