@@ -8,17 +8,27 @@
 from __future__ import annotations
 
 from workbench.dashboards._app import Dashboard, dashboard, load, options_from_query, show
-from workbench.dashboards._figures import bars_figure, quality_figure
+from workbench.dashboards._estimate import (
+    BESIDE,
+    EstimateCategory,
+    EstimateCounts,
+    EstimateView,
+)
+from workbench.dashboards._figures import bars_figure, estimate_figure, quality_figure
 from workbench.dashboards._findings import Category, Priority, Quote, ThemeTree
 from workbench.dashboards._model import DashboardData, Filters, Layer, Source, Views
 from workbench.dashboards._report import render_report, write_report
 from workbench.dashboards._sample import SAMPLE_CODEBOOK, build_sample_project
 
 __all__ = [
+    "BESIDE",
     "SAMPLE_CODEBOOK",
     "Category",
     "Dashboard",
     "DashboardData",
+    "EstimateCategory",
+    "EstimateCounts",
+    "EstimateView",
     "Filters",
     "Layer",
     "Priority",
@@ -29,6 +39,7 @@ __all__ = [
     "bars_figure",
     "build_sample_project",
     "dashboard",
+    "estimate_figure",
     "load",
     "options_from_query",
     "quality_figure",

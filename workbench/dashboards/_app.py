@@ -22,6 +22,7 @@ from ipywidgets.widgets.widget_string import HTMLStyle
 
 from workbench import analysis as a
 from workbench.analysis._frames import EVERYDAY, GROUPS
+from workbench.dashboards import _estimate as est
 from workbench.dashboards import _html as h
 from workbench.dashboards._chart import Chart, PlotlyLoader
 from workbench.dashboards._figures import PALETTE, bars_figure, quality_figure
@@ -66,13 +67,15 @@ def layer_label(layer: str, lang: str) -> str:
 
 @dataclass
 class _Section:
-    """What a themed section shows: its chart (or none), hints, headline and quotes."""
+    """What a themed section shows: its chart (or none), hints, headline and quotes; in the
+    estimate layer, the caption under its chart (who is coded, who estimated)."""
 
     figure: dict[str, Any] | None
     empty: str
     drill: str
     head: str
     quotes: str
+    caption: str = ""
 
 
 @dataclass
@@ -88,6 +91,12 @@ class _Page:
     quality: dict[str, Any] = field(default_factory=dict)
     quality_about: str = ""
     topics: list[tuple[str, str]] = field(default_factory=list)
+    #: The estimate layer's extras: a message (filters it cannot combine), the overview's
+    #: lead and caption, and the notes on the parts that count people's codings only.
+    status: str = ""
+    overview_lead: str = ""
+    overview_caption: str = ""
+    notes: dict[str, str] = field(default_factory=dict)
 
 
 class _Fold:
@@ -227,7 +236,10 @@ class Dashboard:
             controls.append(self._dropdown("value", self._value_options(f.attribute), f.value))
         layers = [(layer_label(x, lang), x) for x in data.layers()]
         controls.append(self._dropdown("layer", layers, f.layer))
-        by = [(text("none", lang), "")] + [(attribute_name(c, lang), c) for c in attributes]
+        by = [(text("none", lang), "")]
+        if f.layer == Layer.ESTIMATE and data.beside_available():
+            by.append((text("est_by_beside", lang), est.BESIDE))
+        by += [(attribute_name(c, lang), c) for c in attributes]
         controls.append(self._dropdown("by", by, f.by))
         return controls
 
@@ -244,6 +256,7 @@ class Dashboard:
         self.overview_text = self._html()
         self.overview_fig, overview_box = self._figure_box()
         self.overview_fig.on_click(self._click("overview"))
+        self.overview_caption = self._html()
         self.overview_quotes = self._html()
         self.start = self._html()
         self.section_figs: dict[str, tuple[Chart, w.Box]] = {}
@@ -251,16 +264,29 @@ class Dashboard:
         sections: list[w.Widget] = [
             # What to fix first comes first; the counts per category after it.
             self._section(
-                "overview", [self.start, self.overview_text, overview_box, self.overview_quotes]
+                "overview",
+                [
+                    self.start,
+                    self.overview_text,
+                    overview_box,
+                    self.overview_caption,
+                    self.overview_quotes,
+                ],
             ),
         ]
         for name in (*THEMED, "information_sources"):
             fig, box = self._figure_box()
             fig.on_click(self._click(name))
             self.section_figs[name] = (fig, box)
-            parts = {k: self._html() for k in ("head", "empty", "drill", "quotes")}
+            parts = {k: self._html() for k in ("head", "empty", "caption", "drill", "quotes")}
             self.section_html[name] = parts
-            children: list[w.Widget] = [parts["head"], box, parts["empty"], parts["drill"]]
+            children: list[w.Widget] = [
+                parts["head"],
+                box,
+                parts["caption"],
+                parts["empty"],
+                parts["drill"],
+            ]
             children.append(parts["quotes"])
             if name == "information_sources":
                 self.gap_fold = _Fold(self._html())
@@ -270,16 +296,22 @@ class Dashboard:
         self.quality_fig.on_click(self._click("quality"))
         self.quality_drill = self._html()
         self.quality_about = self._html()
+        # In the estimate layer: the parts that count people's codings only say so.
+        self.notes = {k: self._html() for k in ("quality", "everyday", "quotes")}
         sections.append(
             self._section(
                 "quality",
-                [quality_box, self.quality_drill, self.quality_about],
+                [self.notes["quality"], quality_box, self.quality_drill, self.quality_about],
                 lead="quality_lead",
             )
         )
         self.everyday_fold = _Fold(self._html())
         sections.append(
-            self._section("everyday", self.everyday_fold.children, lead="everyday_lead")
+            self._section(
+                "everyday",
+                [self.notes["everyday"], *self.everyday_fold.children],
+                lead="everyday_lead",
+            )
         )
         self.topic = w.Dropdown(layout=self._layout(width="360px"), style=self._label_style)
         self.topic.observe(self._on_topic, names="value")
@@ -288,6 +320,7 @@ class Dashboard:
             self._section(
                 "quotes",
                 [
+                    self.notes["quotes"],
                     w.HBox(
                         [
                             self._html(f"<b>{escape(text('quotes_topic', lang))}</b>&nbsp;"),
@@ -348,7 +381,11 @@ class Dashboard:
                     self._busy = False
                 new = self._current()
             relabel = new.lang != self.filters.lang
-            resource = new.source != self.filters.source
+            # Another source, or into or out of the estimate layer: other filter options.
+            estimating = (new.layer == Layer.ESTIMATE) != (self.filters.layer == Layer.ESTIMATE)
+            resource = new.source != self.filters.source or estimating
+            if estimating and new.layer != Layer.ESTIMATE and new.by == est.BESIDE:
+                new = replace(new, by="")
             self.filters = new
             if relabel:
                 self._build()  # every text in the new language
@@ -382,18 +419,32 @@ class Dashboard:
         key = self.data.normalize(self.filters)
         page = self._pages.get(key)
         if page is None:
+            if key.layer == Layer.ESTIMATE and not self.data.has_views(key):
+                # Seconds the first time for a selection: say so while the kernel works.
+                self.status.value = h.hint("est_computing", key.lang)
             page = self._pages[key] = self._compose(key)
         self._show(page)
 
     def _compose(self, f: Filters) -> _Page:
-        """Everything the page shows for filters ``f`` (normalised), as strings and figures."""
-        lang = f.lang
+        """Everything the page shows for filters ``f`` (normalised), as strings and figures:
+        people's codings, and in the estimate layer the model's estimate over them."""
         views = self.data.views(f)
+        page = self._compose_people(f, views)
+        if views.estimate is not None:
+            page = self._with_estimate(f, views, views.estimate, page)
+        return page
+
+    def _compose_people(self, f: Filters, views: Views) -> _Page:
+        """The page of people's codings in state ``f``."""
+        lang = f.lang
         total = views.participants
         _docs, answers = self.data.source_size(views.source)
         guide = text("dash_guide_survey" if views.source == Source.SURVEY else "guide", lang)
         if len(self.data.sources()) > 1:
             guide += text("dash_guide_sources", lang)
+        hint = self.data.estimate_hint(lang)
+        if hint:  # how the research team makes the model's estimate (quietly)
+            guide += f'<div class="vd-hint vd-est-hint">{escape(hint)}</div>'
         header = h.header(
             text("title", lang),
             total,
@@ -407,7 +458,8 @@ class Dashboard:
         )
         if views.codings.empty:
             return _Page(views=views, header=header, empty=True)
-        by = f.by or None
+        # Interviews beside the survey is no comparison of people's codings.
+        by = f.by if f.by and f.by != est.BESIDE else None
         groups = {v: PALETTE[i % len(PALETTE)] for i, v in enumerate(views.groups)} if by else None
         sizes = views.groups if by else None
         rows = []
@@ -514,6 +566,102 @@ class Dashboard:
             topics=topics,
         )
 
+    def _with_estimate(
+        self, f: Filters, views: Views, view: est.EstimateView, page: _Page
+    ) -> _Page:
+        """``page`` (people's codings) in the estimate layer: the header, overview and themed
+        sections show the model's estimate for everybody (bars with whiskers, a caption of
+        who is coded and who estimated, notes where the model could not correct); where to
+        start, quality, everyday processes and quotes say they count people's codings."""
+        lang, data = f.lang, self.data
+        labels = data.labels(lang)
+        names = {k: v for k, (v, _c) in labels.items()}
+        people_only = h.people_only("est_people_only", view, lang)
+        notes = {"quality": people_only, "everyday": people_only}
+        notes["quotes"] = f'<p class="vd-lead">{escape(text("est_quotes_lead", lang))}</p>'
+        start = h.with_note(page.start, h.people_only("est_start_people", view, lang))
+        if not view.available:
+            # Filters it cannot combine: say so; people's codings below, as they are.
+            message = text(view.why_not, lang) if view.why_not else text("empty", lang)
+            status = f'<div class="vd-empty">{escape(message)}</div>'
+            return replace(page, status=status, start=start, notes=notes)
+        beside = view.by == est.BESIDE
+        people = est.people_text(view.counts.people, view.source, lang)
+        layer_note = data.layer_note(f.layer, lang)
+        if view.calibrated_on is not None:
+            layer_note += " " + text("est_calibrated_all", lang, n=view.calibrated_on)
+        subtitle, guide = h.estimate_guide(
+            view, data.title, lang, documents=data.source_size(view.source)[0]
+        )
+        header = h.header(
+            text("title", lang),
+            view.counts.people,
+            0,
+            data.title,
+            lang,
+            guide=guide,
+            note=layer_note,
+            subtitle=subtitle,
+        )
+        caption = h.estimate_caption(view, lang)
+
+        def figure(rows: pd.DataFrame) -> dict[str, Any]:
+            return est.chart(rows, view, lang)
+
+        overview_rows = est.overview_rows(
+            view,
+            {name: text(name, lang) for name in view.categories},
+            {code: color for code, (_label, color) in labels.items()},
+        )
+        overview = figure(overview_rows) if not overview_rows.empty else {}
+        sections: dict[str, _Section] = {}
+        for name in self.section_figs:
+            entry = view.categories.get(name)
+            if entry is None:
+                sections[name] = page.sections.get(name) or _Section(None, "", "", "", "")
+                continue
+            rows = entry.themes if not entry.themes.empty else entry.total
+            found = views.categories.get(name)
+            quotes = ""
+            if not beside:
+                quotes = h.quote_cards(found.quotes, views.people, lang) if found else ""
+                model = data.model_quotes(f, entry.code).drop_duplicates("participant")
+                if not model.empty:
+                    quotes += h.model_quotes(
+                        model.head(est.MODEL_REPRESENTATIVE),
+                        lang,
+                        people=data.everyone,
+                        tags=names,
+                    )
+            shown = [str(c) for c in rows["code"]]
+            sections[name] = _Section(
+                figure=figure(rows) if not rows.empty else None,
+                empty=h.hint("nobody", lang) if rows.empty else "",
+                drill=h.hint("quotes_pick", lang) if not rows.empty else "",
+                head="" if (beside or view.groups) else h.estimate_headline(entry, people, lang),
+                quotes=quotes,
+                caption=(caption if not rows.empty else "")
+                + h.estimate_notes(view, lang, names, codes=shown, missing=entry.missing),
+            )
+        overview_codes = [str(c) for c in overview_rows.get("code", [])]
+        return replace(
+            page,
+            header=header,
+            empty=False,
+            overview=overview,
+            overview_lead=text("est_overview_lead", lang),
+            overview_caption=caption
+            + h.estimate_notes(
+                view,
+                lang,
+                {**names, **{c.code: text(n, lang) for n, c in view.categories.items()}},
+                codes=overview_codes,
+            ),
+            start=start,
+            sections=sections,
+            notes=notes,
+        )
+
     def _show(self, page: _Page) -> None:
         lang = self.filters.lang
         self.header.value = page.header
@@ -523,10 +671,12 @@ class Dashboard:
             self.sections.layout.display = "none"
             self._mark_ready()
             return
-        self.status.value = ""
+        self.status.value = page.status
         self.sections.layout.display = None
-        self.overview_text.value = f'<p class="vd-lead">{escape(text("overview_lead", lang))}</p>'
+        lead = page.overview_lead or text("overview_lead", lang)
+        self.overview_text.value = f'<p class="vd-lead">{escape(lead)}</p>'
         self._draw(self.overview_fig, page.overview)
+        self.overview_caption.value = page.overview_caption
         self.overview_quotes.value = h.hint("quotes_pick", lang)
         self.start.value = page.start
         for name, (fig, box) in self.section_figs.items():
@@ -538,6 +688,9 @@ class Dashboard:
             widgets["drill"].value = part.drill
             widgets["head"].value = part.head
             widgets["quotes"].value = part.quotes
+            widgets["caption"].value = part.caption
+        for key, widget in self.notes.items():
+            widget.value = page.notes.get(key, "")
         views = page.views
         gaps = views.people_with([GROUPS["information_gaps"]])
         self.gap_fold.update(
@@ -583,7 +736,7 @@ class Dashboard:
             self.topic_quotes.value = ""
             return
         frame = self.data.quotes(self.filters, code)
-        self.topic_quotes.value = self._quotes_html(frame, self._label(code))
+        self.topic_quotes.value = self._quotes_html(frame, self._label(code), code=code)
 
     # -- drill-down -----------------------------------------------------------------------
     def _click(self, section: str) -> Callable[[list[Any]], None]:
@@ -624,8 +777,8 @@ class Dashboard:
             if code != (entry.code if entry is not None else ""):
                 what.append(self._label(code))
             if value:
-                what.append(value_name(value, lang))
-        html = self._quotes_html(frame, " × ".join(what))
+                what.append(self._group_label(by, value, lang))
+        html = self._quotes_html(frame, " × ".join(what), code=code, where=extra)
         target = {"overview": self.overview_quotes, "quality": self.quality_drill}.get(
             section
         ) or self.section_html[section]["drill"]
@@ -635,12 +788,34 @@ class Dashboard:
     def _label(self, code: str) -> str:
         return self.data.labels(self.filters.lang).get(code, (code, ""))[0]
 
-    def _quotes_html(self, frame: pd.DataFrame, what: str) -> str:
-        lang = self.filters.lang
+    def _group_label(self, by: str, value: str, lang: str) -> str:
+        if by == est.BESIDE:
+            return text(f"est_source_{value}", lang)
+        return value_name(value, lang)
+
+    def _quotes_html(
+        self,
+        frame: pd.DataFrame,
+        what: str,
+        *,
+        code: str = "",
+        where: Mapping[str, str] | None = None,
+    ) -> str:
+        """People's quotes; in the estimate layer, then the model's suggestions of ``code``
+        (in the group ``where``), marked as the model's (not for the interviews beside the
+        survey: those bars are people's codings)."""
+        lang, f = self.filters.lang, self.data.normalize(self.filters)
         title = text("quotes_for", lang, n=len(frame), what=what)
+        estimating = f.layer == Layer.ESTIMATE and code
+        if estimating:
+            title += " — " + text("est_quotes_people", lang)
         tags = {k: v for k, (v, _c) in self.data.labels(lang).items()}
-        return h.quote_list(
-            frame, lang, title=title, people=self.data.views(self.filters).people, tags=tags
+        html = h.quote_list(frame, lang, title=title, people=self.data.views(f).people, tags=tags)
+        if not estimating or (where or {}).get(est.BESIDE) == str(Source.INTERVIEWS):
+            return html
+        model = self.data.model_quotes(f, code, where=where)
+        return h.people_and_model(
+            html, model, lang, what=what, everyone=self.data.everyone, tags=tags
         )
 
 

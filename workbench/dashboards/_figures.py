@@ -244,3 +244,153 @@ def _symmetric_ticks(top: int) -> list[int]:
     step = max(1, round(top / 4))
     right = list(range(0, top + 1, step))
     return sorted({-t for t in right} | set(right))
+
+
+#: Bars whose share is the coded items' (the model could not tell the code apart) are hatched.
+HATCH = "/"
+WHISKER = "#1f2933"
+
+
+def _known(value: Any) -> float | None:
+    """A number, or ``None`` for a missing one (NaN, ``None``)."""
+    if value is None:
+        return None
+    number = float(value)
+    return None if number != number else number
+
+
+def _percent_ticks(top: float) -> list[float]:
+    """Round tick values (percent) from 0 to at most ``top`` (and never past 100)."""
+    top = min(top, 100.0)
+    step = next((s for s in (1, 2, 5, 10, 20, 25) if top / s <= 6), 25)
+    return [float(v) for v in range(0, int(top) + 1, step)]
+
+
+def estimate_figure(
+    frame: pd.DataFrame,
+    *,
+    groups: Mapping[str, tuple[str, str]] | None = None,
+    by: str = "",
+) -> Figure:
+    """Horizontal bars of estimated shares (percent) with their 95 % intervals as whiskers
+    (``error_x``), the largest on top.
+
+    ``frame`` has one row per bar: code, label, color, estimate, ci_low, ci_high (NaN: no
+    interval, e.g. people's codings), method, ``text`` (the label beside the bar) and
+    ``hover``; with ``groups`` (group → legend name, colour) a ``group`` column puts each
+    group's bars side by side, in the groups' order (``by``: what the groups are, for the
+    bars' customdata ``[code, by, group, hover]``).  Bars whose ``method`` is ``"coded"``
+    are hatched.  The label of each bar is drawn after its whisker (a text trace: plotly's
+    own bar text would sit on the whisker); the bars carry it too, for the report's SVG."""
+    codes = list(dict.fromkeys(str(c) for c in frame["code"]))[:MAX_THEMES]
+    frame = frame[frame["code"].astype(str).isin(codes)]
+    first = frame.drop_duplicates("code").set_index("code")
+    shown = codes[::-1]  # plotly draws the first category at the bottom
+    y = [_wrap(str(first.at[c, "label"])) for c in shown]
+    series = list(groups or {"": ("", "")})
+    data: list[dict[str, Any]] = []
+    labels: list[dict[str, Any]] = []
+    top = 0.0
+    for i, group in enumerate(series):
+        rows = frame if groups is None else frame[frame["group"].astype(str) == group]
+        rows = rows.drop_duplicates("code").set_index("code").reindex(shown)
+        est = [_known(v) for v in rows["estimate"]]
+        low = [_known(v) for v in rows["ci_low"]]
+        high = [_known(v) for v in rows["ci_high"]]
+        x = [None if v is None else round(100 * v, 2) for v in est]
+        plus = [
+            0.0 if v is None or hi is None else round(100 * (hi - v), 2)
+            for v, hi in zip(est, high, strict=True)
+        ]
+        minus = [
+            0.0 if v is None or lo is None else round(100 * (v - lo), 2)
+            for v, lo in zip(est, low, strict=True)
+        ]
+        ends = [100 * max(v or 0.0, hi or 0.0) for v, hi in zip(est, high, strict=True)]
+        top = max([top, *ends])
+        texts = ["" if pd.isna(t) else str(t) for t in rows["text"]]
+        hovers = ["" if pd.isna(t) else str(t) for t in rows["hover"]]
+        custom = [[c, by if groups else "", group, hv] for c, hv in zip(shown, hovers, strict=True)]
+        name, color = (groups or {}).get(group, ("", ""))
+        colors = (
+            [PALETTE[0] if pd.isna(c) else str(c) for c in rows["color"]]
+            if groups is None
+            else color or PALETTE[i % len(PALETTE)]
+        )
+        trace: dict[str, Any] = {
+            "type": "bar",
+            "orientation": "h",
+            "x": x,
+            "y": y,
+            "marker": {
+                "color": colors,
+                "pattern": {
+                    "shape": [HATCH if m == "coded" else "" for m in rows["method"]],
+                    # White stripes over the bar's colour (plotly's default replaces it).
+                    "fillmode": "overlay",
+                    "fgcolor": "white",
+                    "size": 7,
+                    "solidity": 0.3,
+                },
+            },
+            "customdata": custom,
+            "text": texts,
+            "textposition": "none",
+            "hovertemplate": "%{customdata[3]}<extra></extra>",
+            "showlegend": groups is not None,
+        }
+        if any(plus) or any(minus):
+            trace["error_x"] = {
+                "type": "data",
+                "symmetric": False,
+                "array": plus,
+                "arrayminus": minus,
+                "color": WHISKER,
+                "thickness": 1.5,
+                "width": 5,
+            }
+        if groups is not None:
+            trace["name"] = plain(name)
+            trace["offsetgroup"] = str(i)
+        data.append(trace)
+        labels.append(
+            {
+                "type": "scatter",
+                "mode": "text",
+                "orientation": "h",
+                "x": [round(e, 2) for e in ends],
+                "y": y,
+                "text": [f"  {t}" for t in texts],
+                "textposition": "middle right",
+                "textfont": {"size": 13 if groups else 14, "color": "#1f2933"},
+                "customdata": custom,
+                "hovertemplate": "%{customdata[3]}<extra></extra>",
+                "showlegend": False,
+                "cliponaxis": False,
+                **({"offsetgroup": str(i)} if groups is not None else {}),
+            }
+        )
+    extra: dict[str, Any] = {"showlegend": groups is not None}
+    if groups is not None:
+        # As bars_figure: the first group on top, the legend in the groups' order.
+        data.reverse()
+        labels.reverse()
+        extra.update(
+            barmode="group",
+            scattermode="group",
+            legend={"traceorder": "reversed"},
+        )
+    n = len(series)
+    rows_height = max(len(shown), 1) * (1.0 if n == 1 else 0.55 + 0.45 * n)
+    # Room on the right for "7% (3–14%)" after the longest whisker.
+    right = max(top, 1.0) * 1.35 + 2
+    ticks = _percent_ticks(max(top, 1.0) * 1.1)
+    xaxis = {
+        "range": [0, right],
+        "tickvals": ticks,
+        "ticktext": [f"{t:g}%" for t in ticks],
+    }
+    return {
+        "data": [*data, *labels],
+        "layout": _layout(int(90 + 44 * rows_height), xaxis=xaxis, **extra),
+    }

@@ -8,6 +8,7 @@ from html import escape
 import pandas as pd
 
 from workbench.analysis._frames import EVERYDAY
+from workbench.dashboards import _estimate as est
 from workbench.dashboards._figures import group_name
 from workbench.dashboards._findings import Category, Priority, Quote, natural
 from workbench.i18n import attribute_name, text, value_name
@@ -74,6 +75,18 @@ CSS = """
   text-align: left; cursor: pointer; }
 .vd-root button.vd-fold-button:hover { text-decoration: underline; }
 details summary { cursor: pointer; color: #1d4ed8; }
+.vd-quote.vd-model { border-left: 3px dashed #7c3aed; background: #faf8ff; }
+.vd-model-badge { display: inline-block; background: #ede9fe; color: #4c1d95;
+  border: 1px solid #c4b5fd; border-radius: 10px; padding: 0 8px; font-size: 12px;
+  font-weight: 600; margin-left: 6px; white-space: nowrap; }
+.vd-model-quotes { margin-top: 10px; border-color: #ddd6fe; }
+.vd-model-quotes h4 { color: #4c1d95; }
+.vd-caption { color: #334155; font-size: 14px; margin: 0 0 4px 0; }
+.vd-caption b { font-weight: 600; }
+.vd-est-notes { color: #475569; font-size: 13px; margin: 0 0 8px 0; }
+.vd-est-notes p { margin: 2px 0; }
+.vd-people-only { color: #475569; font-size: 14px; background: #f8fafc;
+  border-left: 3px solid #94a3b8; padding: 4px 10px; margin: 4px 0 8px 0; }
 """
 
 QUOTE_LIMIT = 50
@@ -501,3 +514,199 @@ def message(text_: str, *, kind: str = "message") -> str:
 def attribute_label(name: str, lang: str) -> str:
     """A participant attribute's readable name."""
     return attribute_name(name, lang)
+
+
+# -- the layer "Estimate (model + coders)" ----------------------------------------------------
+def badge(probability: float, lang: str) -> str:
+    """The mark on each of the model's quotes: ``model, 87 %``."""
+    shown = text("est_badge", lang, probability=f"{round(100 * probability):d}\u00a0%")
+    title = escape(text("est_badge_title", lang))
+    return f'<span class="vd-model-badge" title="{title}">{escape(shown)}</span>'
+
+
+def threshold(lang: str) -> str:
+    """The probability the model's quotes reach at least: ``50 %``."""
+    return f"{round(100 * est.THRESHOLD):d}\u00a0%"
+
+
+def model_cards(
+    frame: pd.DataFrame,
+    lang: str,
+    *,
+    people: pd.DataFrame | None = None,
+    limit: int = 20,
+    tags: Mapping[str, str] | None = None,
+) -> str:
+    """The model's quotes (columns participant, quote, probability, optionally theme) as
+    cards marked as the model's, each with its probability (and with ``tags``, theme code →
+    label, the theme it counts for)."""
+    cards = []
+    for row in frame.head(limit).itertuples(index=False):
+        participant = str(row.participant)
+        attrs = (
+            people.loc[participant] if people is not None and participant in people.index else None
+        )
+        theme = str(getattr(row, "theme", "") or "")
+        tag = (
+            f' <span class="vd-tag">{escape(tags[theme])}</span>' if tags and theme in tags else ""
+        )
+        cards.append(
+            f'<div class="vd-quote vd-model"><q>{escape(_short(str(row.quote), 400))}</q>'
+            f'<div class="vd-who">{who(participant, attrs, lang)}{tag}'
+            f"{badge(float(row.probability), lang)}</div></div>"
+        )
+    more = (
+        f'<p class="vd-hint">+{len(frame) - limit} {text("more", lang)}</p>'
+        if len(frame) > limit
+        else ""
+    )
+    return "".join(cards) + more
+
+
+def model_quotes(
+    frame: pd.DataFrame,
+    lang: str,
+    *,
+    what: str = "",
+    people: pd.DataFrame | None = None,
+    limit: int = 20,
+    tags: Mapping[str, str] | None = None,
+) -> str:
+    """The model's suggestions in a box of their own, never among people's quotes: how many,
+    for what, and the probability they reach at least."""
+    at_least = threshold(lang)
+    if frame.empty:
+        none = text("est_quotes_model_none", lang, threshold=at_least)
+        return f'<div class="vd-quotes vd-model-quotes"><p class="vd-hint">{escape(none)}</p></div>'
+    if what:
+        head = text("est_quotes_model_for", lang, n=len(frame), what=what, threshold=at_least)
+    else:
+        head = text("est_quotes_model", lang, threshold=at_least)
+    cards = model_cards(frame, lang, people=people, limit=limit, tags=tags)
+    return f'<div class="vd-quotes vd-model-quotes"><h4>{escape(head)}</h4>{cards}</div>'
+
+
+def people_and_model(
+    people_html: str,
+    model: pd.DataFrame | None,
+    lang: str,
+    *,
+    what: str = "",
+    everyone: pd.DataFrame | None = None,
+    tags: Mapping[str, str] | None = None,
+) -> str:
+    """People's quotes (their list, HTML) first, then the model's suggestions in a box of
+    their own below (``model`` ``None``: people's only)."""
+    if model is None:
+        return people_html
+    return people_html + model_quotes(model, lang, what=what, people=everyone, tags=tags)
+
+
+def estimate_headline(entry: est.EstimateCategory, people: str, lang: str) -> str:
+    """``An estimated 21% (16–28%) of 1,987 survey respondents lacked some information``
+    (the category code's estimate; empty when the model does not estimate it)."""
+    rows = entry.total
+    if rows.empty or len(rows) != 1 or rows["method"].iloc[0] == est.PEOPLE:
+        return ""
+    row = rows.iloc[0]
+    head = text(
+        f"est_raised_{entry.name}",
+        lang,
+        share=est.percent(float(row["estimate"])),
+        interval=est.interval(float(row["ci_low"]), float(row["ci_high"])),
+        people=people,
+    )
+    return f'<p class="vd-headline">{escape(head)}</p>'
+
+
+def estimate_caption(view: est.EstimateView, lang: str) -> str:
+    """``Estimate: 260 answers coded by people, 1,727 estimated by the model`` (beside the
+    survey: the interviews' coded passages too)."""
+    if view.by == est.BESIDE:
+        told = view.groups.get("interviews")
+        line = text(
+            "est_caption_beside",
+            lang,
+            interviews=est.segments_text(told.coded if told else 0, "interviews", lang),
+            coded=est.segments_text(view.counts.coded, "survey", lang),
+            estimated=number(view.counts.estimated, lang),
+        )
+    else:
+        line = est.caption(view.counts, view.source, lang)
+    return f'<p class="vd-caption"><b>{escape(line)}</b></p>'
+
+
+def estimate_notes(
+    view: est.EstimateView,
+    lang: str,
+    labels: Mapping[str, str],
+    *,
+    codes: Sequence[str] | None = None,
+    missing: Sequence[str] = (),
+) -> str:
+    """Plain notes under a chart: which of its bars (``codes``; default every code shown)
+    are hatched because the model could not tell them apart, and which themes it does not
+    estimate (``missing``)."""
+    where = "survey" if view.by == est.BESIDE else view.source
+    unit = text(f"est_unit_{est.unit(where)}", lang)
+    fallback = [c for c in view.fallback() if codes is None or c in codes]
+    notes = []
+    if fallback:
+        named = ", ".join(f"“{labels.get(c, c)}”" for c in fallback)
+        notes.append(text("est_fallback", lang, labels=named, unit=unit))
+    if missing:
+        named = ", ".join(f"“{labels.get(c, c)}”" for c in missing)
+        notes.append(text("est_missing", lang, labels=named))
+    if not notes:
+        return ""
+    body = "".join(f"<p>{escape(n)}</p>" for n in notes)
+    return f'<div class="vd-est-notes">{body}</div>'
+
+
+def people_only(key: str, view: est.EstimateView, lang: str) -> str:
+    """A line saying a part counts people's codings only (``key``: ``est_start_people`` or
+    ``est_people_only``), with how many they coded."""
+    coded = est.segments_text(view.counts.coded, view.source, lang)
+    return f'<p class="vd-people-only">{escape(text(key, lang, coded=coded))}</p>'
+
+
+def with_note(start: str, note: str) -> str:
+    """ "Where to start" (:func:`where_to_start`) with ``note`` (HTML) under its heading."""
+    head = "</h3>"
+    return start.replace(head, head + note, 1) if head in start else note + start
+
+
+def estimate_guide(
+    view: est.EstimateView, study: str, lang: str, *, documents: int = 0
+) -> tuple[str, str]:
+    """The title bar's line and the reading guide (HTML) of an estimate: who is counted (all
+    of a source's people; beside the survey, both sources'), how many were coded by people
+    and how many estimated, and what a bar and its whisker mean."""
+    if view.by == est.BESIDE:
+        told, asked = view.groups["interviews"], view.groups["survey"]
+        spoke = est.people_text(told.people, "interviews", lang)
+        wrote = est.people_text(asked.people, "survey", lang)
+        subtitle = text("est_subtitle_beside", lang, interviews=spoke, survey=wrote, study=study)
+        return subtitle, text("est_guide_beside", lang, interviews=spoke, survey=wrote)
+    people = est.people_text(view.counts.people, view.source, lang)
+    coded = est.segments_text(view.counts.coded, view.source, lang)
+    estimated = number(view.counts.estimated, lang)
+    if view.source == "survey":
+        subtitle = text(
+            "est_subtitle_survey",
+            lang,
+            people=people,
+            coded=coded,
+            estimated=estimated,
+            study=study,
+        )
+    else:
+        subtitle = text(
+            "subtitle",
+            lang,
+            participants=number(view.counts.people, lang),
+            documents=number(documents, lang),
+            study=study,
+        )
+    guide = text("est_guide", lang, people=people, coded=coded, estimated=estimated)
+    return subtitle, guide

@@ -10,7 +10,10 @@ Two things are never mixed silently:
   of counting; a view shows one :class:`Source` at a time;
 * **layers** — whose coding is counted (:class:`Layer`): the consensus where there is one,
   all human coders, or one coder; coders the project excludes (test or sandbox coders,
-  ``Project.exclude_coders``) are in none of them.
+  ``Project.exclude_coders``) are in none of them.  The layer "Estimate (model + coders)"
+  (:attr:`Layer.ESTIMATE`, offered when the project's predictions are current) adds the
+  model's estimate for everybody beside people's codings, never in place of them
+  (:mod:`._estimate`).
 """
 
 from __future__ import annotations
@@ -26,9 +29,11 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from workbench import analysis as a
+from workbench.dashboards import _estimate as est
 from workbench.dashboards import _findings as fnd
+from workbench.dashboards._estimate import BESIDE
 from workbench.dashboards._figures import NEGATIVE, POSITIVE
-from workbench.errors import UnknownItem
+from workbench.errors import UnknownItem, WorkbenchError
 from workbench.i18n import text
 
 if TYPE_CHECKING:
@@ -47,17 +52,17 @@ TABLE_FORMATS = ("csv", "xlsx")
 
 
 class Layer(StrEnum):
-    """Whose coding a view counts, besides one coder's own (whose layer is the coder's name).
-
-    A later layer (the model's estimate with the coders) is one more member here and one
-    more branch in :meth:`DashboardData.layer`.
-    """
+    """Whose coding a view counts, besides one coder's own (whose layer is the coder's name)."""
 
     #: Settled codings where a disagreement was adjudicated; elsewhere the codes most of a
     #: document's coders applied (a document with one coder keeps that coder's codings).
     CONSENSUS = "consensus"
     #: Every human coder's codings together (excluded coders left out).
     HUMAN = "all"
+    #: People's codings as the model's estimate counts them (every coder's, the settled ones
+    #: where a disagreement was adjudicated) and, for everybody, the model's estimate beside
+    #: them: listed after the human layers when the project's predictions are current.
+    ESTIMATE = "estimate"
 
 
 class Source(StrEnum):
@@ -112,7 +117,9 @@ class Views:
     (:class:`~workbench.dashboards._findings.Category`); ``priorities``: the themes to start
     with; ``dimension_priorities``: the quality dimensions most people experienced
     negatively (shown when no theme carries a negative experience); with groups compared,
-    ``groups`` (participants per group) and ``priorities_by`` (per group).
+    ``groups`` (participants per group) and ``priorities_by`` (per group).  In the layer
+    "Estimate (model + coders)" everything above counts people's codings and ``estimate``
+    holds the model's estimate for everybody (:class:`~._estimate.EstimateView`).
     """
 
     codings: pd.DataFrame
@@ -127,6 +134,7 @@ class Views:
     people: pd.DataFrame = field(repr=False)
     groups: dict[str, int] = field(default_factory=dict)
     priorities_by: dict[str, list[fnd.Priority]] = field(default_factory=dict)
+    estimate: est.EstimateView | None = None
 
     # The per-participant tables are long and folded: built when first read.
     @cached_property
@@ -192,6 +200,9 @@ class DashboardData:
         self._notes: dict[tuple[str, str], str] = {}
         self._stop_warm = threading.Event()
         self._views: dict[Filters, Views] = {}
+        self._prevalence: dict[tuple[str, str], pd.DataFrame] = {}
+        # The warming thread and a viewer may ask for the same estimate: computed once.
+        self._estimating = threading.Lock()
 
     # -- freshness ------------------------------------------------------------------------
     def fingerprint(self) -> tuple[Any, ...] | None:
@@ -254,7 +265,9 @@ class DashboardData:
             out.append(str(Layer.CONSENSUS))
         out.append(str(Layer.HUMAN))
         if len(self.coders) > 1:
-            out += [c for c in self.coders if c not in (Layer.CONSENSUS, Layer.HUMAN)]
+            out += [c for c in self.coders if c not in {str(x) for x in Layer}]
+        if not self.estimate_reason:
+            out.append(str(Layer.ESTIMATE))
         return tuple(out)
 
     @property
@@ -277,6 +290,14 @@ class DashboardData:
                     out = pd.concat([settled, agreed], ignore_index=True)
                 else:
                     out = agreed
+            elif layer == Layer.ESTIMATE and not self.estimate_reason:
+                # As the model learns and the estimate counts: every coder's codings, the
+                # settled ones where a disagreement was adjudicated.
+                settled = frame[frame["coder"] == SETTLED]
+                out = pd.concat(
+                    [human[~human["segment"].isin(settled["segment"])], settled],
+                    ignore_index=True,
+                )
             elif layer in self.coders:
                 out = frame[frame["coder"] == layer]
             else:
@@ -360,7 +381,9 @@ class DashboardData:
         return self._notes[(layer, lang)]
 
     def _layer_note(self, layer: str, lang: str) -> str:
-        if layer == Layer.CONSENSUS:
+        if layer == Layer.ESTIMATE:
+            note = text("est_layer_note", lang, names=", ".join(self.coders))
+        elif layer == Layer.CONSENSUS:
             note = text("dash_layer_note_consensus", lang, names=", ".join(self.coders))
         elif layer == Layer.HUMAN:
             note = text("dash_layer_note_all", lang, names=", ".join(self.coders))
@@ -375,16 +398,256 @@ class DashboardData:
             note += " " + text("dash_layer_note_excluded", lang, names=", ".join(self.excluded))
         return note
 
+    # -- the model's estimate -------------------------------------------------------------
+    @cached_property
+    def estimate_reason(self) -> str:
+        """Why the layer "Estimate (model + coders)" is not offered (``""`` when it is): the
+        project has no predictions, or they are stale (the codebook changed, segments were
+        imported since, ...).  The message names the command that makes them."""
+        if self.project is None:
+            return "no project"
+        from workbench.project import _predictions
+
+        try:
+            _predictions.check(self.project)
+        except WorkbenchError as exc:
+            return str(exc)
+        return ""
+
+    def estimate_hint(self, lang: str) -> str:
+        """A quiet line saying how to make the estimate, when it is not offered (else ``""``)."""
+        if not self.estimate_reason or self.project is None:
+            return ""
+        none = self.project.store.prediction_versions().empty
+        key = "est_unavailable_none" if none else "est_unavailable_stale"
+        return text(key, lang, study=self.project.path.name)
+
+    @cached_property
+    def estimate_segments(self) -> pd.DataFrame:
+        """Every codable segment: segment, participant, document, source, ``coded`` (a person
+        coded it, as the estimate counts: :func:`workbench.project._suggestions.coded_labels`)
+        and the participant's attributes (``language``: theirs, else their document's), as
+        ``Project.prevalence`` groups them."""
+        from workbench.project._suggestions import coded_labels
+
+        assert self.project is not None
+        project = self.project
+        frame = project.segments(role="interviewee")[["segment", "document", "participant"]]
+        docs = self._documents.set_index("document")
+        frame = frame.assign(
+            source=frame["document"].map(docs["source"]).fillna(str(Source.INTERVIEWS)),
+            coded=frame["segment"].isin(set(coded_labels(project))),
+        )
+        people = project.participants.drop(columns=["participant_id"], errors="ignore")
+        people = _plain_strings(people).drop_duplicates("participant").set_index("participant")
+        extra = {c: frame["participant"].map(people[c]) for c in people.columns}
+        if "language" not in extra:
+            docs = project.documents.set_index("document")["language"]
+            extra["language"] = frame["document"].map(docs)
+        return frame.assign(**extra).reset_index(drop=True)
+
+    @cached_property
+    def everyone(self) -> pd.DataFrame:
+        """Every participant's attributes (index: participant), as the quote cards show them:
+        the model quotes people nobody coded, whom the views' ``people`` do not hold."""
+        if self.project is None:
+            return pd.DataFrame()
+        people = self.project.participants.drop(columns=["participant_id"], errors="ignore")
+        people = _plain_strings(people).drop_duplicates("participant").set_index("participant")
+        shown = set(self.attributes())
+        return people[[c for c in people.columns if c in shown]]
+
+    def prevalence(self, source: str, by: str | None = None) -> pd.DataFrame:
+        """``Project.prevalence`` of ``source`` at the participant level (``by``: grouped) for
+        :attr:`estimated_codes`, computed once per (source, by): the bootstrap takes seconds.
+        Labels and notes are English; the views take labels from the codebook and words from
+        the catalogue, so a change of language computes nothing."""
+        key = (source, by or "")
+        with self._estimating:
+            if key not in self._prevalence:
+                assert self.project is not None
+                from workbench.project import _predictions
+
+                self._prevalence[key] = _predictions.prevalence(
+                    self.project,
+                    level="participant",
+                    by=by,
+                    source=source,
+                    lang="en",
+                    codes=self.estimated_codes,
+                )
+        return self._prevalence[key]
+
+    @cached_property
+    def estimated_codes(self) -> tuple[str, ...]:
+        """The codes the estimate layer draws: the categories and their themes (estimating
+        only these halves the time on the demo; each code's figures are the same alone)."""
+        tree = self.tree
+        return tuple([*tree.categories.values(), *(t for ts in tree.themes.values() for t in ts)])
+
+    def has_prevalence(self, source: str, by: str | None = None) -> bool:
+        """Whether :meth:`prevalence` of (source, by) is computed already."""
+        return (source, by or "") in self._prevalence
+
+    @cached_property
+    def suggestions(self) -> pd.DataFrame:
+        """The model's predictions of at least :data:`._estimate.THRESHOLD` (segments nobody
+        coded), the likeliest first, with each segment's source: the model's quotes."""
+        assert self.project is not None
+        frame = self.project.predictions(min_probability=est.THRESHOLD)
+        frame = frame[frame["probability"] >= est.THRESHOLD]
+        sources = self._documents.set_index("document")["source"]
+        frame = frame.assign(source=frame["document"].map(sources).fillna(str(Source.INTERVIEWS)))
+        frame = frame.sort_values(["probability", "segment"], ascending=[False, True])
+        return _plain_strings(frame.reset_index(drop=True))
+
+    def model_quotes(
+        self, filters: Filters, code: str, *, where: Mapping[str, str] | None = None
+    ) -> pd.DataFrame:
+        """The model's suggestions of ``code`` (or of a theme's or category's codes) in the
+        selection of ``filters`` (and of one group, ``where``), the likeliest first: columns
+        participant, document, segment, code, theme (the theme it counts for, or ``""``),
+        quote, probability (one row per segment)."""
+        f = self.normalize(filters)
+        frame = self.suggestions
+        codes = {code} | {c for c, t in self.tree.theme_of.items() if t == code}
+        codes |= {c for c, cat in self.tree.category_of.items() if cat == code}
+        frame = frame[frame["code"].isin(codes) & (frame["source"] == f.source)]
+        conditions = {k: v for k, v in f.criteria().items() if v}
+        conditions.update(where or {})
+        if BESIDE in conditions:  # the sources side by side: that group is a source
+            wanted = conditions.pop(BESIDE)
+            frame = self.suggestions
+            frame = frame[frame["code"].isin(codes) & (frame["source"] == wanted)]
+        if conditions:
+            segments = self.estimate_segments.set_index("segment")
+            keep = pd.Series(True, index=frame.index)
+            for column, value in conditions.items():
+                values = frame["segment"].map(segments[column]) if column in segments else None
+                keep &= values.astype(str).eq(value) if values is not None else False
+            frame = frame[keep]
+        frame = frame.drop_duplicates("segment")
+        return pd.DataFrame(
+            {
+                "participant": frame["participant"],
+                "document": frame["document"],
+                "segment": frame["segment"],
+                "code": frame["code"],
+                "theme": frame["code"].map(self.tree.theme_of).fillna(""),
+                "quote": frame["text"],
+                "probability": frame["probability"],
+            }
+        ).reset_index(drop=True)
+
+    def _estimate(self, f: Filters, views: Views) -> est.EstimateView:
+        """The model's estimate of filter state ``f`` (in the layer "Estimate"); ``views``:
+        the state's people's codings (beside the survey: the interviews')."""
+        q = est.query(f.criteria(), f.by)
+        segments = self.estimate_segments
+        labels = self.labels(f.lang)
+        calibrated_on = None
+        if f.by == BESIDE and not q.why_not:
+            return self._beside(f, labels)
+        mine = segments[segments["source"] == f.source]
+        coded = int(mine["coded"].sum())
+        from workbench.project._predictions import MIN_SOURCE_CALIBRATION
+
+        if coded < MIN_SOURCE_CALIBRATION and coded < len(mine):
+            calibrated_on = coded  # (and something was estimated)
+        if q.why_not:
+            return est.EstimateView(
+                source=f.source,
+                counts=est.segment_counts(mine),
+                why_not=q.why_not,
+                calibrated_on=calibrated_on,
+            )
+        frame = self.prevalence(f.source, q.by)
+        groups: dict[str, est.EstimateCounts] = {}
+        group: pd.Series | str = ""
+        if q.by is not None:
+            values = frame[q.by].astype(str)
+            if q.keep is not None:
+                frame = frame[values == q.keep]
+                mine = mine[mine[q.by].astype(str) == q.keep] if q.by in mine else mine.iloc[0:0]
+            else:
+                group = values
+                for value in sorted(values.unique(), key=fnd.natural):
+                    part = mine[mine[q.by].astype(str) == value]
+                    groups[value] = est.segment_counts(part)
+        weights = {g: c.people for g, c in groups.items()} or None
+        return est.EstimateView(
+            source=f.source,
+            counts=est.segment_counts(mine),
+            categories=est.categories(frame, self.tree, labels, group=group, weights=weights),
+            groups=groups,
+            by=f.by if groups else "",
+            calibrated_on=calibrated_on,
+        )
+
+    def _beside(self, f: Filters, labels: Mapping[str, tuple[str, str]]) -> est.EstimateView:
+        """Interviews (people's codings) beside the survey (the estimate), every theme."""
+        interviews, survey = str(Source.INTERVIEWS), str(Source.SURVEY)
+        people = self.views(Filters(lang=f.lang, layer=Layer.ESTIMATE, source=interviews))
+        estimate = self.views(Filters(lang=f.lang, layer=Layer.ESTIMATE, source=survey))
+        assert estimate.estimate is not None
+        segments = self.estimate_segments
+        told = segments[segments["source"] == interviews]
+        total = people.participants
+        groups = {
+            interviews: est.EstimateCounts(total, int(told["coded"].sum()), 0),
+            survey: estimate.estimate.counts,
+        }
+        rows = {
+            name: est.people_rows(
+                entry.themes if entry.developed else entry.themes.iloc[0:0],
+                total,
+                entry.code,
+                entry.participants,
+                labels,
+                self.tree.order,
+                interviews,
+            )
+            for name, entry in people.categories.items()
+        }
+        survey_part = {
+            name: replace(
+                entry,
+                total=entry.total.assign(group=survey),
+                themes=entry.themes.assign(group=survey),
+            )
+            for name, entry in estimate.estimate.categories.items()
+        }
+        return est.EstimateView(
+            source=f.source,
+            counts=estimate.estimate.counts,
+            categories=est.beside(rows, survey_part, list(groups)),
+            groups=groups,
+            by=BESIDE,
+            calibrated_on=estimate.estimate.calibrated_on,
+        )
+
+    def beside_available(self) -> bool:
+        """Whether interviews can be shown beside the survey's estimate: the study has both
+        and the estimate is offered."""
+        return not self.estimate_reason and len(self._source_list) > 1
+
     # -- views ----------------------------------------------------------------------------
     def normalize(self, filters: Filters) -> Filters:
-        """``filters`` with the best layer and source filled in (unknown ones too) and an
-        attribute without a value dropped: the key of its views."""
+        """``filters`` with the best layer and source filled in (unknown ones too), an
+        attribute without a value dropped, and interviews beside the survey only where the
+        estimate is shown: the key of its views."""
         f = filters.view_key()
         layer = f.layer if f.layer in self._layer_list else self._layer_list[0]
         source = f.source if f.source in self._source_list else self._source_list[0]
         if (layer, source) != (f.layer, f.source):
             f = replace(f, layer=layer, source=source)
+        if f.by == BESIDE and (layer != Layer.ESTIMATE or not self.beside_available()):
+            f = replace(f, by="")
         return f
+
+    def has_views(self, filters: Filters) -> bool:
+        """Whether the views of ``filters`` are computed already."""
+        return self.normalize(filters) in self._views
 
     def views(self, filters: Filters) -> Views:
         """The views of one filter state (cached)."""
@@ -397,7 +660,17 @@ class DashboardData:
         if f.by:
             # Comparing groups changes the counts per group: the rest is the state without it.
             base = self.views(replace(f, by=""))
-            return self._compare(base, f)
+            views = base if f.by == BESIDE else self._compare(base, f)
+            if f.layer == Layer.ESTIMATE:
+                views = replace(views, estimate=self._estimate(f, views))
+            return views
+        views = self._people(f)
+        if f.layer == Layer.ESTIMATE:
+            views.estimate = self._estimate(f, views)
+        return views
+
+    def _people(self, f: Filters) -> Views:
+        """The views of people's codings in state ``f`` (without a comparison)."""
         codings = a.filter_codings(self.selection(f.layer, f.lang, f.source), **f.criteria())
         labels = self.labels(f.lang)
         total = int(codings["participant"].nunique())
@@ -477,7 +750,8 @@ class DashboardData:
 
     def neighbours(self, filters: Filters) -> list[Filters]:
         """The filter states one change away from ``filters`` that a viewer picks first: each
-        user group, user type and interview language (of the same source)."""
+        user group, user type and interview language (of the same source); then the model's
+        estimate of each source, when offered (seconds each, the first time)."""
         f = self.normalize(filters)
         states = []
         for field_, column in (
@@ -487,6 +761,9 @@ class DashboardData:
         ):
             for value in self.values(column, f.source):
                 states.append(replace(f, **{field_: value}))
+        if str(Layer.ESTIMATE) in self._layer_list:
+            for source in self._source_list:
+                states.append(Filters(lang=f.lang, layer=Layer.ESTIMATE, source=source))
         return states
 
     def warm(self, filters: Filters, *, budget: float = 20.0) -> int:
@@ -528,8 +805,12 @@ class DashboardData:
         theme (sub-themes included), optionally of one valence (``"negative"``) or of one
         group (``where={"role": "owner"}``; see
         :func:`workbench.dashboards._findings.theme_quotes`)."""
+        where = dict(where or {})
+        if BESIDE in where:  # the sources side by side: that group's source, unfiltered
+            f = self.normalize(filters)
+            filters = Filters(lang=f.lang, layer=f.layer, source=where.pop(BESIDE))
         codings = self.views(filters).codings
-        return fnd.theme_quotes(codings, code, valence=valence, **dict(where or {}))
+        return fnd.theme_quotes(codings, code, valence=valence, **where)
 
 
 def _plain_strings(frame: pd.DataFrame) -> pd.DataFrame:

@@ -4,6 +4,12 @@ Charts are inline SVG (:mod:`._svg`): no plotly.js, nothing loaded from anywhere
 links to the quotes behind it, which sit in a ``<details>`` list one click away (a few lines
 of script open the list a bar links to); representative quotes are shown open.  A study with
 interviews and a survey gets one part per source, never mixed.
+
+In the layer "Estimate (model + coders)" (``workbench report --layer estimate``) each part
+shows the model's estimate for all of its people as the dashboard does (bars with whiskers, a
+caption of who is coded and who estimated, notes where the model could not correct; each bar's
+quotes list people's first, then the model's suggestions, marked), and one more section shows
+the interviews beside the survey.
 """
 
 from __future__ import annotations
@@ -18,10 +24,11 @@ from pathlib import Path
 import pandas as pd
 
 from workbench import analysis as a
+from workbench.dashboards import _estimate as est
 from workbench.dashboards import _html as h
-from workbench.dashboards._figures import bars_figure, quality_figure
+from workbench.dashboards._figures import MAX_THEMES, bars_figure, quality_figure
 from workbench.dashboards._findings import Category
-from workbench.dashboards._model import DashboardData, Filters, Views
+from workbench.dashboards._model import DashboardData, Filters, Layer, Source, Views
 from workbench.dashboards._svg import svg_figure
 from workbench.errors import ProjectError, UnknownItem
 from workbench.i18n import text
@@ -47,9 +54,24 @@ def _anchor(*parts: str) -> str:
     return "-".join(re.sub(r"[^A-Za-z0-9_-]+", "-", str(p)) for p in parts if p)
 
 
-def _details(anchor: str, label: str, frame: pd.DataFrame, views: Views, lang: str) -> str:
+def _details(
+    anchor: str,
+    label: str,
+    frame: pd.DataFrame,
+    views: Views,
+    lang: str,
+    *,
+    model: pd.DataFrame | None = None,
+    everyone: pd.DataFrame | None = None,
+) -> str:
+    """The quotes behind a bar, folded; with ``model`` (the estimate layer), people's first,
+    then the model's suggestions in a box of their own."""
     body = h.quote_list(frame, lang, people=views.people, limit=200)
     summary = f"{escape(label)} — {escape(text('show_quotes', lang, n=len(frame)))}"
+    if model is not None:
+        body = h.people_and_model(body, model, lang, everyone=everyone)
+        if len(model):
+            summary += f" · {escape(text('est_summary_model', lang, n=len(model)))}"
     return f'<details id="{anchor}"><summary>{summary}</summary>{body}</details>'
 
 
@@ -61,6 +83,9 @@ class _Part:
         self.views = data.views(f)
         self.prefix = "" if single else f.source
         self.out: list[str] = []
+        found = self.views.estimate
+        #: The model's estimate (the estimate layer), or None.
+        self.estimate = found if found is not None and found.available else None
 
     def id(self, *parts: str) -> str:
         return _anchor(self.prefix, "q", *parts)
@@ -110,14 +135,26 @@ class _Part:
             people=views.people,
             themes=self.data.tree.any_themes,
         )
-        body += f'<p class="vd-lead">{escape(text("overview_lead", lang))}</p>'
-        body += self.chart(
-            bars_figure(frame, key="key", lang=lang, total=total),
-            [self.id(str(r["key"])) for r in rows],
-            text("overview", lang),
-        )
+        view = self.estimate
+        if view is not None:
+            body = h.with_note(body, h.people_only("est_start_people", view, lang))
+            body += self.estimate_overview(view)
+        else:
+            body += f'<p class="vd-lead">{escape(text("overview_lead", lang))}</p>'
+            body += self.chart(
+                bars_figure(frame, key="key", lang=lang, total=total),
+                [self.id(str(r["key"])) for r in rows],
+                text("overview", lang),
+            )
         body += "".join(
-            _details(self.id(e.code), text(name, lang), self.quotes(e.code), views, lang)
+            _details(
+                self.id(e.code),
+                text(name, lang),
+                self.quotes(e.code),
+                views,
+                lang,
+                **self.model(e.code),
+            )
             for name, e in views.categories.items()
         )
         self.section("overview", body)
@@ -144,6 +181,8 @@ class _Part:
             return self.id(code, valence) if int(row[valence]) else None
 
         body = svg_figure(fig, links=link, title=text("quality", lang))
+        if self.estimate is not None:
+            body = h.people_only("est_people_only", self.estimate, lang) + body
         for r in quality.itertuples():
             for valence in ("negative", "positive"):
                 if getattr(r, valence):
@@ -160,13 +199,80 @@ class _Part:
                     )
         body += h.quality_themes(views.quality_themes, quality, lang)
         self.section("quality", body, "quality_lead")
-        self.section(
-            "everyday", h.everyday_table(views.everyday, views.people, lang), "everyday_lead"
-        )
+        everyday = h.everyday_table(views.everyday, views.people, lang)
+        if self.estimate is not None:
+            everyday = h.people_only("est_people_only", self.estimate, lang) + everyday
+        self.section("everyday", everyday, "everyday_lead")
         return "".join(self.out)
+
+    def model(self, code: str) -> dict[str, pd.DataFrame]:
+        """In the estimate layer, the model's suggestions of ``code`` for :func:`_details`."""
+        if self.estimate is None:
+            return {}
+        return {
+            "model": self.data.model_quotes(self.f, code),
+            "everyone": self.data.everyone,
+        }
+
+    def estimate_overview(self, view: est.EstimateView) -> str:
+        """The estimated share of people per category, with its caption and notes."""
+        lang = self.lang
+        labels = self.data.labels(lang)
+        names = {name: text(name, lang) for name in view.categories}
+        rows = est.overview_rows(view, names, {c: color for c, (_l, color) in labels.items()})
+        if rows.empty:
+            return ""
+        codes = [str(c) for c in rows["code"]]
+        notes = {**{c: v for c, (v, _c) in labels.items()}}
+        notes.update({e.code: names[n] for n, e in view.categories.items()})
+        return (
+            f'<p class="vd-lead">{escape(text("est_overview_lead", lang))}</p>'
+            + self.chart(est.chart(rows, view, lang), [self.id(c) for c in codes], "")
+            + h.estimate_caption(view, lang)
+            + h.estimate_notes(view, lang, notes, codes=codes)
+        )
+
+    def estimate_category(self, name: str, entry: Category, view: est.EstimateView) -> str:
+        """A category in the estimate layer: its estimated share, its themes' bars with
+        whiskers, the caption and notes, each bar's quotes (people's, then the model's)."""
+        lang, views, data = self.lang, self.views, self.data
+        found = view.categories[name]
+        labels = {k: v for k, (v, _c) in data.labels(lang).items()}
+        rows = found.themes if not found.themes.empty else found.total
+        people = est.people_text(view.counts.people, view.source, lang)
+        body = h.estimate_headline(found, people, lang)
+        if rows.empty:
+            body += h.hint("nobody", lang)
+        else:
+            codes = list(dict.fromkeys(str(c) for c in rows["code"]))[:MAX_THEMES]
+            body += self.chart(
+                est.chart(rows, view, lang), [self.id(name, c) for c in codes], text(name, lang)
+            )
+            body += h.estimate_caption(view, lang)
+            for code in codes:
+                body += _details(
+                    self.id(name, code),
+                    f"{text(name, lang)} × {labels.get(code, code)}",
+                    self.quotes(code),
+                    views,
+                    lang,
+                    **self.model(code),
+                )
+        body += h.estimate_notes(
+            view, lang, labels, codes=[str(c) for c in rows["code"]], missing=found.missing
+        )
+        body += h.quote_cards(entry.quotes, views.people, lang)
+        model = data.model_quotes(self.f, found.code).drop_duplicates("participant")
+        if not model.empty:
+            body += h.model_quotes(
+                model.head(est.MODEL_REPRESENTATIVE), lang, people=data.everyone, tags=labels
+            )
+        return body
 
     def category(self, name: str, entry: Category, total: int, tags: dict[str, str]) -> str:
         views, lang = self.views, self.lang
+        if self.estimate is not None and name in self.estimate.categories:
+            return self.estimate_category(name, entry, self.estimate)
         head = h.category_headline(entry, total, lang)
         if entry.themes.empty:
             body = "" if entry.participants else h.hint("nobody", lang)
@@ -200,11 +306,18 @@ def render_report(data: DashboardData, filters: Filters | None = None) -> str:
     single = len(sources) == 1
     first = data.views(replace(f, source=sources[0]))
     _docs, answers = data.source_size(first.source)
+    estimating = f.layer == Layer.ESTIMATE
     counts = []
     for source in sources:
         _d, size = data.source_size(source)
-        participants = data.views(replace(f, source=source)).participants
-        counts.append(h.header_count(participants, size, source, lang))
+        views = data.views(replace(f, source=source))
+        if estimating and views.estimate is not None and views.estimate.available:
+            view = views.estimate
+            count = est.people_text(view.counts.people, source, lang)
+            counts.append(f"{count} ({est.caption(view.counts, source, lang)})")
+        else:
+            counts.append(h.header_count(views.participants, size, source, lang))
+    beside = estimating and data.beside_available() and not (filters is not None and filters.source)
     parts = [
         "<!DOCTYPE html>",
         f'<html lang="{lang}"><head><meta charset="utf-8">',
@@ -224,7 +337,7 @@ def render_report(data: DashboardData, filters: Filters | None = None) -> str:
             answers=answers,
             guide=text("dash_guide_report", lang),
             note=data.layer_note(f.layer, lang),
-            subtitle=None if single else " · ".join([*counts, data.title]),
+            subtitle=(" · ".join([*counts, data.title]) if not single or estimating else None),
         ),
         f'<p class="vd-hint">{escape(text("report_generated", lang, date=dt.date.today()))}</p>',
     ]
@@ -235,6 +348,8 @@ def render_report(data: DashboardData, filters: Filters | None = None) -> str:
                 f'<a href="#{_anchor(source)}">{escape(text("source_" + source, lang))}</a> '
                 f'<span class="vd-hint">({escape(count)})</span>'
             )
+        if beside:
+            links.append(f'<a href="#beside">{escape(text("est_by_beside", lang))}</a>')
         parts.append(
             f'<p class="vd-contents"><b>{escape(text("dash_report_contents", lang))}:</b> '
             f"{' '.join(links)}</p>"
@@ -247,12 +362,73 @@ def render_report(data: DashboardData, filters: Filters | None = None) -> str:
                 f'<h2 class="vd-part" id="{_anchor(source)}">'
                 f"{escape(text('source_' + source, lang))}</h2>"
             )
-        if views.codings.empty:
+        shown = views.estimate if estimating else None
+        if shown is not None and shown.available:
+            _sub, guide = h.estimate_guide(shown, data.title, lang, documents=_d_of(data, source))
+            parts.append(f'<div class="vd-guide">{guide}</div>')
+        elif views.codings.empty:
             parts.append(f'<div class="vd-empty">{escape(text("empty", lang))}</div>')
             continue
         parts.append(_Part(data, g, single=single).render())
+    if beside:
+        parts.append(_beside(data, replace(f, by=est.BESIDE, source=str(Source.INTERVIEWS))))
     parts.append(f"</div>{OPEN_LINKED}</body></html>")
     return "\n".join(parts)
+
+
+def _d_of(data: DashboardData, source: str) -> int:
+    return data.source_size(source)[0]
+
+
+def _beside(data: DashboardData, f: Filters) -> str:
+    """The section "Interviews beside the survey": each category and its themes, the
+    interviews' people's codings beside the survey's estimate; a bar links to its quotes in
+    its source's part."""
+    lang = f.lang
+    view = data.views(f).estimate
+    if view is None or not view.available:
+        return ""
+    labels = data.labels(lang)
+    names = {k: v for k, (v, _c) in labels.items()}
+    _sub, guide = h.estimate_guide(view, data.title, lang)
+    out = [
+        f'<h2 class="vd-part" id="beside">{escape(text("est_by_beside", lang))}</h2>',
+        f'<div class="vd-guide">{guide}</div>',
+    ]
+
+    def chart(rows: pd.DataFrame, title: str, *where: str) -> str:
+        codes = list(dict.fromkeys(str(c) for c in rows["code"]))[:MAX_THEMES]
+        groups = list(view.groups)
+
+        def link(trace: int, point: int) -> str | None:
+            # the traces go in reversed (the first group on top), the bars bottom-up
+            group = groups[len(groups) - 1 - trace]
+            index = len(codes) - 1 - point
+            return _anchor(group, "q", *where, codes[index]) if 0 <= index < len(codes) else None
+
+        return svg_figure(est.chart(rows, view, lang), links=link, title=title)
+
+    overview = est.overview_rows(
+        view, {n: text(n, lang) for n in view.categories}, {c: k for c, (_v, k) in labels.items()}
+    )
+    body = f'<p class="vd-lead">{escape(text("est_overview_lead", lang))}</p>'
+    if not overview.empty:
+        body += chart(overview, text("overview", lang))
+    body += h.estimate_caption(view, lang)
+    out.append(f'<section class="vd-section" id="beside-overview">{body}</section>')
+    for name, entry in view.categories.items():
+        rows = entry.themes if not entry.themes.empty else entry.total
+        if rows.empty:
+            continue
+        body = chart(rows, text(name, lang), name) + h.estimate_caption(view, lang)
+        body += h.estimate_notes(
+            view, lang, names, codes=[str(c) for c in rows["code"]], missing=entry.missing
+        )
+        out.append(
+            f'<section class="vd-section" id="beside-{name}">'
+            f"{h.section_head(name, lang)}{body}</section>"
+        )
+    return "".join(out)
 
 
 def write_report(
@@ -264,9 +440,12 @@ def write_report(
     source: str = "",
 ) -> Path:
     """Open the study in ``path`` read-only and write its report to ``out`` (``layer``: the
-    best available unless named; ``source``: every source, one part each, unless named)."""
+    best available unless named, ``"estimate"`` for the model's estimate; ``source``: every
+    source, one part each, unless named)."""
     with open_project(Path(path), read_only=True) as project:
         data = DashboardData(project)
+        if layer == Layer.ESTIMATE and data.estimate_reason:
+            raise UnknownItem(f"{path}: no estimate layer: {data.estimate_reason}")
         if layer and layer not in data.layers():
             raise UnknownItem(
                 f"{path}: no coder layer {layer!r} (choose from {', '.join(data.layers())})"

@@ -1,7 +1,8 @@
 """The report's charts as inline SVG: the dashboard's figures drawn without plotly.js.
 
 The figures of :mod:`._figures` are horizontal bar charts (one series, groups side by side, or
-Grönroos's diverging chart); drawing them here keeps the static report small (no 1–5 MB of
+Grönroos's diverging chart; estimates with their intervals as whiskers, hatched where the model
+could not tell a code apart); drawing them here keeps the static report small (no 1–5 MB of
 JavaScript), printable, and readable without scripts.  Each bar can link to the quotes behind
 it (``links``), and carries its numbers as a tooltip.  Text from the study arrives made
 :func:`~._figures.plain` (entities, no tags) and stays text.
@@ -25,6 +26,27 @@ MAX_LABEL = 300
 
 #: ``links(trace, point)`` → the id of the element holding that bar's quotes, or ``None``.
 Links = Callable[[int, int], str | None]
+#: White stripes over a bar (plotly's ``marker.pattern`` shape ``/``); every chart defines the
+#: same pattern, so the id may repeat in a page.
+HATCH = (
+    '<defs><pattern id="vd-hatch" width="7" height="7" patternUnits="userSpaceOnUse" '
+    'patternTransform="rotate(45)"><rect width="2.2" height="7" fill="white"/></pattern></defs>'
+)
+WHISKER = "#1f2933"
+HATCH_SHAPE = "/"
+
+
+def _number(value: Any) -> float | None:
+    """A bar's value, or ``None`` where a trace has no bar (a group without the code)."""
+    if value is None:
+        return None
+    number = float(value)
+    return None if number != number else number
+
+
+def _at(values: Any, i: int) -> Any:
+    """``values[i]`` of a per-bar list, or ``values`` itself when it is one value."""
+    return values[i] if isinstance(values, list) else values
 
 
 def _lines(label: Any) -> list[str]:
@@ -79,7 +101,7 @@ def svg_figure(fig: Figure, *, links: Links | None = None, title: str = "") -> s
     top_pad = legend + 6
     plot_h = sum(heights)
     height = top_pad + plot_h + 28
-    xs = [float(x) for t in data for x in t["x"]]
+    xs = [x for t in data for x in (_number(v) for v in t["x"]) if x is not None]
     lo, hi = xaxis.get("range") or [min(0.0, *xs), max(1.0, *xs)]
     lo, hi = float(lo), float(hi)
     span = hi - lo or 1.0
@@ -94,6 +116,10 @@ def svg_figure(fig: Figure, *, links: Links | None = None, title: str = "") -> s
     ]
     if title:
         parts.append(f"<title>{escape(title)}</title>")
+    if any(
+        HATCH_SHAPE in (t.get("marker", {}).get("pattern", {}).get("shape") or []) for t in data
+    ):
+        parts.append(HATCH)
     # grid and ticks
     suffix = str(xaxis.get("ticksuffix", ""))
     if xaxis.get("tickvals"):
@@ -151,7 +177,10 @@ def svg_figure(fig: Figure, *, links: Links | None = None, title: str = "") -> s
                 )
                 previous_kind = kind
         for s, trace in enumerate(data):
-            value = float(trace["x"][i])
+            found = _number(trace["x"][i])
+            if found is None:
+                continue
+            value = found
             bar_h: float
             by: float
             if grouped:
@@ -175,13 +204,35 @@ def svg_figure(fig: Figure, *, links: Links | None = None, title: str = "") -> s
                 f'<rect x="{x0:.1f}" y="{by:.1f}" width="{max(x1 - x0, 0):.1f}" '
                 f'height="{bar_h:.1f}" fill="{escape(str(color))}"><title>{tip}</title></rect>'
             )
+            shape = trace.get("marker", {}).get("pattern", {}).get("shape")
+            if shape and _at(shape, i) == HATCH_SHAPE:
+                bar += (
+                    f'<rect x="{x0:.1f}" y="{by:.1f}" width="{max(x1 - x0, 0):.1f}" '
+                    f'height="{bar_h:.1f}" fill="url(#vd-hatch)" '
+                    'pointer-events="none"/>'
+                )
             target = links(s, i) if links else None
             if target:
                 bar = f'<a href="#{escape(target)}" class="vd-bar">{bar}</a>'
             parts.append(bar)
-            if shown and value != 0:
-                outside = x1 + 5 if value > 0 else x0 - 5
-                anchor = "start" if value > 0 else "end"
+            whisker = trace.get("error_x")
+            end = x1
+            if whisker:
+                plus = float(_at(whisker.get("array", 0.0), i) or 0.0)
+                minus = float(_at(whisker.get("arrayminus", 0.0), i) or 0.0)
+                if plus or minus:
+                    w0, w1 = px(value - minus), px(value + plus)
+                    mid = by + bar_h / 2
+                    cap = min(bar_h / 2, 5)
+                    parts.append(
+                        f'<path d="M{w0:.1f},{mid:.1f}H{w1:.1f}M{w0:.1f},{mid - cap:.1f}'
+                        f'V{mid + cap:.1f}M{w1:.1f},{mid - cap:.1f}V{mid + cap:.1f}" '
+                        f'stroke="{WHISKER}" stroke-width="1.5" fill="none"/>'
+                    )
+                    end = max(x1, w1)
+            if shown and (value != 0 or whisker):
+                outside = end + 5 if value >= 0 else x0 - 5
+                anchor = "start" if value >= 0 else "end"
                 size = ' font-size="12"' if grouped else ""
                 parts.append(
                     f'<text x="{outside:.1f}" y="{by + bar_h / 2 + 5:.1f}" text-anchor="{anchor}"'

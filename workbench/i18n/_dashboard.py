@@ -26,6 +26,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "layer_all": "All coders",
         "layer_consensus": "Consensus",
         "layer_coder": "Coder {name}",
+        "layer_estimate": "Estimate (model + coders)",
         "overview": "Overview",
         "overview_lead": "How many participants raised each topic.",
         "start": "Where to start",
@@ -171,6 +172,7 @@ STRINGS: dict[str, dict[str, str]] = {
             "Where users look for information: the sources they name, and the codes applied "
             "to the same passages."
         ),
+        "information_gaps_lead": "What users know least about, and the themes it falls into.",
         "dash_n_person": "1 person",
         "dash_count_interviews": "{participants} people interviewed",
         "dash_count_survey": "{participants} coded answers of {answers}",
@@ -212,6 +214,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "layer_all": "Alla kodare",
         "layer_consensus": "Samförstånd",
         "layer_coder": "Kodare {name}",
+        "layer_estimate": "Skattning (modell + kodare)",
         "overview": "Översikt",
         "overview_lead": "Hur många deltagare som tog upp varje ämne.",
         "start": "Var börja",
@@ -352,6 +355,7 @@ STRINGS: dict[str, dict[str, str]] = {
             "Var användarna söker information: de källor de nämner, och de koder som satts på "
             "samma textavsnitt."
         ),
+        "information_gaps_lead": "Vad användarna vet minst om, och vilka teman det gäller.",
         "dash_n_person": "1 person",
         "dash_count_interviews": "{participants} intervjuade",
         "dash_count_survey": "{participants} kodade svar av {answers}",

@@ -80,6 +80,7 @@ __all__ = [
     "PREVALENCE_COLUMNS",
     "Level",
     "Source",
+    "check",
     "decisions",
     "precision",
     "predictions",
@@ -211,6 +212,14 @@ def _state(project: Project) -> _State:
             f"made; {_again(project)} again"
         )
     return _State(fitted_at, codes, oof, proba, segments, labels)
+
+
+def check(project: Project) -> None:
+    """Refuse, as every estimate would, predictions that cannot be read (a one-line
+    :class:`~workbench.errors.SuggestError` naming the command that makes them): none yet,
+    stale after a codebook change, from several models, a calibration of another fit, or
+    segments imported since.  What the dashboards ask before offering the estimates."""
+    _state(project)
 
 
 def _label(project: Project, lang: str) -> dict[str, str]:
@@ -446,6 +455,7 @@ def prevalence(
     lang: str = "en",
     n_boot: int = 1000,
     seed: int = 0,
+    codes: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Share of participants (or segments) with each code, human codings and the model
     together, corrected for the model's errors, with 95 % bootstrap intervals.
@@ -464,6 +474,10 @@ def prevalence(
         Language of the code labels.
     n_boot, seed
         Bootstrap replicates and seed; the same seed gives the same frame.
+    codes : sequence of str, optional
+        Only these codes (those the model learned).  A code's row does not depend on which
+        other codes are estimated (each has its own bootstrap seed), so a reader drawing a
+        few codes (the dashboards: categories and their themes) need not wait for all.
 
     Returns
     -------
@@ -487,12 +501,13 @@ def prevalence(
         lang,
         n_boot,
         seed,
+        None if codes is None else tuple(sorted(set(codes))),
     )
     with _CACHE_LOCK:
         if key in _CACHE:
             _CACHE.move_to_end(key)
             return _CACHE[key].copy()
-    frame = _prevalence(project, level, by, wanted, lang, n_boot, seed)
+    frame = _prevalence(project, level, by, wanted, lang, n_boot, seed, codes)
     with _CACHE_LOCK:
         _CACHE[key] = frame.copy()
         while len(_CACHE) > _CACHE_SIZE:
@@ -508,6 +523,7 @@ def _prevalence(
     lang: str,
     n_boot: int,
     seed: int,
+    only: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     state = _state(project)
     frame = state.segments
@@ -521,6 +537,11 @@ def _prevalence(
     order = {c.id: i for i, c in enumerate(project.codebook.codes)}
     codes = sorted(state.codes, key=lambda c: order.get(c, len(order)))
     head = [by] if by is not None else []
+    if only is not None:
+        asked = set(only)
+        codes = [c for c in codes if c in asked]
+        if not codes:
+            return pd.DataFrame(columns=[*head, *PREVALENCE_COLUMNS])
     out: list[pd.DataFrame] = []
     for src in wanted:
         part = frame[frame["source"] == src.value]
