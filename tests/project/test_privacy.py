@@ -359,3 +359,34 @@ def test_project_speaker_named_in_the_file_name_of_their_first_interview(tmp_pat
         names = sorted(project.documents["document"])
     assert names == ["P01 docx.txt", "intervju P01.txt"]
     assert b"Lindqvist" not in (folder / "project.sqlite").read_bytes()
+
+
+def test_project_person_speaking_later_in_a_batch_is_one_pseudonym(tmp_path: Path) -> None:
+    """Göran is talked about in the first interview and interviewed in the second file of the
+    same import: his name is replaced in both, by one pseudonym (also when listed in names)."""
+    first = tmp_path / "a-intervju.txt"
+    first.write_text(
+        "Intervjuare: Vem hjälpte dig?\n\n"
+        "Åsa Öberg: Göran Ahlström på kontoret, sen ringde GÖRAN igen.\n",
+        encoding="utf-8",
+    )
+    second = tmp_path / "b-intervju.txt"
+    second.write_text(
+        "Intervjuare: Berätta.\n\nGöran Ahlström: Jag är handläggare sedan länge.\n",
+        encoding="utf-8",
+    )
+    listed = tmp_path / "names.txt"
+    listed.write_text("Göran Ahlström\n", encoding="utf-8")
+    for names in (None, listed):
+        folder = tmp_path / f"study-{names is None}"
+        workbench.init(folder).close()
+        with workbench.open(folder) as project:
+            project.import_files([first, second], pseudonymise=True, names=names)
+            documents = project.documents.sort_values("document")
+            texts = [project.store.document_text(int(d)) for d in documents["document_id"]]
+        goran = str(documents["participant"].iloc[1])
+        assert "Göran" not in texts[0] and "GÖRAN" not in texts[0], texts[0]
+        assert f"{goran} på kontoret, sen ringde {goran} igen" in texts[0]
+        key = json.loads((folder / "private" / "pseudonym-key.json").read_text(encoding="utf-8"))
+        assert goran in key["participants"].values()
+        assert "Göran Ahlström" not in key.get("persons", {})  # one person, one pseudonym

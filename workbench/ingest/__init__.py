@@ -25,7 +25,7 @@ from workbench.ingest._pseudonym import (
     rename_placeholders,
     valid_personnummer,
 )
-from workbench.ingest._read import FORMATS, detect_roles, read
+from workbench.ingest._read import FORMATS, detect_roles, read, register_speakers
 from workbench.ingest._table import TableColumns
 
 __all__ = [
@@ -47,6 +47,7 @@ __all__ = [
     "detect_roles",
     "locate",
     "read",
+    "register_speakers",
     "rename_placeholders",
     "valid_personnummer",
 ]

@@ -6,6 +6,7 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.errors import EmptyFile, ImportFailed, UnsupportedFormat
@@ -20,7 +21,7 @@ from workbench.ingest._pseudonym import Pseudonymiser
 from workbench.ingest._segment import Unit, assemble
 from workbench.ingest._table import Row, TableColumns, read_csv, read_xlsx
 
-__all__ = ["FORMATS", "detect_roles", "read"]
+__all__ = ["FORMATS", "detect_roles", "read", "register_speakers"]
 
 #: The extensions :func:`read` understands, without the dot.
 FORMATS = ("txt", "md", "docx", "vtt", "srt", "csv", "xlsx")
@@ -163,6 +164,81 @@ def _table_transcripts(
     return result
 
 
+@dataclass(frozen=True)
+class _Parsed:
+    """A file read and parsed, before pseudonymisation: its turns, or a table's rows."""
+
+    name: str
+    fmt: str
+    checksum: str
+    turns: list[Turn] | None
+    rows: list[Row] | None
+    notes: tuple[str, ...]
+
+
+def _parse(path: Path, table: TableColumns | None) -> _Parsed:
+    name = path.name
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise UnsupportedFormat(
+            f"{name}: {('.' + fmt) if fmt else 'files without an extension'} "
+            f"cannot be read (use {', '.join('.' + f for f in FORMATS)})"
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ImportFailed(f"{name}: cannot be read ({exc.strerror or exc})") from exc
+    checksum = hashlib.sha256(data).hexdigest()
+    if not data.strip():
+        raise EmptyFile(f"{name}: the file is empty")
+    notes: tuple[str, ...] = ()
+    if fmt in ("csv", "xlsx"):
+        rows = read_xlsx(data, name, table) if fmt == "xlsx" else None
+        if rows is None:
+            decoded = decode_text(data, name)
+            rows, notes = read_csv(decoded.text, name, table), decoded.notes
+        return _Parsed(name, fmt, checksum, None, rows, notes)
+    if fmt == "docx":
+        turns = read_docx(data, name)
+    else:
+        decoded = decode_text(data, name)
+        notes = decoded.notes
+        if fmt in ("vtt", "srt"):
+            turns = read_captions(decoded.text, name, "vtt" if fmt == "vtt" else "srt")
+        else:
+            turns = parse_labelled_text(decoded.text, name)
+    return _Parsed(name, fmt, checksum, turns, None, notes)
+
+
+def register_speakers(
+    paths: Sequence[str | Path],
+    pseudonymiser: Pseudonymiser,
+    *,
+    interviewers: Collection[str] = (),
+    table: TableColumns | None = None,
+) -> None:
+    """Give every speaker and respondent of ``paths`` their pseudonym before any text is
+    pseudonymised, in the order :func:`read` would.
+
+    A person talked about in the first file of an import and interviewed in a later one is
+    then known as a speaker when the first file's text is pseudonymised: their name there
+    becomes their one pseudonym instead of surviving (or becoming a second one).  Files that
+    cannot be read are skipped here; :func:`read` reports them.
+    """
+    for path in paths:
+        try:
+            parsed = _parse(Path(path), table)
+        except ImportFailed:
+            continue
+        if parsed.rows is not None:
+            for row in parsed.rows:
+                pseudonymiser.participant_pseudonym(row.id)
+            continue
+        turns = [Turn(person(t.speaker), t.text) if t.speaker else t for t in parsed.turns or ()]
+        for speaker, role in detect_roles(turns, interviewers).items():
+            pseudonymiser.speaker(speaker, role, parsed.checksum[:12])
+
+
 def read(
     path: str | Path,
     *,
@@ -201,59 +277,30 @@ def read(
         Or its subclasses UnsupportedFormat, EmptyFile, CorruptFile, BadTimestamp; the
         message names the file and, where known, the line or cue.
     """
-    path = Path(path)
-    name = path.name
-    fmt = path.suffix.lower().lstrip(".")
-    if fmt not in FORMATS:
-        raise UnsupportedFormat(
-            f"{name}: {('.' + fmt) if fmt else 'files without an extension'} "
-            f"cannot be read (use {', '.join('.' + f for f in FORMATS)})"
-        )
     if segment not in _UNITS:
         raise ValueError(f"segment must be one of {_UNITS}, not {segment!r}")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ImportFailed(f"{name}: cannot be read ({exc.strerror or exc})") from exc
-    checksum = hashlib.sha256(data).hexdigest()
-    if not data.strip():
-        raise EmptyFile(f"{name}: the file is empty")
-
-    notes: tuple[str, ...] = ()
-    if fmt in ("csv", "xlsx"):
-        rows = read_xlsx(data, name, table) if fmt == "xlsx" else None
-        if rows is None:
-            decoded = decode_text(data, name)
-            rows, notes = read_csv(decoded.text, name, table), decoded.notes
+    parsed = _parse(Path(path), table)
+    if parsed.rows is not None:
         documents = _table_transcripts(
-            rows,
-            name=name,
-            fmt=fmt,
+            parsed.rows,
+            name=parsed.name,
+            fmt=parsed.fmt,
             unit=segment,
             language=language,
             pseudonymiser=pseudonymiser,
         )
     else:
-        if fmt == "docx":
-            turns = read_docx(data, name)
-        else:
-            decoded = decode_text(data, name)
-            notes = decoded.notes
-            if fmt in ("vtt", "srt"):
-                turns = read_captions(decoded.text, name, "vtt" if fmt == "vtt" else "srt")
-            else:
-                turns = parse_labelled_text(decoded.text, name)
         documents = [
             _transcript(
-                turns,
-                name=name,
-                fmt=fmt,
-                checksum=checksum,
+                parsed.turns or [],
+                name=parsed.name,
+                fmt=parsed.fmt,
+                checksum=parsed.checksum,
                 unit=segment,
                 language=language,
                 pseudonymiser=pseudonymiser,
                 interviewers=interviewers,
             )
         ]
-    documents[0].notes = notes
+    documents[0].notes = parsed.notes
     return documents

@@ -432,6 +432,10 @@ class Project:
             tx.lock_imports()
             pseudonymiser = self._key(tx, key_file, notes) if pseudonymise else None
             if pseudonymiser is not None:
+                # Speakers first: a person talked about before their own interview is theirs.
+                ingest.register_speakers(
+                    files, pseudonymiser, interviewers=tuple(interviewers), table=table
+                )
                 pseudonymiser.add_names(extra)
             read = functools.partial(
                 ingest.read,
