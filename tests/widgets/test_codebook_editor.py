@@ -64,14 +64,19 @@ def test_codebook_editor_add_move_merge_remove(study: Project) -> None:
     editor.rows["trust"].click()
     editor.merge_target.value = "needs"
     editor.merge_button.click()
+    assert "trust" in study.codebook  # asked first
+    editor.confirm_button.click()
     assert "trust" not in study.codebook
     assert set(study.codings(code="needs")["coder"]) == {"anna", "erik"}
     assert len(study.codings(code="trust")) == 0
     assert editor.rows["needs"].description == "Needs · 2"
-    assert editor.status.value.endswith("Merged Trust into Needs (1 codings moved)</span>")
+    assert editor.status.value.endswith("Merged Trust into Needs (1 coding moved)</span>")
 
     editor.rows["missing-timetable"].click()
     editor.remove_button.click()
+    assert "missing-timetable" in study.codebook
+    assert "Remove “Missing timetable” from the codebook?" in editor.question.value
+    editor.confirm_button.click()
     assert "missing-timetable" not in study.codebook
     notes = list(study.store.codebook_versions_frame()["note"])
     assert notes[-4:] == [
@@ -132,4 +137,61 @@ def test_codebook_editor_in_swedish(study: Project) -> None:
     editor.rows["trust"].click()
     editor.merge_target.value = "gap"
     editor.merge_button.click()
+    assert "Slå ihop ”Tillit” med ”Informationsglapp”? Dess 0 kodningar" in editor.question.value
+    assert editor.confirm_button.description == "Ja, slå ihop"
+    editor.confirm_button.click()
     assert "Slog ihop Tillit med Informationsglapp (0 kodningar flyttade)" in editor.status.value
+
+
+def test_codebook_editor_merge_asks_and_can_be_undone(study: Project) -> None:
+    editor, ids = _coded(study)
+    before = sorted(zip(study.codings()["segment"], study.codings()["code"], strict=True))
+    editor.rows["needs"].click()
+    assert editor.merge_target.value == ""  # nothing preselected: a stray click merges nothing
+    assert editor.merge_target.options[0] == ("— choose a code —", "")
+    editor.merge_button.click()
+    assert editor.status.value.endswith("Choose a code to merge into</span>")
+    assert editor.confirm_box.layout.display == "none"
+
+    editor.merge_target.value = "gap"
+    editor.merge_button.click()
+    assert editor.confirm_box.layout.display == "flex"
+    assert "Merge “Needs” into “Information gap”? Its 2 codings move" in editor.question.value
+    editor.cancel_button.click()
+    assert "needs" in study.codebook and editor.status.value.endswith("Nothing changed</span>")
+
+    editor.merge_button.click()
+    editor.confirm_button.click()
+    assert "needs" not in study.codebook and len(study.codings(code="gap")) == 3
+    assert editor.undo_button.layout.display == "inline-flex"
+    editor.undo_button.click()
+    assert "needs" in study.codebook
+    assert sorted(zip(study.codings()["segment"], study.codings()["code"], strict=True)) == before
+    assert editor.rows["needs"].description == "Needs · 2"
+    assert "Undid the change" in editor.status.value
+    assert editor.undo_button.layout.display == "none"
+
+
+def test_codebook_editor_undo_never_takes_back_a_later_change(study: Project) -> None:
+    editor, ids = _coded(study)
+    editor.rows["gap"].click()
+    editor.label_en.value = "Gap"
+    editor.rename_button.click()
+    study.code(ids[3], "trust")  # the same coder codes in the tagger meanwhile
+    editor.undo_button.click()
+    assert study.codebook.get("gap").name("en") == "Gap"
+    assert len(study.codings(code="trust", segment=ids[3])) == 1
+    assert "Not undone" in editor.status.value
+
+
+def test_codebook_editor_refusals_in_swedish_and_the_studys_language(study: Project) -> None:
+    editor, _ = _coded(study)
+    assert editor.lang == "en"  # the study's documents are English
+    editor = CodebookEditor(study, lang="sv")
+    editor.rows["needs"].click()
+    editor.remove_button.click()
+    assert "”Behov” har kodningar på 2 segment: slå ihop den" in editor.status.value
+    editor.rows["process"].click()
+    editor.child_label.value = "tillit"
+    editor.add_button.click()
+    assert "”tillit” finns redan som kod under Process (trust)" in editor.status.value

@@ -76,7 +76,7 @@ def test_document_view_payload_turns_are_the_whole_transcript(study: Project) ->
         "codable": True,
     }
     assert view.pane.document["name"] == "a.txt" and view.pane.document["participant"] == "P01"
-    assert view.pane.document["attributes"] == {"region": "north"}
+    assert view.pane.document["attributes"] == {"Region": "north"}  # readable, as the tagger's
 
 
 def test_document_view_payload_offsets_are_code_points_of_the_turn(study: Project) -> None:

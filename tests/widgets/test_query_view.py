@@ -206,7 +206,7 @@ def test_query_view_opens_the_quote_in_a_tagger_below(view: QueryView, study: Pr
     tagger = view.tagger
     assert view.tagger_box.children == (tagger,)
     assert tagger.segment_id == target and tagger.segment["text"] == "The app never says why."
-    assert view.panel.status["text"] == "Opened in the tagger below."
+    assert view.panel.status["text"] == "Opened in the tagger."
     first = view.panel.results["rows"][0]["segment"]
     view.handle({"type": "open", "segment": first})
     assert view.tagger is tagger and tagger.segment_id == first  # one tagger, moved

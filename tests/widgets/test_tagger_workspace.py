@@ -48,7 +48,9 @@ def test_tagger_in_vivo_code_on_the_selected_words(study: Project) -> None:
     assert coding["quote"] == words
     assert study.codebook.get(coding["code"]).name("sv") == words
     tagger.handle({"type": "new_code", "label": words, "parent": ""})  # the same label again
-    assert tagger.status["state"] == "error" and "already a code here" in tagger.status["text"]
+    assert tagger.status["state"] == "error"
+    assert tagger.status["text"].startswith(f"“{words}” is already a code under (top level) ")
+    assert f"({coding['code']}): pick it in the list" in tagger.status["text"]
 
 
 def test_tagger_code_memo_saved_and_shown(study: Project) -> None:
@@ -104,3 +106,48 @@ def test_tagger_swedish_empty_list_and_attribute_chips(study: Project) -> None:
 def test_tagger_attribute_columns_named_as_the_catalogue(column: str, sv: str, en: str) -> None:
     assert attribute_name(_attribute_key(column), "sv") == sv
     assert attribute_name(_attribute_key(column), "en") == en
+
+
+def _show_staff_hit(tagger: Tagger) -> int:
+    """Search "staff" and show its hit; returns the hit's segment."""
+    tagger.handle({"type": "search", "text": "staff", "whole_word": True})
+    tagger.handle({"type": "show_hit", "index": 0})
+    assert tagger.segment["hit"]["words"] == "staff"
+    return tagger.segment_id
+
+
+def _whole(study: Project, code: str) -> bool:
+    [row] = [r for r in study.codings("anna").itertuples() if r.code == code]
+    return "completely" in str(row.quote)
+
+
+def test_tagger_hit_codes_its_words_once_then_the_whole_turn(study: Project) -> None:
+    tagger = Tagger(study, coder="anna", lang="en")
+    _show_staff_hit(tagger)
+    assert tagger.status["text"].startswith("Search hit “staff” selected")
+    tagger.handle({"type": "toggle", "code": "trust", "start": None, "end": None})
+    assert list(study.codings("anna")["quote"]) == ["staff"]
+    assert tagger.segment["hit"] is None  # used, as a selection would be
+    tagger.handle({"type": "toggle", "code": "needs"})
+    assert _whole(study, "needs")
+
+
+@pytest.mark.parametrize(
+    "dismiss",
+    [
+        [{"type": "dismiss_hit"}],  # Esc
+        [{"type": "search", "text": ""}],  # the list closed, the search cleared
+        [{"type": "search", "text": "bus"}],  # another search
+        [{"type": "next"}, {"type": "prev"}],  # away and back
+    ],
+)
+def test_tagger_dismissed_hit_no_longer_sticks(
+    study: Project, dismiss: list[dict[str, object]]
+) -> None:
+    tagger = Tagger(study, coder="anna", lang="en")
+    sid = _show_staff_hit(tagger)
+    for message in dismiss:
+        tagger.handle(message)
+    assert tagger.segment_id == sid and tagger.segment["hit"] is None
+    tagger.handle({"type": "toggle", "code": "trust"})
+    assert _whole(study, "trust")

@@ -153,6 +153,24 @@ STRINGS: dict[str, dict[str, str]] = {
         "tg.memo_kind.document": "document",
         "tg.memo_kind.code": "code",
         "tg.memo_kind.project": "project",
+        # the tagger's singular counts, search hits and rewritten transcripts
+        "tg.search_hits_one": "1 hit",
+        "tg.n_match_one": "1 segment matches",
+        "tg.reviewing_one": "Reviewing 1 queued suggestion",
+        "tg.text_changed": (
+            "The transcripts were changed (names redacted) since this tagger opened: "
+            "reloaded — select again (nothing saved)"
+        ),
+        "tg.hit_selected": (
+            "Search hit “{words}” selected: a code's key codes just these words "
+            "(Esc: the whole turn)"
+        ),
+        "tg.hit_dismissed": "Hit dismissed: a code's key codes the whole turn",
+        "tg.hit_bar": "A code's key codes the search hit “{words}”",
+        "tg.hit_clear": "Whole turn (Esc)",
+        "tg.hit_clear_title": "Dismiss the hit: a code's key then codes the whole turn",
+        "tg.new_code_taken": "{label} is already a code under {where} ({id}): pick it in the list",
+        "tg.new_code_no_label": "A new code needs a label",
         # memos
         "adj.settled": "Settled",
         "adj.take": "Take {coder}",
@@ -204,8 +222,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "memo.saved_at": "✓ Saved {at}",
         "memo.no_match": "No memo matches the filters.",
         "memo.open": "Open in the tagger",
-        "memo.open_title": "Show this segment in the tagger below",
-        "memo.opened": "{on} is open in the tagger below",
+        "memo.open_title": "Show this segment in the tagger",
+        "memo.opened": "{on} is open in the tagger",
+        "memo.text_changed": (
+            "The transcripts and memos were changed (names redacted) since they were read "
+            "here: read again — not saved, write the entry again"
+        ),
         "memo.refresh": "Refresh",
         "memo.refresh_title": "Read the memos again (after writing in the tagger or elsewhere)",
         "memo.clear": "Clear",
@@ -247,6 +269,32 @@ STRINGS: dict[str, dict[str, str]] = {
         "cb.child_label": "Give the new code a label",
         "cb.choose_target": "Choose a code to merge into",
         "cb.failed": "Could not do that: {error}",
+        "cb.choose": "— choose a code —",
+        "cb.cancel": "Cancel",
+        "cb.cancelled": "Nothing changed",
+        "cb.confirm_merge": (
+            "Merge “{code}” into “{target}”? Its {n} codings move to “{target}” and “{code}” "
+            "leaves the codebook."
+        ),
+        "cb.confirm_merge_one": (
+            "Merge “{code}” into “{target}”? Its 1 coding moves to “{target}” and “{code}” "
+            "leaves the codebook."
+        ),
+        "cb.confirm_merge_go": "Yes, merge",
+        "cb.confirm_remove": "Remove “{code}” from the codebook? It has no codings.",
+        "cb.confirm_remove_go": "Yes, remove",
+        "cb.merged_one": "Merged {code} into {target} (1 coding moved)",
+        "cb.remove_used": (
+            "“{code}” has codings on {n} segments: merge it into another code instead"
+        ),
+        "cb.remove_used_one": (
+            "“{code}” has codings on 1 segment: merge it into another code instead"
+        ),
+        "cb.label_taken": "“{label}” is already a code under {parent} ({id})",
+        "cb.undo": "Undo",
+        "cb.undone": "Undid the change (codebook version {version})",
+        "cb.undo_changed": "Not undone: the codebook changed since (now version {version})",
+        "cb.undo_other": "Not undone: you have made another change since",
     },
     "sv": {
         "tg.coder": "kodare {name}",
@@ -395,6 +443,24 @@ STRINGS: dict[str, dict[str, str]] = {
         "tg.memo_kind.document": "dokumentet",
         "tg.memo_kind.code": "koden",
         "tg.memo_kind.project": "projektet",
+        # taggerns singularformer, sökträffar och omskrivna utskrifter
+        "tg.search_hits_one": "1 träff",
+        "tg.n_match_one": "1 segment matchar",
+        "tg.reviewing_one": "Granskar 1 förslag i kön",
+        "tg.text_changed": (
+            "Utskrifterna har ändrats (namn maskerade) sedan taggern öppnades: "
+            "inläst igen — markera på nytt (inget sparat)"
+        ),
+        "tg.hit_selected": (
+            "Sökträffen ”{words}” är markerad: en kods tangent kodar bara de orden "
+            "(Esc: hela repliken)"
+        ),
+        "tg.hit_dismissed": "Träffen släppt: en kods tangent kodar hela repliken",
+        "tg.hit_bar": "En kods tangent kodar sökträffen ”{words}”",
+        "tg.hit_clear": "Hela repliken (Esc)",
+        "tg.hit_clear_title": "Släpp träffen: en kods tangent kodar då hela repliken",
+        "tg.new_code_taken": "{label} finns redan som kod under {where} ({id}): välj den i listan",
+        "tg.new_code_no_label": "En ny kod behöver en etikett",
         "adj.settled": "Avgjort",
         "adj.take": "Ta {coder}s",
         "adj.both": "Båda",
@@ -445,8 +511,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "memo.saved_at": "✓ Sparat {at}",
         "memo.no_match": "Inget memo matchar filtren.",
         "memo.open": "Öppna i taggaren",
-        "memo.open_title": "Visa segmentet i taggaren nedanför",
-        "memo.opened": "{on} är öppet i taggaren nedanför",
+        "memo.open_title": "Visa segmentet i taggaren",
+        "memo.opened": "{on} är öppet i taggaren",
+        "memo.text_changed": (
+            "Utskrifterna och memona har ändrats (namn maskerade) sedan de lästes här: "
+            "inlästa igen — inte sparat, skriv anteckningen igen"
+        ),
         "memo.refresh": "Uppdatera",
         "memo.refresh_title": "Läs memona igen (efter att ha skrivit i taggaren eller någon annanstans)",
         "memo.clear": "Rensa",
@@ -487,5 +557,31 @@ STRINGS: dict[str, dict[str, str]] = {
         "cb.child_label": "Ge den nya koden en etikett",
         "cb.choose_target": "Välj en kod att slå ihop med",
         "cb.failed": "Det gick inte: {error}",
+        "cb.choose": "— välj en kod —",
+        "cb.cancel": "Avbryt",
+        "cb.cancelled": "Inget ändrat",
+        "cb.confirm_merge": (
+            "Slå ihop ”{code}” med ”{target}”? Dess {n} kodningar flyttas till ”{target}” och "
+            "”{code}” tas bort ur kodboken."
+        ),
+        "cb.confirm_merge_one": (
+            "Slå ihop ”{code}” med ”{target}”? Dess 1 kodning flyttas till ”{target}” och "
+            "”{code}” tas bort ur kodboken."
+        ),
+        "cb.confirm_merge_go": "Ja, slå ihop",
+        "cb.confirm_remove": "Ta bort ”{code}” ur kodboken? Den har inga kodningar.",
+        "cb.confirm_remove_go": "Ja, ta bort",
+        "cb.merged_one": "Slog ihop {code} med {target} (1 kodning flyttad)",
+        "cb.remove_used": (
+            "”{code}” har kodningar på {n} segment: slå ihop den med en annan kod i stället"
+        ),
+        "cb.remove_used_one": (
+            "”{code}” har kodningar på 1 segment: slå ihop den med en annan kod i stället"
+        ),
+        "cb.label_taken": "”{label}” finns redan som kod under {parent} ({id})",
+        "cb.undo": "Ångra",
+        "cb.undone": "Ändringen ångrad (kodboksversion {version})",
+        "cb.undo_changed": "Inte ångrat: kodboken har ändrats sedan (nu version {version})",
+        "cb.undo_other": "Inte ångrat: du har gjort en annan ändring sedan",
     },
 }

@@ -7,6 +7,7 @@ lives in ``private/`` beside it and never in the database.
 
 from __future__ import annotations
 
+import copy
 import csv
 import fcntl
 import functools
@@ -354,10 +355,17 @@ class Project:
         """Add a code to the codebook."""
         return ops.add(self, code, index=index)
 
-    def new_code(self, label: str, parent: str | None = None, *, lang: str = "en") -> str:
+    def new_code(
+        self, label: str, parent: str | None = None, *, lang: str = "en", coder: str | None = None
+    ) -> str:
         """Make a code while coding (its label in both languages, the parent's colour) and
-        return its id; undoable like a coding (see :meth:`undo`)."""
-        return ops.new_code(self, label, parent, lang=lang)
+        return its id; undoable like a coding (see :meth:`undo`).  ``coder``: who made it in
+        the codebook's history and the audit (a tagger's coder; default: the project's)."""
+        if coder is None or coder == self.coder:
+            return ops.new_code(self, label, parent, lang=lang)
+        acting = copy.copy(self)  # the same database and codebook, acting as ``coder``
+        acting.coder = coder
+        return ops.new_code(acting, label, parent, lang=lang)
 
     def remove_code(self, code_id: str, *, lift_children: bool = False) -> int:
         """Remove an unused code (a code with codings must be merged instead)."""
@@ -385,8 +393,9 @@ class Project:
         """Every codebook version: version, created_at, author, note."""
         return self.store.codebook_versions_frame()
 
-    def codebook_editor(self, lang: str = "en") -> Any:
-        """A widget to edit the codebook: tree with counts, add, rename, move, merge, edit."""
+    def codebook_editor(self, lang: str | None = None) -> Any:
+        """A widget to edit the codebook: tree with counts, add, rename, move, merge, edit
+        (``lang``: default the study's language, as the tagger's)."""
         from workbench.widgets import CodebookEditor
 
         return CodebookEditor(self, lang)
@@ -953,9 +962,10 @@ class Project:
 
         return MatrixView(self, **options)
 
-    def memo_browser(self, lang: str = "en", **options: Any) -> Any:
+    def memo_browser(self, lang: str | None = None, **options: Any) -> Any:
         """A widget over :meth:`memos`: every memo with kind, what it is on, author and time,
-        filters, today's project journal entry; a segment memo opens in the tagger."""
+        filters, today's project journal entry; a segment memo opens in the tagger (``lang``:
+        default the study's language, as the tagger's)."""
         from workbench.widgets import MemoBrowser
 
         return MemoBrowser(self, lang, **options)

@@ -9,13 +9,14 @@ from workbench.store._engine import (
     split_schema,
     sqlite_engine,
 )
-from workbench.store._redact import RedactReport, redact
+from workbench.store._redact import TEXT_VERSION, RedactReport, redact
 from workbench.store._schema import SCHEMA_VERSION, AuditAction, Origin, QueuePurpose
 from workbench.store._store import ImportReport, Store, StoreEmbeddingCache, now
 
 __all__ = [
     "AuditAction",
     "SCHEMA_VERSION",
+    "TEXT_VERSION",
     "ImportReport",
     "Origin",
     "QueuePurpose",

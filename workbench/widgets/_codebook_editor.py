@@ -6,7 +6,13 @@ one to edit its labels (sv/en), definitions, when to use it, colour and shortcut
 child, rename, move, merge it into another code or remove it.  Every action goes through the
 project's codebook methods (a new codebook version, audited, no coding lost) and the tree
 refreshes; a refused action shows one line, never a traceback.  Every string of the editor is
-in the catalogue (``workbench.i18n``): ``lang="sv"`` shows it in Swedish.
+in the catalogue (``workbench.i18n``): ``lang="sv"`` shows it in Swedish, and so do the refusals
+it meets most (a label taken, removing a code with codings), checked here before the project's
+English error could be shown.
+
+A merge and a removal are not one stray click: nothing is preselected as the merge target, and
+each asks first, naming both codes and how many codings move.  A merge, removal or rename
+offers Undo (the project layer moves merged codings back) as long as it is the latest change.
 """
 
 from __future__ import annotations
@@ -20,6 +26,9 @@ import ipywidgets as w
 from workbench.codebook import Code, slugify
 from workbench.errors import InvalidCode, WorkbenchError
 from workbench.i18n import LANGS, text
+from workbench.project._workspace import default_lang
+from workbench.store import AuditAction
+from workbench.widgets._shared import counted
 
 if TYPE_CHECKING:
     from workbench.project._project import Project
@@ -56,7 +65,7 @@ class CodebookEditor(w.HBox):  # type: ignore[misc]
         The open :class:`~workbench.project.Project`.
     lang
         Language of the code labels in the tree and of the editor itself (``"sv"`` or
-        ``"en"``).
+        ``"en"``); default: the study's, as the tagger's.
 
     Examples
     --------
@@ -64,7 +73,8 @@ class CodebookEditor(w.HBox):  # type: ignore[misc]
     >>> p.codebook_editor(lang="sv")          # doctest: +SKIP
     """
 
-    def __init__(self, project: Project, lang: str = "en") -> None:
+    def __init__(self, project: Project, lang: str | None = None) -> None:
+        lang = lang or default_lang(project)
         if lang not in LANGS:
             raise InvalidCode(f"codebook editor: language {lang!r} is not 'sv' or 'en'")
         self.project = project
@@ -127,6 +137,18 @@ class CodebookEditor(w.HBox):  # type: ignore[misc]
             description=t("merge_into"), style=style, layout=w.Layout(**picker)
         )
         self.merge_button = self._button(t("merge"), self._merge, style="warning")
+        # The question before a merge or removal, and Undo after one (hidden until needed).
+        self.question = w.HTML()
+        self.confirm_button = self._button("", self._confirm, style="danger")
+        self.cancel_button = self._button(t("cancel"), self._cancel)
+        self.confirm_box = w.HBox(
+            [self.question, self.confirm_button, self.cancel_button],
+            layout=w.Layout(display="none", align_items="center", grid_gap="8px"),
+        )
+        self.undo_button = self._button(t("undo"), self._undo)
+        self.undo_button.layout.display = "none"
+        self._pending: Callable[[], str] | None = None
+        self._undoable: int | None = None  # the codebook version Undo takes back
         self.status = w.HTML()
         self.form = w.VBox(
             [
@@ -148,7 +170,8 @@ class CodebookEditor(w.HBox):  # type: ignore[misc]
                 self.child_label,
                 self.child_id,
                 w.HBox([self.add_button], layout=w.Layout(padding="0 0 0 156px")),
-                self.status,
+                self.confirm_box,
+                w.HBox([self.status, self.undo_button], layout=w.Layout(align_items="center")),
             ],
             layout=w.Layout(padding="0 14px 0 16px", flex="1 1 auto", min_width="0"),
         )
@@ -236,15 +259,20 @@ class CodebookEditor(w.HBox):  # type: ignore[misc]
         ]
         self.parent.value = code.parent or ""
         targets = [(c.name(self.lang), c.id) for c in book.codes if c.codable and c.id != code.id]
-        self.merge_target.options = targets
-        self.merge_target.value = targets[0][1] if targets else None
+        # No target chosen until the researcher chooses one: a stray click merges nothing.
+        self.merge_target.options = [(self._t("choose"), ""), *targets]
+        self.merge_target.value = ""
 
     def _say(self, message: str, ok: bool = True) -> None:
         color = "#2E7D32" if ok else "#C62828"
         self.status.value = f"<span style='color:{color}'>{html.escape(message)}</span>"
 
-    def _run(self, action: Callable[[], str]) -> None:
-        """Run one change; show its outcome (or the error) as one line and refresh."""
+    def _run(self, action: Callable[[], str], *, undoable: bool = False) -> None:
+        """Run one change; show its outcome (or the error) as one line and refresh.  An
+        ``undoable`` change (merge, removal, rename) offers Undo next to its line."""
+        self._ask(None)
+        self._offer_undo(None)
+        before = self.project.codebook_version
         try:
             message = action()
         except WorkbenchError as exc:
@@ -255,6 +283,59 @@ class CodebookEditor(w.HBox):  # type: ignore[misc]
             return
         self.refresh()
         self._say(message)
+        version = self.project.codebook_version
+        if undoable and version != before:
+            self._offer_undo(version)
+
+    # -- asking first, and taking back --------------------------------------------------------
+    def _ask(
+        self, question: str | None, go: str = "", action: Callable[[], str] | None = None
+    ) -> None:
+        """Show ``question`` with a button ``go`` that runs ``action`` (None: hide it)."""
+        self._pending = action
+        if question is None:
+            self.confirm_box.layout.display = "none"
+            return
+        self.question.value = f"<b>{html.escape(question)}</b>"
+        self.confirm_button.description = go
+        self.confirm_box.layout.display = "flex"
+
+    def _confirm(self) -> None:
+        action = self._pending
+        if action is not None:
+            self._run(action, undoable=True)
+
+    def _cancel(self) -> None:
+        self._ask(None)
+        self._say(self._t("cancelled"))
+
+    def _offer_undo(self, version: int | None) -> None:
+        self._undoable = version
+        self.undo_button.layout.display = "none" if version is None else "inline-flex"
+
+    def _undo(self) -> None:
+        """Take back the change just made, if it is still the coder's latest (never a later
+        coding or memo in its place)."""
+        version = self._undoable
+        self._offer_undo(None)
+        if version is None:
+            return
+        now = self.project.codebook_version
+        if now != version:
+            self._say(self._t("undo_changed", version=now), ok=False)
+            return
+        try:
+            done = self.project.undo()
+        except WorkbenchError as exc:
+            self._say(str(exc), ok=False)
+            return
+        if done is None or done.get("action") != AuditAction.CODEBOOK_VERSION:
+            if done is not None:
+                self.project.redo()  # that was a later change of the coder's: put it back
+            self._say(self._t("undo_other"), ok=False)
+            return
+        self.refresh()
+        self._say(self._t("undone", version=version))
 
     def _name(self, code_id: str | None) -> str:
         """A code's label in the editor's language (the top level when None)."""
@@ -298,10 +379,24 @@ class CodebookEditor(w.HBox):  # type: ignore[misc]
     def _rename(self) -> None:
         def action() -> str:
             code_id = self._need()
-            version = self.project.rename_code(code_id, self._labels())
+            labels = self._labels()
+            book = self.project.codebook
+            self._label_free(labels, book.get(code_id).parent, but=code_id)
+            version = self.project.rename_code(code_id, labels)
             return self._t("renamed", code=self._name(code_id), version=version)
 
-        self._run(action)
+        self._run(action, undoable=True)
+
+    def _label_free(self, labels: dict[str, str], parent: str | None, but: str = "") -> None:
+        """Refuse (in the editor's language) a label a sibling already has."""
+        for code in self.project.codebook.codes:
+            if code.parent != parent or code.id == but:
+                continue
+            for lang, label in labels.items():
+                if code.name(lang).casefold() == " ".join(label.split()).casefold():
+                    raise InvalidCode(
+                        self._t("label_taken", label=label, parent=self._name(parent), id=code.id)
+                    )
 
     def _add(self) -> None:
         def action() -> str:
@@ -309,6 +404,7 @@ class CodebookEditor(w.HBox):  # type: ignore[misc]
             label = self.child_label.value.strip()
             if not label:
                 raise WorkbenchError(self._t("child_label"))
+            self._label_free({"sv": label, "en": label}, parent)
             new_id = self.child_id.value.strip() or slugify(label)
             color = self.project.codebook.get(parent).color
             self.project.add_code(
@@ -330,24 +426,47 @@ class CodebookEditor(w.HBox):  # type: ignore[misc]
         self._run(action)
 
     def _merge(self) -> None:
-        def action() -> str:
+        """Ask first: both codes named, and how many codings move."""
+        try:
             code_id = self._need()
             target = self.merge_target.value
             if not target:
                 raise WorkbenchError(self._t("choose_target"))
-            name = self._name(code_id)
+        except WorkbenchError as exc:
+            self._say(str(exc), ok=False)
+            return
+        name, into = self._name(code_id), self._name(target)
+        n = len(self.project.codings(code=code_id))
+
+        def action() -> str:
             moved = self.project.merge_codes([code_id], target)
             self.selected = target
-            return self._t("merged", code=name, target=self._name(target), n=moved)
+            return self._n("merged", moved, code=name, target=into)
 
-        self._run(action)
+        question = self._n("confirm_merge", n, code=name, target=into)
+        self._ask(question, self._t("confirm_merge_go"), action)
 
     def _remove(self) -> None:
-        def action() -> str:
+        """Ask first; a code with codings is refused in the editor's words (merge it)."""
+        try:
             code_id = self._need()
-            name = self._name(code_id)
+        except WorkbenchError as exc:
+            self._say(str(exc), ok=False)
+            return
+        name = self._name(code_id)
+        used = self.project.coding_counts().get(code_id, 0)
+        if used:
+            self._ask(None)
+            self._say(self._n("remove_used", used, code=name), ok=False)
+            return
+
+        def action() -> str:
             self.project.remove_code(code_id)
             self.selected = None
             return self._t("removed", code=name)
 
-        self._run(action)
+        self._ask(self._t("confirm_remove", code=name), self._t("confirm_remove_go"), action)
+
+    def _n(self, key: str, n: int, **values: object) -> str:
+        """The editor's string ``key`` for the count ``n`` (singular for 1)."""
+        return counted(f"cb.{key}", n, self.lang, **values)

@@ -5,7 +5,8 @@ codebook order, coloured, its label at the lane's head), and each coding is a st
 code's lane over exactly the turn, or the lines of the turn, it covers.  Coded spans are
 highlighted in the text; hovering a stripe or a highlight names the code and the coder.  The
 researcher filters by layer (all coders, one coder, the consensus) and by code in the browser,
-without a round trip; a click on a participant's turn opens it in the tagger below the view.
+without a round trip; a click on a participant's turn opens it in the researcher's tagger (the
+one last made for the project in this kernel), or in a new one below the view.
 
 Python builds the payload once (:func:`document_payload`: the turns, the codings with offsets
 relative to their turn in code points, the lanes) and :class:`DocumentView` sends it to
@@ -29,8 +30,9 @@ import traitlets
 from workbench.analysis import consensus as agreed_codings
 from workbench.codebook import Codebook
 from workbench.errors import InvalidCode, UnknownItem, WorkbenchError
-from workbench.i18n import LANGS, text
+from workbench.i18n import LANGS, attribute_name, text, value_name
 from workbench.i18n._document import STRINGS
+from workbench.widgets._shared import tagger_for, text_version
 from workbench.widgets.tagger import Tagger
 from workbench.widgets.tagger._payload import clock
 
@@ -328,8 +330,10 @@ class DocumentView(w.VBox):  # type: ignore[misc]
         Language of the interface and code labels (``"sv"`` or ``"en"``); default: the
         document's language.
     tagger
-        A :class:`~workbench.widgets.Tagger` to open clicked turns in; default: one made with
-        :meth:`Project.tagger` on the first click and shown below the view.
+        A :class:`~workbench.widgets.Tagger` to open clicked turns in; default: the tagger
+        last made for the project in this kernel if it is still open (it moves to the turn and
+        scrolls into sight), else one made on the first click (as ``coder``, in ``lang``) and
+        shown below the view.
     code
         A code id: show only its codings at first.
 
@@ -366,8 +370,9 @@ class DocumentView(w.VBox):  # type: ignore[misc]
             first_layer = ALL
         self.coder = first_layer if first_layer not in (ALL, CONSENSUS) else project.coder
         self.tagger: Tagger | None = tagger
-        self._own_tagger = tagger is None
+        self._given_tagger = tagger
         self._status_seq = 0
+        self._text_version = text_version(project)
         self._segments = project.store.segments_frame(document=str(row["document"]))
         self.pane = DocumentPane(c.id for c in project.codebook.codes)
         self.pane.on_msg(self._on_msg)
@@ -386,8 +391,9 @@ class DocumentView(w.VBox):  # type: ignore[misc]
             self._sync_codings(first_layer)
         if first_layer != ALL or code:
             self.set_filters(layer=first_layer, code=code or "")
+        self._watched: set[int] = set()  # the taggers whose saves refresh the view
         if tagger is not None:
-            tagger.observe(self._after_tagger, names="status")
+            self._watch(tagger)
         super().__init__([self.pane])
 
     # -- what the researcher does -------------------------------------------------------------
@@ -444,15 +450,45 @@ class DocumentView(w.VBox):  # type: ignore[misc]
                 text("docview_not_codable", self.lang, position=turn.position)
                 + f" ({self.payload.document!r})"
             )
-        if self.tagger is None:
-            self.tagger = self.project.tagger(coder=self.coder, lang=self.lang)
-            self.tagger.observe(self._after_tagger, names="status")
-        self.tagger.session.show_segment(segment_id)
-        if self._own_tagger and self.tagger not in self.children:
-            self.children = (*self.children, self.tagger)
+        rewritten = text_version(self.project) != self._text_version
+        if rewritten:  # names were redacted: the turns on screen are stale
+            self._reread()
+        tagger, made = tagger_for(
+            self.project, coder=self.coder, lang=self.lang, given=self._given_tagger
+        )
+        self._watch(tagger)
+        tagger.session.show_segment(segment_id)
+        self.tagger = tagger
+        mine = [c for c in self.children if c is not self.pane]
+        if made:
+            self.children = (self.pane, tagger)
+        elif tagger not in mine:
+            self.children = (self.pane,)  # the researcher's tagger is shown where it is
+            tagger.reveal()
         self.pane.opened = segment_id
-        self._say("ok", text("docview_opened", self.lang, position=turn.position))
-        return self.tagger
+        said = text("docview_opened", self.lang, position=turn.position)
+        if rewritten:
+            said = f"{text('docview_text_changed', self.lang)} · {said}"
+        self._say("ok", said)
+        return tagger
+
+    def _reread(self) -> None:
+        """Read the document's turns again (their text was rewritten by a redaction)."""
+        self._text_version = text_version(self.project)
+        row = find_document(self.project.documents, int(self._document["document_id"]))
+        self._document = row.to_dict()
+        self._segments = self.project.store.segments_frame(document=str(row["document"]))
+        self.payload = self._build()
+        with self.pane.hold_sync():
+            self.pane.document = {**self.pane.document, "name": self.payload.document}
+            self.pane.turns = [_turn_json(t) for t in self.payload.turns]
+            self._sync_codings(self.pane.filters.get("layer", ALL))
+
+    def _watch(self, tagger: Tagger) -> None:
+        """Refresh the view whenever ``tagger`` saves (once per tagger)."""
+        if id(tagger) not in self._watched:
+            self._watched.add(id(tagger))
+            tagger.observe(self._after_tagger, names="status")
 
     def refresh(self) -> None:
         """Read the codings (and code labels) again, e.g. after coding in the tagger."""
@@ -502,7 +538,12 @@ class DocumentView(w.VBox):  # type: ignore[misc]
         row = rows[0]
         row.pop("participant", None)
         row.pop("participant_id", None)
-        return {str(k): str(v) for k, v in row.items() if _text(v)}
+        # Readable names and values in the view's language, as the tagger's chips.
+        return {
+            attribute_name(str(k), self.lang): value_name(_text(v), self.lang)
+            for k, v in row.items()
+            if _text(v)
+        }
 
     def _on_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
         if isinstance(content, dict):

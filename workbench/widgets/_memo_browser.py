@@ -9,7 +9,9 @@ memo opens that segment in the tagger.
 
 :class:`MemoSession` holds the state and the rules and is driven from Python in tests;
 :class:`MemoBrowser` is the widget: the ``memo_browser.js`` panel over the session, with a
-tagger below it once a segment is opened.  Like the tagger's memo boxes, the journal box shows
+tagger below it once a segment is opened (or the researcher's own tagger, if one is open for
+the project in this kernel: the turn is shown there).  A memo written in a tagger of the same
+kernel shows in the list at once (the tagger tells every memo browser of the project).  Like the tagger's memo boxes, the journal box shows
 the stored text whenever it is not being typed in (after a reload too) and saves only what was
 typed, so a reloaded page never overwrites an entry with an empty box.
 """
@@ -30,6 +32,14 @@ import traitlets
 from workbench.errors import InvalidCode, WorkbenchError
 from workbench.i18n import LANGS, STRINGS, text
 from workbench.project._memos import JOURNAL, MemoKind, journal_day, journal_target, memos_frame
+from workbench.project._workspace import default_lang
+from workbench.widgets._shared import (
+    check_text,
+    listen_to_memos,
+    memos_changed,
+    tagger_for,
+    text_version,
+)
 
 if TYPE_CHECKING:
     from workbench.project._project import Project
@@ -39,8 +49,6 @@ _HERE = pathlib.Path(__file__).parent
 SHOWN = 300
 #: The prefix of the memo browser's interface strings in the catalogue.
 KEY_PREFIX = "memo."
-#: The tagger's status lines that mean a memo changed (any language): the list is read again.
-_TAGGER_MEMO_KEYS = ("tg.saved_memo", "tg.undid_memo", "tg.redid_memo")
 
 
 def strings(lang: str) -> dict[str, str]:
@@ -57,15 +65,6 @@ def local_time(stamp: object) -> str:
         return str(stamp)
 
 
-def _memo_lines(lang: str) -> set[str]:
-    """Every status line by which the tagger says it saved, undid or redid a memo."""
-    lines = set()
-    for key in _TAGGER_MEMO_KEYS:
-        for kind in MemoKind:
-            lines.add(text(key, lang, kind=text(f"tg.memo_kind.{kind}", lang)))
-    return lines
-
-
 class MemoSession:
     """The memo browser's state and rules: the memos, the filters, the journal entry.
 
@@ -76,7 +75,8 @@ class MemoSession:
     author
         Who writes the journal; default: the project's coder.
     lang
-        Language of the interface and of code labels (``"sv"`` or ``"en"``).
+        Language of the interface and of code labels (``"sv"`` or ``"en"``); default: the
+        study's, as the tagger's.
     on_change
         Called with :meth:`state` after every action.
     """
@@ -86,12 +86,14 @@ class MemoSession:
         project: Project,
         *,
         author: str | None = None,
-        lang: str = "en",
+        lang: str | None = None,
         on_change: Callable[[dict[str, Any]], None] | None = None,
     ) -> None:
         self.project = project
         self.author = author.strip() if author and author.strip() else project.coder
-        self.lang = _check_lang(lang)
+        self.lang = _check_lang(lang or default_lang(project))
+        # How often the transcripts (and memos) had been rewritten when they were read here.
+        self._text_version = text_version(project)
         self.on_change = on_change
         self.filters: dict[str, str] = {"kind": "", "author": "", "word": ""}
         self.status: dict[str, Any] = {"state": "idle", "text": "", "seq": 0, "at": ""}
@@ -220,12 +222,18 @@ class MemoSession:
     def save_journal(self, entry: str, day: str | None = None) -> None:
         """Write the author's journal entry for ``day`` (ISO date; default: the day shown).
 
-        Written through :meth:`Project.memo`: audited, and an empty ``entry`` removes it.
+        Written through :meth:`Project.memo`: audited, and an empty ``entry`` removes it.  After
+        a redaction since the memos were read here the entry is not written (it could put the
+        names back): the memos are read again and :class:`~workbench.widgets.TextChanged` says so.
         """
         target = str(day or self.journal["date"])
         if journal_day(target) is None:
             raise InvalidCode(f"memo browser: journal day {target!r} is not a date (YYYY-MM-DD)")
+        self._text_version = check_text(
+            self.project, self._text_version, lambda: self._read(target), self._t("text_changed")
+        )
         self.project.memo(JOURNAL, target, entry, coder=self.author)
+        memos_changed(self.project, source=self)
         self._read(target)
         self.say("saved", self._t("saved_at", at=dt.datetime.now().strftime("%H:%M:%S")))
         self.notify()
@@ -256,7 +264,12 @@ class MemoSession:
             self.say("error", str(exc))
             self.notify()
 
+    def memos_changed(self) -> None:
+        """A memo was written in another widget of this kernel (the tagger): read them again."""
+        self.refresh()
+
     def _read(self, day: str) -> None:
+        self._text_version = text_version(self.project)
         self.frame = memos_frame(self.project, self.lang)
         stored = self.project.memo(JOURNAL, day, coder=self.author)
         self._journal_seq += 1
@@ -311,13 +324,16 @@ class MemoBrowser(w.VBox):  # type: ignore[misc]
     project
         The open :class:`~workbench.project.Project`.
     lang
-        Language of the interface and code labels (``"sv"`` or ``"en"``).
+        Language of the interface and code labels (``"sv"`` or ``"en"``); default: the
+        study's, as the tagger's.
     author
-        Who writes the journal (and codes in the tagger a click opens); default: the
+        Who writes the journal (and codes in a tagger a click makes); default: the
         project's coder.
     tagger
-        A :class:`~workbench.widgets.Tagger` to open segments in; default: one made with
-        :meth:`Project.tagger` on the first click and shown below the browser.
+        A :class:`~workbench.widgets.Tagger` to open segments in; default: the tagger last
+        made for the project in this kernel if it is still open (the researcher's: it moves to
+        the segment and scrolls into sight), else one made on the first click with this
+        browser's author and language and shown below the browser.
 
     Examples
     --------
@@ -330,7 +346,7 @@ class MemoBrowser(w.VBox):  # type: ignore[misc]
     def __init__(
         self,
         project: Project,
-        lang: str = "en",
+        lang: str | None = None,
         *,
         author: str | None = None,
         tagger: Any = None,
@@ -339,13 +355,12 @@ class MemoBrowser(w.VBox):  # type: ignore[misc]
         self.session = MemoSession(project, author=author, lang=lang)
         self.panel = MemoPanel()
         self.tagger: Any = tagger
-        self._own_tagger = tagger is None
+        self._given_tagger = tagger
         self._sync(self.session.state())
         self.session.on_change = self._sync
         self.panel.on_msg(self._on_msg)
         self.tagger_box = w.Box(layout=w.Layout(width="100%"))
-        if tagger is not None:
-            tagger.observe(self._after_tagger, names="status")
+        listen_to_memos(project, self.session)
         super().__init__([self.panel, self.tagger_box], layout=w.Layout(width="100%"))
 
     def _sync(self, state: dict[str, Any]) -> None:
@@ -374,12 +389,16 @@ class MemoBrowser(w.VBox):  # type: ignore[misc]
                 sid = int(segment)  # type: ignore[call-overload]
             except (TypeError, ValueError) as exc:
                 raise InvalidCode(f"memo browser: segment {segment!r} is not a number") from exc
-            if self.tagger is None:
-                self.tagger = self.project.tagger(coder=session.author, lang=session.lang)
-                self.tagger.observe(self._after_tagger, names="status")
-            self.tagger.session.show_segment(sid)
-            if self._own_tagger and not self.tagger_box.children:
-                self.tagger_box.children = [self.tagger]
+            tagger, made = tagger_for(
+                self.project, coder=session.author, lang=session.lang, given=self._given_tagger
+            )
+            tagger.session.show_segment(sid)
+            self.tagger = tagger
+            if made:
+                self.tagger_box.children = [tagger]
+            elif tagger not in self.tagger_box.children:
+                self.tagger_box.children = []  # the researcher's tagger is shown where it is
+                tagger.reveal()
         except WorkbenchError as exc:
             session.say("error", str(exc))
         else:
@@ -392,15 +411,6 @@ class MemoBrowser(w.VBox):  # type: ignore[misc]
             session.say("idle", session._t("opened", on=where))
         session.notify()
         return self.tagger
-
-    def _after_tagger(self, change: Mapping[str, Any]) -> None:
-        """A memo saved (or undone) in the tagger shows in the list at once."""
-        status = change.get("new") or {}
-        if status.get("state") != "saved":
-            return
-        said = str(status.get("text", ""))
-        if any(said == line for lang in LANGS for line in _memo_lines(lang)):
-            self.session.refresh()
 
     @property
     def memos(self) -> list[dict[str, Any]]:

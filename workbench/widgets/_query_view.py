@@ -24,6 +24,7 @@ import traitlets
 from workbench.errors import WorkbenchError
 from workbench.i18n import LANGS, STRINGS, attribute_name, text, value_name
 from workbench.project._workspace import attribute_values, default_lang
+from workbench.widgets._shared import tagger_for, text_version
 
 if TYPE_CHECKING:
     from workbench.codebook import Codebook
@@ -547,6 +548,7 @@ class QueryView(w.VBox):  # type: ignore[misc]
         self.session = QuerySession(project, lang=lang)
         self.panel = QueryPanel()
         self.tagger: Any = None
+        self._text_version = text_version(project)
         self._sync(self.session.state())
         self.session.on_change = self._sync
         self.panel.on_msg(self._on_msg)
@@ -571,13 +573,22 @@ class QueryView(w.VBox):  # type: ignore[misc]
             self.session.handle(message)
 
     def open_in_tagger(self, segment: int) -> Any:
-        """Show ``segment`` in a tagger under the view (made on first use); returns it."""
+        """Show ``segment`` in the researcher's tagger (the one last made for the project in
+        this kernel, brought into sight) or, when none is open, in a new one under the view in
+        the view's language; returns it.  Quotes read before a redaction are read again."""
         session = self.session
         try:
-            if self.tagger is None:
-                self.tagger = self.project.tagger(lang=session.lang)
-                self.tagger_box.children = [self.tagger]
-            self.tagger.session.show_segment(segment)
+            if text_version(self.project) != self._text_version:
+                self._text_version = text_version(self.project)
+                session.refresh()  # the quotes on screen still hold the redacted names
+            tagger, made = tagger_for(self.project, coder=self.project.coder, lang=session.lang)
+            tagger.session.show_segment(segment)
+            self.tagger = tagger
+            if made:
+                self.tagger_box.children = [tagger]
+            elif tagger not in self.tagger_box.children:
+                self.tagger_box.children = []
+                tagger.reveal()
         except WorkbenchError as exc:
             session.say("error", text("retrieve_error", session.lang, message=exc))
         else:

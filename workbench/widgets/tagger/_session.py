@@ -22,6 +22,7 @@ import pandas as pd
 from workbench.errors import InvalidCode, UnknownItem, WorkbenchError
 from workbench.i18n import attribute_name, text, value_name
 from workbench.store import AuditAction, Origin
+from workbench.widgets._shared import TextChanged, counted, memos_changed, text_version
 from workbench.widgets.tagger import _payload as pl
 
 if TYPE_CHECKING:
@@ -106,6 +107,9 @@ class CodingSession:
         self._suggest = suggest
         self._status_seq = 0
         self._memo_seq = 0
+        self._reply: object = None  # the front end's number of the message being answered
+        # How often the transcripts had been rewritten (redacted) when they were read here.
+        self._text_version = text_version(project)
         self.coder = coder.strip() if coder and coder.strip() else project.coder
         self.segment: dict[str, Any] = {}
         self.progress: dict[str, Any] = {}
@@ -117,17 +121,11 @@ class CodingSession:
         self.hits: dict[str, Any] = {"query": "", "items": [], "total": 0}
         #: The project folder as a shell argument (the empty review queue says how to fill it).
         self.study = shlex.quote(str(project.path))
-        self._hit: dict[str, int] | None = None  # the search hit shown (document offsets)
+        # The search hit shown and pre-selected (document offsets): a code's key codes just
+        # its words until it is used, dismissed (Esc), the search closed or the turn left.
+        self._hit: dict[str, Any] | None = None
         docs = project.documents
-        self._docs = {int(r.document_id): r for r in docs.itertuples(index=False)}
-        people = project.participants
-        self._people: dict[str, dict[str, str]] = {}
-        for row in people.to_dict("records"):
-            name = str(row.pop("participant"))
-            row.pop("participant_id", None)
-            self._people[name] = {
-                k: str(v) for k, v in row.items() if not (isinstance(v, float) and math.isnan(v))
-            }
+        self._read_people(docs)
         if lang is None:
             langs = docs["language"].value_counts() if len(docs) else pd.Series(dtype=int)
             lang = "sv" if len(langs) and langs.index[0] == "sv" else "en"
@@ -157,10 +155,6 @@ class CodingSession:
             "uncoded": False,
             "others": False,
         }
-        self.filter_options = {
-            "documents": [str(r.document) for r in docs.itertuples(index=False)],
-            "participants": sorted(self._people),
-        }
         if start is not None:
             self._goto_id(int(start))
         else:
@@ -177,12 +171,61 @@ class CodingSession:
         if self.on_change is not None:
             self.on_change(self.state())
 
+    def _read_people(self, docs: pd.DataFrame) -> None:
+        """Documents and participants with their attributes (and the filters' choices)."""
+        self._docs = {int(r.document_id): r for r in docs.itertuples(index=False)}
+        self._people: dict[str, dict[str, str]] = {}
+        for row in self.project.participants.to_dict("records"):
+            name = str(row.pop("participant"))
+            row.pop("participant_id", None)
+            self._people[name] = {
+                k: str(v) for k, v in row.items() if not (isinstance(v, float) and math.isnan(v))
+            }
+        self.filter_options = {
+            "documents": [str(r.document) for r in docs.itertuples(index=False)],
+            "participants": sorted(self._people),
+        }
+
+    # -- rewritten transcripts ----------------------------------------------------------------
+    def _fresh(self) -> None:
+        """Before every write: the transcripts are as they were read here (one cheap read).
+
+        After a redaction the texts, offsets and memos on screen are stale — a span would land
+        on other words, a memo box could write the old names back — so everything is read
+        again and the write is refused (:class:`TextChanged`) for the coder to do again.
+        """
+        if text_version(self.project) != self._text_version:
+            self.reload()
+            raise TextChanged(self._t("text_changed"))
+
+    @action
+    def reload(self) -> None:
+        """Read the documents, participants, turns, codings and memos again (after the
+        transcripts were rewritten); the segment on screen stays, the search is closed."""
+        self._text_version = text_version(self.project)
+        self._read_people(self.project.documents)
+        self._turns.clear()
+        self._doc_ids.clear()
+        self.hits = {"query": "", "items": [], "total": 0}
+        self._hit = None
+        self._memo_seq += 1  # memo boxes show the stored (rewritten) text, not what they held
+        self._book_version = -1  # code memos are read again with the codebook
+        current = self.segment_id
+        if self.review:
+            self._load_queue()
+            self._ids = list(dict.fromkeys(int(q["segment"]) for q in self._queue))
+        else:
+            self._ids = self._filtered(self.filters)
+        self._coded_total = self.project.store.coded_counts(self.coder)["coded"]
+        self._show(self._ids.index(current) if current in self._ids else self._index)
+
     # -- what the front end asks for ------------------------------------------------------------
     @action
     def handle(self, message: dict[str, Any]) -> None:
         """Act on one front-end message; a user's mistake becomes an error status line."""
         kind = message.get("type")
         handler = self._handlers().get(str(kind))
+        self._reply = message.get("seq")  # the status line says which message it answers
         try:
             if handler is None:
                 raise InvalidCode(f"tagger: unknown message type {kind!r}")
@@ -192,6 +235,8 @@ class CodingSession:
         except Exception as exc:  # a bug: say so on screen (not "Saving…" forever), keep the trace
             self._say("error", self._t("internal_error", error=f"{type(exc).__name__}: {exc}"))
             raise
+        finally:
+            self._reply = None
 
     def _handlers(self) -> dict[str, Callable[[dict[str, Any]], object]]:
         return {
@@ -224,6 +269,7 @@ class CodingSession:
                 str(m.get("text", "")), bool(m.get("whole_word", True))
             ),
             "show_hit": lambda m: self.show_hit(_opt_int(m, "index") or 0),
+            "dismiss_hit": lambda m: self.dismiss_hit(),
             "new_code": lambda m: self.new_code(
                 str(m.get("label", "")),
                 str(m.get("parent") or "") or None,
@@ -231,6 +277,7 @@ class CodingSession:
                 _opt_int(m, "end"),
             ),
             "refresh": lambda m: self.refresh(),
+            "reload": lambda m: self.reload(),
         }
 
     # -- navigation ---------------------------------------------------------------------------
@@ -303,6 +350,9 @@ class CodingSession:
     def show_segment(self, segment_id: int) -> None:
         """Show the segment ``segment_id`` (filters that hide it are switched off)."""
         segment_id = int(segment_id)
+        if text_version(self.project) != self._text_version:  # opened from a view: fresh text
+            self.reload()
+            self._say("error", self._t("text_changed"))
         if segment_id not in self._ids:
             if segment_id not in self._all:
                 raise UnknownItem(f"tagger: segment {segment_id} is not an interviewee's turn")
@@ -334,8 +384,9 @@ class CodingSession:
     def toggle(self, code: str, start: int | None = None, end: int | None = None) -> bool:
         """Toggle ``code`` on the segment, or on the span ``start``-``end`` (code points into
         the segment text).  Returns True when the code is now applied."""
+        self._fresh()
         seg = self._need_segment()
-        s, e = self._doc_span(seg, start, end)
+        s, e = self._span_or_hit(seg, start, end)
         mine = [c for c in seg["codings"] if c["code"] == code]
         rel = (s - seg["start"], e - seg["start"])
         if any((c["start"], c["end"]) == rel for c in mine):
@@ -350,6 +401,7 @@ class CodingSession:
     @action
     def remove(self, code: str, start: int | None = None, end: int | None = None) -> None:
         """Remove this coder's coding of ``code`` (on the span, or the whole segment)."""
+        self._fresh()
         seg = self._need_segment()
         s, e = self._doc_span(seg, start, end)
         if not self.project.uncode(seg["id"], code, coder=self.coder, start=s, end=e):
@@ -360,6 +412,7 @@ class CodingSession:
     def accept(self, code: str | None = None) -> None:
         """Accept a suggestion (default: the top one not yet applied) for the whole segment.
         In review mode this accepts the matching (default: the top) open queue item."""
+        self._fresh()
         seg = self._need_segment()
         if self.review:
             items = [s for s in self.suggestions if code is None or s["code"] == code]
@@ -379,11 +432,13 @@ class CodingSession:
     @action
     def undo(self) -> None:
         """Undo this coder's latest change (also one made before a kernel restart)."""
+        self._fresh()
         self._replay(self.project.undo(self.coder), "undid")
 
     @action
     def redo(self) -> None:
         """Redo what :meth:`undo` reverted."""
+        self._fresh()
         self._replay(self.project.redo(self.coder), "redid")
 
     def _replay(self, done: dict[str, Any] | None, verb: str) -> None:
@@ -403,6 +458,7 @@ class CodingSession:
         else:
             what = self._t(f"{verb}_memo", kind=self._t(f"memo_kind.{done['kind']}"))
             self._memo_seq += 1
+            memos_changed(self.project)
             if done["kind"] == "segment":
                 target = int(done["target"])
         if target is not None and target != self.segment_id:
@@ -417,6 +473,7 @@ class CodingSession:
     def save_memo(self, kind: str, text: str, target: Any = None) -> None:
         """Save the coder's memo on the current segment (``kind="segment"``) or its document
         (``"document"``); ``target`` names the segment or document id it was written for."""
+        self._fresh()
         seg = self._need_segment()
         if kind == "segment":
             ident = int(target) if target is not None else seg["id"]
@@ -433,6 +490,7 @@ class CodingSession:
                 **self.codebook,
                 "memos": {**self.codebook.get("memos", {}), ident: text},
             }
+            memos_changed(self.project)
             self._say("saved", self._t("saved_memo", kind=self._t("memo_kind.code")))
             return
         else:
@@ -446,6 +504,7 @@ class CodingSession:
             # it (the box keeps what is being typed; it is not refreshed from this).
             seg[key] = text
             self.segment = {**self.segment, key: text}
+        memos_changed(self.project)
         self._say("saved", self._t("saved_memo", kind=self._t(f"memo_kind.{kind}")))
 
     # -- search -------------------------------------------------------------------------------
@@ -454,6 +513,9 @@ class CodingSession:
         """Find ``query`` in the interviewees' turns (case does not matter, accents do); the
         hits are listed, and showing one lets a code's key code exactly its words."""
         query = query.strip()
+        self._hit = None  # a new search, or the list closed: no hit is selected any more
+        if self._current is not None and self._current.get("hit"):
+            self._show(self._index, keep_suggestions=True)
         if not query:
             self.hits = {"query": "", "items": [], "total": 0}
             return
@@ -478,7 +540,8 @@ class CodingSession:
             )
         self.hits = {"query": query, "whole_word": whole_word, "items": items, "total": len(found)}
         self._say(
-            "idle", self._t("search_hits", n=len(found)) if len(found) else self._t("search_none")
+            "idle",
+            self._n("search_hits", len(found)) if len(found) else self._t("search_none"),
         )
 
     @action
@@ -490,6 +553,17 @@ class CodingSession:
         hit = items[index]
         self._hit = {"segment": hit["segment"], "start": hit["start"], "end": hit["end"]}
         self.show_segment(hit["segment"])
+        if self._hit is not None:  # (None: the transcripts were reloaded, the list is gone)
+            self._say("idle", self._t("hit_selected", words=hit["match"]))
+
+    @action
+    def dismiss_hit(self) -> None:
+        """Forget the hit shown: a code's key codes the whole turn again (Esc in the tagger)."""
+        if self._hit is None:
+            return
+        self._hit = None
+        self._show(self._index, keep_suggestions=True)
+        self._say("idle", self._t("hit_dismissed"))
 
     # -- new codes while coding -----------------------------------------------------------------
     @action
@@ -503,14 +577,36 @@ class CodingSession:
         """Make a code under ``parent`` and apply it at once: to the span ``start``-``end`` of
         the segment (in vivo: the selected words are usually the label), or to the whole turn.
         Both steps are audited and undone one at a time (the coding first, then the code)."""
+        self._fresh()
         seg = self._need_segment()
-        s, e = self._doc_span(seg, start, end)
-        code_id = self.project.new_code(label, parent, lang=self.lang)
+        s, e = self._span_or_hit(seg, start, end, use=False)
+        try:
+            code_id = self.project.new_code(label, parent, lang=self.lang, coder=self.coder)
+        except InvalidCode as exc:
+            explained = self._explain_new_code(label, parent)
+            if explained is None:
+                raise
+            raise explained from exc
+        self._hit = None
         self._load_codebook()
         self.project.code(seg["id"], code_id, coder=self.coder, start=s, end=e)
         parent_label = self._label(parent) if parent else self._t("top_level")
         self._after_write(self._t("created_code", label=self._label(code_id), parent=parent_label))
         return code_id
+
+    def _explain_new_code(self, label: str, parent: str | None) -> InvalidCode | None:
+        """The project's refusal of a new code in the tagger's language, where it is one the
+        tagger knows: the label is taken under that parent (None: say the project's words)."""
+        wanted = " ".join(label.split()).casefold()
+        if not wanted:
+            return InvalidCode(self._t("new_code_no_label"))
+        for code in self._book.codes:
+            if code.parent == parent and code.name(self.lang).casefold() == wanted:
+                where = self._label(parent) if parent else self._t("top_level")
+                return InvalidCode(
+                    self._t("new_code_taken", label=self._label(code.id), where=where, id=code.id)
+                )
+        return None
 
     # -- filters and modes ----------------------------------------------------------------------
     @action
@@ -537,7 +633,7 @@ class CodingSession:
         index = self._ids.index(current) if current in self._ids else 0
         self._show(index)
         self._say(
-            "idle", self._t("n_match", n=len(self._ids)) if self._ids else self._t("none_match")
+            "idle", self._n("n_match", len(self._ids)) if self._ids else self._t("none_match")
         )
 
     def _filtered(self, f: dict[str, Any]) -> list[int]:
@@ -581,7 +677,7 @@ class CodingSession:
         if not on:
             self._say("idle", self._t("back_to_coding"))
         elif self._ids:
-            self._say("idle", self._t("reviewing", n=len(self._queue)))
+            self._say("idle", self._n("reviewing", len(self._queue)))
         else:
             self._say("idle", self._t("queue_empty"))
 
@@ -591,6 +687,7 @@ class CodingSession:
         open item of the review queue; the store audits both."""
         if decision not in ("accepted", "rejected"):
             raise InvalidCode(f"tagger: decision {decision!r} is not 'accepted' or 'rejected'")
+        self._fresh()
         if not self.review:
             raise InvalidCode("tagger: review mode is off")
         self._load_queue()
@@ -662,6 +759,21 @@ class CodingSession:
             raise UnknownItem("tagger: no segment is shown (the list is empty)")
         return self._current
 
+    def _span_or_hit(
+        self, seg: dict[str, Any], start: int | None, end: int | None, *, use: bool = True
+    ) -> tuple[int, int]:
+        """The span a code goes on: the selection (``start``-``end``), else the search hit
+        pre-selected on this turn, else the whole turn.  The hit is used up (``use``), as a
+        selection is: the next key codes the whole turn."""
+        hit = self._hit
+        if start is None and end is None and hit is not None and hit["segment"] == seg["id"]:
+            if use:
+                self._hit = None
+            return int(hit["start"]), int(hit["end"])
+        if use:
+            self._hit = None
+        return self._doc_span(seg, start, end)
+
     def _doc_span(self, seg: dict[str, Any], start: int | None, end: int | None) -> tuple[int, int]:
         if start is None and end is None:
             return seg["start"], seg["end"]
@@ -707,6 +819,8 @@ class CodingSession:
             self._load_codebook()  # a new codebook version shows on the next move
         self._index = max(0, min(index, len(self._ids) - 1))
         sid = self._ids[self._index]
+        if self._hit is not None and self._hit["segment"] != sid:
+            self._hit = None  # leaving the hit's turn dismisses it (coming back does not revive it)
         try:
             head = self.project.store.segment(sid)
         except UnknownItem:  # deleted by someone else since the list was made
@@ -761,7 +875,13 @@ class CodingSession:
             "doc_memo": self.project.memo("document", doc_id, coder=self.coder),
             "memo_seq": self._memo_seq,
             "hit": (
-                {"start": self._hit["start"] - start, "end": self._hit["end"] - start}
+                {
+                    "start": self._hit["start"] - start,
+                    "end": self._hit["end"] - start,
+                    "words": str(row["text"])[
+                        self._hit["start"] - start : self._hit["end"] - start
+                    ],
+                }
                 if self._hit and self._hit["segment"] == sid
                 else None
             ),
@@ -867,6 +987,10 @@ class CodingSession:
         """The tagger's string ``key`` in the session's language."""
         return text(f"tg.{key}", self.lang, **values)
 
+    def _n(self, key: str, n: int, **values: object) -> str:
+        """The tagger's string ``key`` for the count ``n`` (singular for 1)."""
+        return counted(f"tg.{key}", n, self.lang, **values)
+
     def _say(self, state: str, line: str) -> None:
         self._status_seq += 1
         self.status = {
@@ -874,6 +998,7 @@ class CodingSession:
             "text": line,
             "seq": self._status_seq,
             "at": time.strftime("%H:%M:%S"),
+            "reply": self._reply,
         }
 
 

@@ -2,6 +2,8 @@
 
 The widget only syncs the session's state to the front end (``tagger.js``) and passes the
 front end's messages (``{"type": "toggle", "code": ...}``) to :meth:`CodingSession.handle`.
+The last tagger made for a project is the one the other views open turns in (see
+:func:`workbench.widgets._shared.tagger_for`).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import anywidget
 import traitlets
 
+from workbench.widgets._shared import remember_tagger
 from workbench.widgets.tagger._session import LANGS, CodingSession, Suggest
 
 if TYPE_CHECKING:
@@ -49,6 +52,8 @@ class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
     strings = traitlets.Dict().tag(sync=True)
     hits = traitlets.Dict().tag(sync=True)
     study = traitlets.Unicode("").tag(sync=True)
+    #: Counts the times a view asked to bring the tagger into sight (:meth:`reveal`).
+    reveal_seq = traitlets.Int(0).tag(sync=True)
 
     def __init__(
         self,
@@ -67,6 +72,11 @@ class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
         self._sync(self.session.state())
         self.session.on_change = self._sync
         self.on_msg(self._on_msg)
+        remember_tagger(project, self)
+
+    def reveal(self) -> None:
+        """Scroll the tagger into sight in the browser (a view opened a turn in it)."""
+        self.reveal_seq += 1
 
     @traitlets.validate("lang")
     def _valid_lang(self, proposal: Any) -> str:

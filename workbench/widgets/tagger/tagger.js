@@ -5,6 +5,8 @@
 // browser's UTF-16 offsets to the code points the store keeps.  No coding rules live here.
 
 const TEXT_INPUTS = "textarea, input, select, [contenteditable=''], [contenteditable='true']";
+// A memo is saved this long after typing stops (and at once on blur or when the page goes).
+const MEMO_DELAY = 300;
 
 /** Create an element: h("div", {class: "x", onclick: fn}, child, "text"). */
 function h(tag, attrs = {}, ...children) {
@@ -111,6 +113,7 @@ function render({ model, el }) {
   let currentDoc = null;
   let memoSeq = null;
   let hovered = null;
+  let lastApplied = null; // the code last applied: where a new code goes by default
 
   // ---- skeleton ----------------------------------------------------------------------------
   const status = h("span", { class: "vt-status", "data-state": "idle", role: "status", "aria-live": "polite" });
@@ -173,7 +176,12 @@ function render({ model, el }) {
   const before = h("div", { class: "vt-context vt-before" });
   const textEl = h("div", { class: "vt-text", lang: "" });
   const speaker = h("div", { class: "vt-speaker" });
-  const current = h("article", { class: "vt-current" }, speaker, textEl);
+  // A search hit shown is pre-selected: a code's key codes its words once (Python decides),
+  // until it is used or dismissed here, with Esc, by closing the search or leaving the turn.
+  const hitWords = h("span", { class: "vt-hit-words" });
+  const hitClear = h("button", { type: "button", class: "vt-btn vt-ghost vt-hit-clear", onmousedown: (e) => e.preventDefault(), onclick: () => dismissHit() });
+  const hitBar = h("div", { class: "vt-hit-bar", hidden: true }, hitWords, hitClear);
+  const current = h("article", { class: "vt-current" }, speaker, hitBar, textEl);
   const after = h("div", { class: "vt-context vt-after" });
   const applied = h("div", { class: "vt-applied" });
   const others = h("div", { class: "vt-others" });
@@ -203,10 +211,12 @@ function render({ model, el }) {
   const inVivoButton = say(say(h("button", { class: "vt-btn vt-ghost vt-in-vivo", type: "button" }), "text", "in_vivo"), "title", "in_vivo_title");
   const newLabel = h("input", { type: "text", class: "vt-new-label" });
   const newParent = h("select", { class: "vt-new-parent" });
+  const newError = h("p", { class: "vt-new-error", role: "alert", hidden: true });
   const newForm = h(
     "form",
     { class: "vt-new-form", hidden: true },
     h("label", {}, say(h("span", {}), "text", "new_code_label"), newLabel),
+    newError,
     h("label", {}, say(h("span", {}), "text", "new_code_parent"), newParent),
     h("div", { class: "vt-new-actions" },
       say(h("button", { class: "vt-btn vt-primary", type: "submit" }), "text", "create_apply"),
@@ -238,10 +248,11 @@ function render({ model, el }) {
     model.send(message);
   }
 
+  /** The words selected in the current turn (code points), `{outside: true}` for a selection
+   * in another turn, or null: then Python codes the pre-selected search hit or the whole turn. */
   function selectedSpan() {
     const sel = window.getSelection();
-    const hit = model.get("segment")?.hit;
-    if (!sel || sel.rangeCount === 0 || sel.isCollapsed) return hit ? { start: hit.start, end: hit.end } : null;
+    if (!sel || sel.rangeCount === 0 || sel.isCollapsed) return null;
     const range = sel.getRangeAt(0);
     if (!range.intersectsNode(textEl)) return root.contains(range.commonAncestorContainer) ? { outside: true } : null;
     const text = model.get("segment").text || "";
@@ -257,7 +268,8 @@ function render({ model, el }) {
     return { start: utf16ToCodePoints(text, start), end: utf16ToCodePoints(text, end) };
   }
 
-  // Memos: saved 800 ms after typing stops and on blur, always for the target they were typed for.
+  // Memos: saved 300 ms after typing stops, on blur and when the page is hidden or left (a
+  // reload right after typing loses nothing), always for the target they were typed for.
   const memoState = new Map(); // textarea -> {timer, kind, target, saved}
   function memoTarget(area) {
     const seg = model.get("segment");
@@ -282,7 +294,7 @@ function render({ model, el }) {
       const state = memoState.get(area) || { ...memoTarget(area), saved: "", timer: null };
       memoState.set(area, state);
       clearTimeout(state.timer);
-      state.timer = setTimeout(() => saveMemo(area), 800);
+      state.timer = setTimeout(() => saveMemo(area), MEMO_DELAY);
     });
     area.addEventListener("blur", () => saveMemo(area));
   }
@@ -303,6 +315,10 @@ function render({ model, el }) {
     saveMemo(docMemo);
     saveMemo(codeMemo);
   }
+  const flushHidden = () => document.visibilityState === "hidden" && flushMemos();
+  window.addEventListener("pagehide", flushMemos);
+  window.addEventListener("beforeunload", flushMemos);
+  document.addEventListener("visibilitychange", flushHidden);
 
   /** Scroll `box` (only it, never the notebook) so that `node` is in view. */
   function scrollWithin(box, node) {
@@ -341,6 +357,7 @@ function render({ model, el }) {
         return;
       }
       send({ type: "toggle", code: binding.code, ...(span || {}) });
+      lastApplied = binding.code;
       window.getSelection()?.removeAllRanges();
       showDetails(binding.code);
       scrollWithin(codeList, codeList.querySelector(`button.vt-code[data-code="${CSS.escape(binding.code)}"]`));
@@ -354,7 +371,13 @@ function render({ model, el }) {
     } else if (action === "close") {
       help.hidden = true;
       window.getSelection()?.removeAllRanges();
+      if (model.get("segment")?.hit) dismissHit();
     }
+  }
+
+  function dismissHit() {
+    send({ type: "dismiss_hit" }, false);
+    root.focus({ preventScroll: true });
   }
 
   function sendFilter(change) {
@@ -503,7 +526,7 @@ function render({ model, el }) {
         if (!c.whole) spans.push({ ...c, key: `o${i}`, mine: false });
       });
     }
-    if (seg.hit) spans.push({ ...seg.hit, key: "hit", hit: true, mine: false });
+    if (seg.hit) spans.push({ start: seg.hit.start, end: seg.hit.end, key: "hit", hit: true, mine: false });
     for (const s of spans) {
       s.u0 = codePointsToUtf16(text, s.start);
       s.u1 = codePointsToUtf16(text, s.end);
@@ -620,7 +643,15 @@ function render({ model, el }) {
       ...Object.entries(seg.attributes || {}).map(([k, v]) => h("span", { class: "vt-attr", title: k }, `${k}: ${v}`)),
       h("span", { class: "vt-turn-no" }, t("turn_of", { position: seg.position, turns: seg.turns })),
     );
-    speaker.replaceChildren(h("span", { class: "vt-who" }, seg.speaker || t("participant_fallback")), seg.time ? h("span", { class: "vt-time" }, seg.end_time ? `${seg.time}–${seg.end_time}` : seg.time) : null);
+    // A turn without a time (a .docx turn, a survey answer) shows none (never "null").
+    const when = seg.time ? [h("span", { class: "vt-time" }, seg.end_time ? `${seg.time}–${seg.end_time}` : seg.time)] : [];
+    speaker.replaceChildren(h("span", { class: "vt-who" }, seg.speaker || t("participant_fallback")), ...when);
+    hitBar.hidden = !seg.hit;
+    if (seg.hit) {
+      hitWords.textContent = t("hit_bar", { words: seg.hit.words });
+      hitClear.textContent = t("hit_clear");
+      hitClear.title = t("hit_clear_title");
+    }
     textEl.setAttribute("lang", seg.language || "");
     before.replaceChildren(...(seg.before || []).map(renderTurn));
     after.replaceChildren(...(seg.after || []).map(renderTurn));
@@ -653,6 +684,20 @@ function render({ model, el }) {
     const s = model.get("status") || {};
     status.dataset.state = s.state || "idle";
     status.textContent = s.state === "saved" ? t("saved_at", { at: s.at, text: s.text }) : s.state === "error" ? `⚠ ${s.text}` : s.text || "";
+    status.title = status.textContent; // one line on screen, the whole of it on hover
+    if (newPending !== null && s.reply === newPending) {
+      // The answer to "create and apply": done, or why not (the form keeps the typed label).
+      newPending = null;
+      if (s.state === "error") {
+        newError.textContent = s.text;
+        newError.hidden = false;
+        newLabel.focus();
+        newLabel.select();
+      } else {
+        lastParent = newParent.value;
+        closeNewCode();
+      }
+    }
   }
 
   function renderSuggestions() {
@@ -750,6 +795,7 @@ function render({ model, el }) {
     filterToggle.textContent = active ? t("filters_n", { n: active }) : t("filters");
     filterToggle.classList.toggle("vt-active", active > 0);
     if (active) filters.hidden = false;
+    fitFilters();
   }
 
   fDocument.addEventListener("change", () => sendFilter({ document: fDocument.value }));
@@ -758,7 +804,16 @@ function render({ model, el }) {
   fSearch.addEventListener("change", () => sendFilter({ search: fSearch.value }));
   fUncoded.addEventListener("change", () => sendFilter({ uncoded: fUncoded.checked }));
   fOthers.addEventListener("change", () => sendFilter({ others: fOthers.checked }));
-  filterToggle.addEventListener("click", () => (filters.hidden = !filters.hidden));
+  filterToggle.addEventListener("click", () => {
+    filters.hidden = !filters.hidden;
+    fitFilters();
+  });
+  // The open filter panel takes its height from the turns' region, not from the screen below
+  // it (it pushed the navigation off a 1440 x 900 screen).
+  function fitFilters() {
+    root.style.setProperty("--vt-extra", `${filters.hidden ? 0 : filters.offsetHeight}px`);
+  }
+  if (typeof ResizeObserver !== "undefined") new ResizeObserver(fitFilters).observe(filters);
   helpButton.addEventListener("click", () => (help.hidden = !help.hidden));
   reviewButton.addEventListener("click", () => send({ type: "review_mode", on: !model.get("review") }, false));
   compareBox.addEventListener("change", () => send({ type: "compare", on: compareBox.checked }, false));
@@ -796,6 +851,9 @@ function render({ model, el }) {
 
   // ---- new codes while coding: named here, or in vivo from the selected words ---------------
   let newSpan = null;
+  let newPending = null; // the seq of the "create and apply" not answered yet
+  let lastParent = null; // the parent chosen for the last new code
+  let messageSeq = 0;
   function openNewCode(inVivo) {
     const span = selectedSpan();
     if (span?.outside) {
@@ -807,12 +865,15 @@ function render({ model, el }) {
     const text = model.get("segment")?.text || "";
     const words = span ? [...text].slice(span.start, span.end).join("").trim() : "";
     const book = model.get("codebook") || { codes: [] };
-    const near = hovered ? codeById.get(hovered) : null;
-    const parentDefault = near ? (near.codable && !near.has_children ? near.parent || "" : near.id) : "";
+    const near = lastApplied ? codeById.get(lastApplied) : null;
+    const fromCode = near ? (near.codable && !near.has_children ? near.parent || "" : near.id) : "";
+    const parentDefault = lastParent !== null && (lastParent === "" || codeById.has(lastParent)) ? lastParent : fromCode;
     newParent.replaceChildren(h("option", { value: "" }, t("top_level")),
       ...book.codes.map((c) => h("option", { value: c.id }, `${"  ".repeat(c.depth)}${c.label}`)));
     newParent.value = parentDefault;
     newLabel.value = inVivo ? words.slice(0, 80) : "";
+    newError.hidden = true;
+    newPending = null;
     newForm.hidden = false;
     newLabel.focus();
     if (inVivo && !words) {
@@ -822,6 +883,8 @@ function render({ model, el }) {
   }
   function closeNewCode() {
     newForm.hidden = true;
+    newError.hidden = true;
+    newPending = null;
     newSpan = null;
     root.focus({ preventScroll: true });
   }
@@ -833,8 +896,9 @@ function render({ model, el }) {
     event.preventDefault();
     const label = newLabel.value.trim();
     if (!label) return newLabel.focus();
-    send({ type: "new_code", label, parent: newParent.value, ...(newSpan || {}) });
-    closeNewCode();
+    newPending = ++messageSeq;
+    newError.hidden = true;
+    send({ type: "new_code", seq: newPending, label, parent: newParent.value, ...(newSpan || {}) });
   });
   newForm.addEventListener("keydown", (event) => {
     if (event.key === "Escape") closeNewCode();
@@ -887,6 +951,10 @@ function render({ model, el }) {
       renderHits();
     },
     "change:hits": renderHits,
+    "change:reveal_seq": () => {
+      root.scrollIntoView({ block: "nearest" });
+      root.focus({ preventScroll: true });
+    },
   };
   for (const [event, fn] of Object.entries(handlers)) model.on(event, fn);
 
@@ -902,6 +970,9 @@ function render({ model, el }) {
 
   return () => {
     flushMemos();
+    window.removeEventListener("pagehide", flushMemos);
+    window.removeEventListener("beforeunload", flushMemos);
+    document.removeEventListener("visibilitychange", flushHidden);
     for (const [event, fn] of Object.entries(handlers)) model.off(event, fn);
   };
 }

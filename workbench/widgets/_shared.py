@@ -1,0 +1,111 @@
+"""What the workspace's widgets share within one kernel.
+
+A researcher keeps one tagger open and reads, retrieves and browses memos around it; the other
+views must act on *that* tagger, not make a second one under another coder.  So the last
+:class:`~workbench.widgets.Tagger` made for a project is remembered here (weakly: a closed or
+forgotten tagger is not kept alive) and :func:`tagger_for` hands it to a view that opens a
+turn.  Memo browsers register too, so a memo written in the tagger shows in them at once.
+
+The transcripts can be rewritten under an open widget (``workbench redact`` replaces names and
+shifts offsets); the store counts those rewrites in ``meta["text_version"]``.  A widget reads
+:func:`text_version` when it loads and :func:`check_text` before it writes: a changed version
+means its texts, offsets and memos are stale, so it reloads and the write is refused with
+:class:`TextChanged`.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from workbench.errors import ConcurrencyError
+from workbench.i18n import STRINGS, text
+from workbench.store import TEXT_VERSION
+
+if TYPE_CHECKING:
+    from workbench.project._project import Project
+
+#: The catalogue's suffix of a string's singular form (``"docview_codings_all_one"``).
+ONE = "_one"
+
+_taggers: dict[str, weakref.ref[Any]] = {}
+_memo_listeners: dict[str, weakref.WeakSet[Any]] = {}
+
+
+class TextChanged(ConcurrencyError):
+    """The transcripts were rewritten (names redacted) since a widget read them; it has
+    reloaded, and the write that found out was not made."""
+
+
+def counted(key: str, n: int, lang: str, **values: object) -> str:
+    """The string ``key`` for the count ``n``: its singular form (``key + "_one"``) when
+    ``n`` is 1 and the catalogue has one ("1 kodning", not "1 kodningar")."""
+    one = key + ONE
+    return text(one if n == 1 and one in STRINGS["en"] else key, lang, n=n, **values)
+
+
+def project_key(project: Project) -> str:
+    """The project's identity within this kernel: its folder (two ``open`` calls on one
+    folder are one project)."""
+    return str(Path(project.path).resolve())
+
+
+# -- the researcher's tagger ----------------------------------------------------------------------
+def remember_tagger(project: Project, tagger: Any) -> None:
+    """Make ``tagger`` the project's tagger in this kernel (the last one made wins)."""
+    _taggers[project_key(project)] = weakref.ref(tagger)
+
+
+def live_tagger(project: Project) -> Any | None:
+    """The tagger last made for ``project`` in this kernel, if it is still open."""
+    ref = _taggers.get(project_key(project))
+    tagger = ref() if ref is not None else None
+    if tagger is None or getattr(tagger, "comm", None) is None:  # closed: ``close()`` drops it
+        return None
+    return tagger
+
+
+def tagger_for(project: Project, *, coder: str, lang: str, given: Any = None) -> tuple[Any, bool]:
+    """The tagger a view opens a turn in, and whether it was made just now.
+
+    ``given`` (the view's own, passed by the researcher) first, else the tagger the
+    researcher has open for this project, else a new one with the view's coder and language
+    (the view shows a new one itself; an existing one is wherever the researcher put it).
+    """
+    if given is not None:
+        return given, False
+    found = live_tagger(project)
+    if found is not None:
+        return found, False
+    return project.tagger(coder=coder, lang=lang), True
+
+
+# -- memo browsers ----------------------------------------------------------------------------
+def listen_to_memos(project: Project, listener: Any) -> None:
+    """Call ``listener.memos_changed()`` whenever a widget writes a memo of ``project``."""
+    _memo_listeners.setdefault(project_key(project), weakref.WeakSet()).add(listener)
+
+
+def memos_changed(project: Project, *, source: object = None) -> None:
+    """Tell every memo browser of ``project`` (except ``source``) that a memo changed."""
+    for listener in list(_memo_listeners.get(project_key(project), ())):
+        if listener is not source:
+            listener.memos_changed()
+
+
+# -- rewritten transcripts -----------------------------------------------------------------------
+def text_version(project: Project) -> str:
+    """How many times the project's transcripts were rewritten after import (one cheap read)."""
+    return project.store.get_meta(TEXT_VERSION) or "0"
+
+
+def check_text(project: Project, seen: str, reload: Callable[[], None], message: str) -> str:
+    """Before a write: the text version, unchanged since ``seen``; else ``reload()`` runs and
+    :class:`TextChanged` (saying ``message``) refuses the write."""
+    now = text_version(project)
+    if now != seen:
+        reload()
+        raise TextChanged(message)
+    return now
