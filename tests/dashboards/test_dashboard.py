@@ -8,9 +8,11 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import workbench
+from workbench import analysis
 from workbench.cli import _dashboard as _cli_dashboard
 from workbench.cli import main
 from workbench.dashboards import (
@@ -25,6 +27,7 @@ from workbench.dashboards import (
     show,
 )
 from workbench.dashboards._chart import Chart, PlotlyLoader
+from workbench.dashboards._model import source_of_format
 from workbench.errors import UnknownItem
 from workbench.i18n import STRINGS, text
 from workbench.resources import DASHBOARD, resource_path
@@ -188,7 +191,7 @@ def test_dashboard_empty_selection_is_a_friendly_message(board: Dashboard) -> No
 def test_dashboard_drill_down_shows_quotes_with_pseudonyms(board: Dashboard) -> None:
     html = board.drill("quality", ["fq-communication", "negative", 3])
     assert "3 quote(s): Communication × Negative" in html
-    assert "P01 · restaurant · Centrum · owner · external" in html
+    assert "P01 · Centrum · owner · external" in html  # business type left out: one is one person's
     assert "What the fee covers</span>" in html  # the theme a quote is about
     assert board.quality_drill.value == html
     needs = board.drill("needs", ["need-checklist", "", ""])
@@ -600,3 +603,88 @@ def test_warm_computes_neighbouring_states(study: Path) -> None:
         assert data.warm(Filters()) == len(states) == 2 + 4 + 2  # the interviews' values
         assert data.warm(Filters()) == 0
         assert data.warm(Filters(lang="sv"), budget=0) <= 1
+
+
+def test_dashboard_where_to_start_negative_experiences_without_quality_aspect(
+    study: Path,
+) -> None:
+    """Negative experiences coded with neither a quality aspect nor a theme are not "no
+    negative experiences": the text says they are there and not tied to an aspect yet."""
+    with workbench.open(study, read_only=True) as project:
+        frame = analysis.codings_frame(project)
+        codebook = project.codebook
+        formats = project.documents.set_index("document")["format"]
+    frame = frame.assign(source=[str(source_of_format(f)) for f in frame["document"].map(formats)])
+    # Only the valence codings and the categories (no quality dimension, no theme).
+    kept = frame[frame["code"].isin(["val-negative", "val-positive", "bp-needs"])]
+    data = DashboardData(None, codebook=codebook, codings=kept)
+    views = data.views(data.normalize(Filters(layer="all")))
+    negative = kept.loc[(kept["code"] == "val-negative") & (kept["source"] != "survey")]
+    assert views.negative_participants == negative["participant"].nunique() > 0
+    assert views.priorities == [] and views.dimension_priorities.empty
+    board = Dashboard(data, Filters(layer="all"))
+    n = views.negative_participants
+    assert (
+        f"{n} of {views.participants} participants had a negative experience, but none of "
+        "those passages is coded with a quality aspect"
+    ) in board.start.value
+    assert "No negative experiences" not in board.start.value
+    assert (
+        "hade en negativ upplevelse, men inget" in Dashboard(data, Filters(lang="sv")).start.value
+    )
+    report = render_report(data, Filters(layer="all"))
+    assert "had a negative experience, but none of those passages" in report
+    # Without any negative coding it says so.
+    calm = DashboardData(None, codebook=codebook, codings=kept[kept["code"] != "val-negative"])
+    said = Dashboard(calm, Filters(layer="all")).start.value
+    assert "No negative experiences were recorded for this selection." in said
+
+
+def test_dashboard_byline_shows_only_categorical_or_filter_attributes(tmp_path: Path) -> None:
+    """A quote's byline never shows free text (an occupation written freely, a comment):
+    only the filters' attributes and categorical ones (≤ 12 values, each held by two or more
+    people)."""
+    folder = build_sample_project(tmp_path / "study")
+    with workbench.open(folder) as project:
+        people = project.participants.set_index("participant")["participant_id"]
+        project.store.set_participant_attributes(
+            {
+                int(pid): {
+                    "occupation": f"chef at the harbour kiosk no. {i}",
+                    "comment": "Call me on 070-123 45 6" + str(i),
+                    "shift": "day" if i % 2 else "night",
+                }
+                for i, pid in enumerate(people, start=1)
+            },
+            user="t",
+        )
+    with workbench.open(folder, read_only=True) as project:
+        data = DashboardData(project)
+        # role and user type: the filters'; district and shift: categorical; the business
+        # type is not (one food truck), nor the free text.
+        assert data.byline == ["district", "role", "shift", "user_type"]
+        # Nor is free text a filter or a comparison: its list of values would quote it.
+        assert data.attributes() == ["business_type", "district", "role", "shift", "user_type"]
+        board = Dashboard(data, Filters(layer="all"))
+        html = board.drill("quality", ["fq-communication", "negative", 3])
+        bylines = re.findall(r'class="vd-who">([^<]*)', html)
+        assert "P05 · Hamnen · owner · day · external " in bylines
+        assert not any("food truck" in b for b in bylines)  # the business type: not shown
+        pages = [board.start.value, *(p["quotes"].value for p in board.section_html.values())]
+        pages.append(render_report(data, Filters(layer="all")))
+        for page in pages:
+            assert "harbour kiosk" not in page and "070-123" not in page
+        assert "P05 · Hamnen · owner · day · external" in pages[-1]
+        assert set(data.everyone.columns) == set(data.byline)
+
+
+def test_dashboard_categorical_attribute_rule() -> None:
+    from workbench.dashboards._model import categorical, filterable
+
+    assert categorical(pd.Series(["a", "a", "b", "b", None]))
+    assert not categorical(pd.Series(["a", "a", "b"]))  # b is one person's
+    assert not categorical(pd.Series([str(i // 2) for i in range(26)]))  # 13 values
+    assert categorical(pd.Series([str(i // 2) for i in range(24)]))  # 12 values, two each
+    assert not categorical(pd.Series([None, None], dtype=object))
+    assert filterable(pd.Series(["a", "a", "b"])) and not filterable(pd.Series(["a", "b"]))
+    assert not filterable(pd.Series([str(i // 2) for i in range(42)]))  # 21 values

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import replace
+from html import unescape
 from pathlib import Path
 
 import numpy as np
@@ -432,3 +433,70 @@ def test_estimate_svg_whisker_spans_the_interval() -> None:
 
 def replace_filters(f: Filters, **changes: str) -> Filters:
     return replace(f, **changes)
+
+
+def _visible(html: str) -> str:
+    """What a reader sees of ``html``: no style, script, tags or attributes."""
+    html = re.sub(r"<(style|script)\b.*?</\1>", " ", html, flags=re.S)
+    return unescape(re.sub(r"<[^>]+>", " ", html))
+
+
+def _shown(board: Dashboard) -> str:
+    """Every text of the dashboard's widgets (HTML, labels, options), shown or folded."""
+    out: list[str] = []
+
+    def walk(widget: object) -> None:
+        options = getattr(widget, "options", None)
+        names = ("description", "tooltip") if options is not None else ("value", "description")
+        for name in names:  # a dropdown's value is no text it shows
+            value = getattr(widget, name, None)
+            if isinstance(value, str):
+                out.append(value)
+        out.extend(str(label) for label, *_ in options or ())
+        for child in getattr(widget, "children", ()):
+            walk(child)
+
+    walk(board.widget)
+    return " ".join(out)
+
+
+@pytest.mark.parametrize("lang", ["en", "sv"])
+def test_estimate_every_string_the_dashboards_ask_for_is_in_the_catalogue(
+    data: DashboardData, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    """The app and the report, in every layer and both languages: each key asked for is in
+    the catalogue in both languages, and no raw key (``information_gaps_lead``) is shown."""
+    from workbench.dashboards import _app, _figures, _html, _model, _report
+    from workbench.i18n import STRINGS, text
+
+    asked: set[str] = set()
+
+    def spy(key: str, lang: str = "en", **values: object) -> str:
+        asked.add(key)
+        return text(key, lang, **values)
+
+    for module in (_app, est, _figures, _html, _model, _report):
+        monkeypatch.setattr(module, "text", spy)
+    shown = []
+    states = [
+        Filters(lang=lang),
+        Filters(lang=lang, layer="all", by="user_type"),
+        Filters(lang=lang, layer="anna", source="survey"),
+        replace(SURVEY, lang=lang),
+        replace(SURVEY, lang=lang, by="user_type"),
+        replace(SURVEY, lang=lang, user_type="external", language="en"),
+        Filters(lang=lang, layer="estimate", by=BESIDE),
+    ]
+    for f in states:
+        board = Dashboard(data, f)
+        for section, code in (("information_gaps", FEES), ("needs", CHECKLIST)):
+            shown.append(board.drill(section, [code, "", ""]))
+        shown.append(_shown(board))
+    for layer in ("consensus", "estimate"):
+        shown.append(render_report(data, Filters(lang=lang, layer=layer)))
+    missing = sorted(k for k in asked if k not in STRINGS["en"] or k not in STRINGS["sv"])
+    assert missing == []
+    keys = set(STRINGS["en"]) | asked
+    raw = {w for page in shown for w in re.findall(r"\b[a-z]+_[a-z_]+\b", _visible(page))}
+    assert raw & keys == set()
+    assert raw == set(), raw  # nothing that looks like a key at all

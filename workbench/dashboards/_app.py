@@ -495,6 +495,7 @@ class Dashboard:
                 lang,
                 people=views.people,
                 themes=self.data.tree.any_themes,
+                negative=views.negative_participants,
             )
         sections: dict[str, _Section] = {}
         for name in self.section_figs:

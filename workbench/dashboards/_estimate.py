@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from workbench.i18n import text
+from workbench.i18n import STRINGS, text
 
 if TYPE_CHECKING:
     from workbench.dashboards._findings import ThemeTree
@@ -367,7 +367,7 @@ def caption(counts: EstimateCounts, source: str, lang: str) -> str:
 def how(method: str, source: str, lang: str) -> str:
     """How a row's share was reached, in plain words (``method`` of ``Project.prevalence``)."""
     key = f"est_how_{method}"
-    if text(key, lang) == key:  # a method without words of its own
+    if key not in STRINGS["en"]:  # a method without words of its own
         return method
     return text(key, lang, unit=text(f"est_unit_{unit(source)}", lang))
 

@@ -289,17 +289,23 @@ def where_to_start(
     *,
     people: pd.DataFrame | None = None,
     themes: bool = True,
+    negative: int = 0,
 ) -> str:
     """Where to start: the themes most people raised in a negative experience, each with one
     quote.  Without such themes, the quality dimensions most people experienced negatively,
-    saying why (no themes developed yet, or none tied to a negative experience)."""
+    saying why (no themes developed yet, or none tied to a negative experience).  Without
+    those either, ``negative`` (participants with a negative experience at all) tells "no
+    negative experience" from "negative experiences not tied to a quality aspect yet"."""
     title = f"<h3>{escape(text('start', lang))}</h3>"
     if priorities:
         items = "".join(_priority_item(p, people, lang, short=False) for p in priorities)
         body = f"<p>{escape(text('dash_start_lead_themes', lang))}</p><ol>{items}</ol>"
         return f'<div class="vd-start">{title}{body}</div>'
     lead = "dash_start_lead_no_negative_theme" if themes else "dash_start_lead_no_themes"
-    if dimensions.empty:
+    if dimensions.empty and negative:
+        said = text("start_none_untied", lang, n=negative, total=total)
+        body = f"<p>{escape(said)}</p>"
+    elif dimensions.empty:
         body = f"<p>{escape(text('start_none', lang))}</p>"
     else:
         items = "".join(

@@ -43,6 +43,16 @@ if TYPE_CHECKING:
 #: Attributes offered as the "user group" and "user type" filters, when the study has them.
 GROUP_ATTRIBUTE = "role"
 TYPE_ATTRIBUTE = "user_type"
+#: The attributes the dashboard's own filters read: a quote's byline may always show them.
+FILTER_ATTRIBUTES = (GROUP_ATTRIBUTE, TYPE_ATTRIBUTE, "language")
+#: A quote's byline shows another attribute only when it is categorical: at most
+#: ``BYLINE_VALUES`` distinct values, each held by at least ``BYLINE_SHARED`` people (a
+#: comment or an occupation written freely can name one person).
+BYLINE_VALUES = 12
+BYLINE_SHARED = 2
+#: An attribute with more distinct values is no filter or comparison (free text, dates): its
+#: list of values would quote the answers (see :func:`filterable`).
+FILTER_VALUES = 20
 #: The coder name under which adjudication (``Project.settle``) records settled codings.
 SETTLED = "consensus"
 #: Columns of the codings frame no view reads (each filter copies every column it keeps).
@@ -70,6 +80,23 @@ class Source(StrEnum):
 
     INTERVIEWS = "interviews"
     SURVEY = "survey"
+
+
+def categorical(values: pd.Series) -> bool:
+    """Whether an attribute (one value per person; missing values left out) is categorical:
+    at most :data:`BYLINE_VALUES` distinct values, each held by :data:`BYLINE_SHARED` people
+    or more, so that showing it beside a quote does not point at one person."""
+    counts = values.dropna().astype(str).value_counts()
+    return 0 < len(counts) <= BYLINE_VALUES and int(counts.min()) >= BYLINE_SHARED
+
+
+def filterable(values: pd.Series) -> bool:
+    """Whether an attribute (one value per person) can be a filter or a comparison: at most
+    :data:`FILTER_VALUES` distinct values, some shared (a column of one value per person is
+    free text or an identifier, and its list of values would quote each person)."""
+    values = values.dropna().astype(str)
+    distinct = values.nunique()
+    return 0 < distinct <= FILTER_VALUES and distinct < len(values)
 
 
 def source_of_format(fmt: object) -> Source:
@@ -147,6 +174,12 @@ class Views:
     def everyday(self) -> pd.DataFrame:
         """Everyday processes per participant (:func:`workbench.analysis.everyday_processes`)."""
         return a.everyday_processes(self.codings)
+
+    @property
+    def negative_participants(self) -> int:
+        """Participants with a negative experience (a negative valence coding) here, whether
+        or not it is tied to a quality dimension or a theme."""
+        return self.people_with([fnd.NEGATIVE_CODE])
 
     def people_with(self, codes: Sequence[str]) -> int:
         """How many participants have one of ``codes`` (the rows of a folded table)."""
@@ -237,7 +270,7 @@ class DashboardData:
         if "source" not in frame:
             by_doc = dict(zip(self._documents["document"], self._documents["source"], strict=True))
             default = str(Source.INTERVIEWS)
-            extra["source"] = frame["document"].map(by_doc).fillna(default)
+            extra["source"] = frame["document"].map(by_doc).astype(object).fillna(default)
         return frame.assign(**extra)
 
     @cached_property
@@ -351,8 +384,28 @@ class DashboardData:
         frame = self._codings
         if source:
             frame = frame[frame["source"] == source]
+        people = frame.drop_duplicates("participant")
         return [
-            c for c in a.attribute_columns(frame) if c not in fnd.DERIVED and frame[c].notna().any()
+            c
+            for c in a.attribute_columns(frame)
+            if c not in fnd.DERIVED
+            and frame[c].notna().any()
+            and (c in FILTER_ATTRIBUTES or filterable(people[c]))
+        ]
+
+    @cached_property
+    def byline(self) -> list[str]:
+        """The attributes a quote's byline shows: the dashboard's filters' own
+        (:data:`FILTER_ATTRIBUTES`) and the categorical ones (:func:`categorical`, judged
+        over every participant of the study), never free text that could name a person."""
+        if self.project is not None:
+            people = self.project.participants.drop(columns=["participant_id"], errors="ignore")
+            people = _plain_strings(people).drop_duplicates("participant")
+        else:
+            people = self._codings.drop_duplicates("participant")
+        columns = [c for c in a.attribute_columns(self._codings) if c not in fnd.DERIVED]
+        return [
+            c for c in columns if c in FILTER_ATTRIBUTES or (c in people and categorical(people[c]))
         ]
 
     def values(self, column: str, source: str | None = None) -> list[str]:
@@ -454,7 +507,7 @@ class DashboardData:
             return pd.DataFrame()
         people = self.project.participants.drop(columns=["participant_id"], errors="ignore")
         people = _plain_strings(people).drop_duplicates("participant").set_index("participant")
-        shown = set(self.attributes())
+        shown = set(self.byline)
         return people[[c for c in people.columns if c in shown]]
 
     def prevalence(self, source: str, by: str | None = None) -> pd.DataFrame:
@@ -689,7 +742,8 @@ class DashboardData:
         dimensions = a.quality_dimensions(self.codebook)
         dims = [c for c, _ in dimensions]
         quality = fnd.perceived_quality(codings, dimensions, labels)
-        attrs = [c for c in a.attribute_columns(codings) if c not in fnd.DERIVED]
+        # Who said it, as the bylines show it: never free text that could name a person.
+        attrs = [c for c in a.attribute_columns(codings) if c in set(self.byline)]
         people = (
             codings[["participant", *attrs]]
             .drop_duplicates("participant")

@@ -134,6 +134,7 @@ class _Part:
             lang,
             people=views.people,
             themes=self.data.tree.any_themes,
+            negative=views.negative_participants,
         )
         view = self.estimate
         if view is not None:

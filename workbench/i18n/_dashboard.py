@@ -36,6 +36,11 @@ STRINGS: dict[str, dict[str, str]] = {
         ),
         "start_item": "{label}: {n} of {total} participants had a negative experience",
         "start_none": "No negative experiences were recorded for this selection.",
+        "start_none_untied": (
+            "{n} of {total} participants had a negative experience, but none of those passages "
+            "is coded with a quality aspect (such as communication or accessibility) or a theme "
+            "yet, so they cannot be ranked here: read them under Quotes."
+        ),
         "needs": "Needs",
         "needs_lead": "What users need from the service, and the themes they connect it to.",
         "expectations": "Expectations",
@@ -43,9 +48,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "information_gaps": "Information gaps",
         "information_sources": "Information sources",
         "gaps": "Information gaps and sources",
-        "gaps_lead": (
-            "What users know least about, and where the same people look for information."
-        ),
         "gap_pairs": "Who lacks information, and where they look",
         "no_source": "No information source mentioned",
         "quality": "Perceived quality",
@@ -224,6 +226,11 @@ STRINGS: dict[str, dict[str, str]] = {
         ),
         "start_item": "{label}: {n} av {total} deltagare hade en negativ upplevelse",
         "start_none": "Inga negativa upplevelser har kodats i detta urval.",
+        "start_none_untied": (
+            "{n} av {total} deltagare hade en negativ upplevelse, men inget av de textavsnitten "
+            "är ännu kodat med en kvalitetsaspekt (som kommunikation eller tillgänglighet) eller "
+            "ett tema, så de kan inte rangordnas här: läs dem under Citat."
+        ),
         "needs": "Behov",
         "needs_lead": "Vad användarna behöver av servicen, och vilka teman de kopplar det till.",
         "expectations": "Förväntningar",
@@ -231,7 +238,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "information_gaps": "Kunskapsluckor",
         "information_sources": "Informationskällor",
         "gaps": "Kunskapsluckor och informationskällor",
-        "gaps_lead": "Vad användarna vet minst om, och var samma personer söker information.",
         "gap_pairs": "Vem saknar information, och var söker de",
         "no_source": "Ingen informationskälla nämnd",
         "quality": "Upplevd kvalitet",
