@@ -1,6 +1,6 @@
 """Print the figures of issue 16 (REFI-QDA round trip); run from the repository root:
 
-    .venv/bin/python tests/exchange/roundtrip_figures.py [PROJECT_FOLDER]
+    .venv/bin/python benchmarks/exchange.py [PROJECT_FOLDER]
 
 1. The NVivo fixture (two sources with BOM and CRLF, Hungarian with emoji outside the BMP):
    how many quotes equal NVivo's selection after the import, and after our own
