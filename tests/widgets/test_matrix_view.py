@@ -112,3 +112,20 @@ def test_matrix_view_switches_language(view: MatrixView) -> None:
     ]
     assert view.strings["cell_hint"] == "Klicka på en siffra för att läsa citaten."
     assert view.options["axes"][0]["label"] == "Kodare"
+
+
+def test_matrix_view_demo_attributes_in_swedish(study: Project) -> None:
+    """The demo study's attributes (a survey's "answered_on" too) are named in the interface's
+    language in the matrix's column choices and the query view's groups, never as raw keys."""
+    from workbench.widgets import QueryView
+
+    coded(study)
+    people = study.participants.set_index("participant")["participant_id"]
+    study.store.set_participant_attributes(
+        {int(people["P01"]): {"answered_on": "2026-02-09", "business_type": "café"}}, user="t"
+    )
+    axes = {a["value"]: a["label"] for a in MatrixView(study, lang="sv").options["axes"]}
+    assert axes["answered_on"] == "Besvarad" and axes["business_type"] == "Verksamhet"
+    groups = {g["name"]: g for g in QueryView(study, lang="sv").panel.options["attributes"]}
+    assert groups["answered_on"]["label"] == "Besvarad"
+    assert [v["label"] for v in groups["business_type"]["values"]] == ["kafé"]

@@ -112,8 +112,7 @@ def test_query_view_typed_expression_and_its_errors(view: QueryView) -> None:
     view.handle({"type": "expression", "expression": "needs and tust"})
     assert view.panel.status["state"] == "error"
     assert view.panel.status["text"] == (
-        "Cannot show these quotes: code expression 'needs and tust': unknown code 'tust' at "
-        "position 11 (did you mean 'trust'?)"
+        "Cannot show these quotes: “tust” is not a code here: did you mean trust?"
     )
     assert view.panel.results["rows"] == []
     view.handle({"type": "code", "code": "trust", "pick": "include"})  # picks take over again
@@ -163,6 +162,7 @@ def test_query_view_exports_csv_with_every_coding(view: QueryView, tmp_path: Pat
         "state": "ok",
         "text": f"Wrote 3 codings, one per row, to {written}",
         "seq": view.panel.status["seq"],
+        "where": "export",  # said next to the export buttons
     }
 
 
@@ -175,7 +175,7 @@ def test_query_view_exports_a_word_appendix(view: QueryView, tmp_path: Path) -> 
     lines = [(p.style.name, p.text) for p in document.paragraphs]
     headings = [text for style, text in lines if style.startswith("Heading")]
     assert headings == ["Appendix: quotes", "Needs (3)", "Information gap (3)"]  # codebook order
-    assert ("Normal", "Codes: gap or needs") in lines
+    assert ("Normal", "Codes: Information gap or Needs") in lines  # labels, not ids
     quotes = [text for style, text in lines if style == "Quote"]
     assert quotes[0] == "smörgås" and len(quotes) == 6
     assert ("Normal", "— P01, a.txt · coded by anna") in lines
@@ -190,9 +190,9 @@ def test_query_view_bad_path_is_one_line_on_the_status(view: QueryView, tmp_path
         f"Cannot write {tmp_path / 'no' / 'q.csv'}: the folder {tmp_path / 'no'} does not exist"
     )
     folder = tmp_path / "folder.csv"
-    folder.mkdir()
+    folder.mkdir()  # a folder of that name is not overwritten either
     view.handle({"type": "export", "format": "csv", "path": str(folder)})
-    assert view.panel.status["text"] == f"Cannot write {folder}: Is a directory"
+    assert view.panel.status["text"].endswith(f"to {tmp_path / 'folder (2).csv'}")
     view.handle({"type": "clear"})
     view.handle({"type": "export", "format": "csv", "path": str(tmp_path / "x.csv")})
     assert view.panel.status["text"] == "Nothing to export: no quotes match this selection."
@@ -242,3 +242,48 @@ def test_query_view_every_string_the_browser_asks_for_exists_in_both_languages()
     en = {k for k in STRINGS["en"] if k.startswith("retrieve_")}
     sv = {k for k in STRINGS["sv"] if k.startswith("retrieve_")}
     assert en == sv
+
+
+def test_query_view_export_never_overwrites(view: QueryView, tmp_path: Path) -> None:
+    view.handle({"type": "code", "code": "trust", "pick": "include"})
+    (tmp_path / "citat.csv").write_text("earlier work", encoding="utf-8")
+    (tmp_path / "citat (2).csv").write_text("more earlier work", encoding="utf-8")
+    view.handle({"type": "export", "format": "csv", "path": str(tmp_path / "citat")})
+    assert (tmp_path / "citat.csv").read_text(encoding="utf-8") == "earlier work"
+    assert (tmp_path / "citat (2).csv").read_text(encoding="utf-8") == "more earlier work"
+    written = tmp_path / "citat (3).csv"
+    assert len(pd.read_csv(written, encoding="utf-8-sig")) == 2
+    assert view.panel.status["text"] == f"Wrote 2 codings, one per row, to {written}"
+    view.handle({"type": "export", "format": "csv", "path": str(tmp_path / "citat")})
+    assert (tmp_path / "citat (4).csv").exists()
+
+
+def test_query_view_word_appendix_is_a4_with_author_and_swedish_selection(
+    study: Project, tmp_path: Path
+) -> None:
+    coded(study)
+    view = QueryView(study, lang="sv")
+    view.handle({"type": "expression", "expression": "behov and not trust"})  # a label works
+    assert view.panel.status["state"] == "ok" and view.session.frame is not None
+    view.handle({"type": "export", "format": "docx", "path": str(tmp_path / "bilaga")})
+    document = docx.Document(str(tmp_path / "bilaga.docx"))
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    assert document.core_properties.author == study.coder
+    assert document.core_properties.title == document.paragraphs[0].text
+    lines = [p.text for p in document.paragraphs]
+    assert "Koder: Behov och inte Tillit" in lines
+    assert view.panel.status["text"].startswith("Skrev ")
+
+
+def test_query_view_example_runs_and_errors_in_swedish(study: Project) -> None:
+    coded(study)
+    view = QueryView(study, lang="sv")
+    hint = view.panel.strings["expression_hint"]
+    example = hint.split("t.ex. ")[1]
+    view.handle({"type": "expression", "expression": example})
+    assert view.panel.status["state"] == "ok", view.panel.status
+    view.handle({"type": "expression", "expression": "needs and positive"})
+    assert view.panel.status["text"] == (
+        "Kan inte visa citaten: ”positive” är ingen kod här: skriv en kods id, t.ex. " + example
+    )

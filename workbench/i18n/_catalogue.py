@@ -31,6 +31,8 @@ STRINGS = _merged(
 )
 
 
+#: Readable names of participant attributes (the demo study's and the usual ones); any other
+#: is shown with its underscores as spaces (``attribute_name``).
 ATTRIBUTES: dict[str, dict[str, str]] = {
     "en": {
         "role": "Role",
@@ -39,6 +41,11 @@ ATTRIBUTES: dict[str, dict[str, str]] = {
         "district": "District",
         "user_type": "User type",
         "language": "Language",
+        "answered_on": "Answered on",
+        "respondent": "Respondent",
+        "region": "Region",
+        "age": "Age",
+        "gender": "Gender",
     },
     "sv": {
         "role": "Roll",
@@ -47,12 +54,51 @@ ATTRIBUTES: dict[str, dict[str, str]] = {
         "district": "Område",
         "user_type": "Användartyp",
         "language": "Språk",
+        "answered_on": "Besvarad",
+        "respondent": "Svarande",
+        "region": "Region",
+        "age": "Ålder",
+        "gender": "Kön",
     },
 }
 
+#: Readable attribute values (the demo study's roles, businesses and sizes); any other value is
+#: shown as it is stored.
 VALUES: dict[str, dict[str, str]] = {
     "en": {"external": "external", "internal": "internal", "sv": "Swedish", "en": "English"},
-    "sv": {"external": "extern", "internal": "intern", "sv": "svenska", "en": "engelska"},
+    "sv": {
+        "external": "extern",
+        "internal": "intern",
+        "sv": "svenska",
+        "en": "engelska",
+        # roles
+        "administrator": "handläggare",
+        "communications officer": "kommunikatör",
+        "inspector": "inspektör",
+        "manager": "chef",
+        "owner": "ägare",
+        "staff": "personal",
+        "unit manager": "enhetschef",
+        # types of business
+        "bakery": "bageri",
+        "café": "kafé",
+        "care home kitchen": "äldreboendekök",
+        "caterer": "catering",
+        "farm shop": "gårdsbutik",
+        "food truck": "matbil",
+        "grocery shop": "livsmedelsbutik",
+        "market stall": "torgstånd",
+        "municipality": "kommun",
+        "new business": "nystartad verksamhet",
+        "pizzeria/kiosk": "pizzeria/kiosk",
+        "restaurant": "restaurang",
+        "school kitchen": "skolkök",
+        # sizes
+        "large": "stor",
+        "medium": "mellanstor",
+        "micro": "mikro",
+        "small": "liten",
+    },
 }
 
 

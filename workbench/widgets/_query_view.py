@@ -9,8 +9,10 @@ driven from Python in tests; :class:`QueryView` is the widget a researcher sees:
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import math
 import pathlib
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -21,7 +23,7 @@ import ipywidgets as w
 import pandas as pd
 import traitlets
 
-from workbench.errors import WorkbenchError
+from workbench.errors import InvalidCode, WorkbenchError
 from workbench.i18n import LANGS, STRINGS, attribute_name, text, value_name
 from workbench.project._workspace import attribute_values, default_lang
 from workbench.widgets._shared import tagger_for, text_version
@@ -37,6 +39,8 @@ PAGE = 50
 DEFAULT_FILE = "quotes"
 #: The prefix of every interface string the retrieval views use.
 KEY_PREFIX = "retrieve_"
+#: Where a status line is shown: next to the export buttons (else at the top).
+EXPORT = "export"
 
 
 class Mode(StrEnum):
@@ -166,6 +170,23 @@ def export_path(name: str, fmt: Format) -> pathlib.Path:
     return path.with_name(f"{path.name}.{fmt}")
 
 
+def free_path(path: pathlib.Path) -> pathlib.Path:
+    """``path``, or when a file is there already the first free ``name (2).csv``,
+    ``name (3).csv``, ... beside it: an export never overwrites an earlier one."""
+    if not path.exists():
+        return path
+    n = 2
+    while (candidate := path.with_name(f"{path.stem} ({n}){path.suffix}")).exists():
+        n += 1
+    return candidate
+
+
+#: A word of a code expression that is not an operator or a bracket (as the parser reads it).
+_WORD = re.compile(r"[^\s()&|!]+")
+#: The expression's operator words (any case) and their signs.
+_OPERATORS = {"and": "&", "or": "|", "not": "!"}
+
+
 def write_csv(frame: pd.DataFrame, path: pathlib.Path) -> int:
     """Every row of a query, UTF-8 with a byte-order mark so that Excel reads å, ä and ö."""
     frame.to_csv(path, index=False, encoding="utf-8-sig")
@@ -179,13 +200,24 @@ def write_docx(
     lang: str,
     order: Sequence[str],
     selection: Sequence[str] = (),
+    author: str = "",
 ) -> int:
-    """An appendix: a heading per code (codebook ``order``), each quote once with its
-    participant, document and coders.  Returns the number of quotes written."""
+    """An appendix on A4 pages: a heading per code (codebook ``order``), each quote once with
+    its participant, document and coders; the file's author is ``author`` (the coder) and its
+    title the heading.  Returns the number of quotes written."""
     import docx
+    from docx.shared import Mm
 
     document = docx.Document()
-    document.add_heading(text("retrieve_docx_title", lang), level=1)
+    for section in document.sections:  # python-docx's template is US Letter
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.left_margin = section.right_margin = Mm(25)
+    title = text("retrieve_docx_title", lang)
+    document.core_properties.title = title
+    document.core_properties.author = author
+    document.core_properties.last_modified_by = author
+    document.core_properties.language = lang
+    document.add_heading(title, level=1)
     written = 0
     cards = quote_cards(frame, {})
     for line in selection:
@@ -322,15 +354,28 @@ class QuerySession:
         """What the browser shows, as plain data."""
         return {
             "lang": self.lang,
-            "strings": strings(self.lang),
+            "strings": {
+                **strings(self.lang),
+                # The hint's example is made of this codebook's ids, so it runs as shown.
+                "expression_hint": text(
+                    "retrieve_expression_hint", self.lang, example=self.example()
+                ),
+            },
             "options": self.options,
             "selection": self.selection(),
             "results": self.results(),
             "status": self.status,
         }
 
-    def say(self, state: str, message: str) -> None:
-        self.status = {"state": state, "text": message, "seq": self.status["seq"] + 1}
+    def say(self, state: str, message: str, *, where: str = "") -> None:
+        """Put ``message`` on a status line: the top one, or ``where=EXPORT`` the one next to
+        the export buttons (which file was written, or why not)."""
+        self.status = {
+            "state": state,
+            "text": message,
+            "seq": self.status["seq"] + 1,
+            "where": where,
+        }
 
     def notify(self) -> None:
         if self.on_change is not None:
@@ -347,7 +392,7 @@ class QuerySession:
         groups: dict[str, Any] = {k: v for k, v in self.groups.items() if v}
         try:
             self.frame = self.project.query(
-                self.expression,
+                self._resolved(self.expression),
                 coder=self.coders or None,
                 text=self.text.strip() or None,
                 lang=self.lang,
@@ -381,7 +426,8 @@ class QuerySession:
         self._update()
 
     def set_expression(self, expression: str) -> None:
-        """Use a typed expression (empty: back to the picks)."""
+        """Use a typed expression (empty: back to the picks); a code may be named by its id or
+        by a one-word label in either language (``behov and not positive``)."""
         self.typed = expression.strip() or None
         if self.typed is not None:
             self.picks = {}
@@ -432,11 +478,70 @@ class QuerySession:
         self._load()
         self._update()
 
+    # -- code expressions in the researcher's words -----------------------------------------
+    def example(self) -> str:
+        """An expression made of this codebook's ids that runs (the hint's example)."""
+        ids = [c.id for c in self.book.codes if c.codable][:4]
+        if len(ids) >= 4:
+            return f"{ids[0]} and ({ids[1]} or {ids[2]}) and not {ids[3]}"
+        if len(ids) >= 2:
+            return f"{ids[0]} and not {ids[1]}"
+        return ids[0] if ids else "code-id"
+
+    def _resolved(self, expression: str | None) -> str | None:
+        """``expression`` with every code named by a one-word label replaced by its id; a
+        word that names no code is refused in the interface's language."""
+        if expression is None:
+            return None
+        ids = set(self.book.ids())
+        by_label: dict[str, set[str]] = {}
+        for code in self.book.codes:
+            for lang in LANGS:
+                by_label.setdefault(code.name(lang).casefold(), set()).add(code.id)
+
+        def one(found: re.Match[str]) -> str:
+            word = found.group(0)
+            if word.lower() in _OPERATORS or word in ids:
+                return word
+            named = by_label.get(word.casefold(), set())
+            if len(named) == 1:
+                return next(iter(named))
+            close = difflib.get_close_matches(word, sorted(ids), n=1)
+            if close:
+                said = text("retrieve_unknown_code_close", self.lang, code=word, close=close[0])
+            else:
+                said = text("retrieve_unknown_code", self.lang, code=word, example=self.example())
+            raise InvalidCode(said)
+
+        return _WORD.sub(one, expression)
+
+    def readable(self, expression: str) -> str:
+        """``expression`` with code labels for ids and the interface's words for and, or,
+        not (the export's selection line): ``Behov och inte Positivt``."""
+        words = {op: text(f"retrieve_op_{op}", self.lang) for op in _OPERATORS}
+        signs = {sign: words[op] for op, sign in _OPERATORS.items()}
+        book = self.book
+
+        def one(found: re.Match[str]) -> str:
+            word = found.group(0)
+            if word.lower() in words:
+                return words[word.lower()]
+            return book.get(word).name(self.lang) if word in book else word
+
+        shown = _WORD.sub(one, expression)
+        for sign, word in signs.items():
+            shown = shown.replace(sign, f" {word} ")
+        return " ".join(shown.split()).replace("( ", "(").replace(" )", ")")
+
     def describe(self) -> list[str]:
         """The selection in words, for the export's first lines."""
         lines = []
         if self.expression:
-            lines.append(f"{text('retrieve_codes', self.lang)}: {self.expression}")
+            try:
+                shown = self.readable(self._resolved(self.expression) or "")
+            except WorkbenchError:
+                shown = self.expression
+            lines.append(f"{text('retrieve_codes', self.lang)}: {shown}")
         if self.coders:
             lines.append(f"{text('retrieve_coders', self.lang)}: {', '.join(self.coders)}")
         for name, values in self.groups.items():
@@ -453,9 +558,9 @@ class QuerySession:
         A path that cannot be written is reported on the status line, not raised.
         """
         kind = Format(fmt)
-        path = export_path(name, kind)
+        path = free_path(export_path(name, kind))
         if self.frame is None or self.frame.empty:
-            self.say("error", text("retrieve_export_empty", self.lang))
+            self.say("error", text("retrieve_export_empty", self.lang), where=EXPORT)
             self.notify()
             return None
         try:
@@ -471,17 +576,21 @@ class QuerySession:
                     lang=self.lang,
                     order=self.book.ids(),
                     selection=self.describe(),
+                    author=self.project.coder,
                 )
         except OSError as exc:
             reason = exc.strerror or str(exc)
-            self.say("error", text("retrieve_export_error", self.lang, path=path, reason=reason))
+            said = text("retrieve_export_error", self.lang, path=path, reason=reason)
+            self.say("error", said, where=EXPORT)
             self.notify()
             return None
         where = path.resolve()
         if kind == Format.CSV:
-            self.say("ok", text("retrieve_exported_rows", self.lang, rows=count, path=where))
+            key = "retrieve_exported_rows_one" if count == 1 else "retrieve_exported_rows"
+            self.say("ok", text(key, self.lang, rows=count, path=where), where=EXPORT)
         else:
-            self.say("ok", text("retrieve_exported", self.lang, quotes=count, path=where))
+            key = "retrieve_exported_one" if count == 1 else "retrieve_exported"
+            self.say("ok", text(key, self.lang, quotes=count, path=where), where=EXPORT)
         self.notify()
         return Exported(path, count)
 

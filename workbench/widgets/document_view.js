@@ -81,7 +81,12 @@ const MAX_BANDS = 3; // underline bands under a highlight (the tooltip names eve
 const MAX_SLOTS = 4; // coders side by side in one lane
 
 function render({ model, el }) {
-  const S = (key, values) => fill((model.get("strings") || {})[key] || key, values || {});
+  // A string in the view's language; with `n` 1 its singular form (`key_one`) when there is one.
+  const S = (key, values) => {
+    const strings = model.get("strings") || {};
+    const one = values?.n === 1 && strings[`${key}_one`] ? `${key}_one` : key;
+    return fill(strings[one] || key, values || {});
+  };
 
   // ---- skeleton ----------------------------------------------------------------------------
   const docName = h("span", { class: "dv-doc" });

@@ -104,11 +104,11 @@ function render({ model, el }) {
               "aria-selected": selected ? "true" : "false",
               title: `${row.label} · ${table.columns[j].label}: ${n}`,
               style: { "--heat": heat.toFixed(3) },
-              onclick: () => n && send({ type: "cell", row: i, column: j }),
+              onclick: () => n && openCell(i, j),
               onkeydown: (e) => {
                 if (n && (e.key === "Enter" || e.key === " ")) {
                   e.preventDefault();
-                  send({ type: "cell", row: i, column: j });
+                  openCell(i, j);
                 }
               },
             },
@@ -118,6 +118,13 @@ function render({ model, el }) {
       ),
     );
     tableWrap.replaceChildren(h("table", { class: "vr-table" }, h("thead", {}, head), h("tbody", {}, ...rows)));
+  }
+
+  // A cell's quotes are listed below the table: after a click they are brought into sight.
+  let reveal = false;
+  function openCell(row, column) {
+    reveal = true;
+    send({ type: "cell", row, column });
   }
 
   function drawCell() {
@@ -144,6 +151,8 @@ function render({ model, el }) {
   model.on("change:cell", () => {
     drawTable();
     drawCell();
+    if (reveal && !cellTitle.hidden) cellTitle.scrollIntoView({ block: "start" });
+    reveal = false;
   });
   model.on("change:status", () => showStatus(status, model.get("status")));
   drawAll();

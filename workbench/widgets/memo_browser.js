@@ -137,9 +137,14 @@ function render({ model, el }) {
   journalBox.addEventListener("input", () => {
     journal.dirty = true;
     clearTimeout(journal.timer);
-    journal.timer = setTimeout(saveJournal, 800);
+    journal.timer = setTimeout(saveJournal, 300);
   });
   journalBox.addEventListener("blur", saveJournal);
+  // A reload or a closed tab right after typing loses nothing: the entry is sent first.
+  const saveHidden = () => document.visibilityState === "hidden" && saveJournal();
+  window.addEventListener("pagehide", saveJournal);
+  window.addEventListener("beforeunload", saveJournal);
+  document.addEventListener("visibilitychange", saveHidden);
   saveButton.addEventListener("mousedown", (e) => e.preventDefault()); // keep the focus
   saveButton.addEventListener("click", saveJournal);
 
@@ -238,6 +243,9 @@ function render({ model, el }) {
 
   return () => {
     saveJournal();
+    window.removeEventListener("pagehide", saveJournal);
+    window.removeEventListener("beforeunload", saveJournal);
+    document.removeEventListener("visibilitychange", saveHidden);
     for (const [event, fn] of Object.entries(handlers)) model.off(event, fn);
   };
 }

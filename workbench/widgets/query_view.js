@@ -103,7 +103,19 @@ function render({ model, el }) {
     type: "button",
     onclick: () => send({ type: "export", format: "docx", path: path.value }),
   });
-  const exportBar = h("footer", { class: "vr-export" }, h("label", { class: "vr-field" }, pathLabel, path), exportCsv, exportDocx);
+  // Which file an export wrote (or why not) is said here, next to the buttons.
+  const exportNote = h("span", { class: "vr-status vr-export-note", role: "status", "aria-live": "polite" });
+  const exportBar = h("footer", { class: "vr-export" }, h("label", { class: "vr-field" }, pathLabel, path), exportCsv, exportDocx, exportNote);
+  /** "12 quotes · 1 participant · 3 documents", each count singular or plural. */
+  const counts = (quotes, participants, documents) =>
+    [t("n_quotes", { n: quotes }), t("n_participants", { n: participants }), t("n_documents", { n: documents })].join(" · ");
+  /** A status line at the top, or next to the export buttons when it is about an export. */
+  function renderStatus() {
+    const s = model.get("status") || {};
+    const exporting = s.where === "export";
+    showStatus(exporting ? exportNote : status, s);
+    showStatus(exporting ? status : exportNote, {});
+  }
   const content = h("section", { class: "vr-content" }, query, summary, quotes, more, exportBar);
 
   const root = h("div", { class: "vr-root vr-query-view" }, top, h("div", { class: "vr-main" }, side, content));
@@ -224,10 +236,10 @@ function render({ model, el }) {
       summary.textContent = "";
       quotes.replaceChildren(h("li", { class: "vr-empty" }, t("pick_first")));
     } else if (!rows.length) {
-      summary.textContent = t("summary", { quotes: 0, participants: 0, documents: 0 });
+      summary.textContent = counts(0, 0, 0);
       quotes.replaceChildren(h("li", { class: "vr-empty" }, t("none")));
     } else {
-      summary.textContent = t("summary", { quotes: results.total, participants: results.participants, documents: results.documents });
+      summary.textContent = counts(results.total, results.participants, results.documents);
       quotes.replaceChildren(
         ...rows.map((card) =>
           quoteCard(
@@ -248,7 +260,7 @@ function render({ model, el }) {
     drawCodes();
     drawChoices();
     drawResults();
-    showStatus(status, model.get("status"));
+    renderStatus();
   }
 
   model.on("change:strings", drawAll);
@@ -262,7 +274,7 @@ function render({ model, el }) {
     drawChoices();
   });
   model.on("change:results", drawResults);
-  model.on("change:status", () => showStatus(status, model.get("status")));
+  model.on("change:status", renderStatus);
   drawAll();
 }
 

@@ -29,10 +29,13 @@ function inkOn(hex) {
   return 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.6 ? "#1b1d21" : "#ffffff";
 }
 
-/** A translator over the strings Python sent: t("summary", {quotes: 3}). */
+/** A translator over the strings Python sent: t("summary", {quotes: 3}); with `n` 1 the
+ * singular form (`key_one`) where the catalogue has one ("1 quote", not "1 quotes"). */
 function translator(model) {
   return (key, values = {}) => {
-    const template = (model.get("strings") || {})[key] ?? key;
+    const strings = model.get("strings") || {};
+    const one = values.n === 1 && strings[`${key}_one`] !== undefined;
+    const template = (one ? strings[`${key}_one`] : strings[key]) ?? key;
     return template.replace(/\{(\w+)\}/g, (all, name) => (name in values ? String(values[name]) : all));
   };
 }
