@@ -93,9 +93,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The dashboard of the demo study (``workbench demo --no-serve``), as ``make demo``
-    serves it."""
+def demo_study(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo study as ``workbench demo --no-serve`` builds it (its predictions too)."""
     need_browser()
     base = tmp_path_factory.mktemp("voila-demo")
     built = subprocess.run(
@@ -105,7 +104,13 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         timeout=600,
     )
     assert built.returncode == 0, built.stderr
-    with serving(base / "demo", base) as url:
+    return base / "demo"
+
+
+@pytest.fixture(scope="module")
+def demo_server(demo_study: Path) -> Iterator[str]:
+    """The dashboard of the demo study, as ``make demo`` serves it."""
+    with serving(demo_study, demo_study.parent) as url:
         yield url
 
 
@@ -420,3 +425,85 @@ def test_report_browser_code_label_with_html_is_text_not_a_link(page: Any, tmp_p
         "() => [...document.querySelectorAll('svg text')].map(t => t.textContent).join(' ')"
     )
     assert "<a href=" in shown or "Click me</a>" in shown
+
+
+def _plain(text: str) -> str:
+    """``text`` as compared: no-break spaces (Swedish thousands) as spaces."""
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
+@pytest.mark.parametrize("lang", ["en", "sv"])
+def test_dashboard_browser_demo_estimate_layer(demo: Any, demo_study: Path, lang: str) -> None:
+    """The demo as a manager reads the estimate: "how many of our users lack information
+    about fees, and how sure are we?" — bars with whiskers, who was coded and who estimated,
+    the model's quotes marked with their probability after people's, and the interviews
+    beside the survey.  The expected figures are the dashboard's own frames, read here."""
+    from workbench.dashboards import DashboardData, Filters, Layer
+    from workbench.dashboards import _estimate as est
+    from workbench.i18n import text
+
+    with workbench.open(demo_study, read_only=True) as project:
+        data = DashboardData(project)
+        assert Layer.ESTIMATE in data.layers()  # make demo builds current predictions
+        view = data.views(data.normalize(Filters(lang=lang, layer="estimate", source="survey")))
+        survey = view.estimate
+        assert survey is not None and survey.available
+        themes = survey.categories["information_gaps"].themes
+        top = themes.iloc[0]
+        caption = est.caption(survey.counts, "survey", lang)
+        beside = data.views(data.normalize(Filters(lang=lang, layer="estimate", by=est.BESIDE)))
+        assert beside.estimate is not None
+        legend = [name for name, _c in (est.group_styles(beside.estimate, lang) or {}).values()]
+    layer_label, source_label = text("f_layer", lang), text("f_source", lang)
+    open_dashboard(demo, f"?lang={lang}")
+    layers = demo.locator(f'.vd-filters .widget-vbox:has(b:text-is("{layer_label}")) select')
+    shown = layers.evaluate("s => [...s.options].map(o => o.text.replace(/\\s/g, ' '))")
+    assert shown[-1] == text("layer_estimate", lang)  # after the human layers
+    choose(demo, layer_label, text("layer_estimate", lang))
+    wait_render(demo, 2)
+    choose(demo, source_label, text("source_survey", lang))
+    wait_render(demo, 3)
+    header = _plain(demo.locator(".vd-header").inner_text())
+    counts = survey.counts
+    assert _plain(est.segments_text(counts.coded, "survey", lang)) in header
+    assert _plain(est.number(counts.estimated, lang)) in header
+    section = demo.locator(".vd-section-information_gaps")
+    assert _plain(caption) in _plain(section.locator(".vd-caption").inner_text())
+    # Bars with whiskers: the 95 % interval of each theme, drawn.
+    chart = drawn(demo, ".vd-section-information_gaps .vd-chart")
+    bars = chart.evaluate("d => d.data[0].customdata.map(c => c[0])")
+    assert bars[-1] == top["code"]  # the largest on top
+    plus = chart.evaluate("d => d.data[0].error_x.array")
+    assert plus[-1] == pytest.approx(round(100 * (top["ci_high"] - top["estimate"]), 2))
+    assert chart.locator("g.errorbar path").count() >= len(bars)
+    labels = chart.evaluate("d => d.data[1].text")
+    assert labels[-1].strip() == est.share_label(top)
+    headline = _plain(section.locator(".vd-headline").inner_text())
+    assert headline.startswith("An estimated " if lang == "en" else "Uppskattningsvis ")
+    shot(demo, f"dashboard-estimate-{lang}")
+    # A bar's quotes: people's first, then the model's, each with its probability.
+    click_bar(demo, "information_gaps", 0, str(top["code"]))
+    badge = section.locator(".vd-model-badge").first
+    badge.wait_for(timeout=30_000)
+    word = "model" if lang == "en" else "modell"
+    assert re.fullmatch(rf"{word}, \d+ %", _plain(badge.inner_text()))
+    # Each part of the section (the bar's quotes, the section's own) lists people's quotes,
+    # then the model's: never mixed.
+    parts = section.locator(".widget-html").evaluate_all(
+        """ws => ws.map(w => [...w.querySelectorAll('.vd-quote')]
+            .map(q => q.classList.contains('vd-model'))).filter(p => p.length)"""
+    )
+    assert parts and all(p == sorted(p) for p in parts)
+    assert any(True in p and False in p for p in parts)
+    assert "50 %" in _plain(section.locator(".vd-model-quotes h4").first.inner_text())
+    section.locator(".vd-model-quotes").first.scroll_into_view_if_needed()
+    shot(demo, f"dashboard-estimate-quotes-{lang}")
+    # Interviews beside the survey: each theme's interview share beside the survey's estimate.
+    choose(demo, text("f_by", lang), text("est_by_beside", lang))
+    wait_render(demo, 4)
+    chart = drawn(demo, ".vd-section-information_gaps .vd-chart")
+    names = chart.evaluate("d => d.data.filter(t => t.type === 'bar').map(t => t.name)")
+    assert [_plain(n) for n in names] == [_plain(n) for n in legend[::-1]]  # legend reversed
+    errors = chart.evaluate("d => d.data.filter(t => t.type === 'bar').map(t => !!t.error_x)")
+    assert errors.count(True) == 1  # the survey's estimate; the interviews are counted
+    shot(demo, f"dashboard-estimate-beside-{lang}")

@@ -500,3 +500,31 @@ def test_estimate_every_string_the_dashboards_ask_for_is_in_the_catalogue(
     raw = {w for page in shown for w in re.findall(r"\b[a-z]+_[a-z_]+\b", _visible(page))}
     assert raw & keys == set()
     assert raw == set(), raw  # nothing that looks like a key at all
+
+
+def test_estimate_labels_say_an_uncertain_share_apart_from_a_sure_one() -> None:
+    def label(share: float, low: float, high: float) -> str:
+        return est.share_label({"estimate": share, "ci_low": low, "ci_high": high})
+
+    assert label(17 / 43, 0.25, 0.55) == "40% (25–55%)"
+    # Whole percents would say "2% (0–2%)": one decimal where they would hide the interval.
+    assert label(0.016, 0.0, 0.024) == "1.6% (0–2.4%)"
+    assert label(0.004, 0.0, 0.01) == "0.4% (0–1%)"
+    assert label(1.0, 1.0, 1.0) == "100%"  # everyone known: no interval
+    assert label(0.5, float("nan"), float("nan")) == "50%"  # people's codings
+
+
+def test_estimate_legend_names_groups_with_plain_squares(data: DashboardData) -> None:
+    """A hatched first bar must not make the legend say a whole group is hatched."""
+    view = data.views(Filters(layer="estimate", by=BESIDE)).estimate
+    assert view is not None
+    figure = est.chart(view.categories["needs"].themes, view, "en")
+    traces = figure["data"]  # type: ignore[assignment]
+    bars = [t for t in traces if t["type"] == "bar"]  # type: ignore[index]
+    keys = [t for t in traces if t.get("showlegend")]  # type: ignore[union-attr]
+    assert all(not b["showlegend"] for b in bars)
+    assert [k["name"] for k in keys] == [b["name"] for b in bars]
+    assert all("pattern" not in k["marker"] for k in keys)
+    survey = next(b for b in bars if b["name"].startswith("Survey"))
+    assert "/" in survey["marker"]["pattern"]["shape"]  # the checklist, hatched in its bar
+    assert [k["legendgroup"] for k in keys] == [b["legendgroup"] for b in bars]

@@ -315,9 +315,32 @@ def percent(share: float) -> str:
     return f"{share:.0%}"
 
 
-def interval(low: float, high: float) -> str:
-    """``3–14%`` (the 95 % interval)."""
-    return f"{percent(low).rstrip('%')}–{percent(high)}"
+def _fine(share: float) -> str:
+    """A share with one decimal (``1.6%``; a whole number without it: ``0%``)."""
+    shown = f"{100 * share:.1f}"
+    return (shown[:-2] if shown.endswith(".0") else shown) + "%"
+
+
+def shares(share: float, low: float, high: float) -> tuple[str, str, str]:
+    """An estimate and its interval as the labels say them: whole percents, or with one
+    decimal where whole percents would say two different numbers alike (``2% (0–2%)``
+    reads as no uncertainty: ``1.6% (0–2.4%)``)."""
+    values = [share, low, high]
+    shown = [percent(v) for v in values]
+    clash = any(
+        shown[i] == shown[j] and abs(values[i] - values[j]) > 1e-9
+        for i in range(3)
+        for j in range(i + 1, 3)
+    )
+    if clash and all(v == v for v in values):
+        shown = [_fine(v) for v in values]
+    return shown[0], shown[1], shown[2]
+
+
+def interval(low: float, high: float, share: float | None = None) -> str:
+    """``3–14%`` (the 95 % interval; with ``share``, in the precision its label uses)."""
+    _s, lo, hi = shares(low if share is None else share, low, high)
+    return f"{lo.rstrip('%')}–{hi}"
 
 
 def share_label(row: pd.Series | Mapping[str, object]) -> str:
@@ -325,9 +348,12 @@ def share_label(row: pd.Series | Mapping[str, object]) -> str:
     that is a single value (everybody coded): ``44%``."""
     share = float(row["estimate"])  # type: ignore[arg-type]
     low, high = float(row["ci_low"]), float(row["ci_high"])  # type: ignore[arg-type]
-    if low != low or high != high or percent(low) == percent(high) == percent(share):
+    if low != low or high != high:
         return percent(share)
-    return f"{percent(share)} ({interval(low, high)})"
+    mid, lo, hi = shares(share, low, high)
+    if lo == hi == mid:
+        return mid
+    return f"{mid} ({lo.rstrip('%')}–{hi})"
 
 
 def number(n: int, lang: str) -> str:
@@ -422,8 +448,10 @@ def drawn(
                 lang,
                 label=label,
                 group=name,
-                share=percent(float(row["estimate"])),
-                interval=interval(float(row["ci_low"]), float(row["ci_high"])),
+                share=shares(*(float(row[k]) for k in ("estimate", "ci_low", "ci_high")))[0],
+                interval=interval(
+                    float(row["ci_low"]), float(row["ci_high"]), float(row["estimate"])
+                ),
                 human=number(int(row["n_human"]), lang),
                 estimated=number(int(row["n_estimated"]), lang),
                 how=how(str(row["method"]), where, lang),

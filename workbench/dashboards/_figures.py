@@ -290,6 +290,7 @@ def estimate_figure(
     series = list(groups or {"": ("", "")})
     data: list[dict[str, Any]] = []
     labels: list[dict[str, Any]] = []
+    keys: list[dict[str, Any]] = []  # the legend's entries, with groups
     top = 0.0
     for i, group in enumerate(series):
         rows = frame if groups is None else frame[frame["group"].astype(str) == group]
@@ -352,6 +353,23 @@ def estimate_figure(
         if groups is not None:
             trace["name"] = plain(name)
             trace["offsetgroup"] = str(i)
+            # plotly's legend draws a bar trace with the first bar's hatching: a plain
+            # square of the group's colour names the group instead.
+            trace["showlegend"] = False
+            trace["legendgroup"] = str(i)
+            keys.append(
+                {
+                    "type": "scatter",
+                    "mode": "markers",
+                    "x": [None],
+                    "y": [None],
+                    "name": plain(name),
+                    "legendgroup": str(i),
+                    "marker": {"symbol": "square", "size": 12, "color": color or colors},
+                    "hoverinfo": "skip",
+                    "showlegend": True,
+                }
+            )
         data.append(trace)
         labels.append(
             {
@@ -375,6 +393,7 @@ def estimate_figure(
         # As bars_figure: the first group on top, the legend in the groups' order.
         data.reverse()
         labels.reverse()
+        keys.reverse()
         extra.update(
             barmode="group",
             scattermode="group",
@@ -391,6 +410,6 @@ def estimate_figure(
         "ticktext": [f"{t:g}%" for t in ticks],
     }
     return {
-        "data": [*data, *labels],
+        "data": [*data, *labels, *keys],
         "layout": _layout(int(90 + 44 * rows_height), xaxis=xaxis, **extra),
     }

@@ -618,8 +618,7 @@ def estimate_headline(entry: est.EstimateCategory, people: str, lang: str) -> st
     head = text(
         f"est_raised_{entry.name}",
         lang,
-        share=est.percent(float(row["estimate"])),
-        interval=est.interval(float(row["ci_low"]), float(row["ci_high"])),
+        share=est.share_label(row),  # its interval, unless everyone here is known
         people=people,
     )
     return f'<p class="vd-headline">{escape(head)}</p>'
@@ -639,7 +638,9 @@ def estimate_caption(view: est.EstimateView, lang: str) -> str:
         )
     else:
         line = est.caption(view.counts, view.source, lang)
-    return f'<p class="vd-caption"><b>{escape(line)}</b></p>'
+    # What a whisker is, where the reader looks (the guide above may be scrolled away).
+    whisker = escape(text("est_whisker", lang))
+    return f'<p class="vd-caption"><b>{escape(line)}</b><br>{whisker}</p>'
 
 
 def estimate_notes(

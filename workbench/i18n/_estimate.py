@@ -95,15 +95,15 @@ STRINGS: dict[str, dict[str, str]] = {
             "{estimated} estimated by the model"
         ),
         "est_overview_lead": "An estimate of how many of all the people raised each topic.",
-        "est_raised_needs": "An estimated {share} ({interval}) of {people} raised a need",
-        "est_raised_expectations": (
-            "An estimated {share} ({interval}) of {people} expressed an expectation"
+        "est_whisker": (
+            "Bar: the best estimate. Whisker: the 95 % interval — the true share is very "
+            "likely within it; the longer it is, the less sure we are."
         ),
-        "est_raised_information_gaps": (
-            "An estimated {share} ({interval}) of {people} lacked some information"
-        ),
+        "est_raised_needs": "An estimated {share} of {people} raised a need",
+        "est_raised_expectations": ("An estimated {share} of {people} expressed an expectation"),
+        "est_raised_information_gaps": ("An estimated {share} of {people} lacked some information"),
         "est_raised_information_sources": (
-            "An estimated {share} ({interval}) of {people} named a source of information"
+            "An estimated {share} of {people} named a source of information"
         ),
         "est_fallback": (
             "Hatched bars: the model could not tell {labels} apart from the rest, so the share "
@@ -260,15 +260,17 @@ STRINGS: dict[str, dict[str, str]] = {
             "{estimated} skattade av modellen"
         ),
         "est_overview_lead": "En skattning av hur många av alla som tog upp varje ämne.",
-        "est_raised_needs": "Uppskattningsvis {share} ({interval}) av {people} tog upp ett behov",
-        "est_raised_expectations": (
-            "Uppskattningsvis {share} ({interval}) av {people} uttryckte en förväntan"
+        "est_whisker": (
+            "Stapel: den bästa skattningen. Morrhår: 95 %-intervallet — den sanna andelen "
+            "ligger med stor sannolikhet inom det; ju längre det är, desto osäkrare är vi."
         ),
+        "est_raised_needs": "Uppskattningsvis {share} av {people} tog upp ett behov",
+        "est_raised_expectations": ("Uppskattningsvis {share} av {people} uttryckte en förväntan"),
         "est_raised_information_gaps": (
-            "Uppskattningsvis {share} ({interval}) av {people} saknade någon information"
+            "Uppskattningsvis {share} av {people} saknade någon information"
         ),
         "est_raised_information_sources": (
-            "Uppskattningsvis {share} ({interval}) av {people} nämnde en informationskälla"
+            "Uppskattningsvis {share} av {people} nämnde en informationskälla"
         ),
         "est_fallback": (
             "Randiga staplar: modellen kunde inte skilja ut {labels} från resten, så andelen "
