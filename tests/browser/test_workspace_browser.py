@@ -580,3 +580,196 @@ def test_workspace_browser_review_queue_fits_1440x900(page: Any, lab: Lab, demo:
     row = accepted.iloc[0]
     mine = anna[(anna["segment"] == row["segment"]) & (anna["code"] == row["code"])]
     assert mine["origin"].tolist() == ["suggestion"]
+
+
+# -- issue 17: what two testers found --------------------------------------------------------
+def untimed_study(folder: Path) -> None:
+    """The Swedish interview without timestamps (as a .docx or a survey answer has none)."""
+    project = workbench.init(folder, codebook=BOOK)
+    doc = transcript(
+        "morgon.txt",
+        TURNS,
+        language="sv",
+        participant="Åsa",
+        attributes={"district": "Väster", "answered_on": "2026-02-09"},
+    )
+    project.store.import_transcripts([doc], user="t", participant_pseudonym=numbered)
+    project.close()
+
+
+def hit_bar(page: Any, visible: bool) -> None:
+    """Wait until the pre-selected hit's bar is shown (or gone)."""
+    page.wait_for_function(
+        "(v) => !document.querySelector('.vt-hit-bar').hidden === v", arg=visible, timeout=10_000
+    )
+
+
+def test_workspace_browser_search_hit_is_dismissed(page: Any, lab: Lab) -> None:
+    """A hit codes its words once; Esc, closing the list and leaving the turn dismiss it, and a
+    key then codes the whole turn.  A turn without a time shows no time (never "null")."""
+    folder = lab.root / "hit-study"
+    untimed_study(folder)
+    notebook(
+        lab.root / "hit.ipynb",
+        f"import workbench\np = workbench.open({str(folder)!r}, coder='anna')\n"
+        "p.tagger(suggest=None)",
+    )
+    run_notebook(page, lab, "hit.ipynb")
+    page.wait_for_selector(".vt-root .vt-text", timeout=45_000)
+    shown(page, FIRST)
+    assert "null" not in page.locator(".vt-current .vt-speaker").inner_text()
+    assert page.locator(".vt-current .vt-time").count() == 0
+    assert "null" not in page.locator(".vt-reading").inner_text()
+    assert "Besvarad: 2026-02-09" in page.locator(".vt-meta").inner_text()
+
+    box = page.locator(".vt-search-input")
+    box.fill("jag")
+    box.press("Enter")
+    page.wait_for_function("() => document.querySelectorAll('.vt-hit-row').length === 4")
+    rows = page.locator(".vt-hit-row")
+
+    rows.nth(2).click()  # the hit in the second turn, pre-selected and said so
+    shown(page, SECOND)
+    hit_bar(page, True)
+    assert "”jag”" in page.locator(".vt-hit-bar").inner_text()
+    screenshot(page, "workspace-hit-selected")
+    page.locator(".vt-text").click()
+    page.keyboard.press("Escape")  # dismissed: the whole turn again
+    hit_bar(page, False)
+    assert page.locator(".vt-text mark.vt-hit").count() == 0
+    page.keyboard.press("t")
+    saved(page, sv("added", label="Tillit"))
+
+    rows.nth(2).click()  # shown again: its words, once
+    hit_bar(page, True)
+    page.locator(".vt-text").click()
+    page.keyboard.press("n")
+    saved(page, sv("added_span", label="Behov"))
+    hit_bar(page, False)
+    page.keyboard.press("Shift+G")  # the hit was used: the whole turn
+    saved(page, sv("added", label="Informationsglapp"))
+
+    rows.nth(2).click()
+    hit_bar(page, True)
+    page.locator(".vt-search-head .vt-x").click()  # the list closed
+    hit_bar(page, False)
+    page.locator(".vt-text").click()
+    page.keyboard.press("n")  # removes the whole-turn "Behov"? no: there is none; adds it
+    saved(page, sv("added", label="Behov"))
+
+    ids = segment_ids(folder)
+    with workbench.open(folder, read_only=True) as p:
+        rows_ = sorted((r.code, r.quote) for r in p.codings("anna").itertuples(index=False))
+        assert {int(s) for s in p.codings("anna")["segment"]} == {ids[1]}
+    assert rows_ == sorted(
+        [("trust", SECOND), ("needs", "jag"), ("gap", SECOND), ("needs", SECOND)]
+    )
+
+
+def test_workspace_browser_memos_typed_right_before_a_reload(page: Any, lab: Lab) -> None:
+    """Text typed in a memo box or the journal is saved even when the page is reloaded at
+    once (no pause, no click elsewhere)."""
+    folder = lab.root / "reload-study"
+    study(folder)
+    sid = segment_ids(folder)[0]
+    notebook(
+        lab.root / "reload.ipynb",
+        f"import workbench\np = workbench.open({str(folder)!r}, coder='anna')\n"
+        "t = p.tagger(suggest=None)\nb = p.memo_browser()\ndisplay(t, b)",
+    )
+    run_notebook(page, lab, "reload.ipynb")
+    page.wait_for_selector(".vt-root .vt-text", timeout=45_000)
+    page.wait_for_selector(".vm-root .vm-journal-text", timeout=45_000)
+    page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+    page.wait_for_function(  # saved: a reload shows the live widgets again
+        "() => !window.jupyterapp.shell.currentWidget.context.model.dirty", timeout=10_000
+    )
+    page.locator(".vt-memo-segment").click()
+    page.keyboard.type("Skrivet precis före omladdningen")
+    page.reload()
+    page.wait_for_selector(".vt-root .vt-text", timeout=45_000)
+    page.wait_for_selector(".vm-root .vm-journal-text", timeout=45_000)
+    page.locator(".vm-journal-text").click()
+    page.keyboard.type("Dagbok precis före")
+    page.reload()
+    page.wait_for_selector(".vt-root .vt-text", timeout=45_000)
+    today = dt.date.today().isoformat()
+    with workbench.open(folder, read_only=True) as p:
+        assert p.memo("segment", sid, coder="anna") == "Skrivet precis före omladdningen"
+        assert p.memo("project", today, coder="anna") == "Dagbok precis före"
+
+
+def test_workspace_browser_views_open_turns_in_the_researchers_tagger(page: Any, lab: Lab) -> None:
+    """The document view moves the tagger made above it (coder lena, Swedish) to the clicked
+    turn and brings it into sight; no second tagger appears."""
+    folder = lab.root / "one-tagger-study"
+    study(folder)
+    notebook(
+        lab.root / "one-tagger.ipynb",
+        f"import workbench\np = workbench.open({str(folder)!r}, coder='root')\n"
+        "p.tagger(coder='lena', lang='sv', suggest=None)",
+        "p.document_view('morgon.txt', lang='en')",
+    )
+    run_notebook(page, lab, "one-tagger.ipynb")
+    page.wait_for_selector(".vt-root .vt-text", timeout=45_000)
+    page.wait_for_selector(".dv-root .dv-turn", timeout=45_000)
+    shown(page, FIRST)
+    page.locator(".dv-turn", has_text=THIRD).click()
+    shown(page, THIRD)
+    assert page.locator(".vt-root").count() == 1
+    assert page.locator(".vt-coder").inner_text() == sv("coder", name="lena")
+    page.wait_for_function(
+        """() => { const r = document.querySelector('.vt-root').getBoundingClientRect();
+                   return r.top >= 0 && r.top < window.innerHeight; }""",
+        timeout=10_000,
+    )
+
+
+def test_workspace_browser_status_filters_and_new_code_form_fit(
+    page: Any, lab: Lab, demo: Path
+) -> None:
+    """At 1440 x 900: a long status line stays one line (the whole text in its title), the open
+    filter panel keeps the navigation on the screen, a taken label keeps the New code form open
+    with its label and says why, and "Under" follows the code last applied."""
+    page.set_viewport_size({"width": 1440, "height": 900})
+    notebook(
+        lab.root / "fit.ipynb",
+        f"import workbench\np = workbench.open({str(demo)!r}, coder='anna')\n"
+        "t = p.tagger(lang='sv')\nt.session.go(5)\nt",
+    )
+    run_notebook(page, lab, "fit.ipynb")
+    page.wait_for_selector(".vt-root .vt-text", timeout=60_000)
+    page.locator(".vt-filter-toggle").click()
+    page.locator(".vt-filters").wait_for(state="visible")
+    m = page.evaluate(MEASURE, [0, True])
+    for part in ("top", "current", "applied", "nav"):
+        assert inside(m[part], m["view"]), (part, m[part], m["view"])
+    screenshot(page, "workspace-filters-open")
+    page.locator(".vt-filter-toggle").click()
+
+    with workbench.open(demo, read_only=True) as p:
+        book = p.codebook
+        code = next(c for c in book.codes if c.codable and c.shortcut and c.parent)
+        sibling = next(c for c in book.codes if c.parent == code.parent and c.id != code.id)
+    page.locator(".vt-text").click()
+    page.keyboard.press(code.shortcut if len(code.shortcut) == 1 else code.shortcut.title())
+    saved(page, sv("added", label=code.name("sv")))
+    page.locator(f'button.vt-code[data-code="{sibling.id}"]').hover()  # hovering is not choosing
+    page.locator(".vt-new-code").click()
+    form = page.locator(".vt-new-form")
+    form.wait_for(state="visible")
+    assert page.locator(".vt-new-parent").input_value() == code.parent
+    taken = sibling.name("sv")
+    page.locator(".vt-new-label").fill(taken)
+    form.locator("button[type=submit]").click()
+    page.locator(".vt-new-error").wait_for(state="visible", timeout=10_000)
+    assert form.is_visible() and page.locator(".vt-new-label").input_value() == taken
+    assert f"({sibling.id})" in page.locator(".vt-new-error").inner_text()
+    status = page.evaluate(
+        """() => { const s = document.querySelector('.vt-status');
+                   return [s.getBoundingClientRect().height, s.title, s.textContent,
+                           s.scrollWidth > s.clientWidth]; }"""
+    )
+    assert status[0] <= 20 and status[1] == status[2]  # one line; the whole of it on hover
+    screenshot(page, "workspace-new-code-taken")
+    page.locator(".vt-new-cancel").click()
