@@ -81,9 +81,19 @@ NOTEBOOK = {
 def study(folder: Path) -> None:
     project = workbench.init(folder)
     people = {
-        "asa.txt": (ASA, {"user_type": "external", "district": "Väster"}),
-        "bo.txt": (BO, {"user_type": "external", "district": "Norra Åsby"}),
-        "cia.txt": (CIA, {"user_type": "internal", "district": "Väster"}),
+        "asa.txt": (
+            ASA,
+            {"user_type": "external", "district": "Väster", "business_type": "bakery"},
+        ),
+        "bo.txt": (
+            BO,
+            {
+                "user_type": "external",
+                "district": "Norra Åsby",
+                "business_type": "care home kitchen",
+            },
+        ),
+        "cia.txt": (CIA, {"user_type": "internal", "district": "Väster", "business_type": "café"}),
     }
     docs = [
         transcript(
@@ -179,10 +189,17 @@ def test_retrieve_browser_query_export_tagger_and_matrix(page: Any, lab: Lab) ->
     path = page.locator(f"{query} .vr-path")
     assert path.input_value() == "citat"  # the default name, in the interface's language
     page.locator(f"{query} .vr-export-csv").click()
+    note = ".vr-query-view .vr-export-note"  # said next to the buttons, not at the top
     page.wait_for_function(
-        "() => document.querySelector('.vr-query-view .vr-status').dataset.state === 'ok'"
-        " && document.querySelector('.vr-query-view .vr-status').textContent.startsWith('Skrev')"
+        f"() => document.querySelector('{note}').dataset.state === 'ok'"
+        f" && document.querySelector('{note}').textContent.startsWith('Skrev')"
     )
+    assert page.locator(f"{query} .vr-export-note").inner_text().endswith("citat.csv")
+    page.locator(f"{query} .vr-export-csv").click()  # again: a new file, the first one kept
+    page.wait_for_function(
+        f"() => document.querySelector('{note}').textContent.endsWith('citat (2).csv')"
+    )
+    assert (lab.root / "citat (2).csv").read_bytes() == (lab.root / "citat.csv").read_bytes()
     with (lab.root / "citat.csv").open(encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
     assert sorted((r["document"], r["code"], r["coder"]) for r in rows) == [
@@ -194,10 +211,8 @@ def test_retrieve_browser_query_export_tagger_and_matrix(page: Any, lab: Lab) ->
     ]
     path.fill("no-such-folder/citat")
     page.locator(f"{query} .vr-export-csv").click()
-    page.wait_for_function(
-        "() => document.querySelector('.vr-query-view .vr-status').dataset.state === 'error'"
-    )
-    assert "mappen no-such-folder finns inte" in page.locator(f"{query} .vr-status").inner_text()
+    page.wait_for_function(f"() => document.querySelector('{note}').dataset.state === 'error'")
+    assert "mappen no-such-folder finns inte" in page.locator(note).inner_text()
 
     # open a quote in the tagger below the view
     page.locator(f"{query} .vr-quote").nth(2).locator(".vr-open").click()
@@ -217,9 +232,47 @@ def test_retrieve_browser_query_export_tagger_and_matrix(page: Any, lab: Lab) ->
     )
     needs = page.locator(f"{matrix} tr[data-code='bp-needs'] td")
     assert needs.all_inner_texts() == ["1", "1", "2"]
+    page.locator(f"{matrix} .vr-columns").select_option("business_type")  # long values
+    page.wait_for_function("() => document.querySelectorAll('.vr-matrix-view thead th').length > 3")
+    # squeezed (many columns on a laptop): the table scrolls sideways, words stay whole
+    page.evaluate(
+        "() => { document.querySelector('.vr-matrix-view .vr-table-wrap').style.width = '300px'; }"
+    )
+    broken = page.evaluate(
+        """() => [...document.querySelectorAll('.vr-matrix-view thead th')].flatMap((th) => {
+            const node = th.firstChild;
+            if (!node || node.nodeType !== Node.TEXT_NODE) return [];
+            const out = [];
+            for (const m of node.data.matchAll(/\\S+/g)) {
+                const range = document.createRange();
+                range.setStart(node, m.index);
+                range.setEnd(node, m.index + m[0].length);
+                const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+                if (lines.size > 1) out.push(m[0]);
+            }
+            return out;
+        })"""
+    )
+    assert broken == []  # headers wrap at spaces only: no word is cut in two
+    page.evaluate(
+        "() => { document.querySelector('.vr-matrix-view .vr-table-wrap').style.width = ''; }"
+    )
+    page.locator(matrix).screenshot(path=str(SCREENSHOTS / "workspace-matrix-headers.png"))
+    page.locator(f"{matrix} .vr-columns").select_option("user_type")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.vr-matrix-view thead th')]"
+        ".map((th) => th.textContent).join('|') === 'Kod|extern|intern|Totalt'"
+    )
+    page.locator(f"{matrix} .vr-table-wrap").scroll_into_view_if_needed()
     needs.nth(0).click()
     page.wait_for_function(
         "() => document.querySelectorAll('.vr-matrix-view .vr-quote').length === 1"
+    )
+    page.wait_for_function(  # the quotes are brought into sight
+        """() => { const r = document.querySelector('.vr-matrix-view .vr-cell-title')
+                       .getBoundingClientRect();
+                   return r.top >= 0 && r.bottom <= window.innerHeight; }""",
+        timeout=10_000,
     )
     assert page.locator(f"{matrix} .vr-cell-title").inner_text() == (
         "Behov · extern — deltagare: 1"
