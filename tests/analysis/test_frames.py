@@ -13,6 +13,7 @@ from workbench import analysis as a
 from workbench.analysis._frames import NOT_THEMES
 from workbench.dashboards import SAMPLE_CODEBOOK, build_sample_project
 from workbench.project._project import Project
+from workbench.store import Origin
 
 
 @pytest.fixture(scope="module")
@@ -239,3 +240,24 @@ def test_consensus_keeps_majority_pairs() -> None:
 def test_analysis_all_names_exported() -> None:
     assert sorted(a.__all__) == a.__all__
     assert all(hasattr(a, name) for name in a.__all__)
+
+
+def test_consensus_takes_a_theme_where_its_parent_is_agreed() -> None:
+    """ "t" (a theme under "x") adopted by "lead": kept on segment 1, where a and b agree on
+    x, not on segment 2; lead is no coder of document d, so a's lone "y" in document e and
+    the majority in d stand as they were."""
+    frame = pd.DataFrame(
+        {
+            "coding": [1, 2, 3, 4, 5, 6, 7],
+            "segment": [1, 1, 2, 1, 2, 3, 3],
+            "document": ["d", "d", "d", "d", "d", "e", "e"],
+            "code": ["x", "x", "x", "t", "t", "y", "t"],
+            "coder": ["a", "b", "a", "lead", "lead", "a", "lead"],
+            "origin": ["human", "human", "human", "theme", "theme", "human", "theme"],
+        }
+    )
+    kept = a.consensus(frame, {"t": "x", "x": None, "y": None})
+    assert kept[["segment", "code"]].values.tolist() == [[1, "t"], [1, "x"], [3, "y"]]
+    assert a.THEME_ORIGIN == Origin.THEME
+    with_column = a.consensus(frame.assign(parent=["", "", "", "x", "x", "", "x"]))
+    assert with_column[["segment", "code"]].equals(kept[["segment", "code"]])

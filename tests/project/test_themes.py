@@ -11,6 +11,7 @@ import pytest
 from _helpers import import_interview
 
 import workbench
+from workbench import analysis as a
 from workbench.analysis._themes import THEME_COLUMNS
 from workbench.codebook import Code, Codebook
 from workbench.errors import AnalysisError, InvalidCode, UnknownItem, WorkbenchError
@@ -340,3 +341,22 @@ def test_adopt_theme_failing_midway_leaves_nothing(
     assert _state(project) == before
     assert "what-the-fee-is-for" not in project.codebook
     assert project.undo() is None  # and nothing is left to undo
+
+
+def test_adopted_theme_refines_the_consensus_and_leaves_agreement_alone(
+    local: workbench.Project,
+) -> None:
+    """The researcher who adopts a theme ("lead") does not become a third coder who outvotes
+    anna and erik: the consensus keeps what it kept, plus the theme where its parent is agreed,
+    and agreement is measured on the coders' own codings only."""
+    ids = _ids(local)
+    before = a.codings_frame(local, "consensus")
+    alpha = local.agreement(bootstrap=0)
+    code_id = local.adopt_theme("gaps", "Fee questions", ids[0:4])
+    after = a.codings_frame(local, "consensus")
+    own = after[after["code"] != code_id]
+    assert own[["segment", "code"]].values.tolist() == before[["segment", "code"]].values.tolist()
+    assert sorted(after.loc[after["code"] == code_id, "segment"]) == ids[0:2]  # gaps agreed
+    assert str(local.agreement(bootstrap=0)) == str(alpha)
+    assert set(local.disagreements()["segment"]) <= set(ids)
+    assert "lead" not in str(local.agreement(bootstrap=0))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from workbench.analysis._frames import (
+    THEME_ORIGIN,
     attribute_columns,
     code_table,
     codings_frame,
@@ -59,6 +60,7 @@ __all__ = [
     "Count",
     "NotExpr",
     "OrExpr",
+    "THEME_ORIGIN",
     "ThemeDescription",
     "add_context",
     "attribute_columns",

@@ -17,7 +17,7 @@ Counting rules, used everywhere:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -63,6 +63,9 @@ CORE = (
     "codable",
 )
 LAYERS = ("all", "consensus")
+#: The origin of a coding adopted from a theme (the store's ``Origin.THEME``; analysis sits
+#: below the store in the import contract, so it names the value).
+THEME_ORIGIN = "theme"
 
 
 def codings_frame(
@@ -88,33 +91,66 @@ def codings_frame(
     codings = project.codings(coder=wanted)
     documents = project.documents[["document", "language"]]
     people = project.participants.drop(columns=["participant_id"], errors="ignore")
-    return enrich(select_layer(codings, layer), documents, people, project.codebook, lang=lang)
+    book = project.codebook
+    parents = {code.id: code.parent for code in book.codes}
+    return enrich(select_layer(codings, layer, parents), documents, people, book, lang=lang)
 
 
-def select_layer(codings: pd.DataFrame, layer: str | Sequence[str]) -> pd.DataFrame:
-    """The codings of one layer: ``"all"``, ``"consensus"``, one coder or a list of coders."""
+def select_layer(
+    codings: pd.DataFrame,
+    layer: str | Sequence[str],
+    parents: Mapping[str, str | None] | None = None,
+) -> pd.DataFrame:
+    """The codings of one layer: ``"all"``, ``"consensus"``, one coder or a list of coders
+    (``parents``: each code's parent, for the consensus of adopted themes)."""
     if isinstance(layer, str):
         if layer == "all":
             return codings
         if layer == "consensus":
-            return consensus(codings)
+            return consensus(codings, parents)
         return codings[codings["coder"] == layer]
     return codings[codings["coder"].isin(list(layer))]
 
 
-def consensus(codings: pd.DataFrame) -> pd.DataFrame:
+def consensus(
+    codings: pd.DataFrame, parents: Mapping[str, str | None] | None = None
+) -> pd.DataFrame:
     """Codings that a majority of a document's coders applied to the same segment.
 
     A (segment, code) pair is kept when more than half of the coders who coded anything in
     that document applied it (so a document with one coder keeps that coder's codings).  One
     row per kept pair, the earliest coding's span and quote, with coder ``"consensus"``.
+
+    Codings adopted from a theme (origin ``theme``) refine the agreed codes rather than vote:
+    the researcher who adopted a theme does not become one more coder of every document it
+    touches (which would outvote a lone coder's codings), and a theme's coding is kept where
+    its parent code (``parents``, or the frame's ``parent`` column) is kept on that segment.
     """
     if codings.empty:
         return codings.assign(coder=pd.Series(dtype=str))
-    coders = codings.groupby("document")["coder"].nunique()
-    agree = codings.groupby(["segment", "code"])["coder"].transform("nunique")
-    needed = codings["document"].map(coders) / 2
-    kept = codings[agree > needed]
+    themed = (
+        codings["origin"] == THEME_ORIGIN
+        if "origin" in codings
+        else pd.Series(False, index=codings.index)
+    )
+    own = codings[~themed]
+    coders = own.groupby("document")["coder"].nunique()
+    agree = own.groupby(["segment", "code"])["coder"].transform("nunique")
+    needed = own["document"].map(coders) / 2
+    kept = own[agree > needed]
+    if themed.any():
+        theme = codings[themed]
+        parent = (
+            theme["code"].map(parents)
+            if parents is not None
+            else theme.get("parent", pd.Series(None, index=theme.index))
+        )
+        agreed = set(zip(kept["segment"], kept["code"], strict=True))
+        refined = [
+            (segment, code) in agreed
+            for segment, code in zip(theme["segment"], parent, strict=True)
+        ]
+        kept = pd.concat([kept, theme[refined]])
     kept = kept.sort_values(["segment", "code", "coding"]).drop_duplicates(["segment", "code"])
     return kept.assign(coder="consensus").reset_index(drop=True)
 

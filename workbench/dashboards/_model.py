@@ -276,8 +276,11 @@ class DashboardData:
     @cached_property
     def coders(self) -> list[str]:
         """The human coders of the layers: every coder but the settled layer and the
-        excluded ones, sorted."""
+        excluded ones, sorted.  Someone who only adopted themes (codings of origin ``theme``)
+        refined others' codings and is not a coder of their own."""
         frame = self._codings
+        if "origin" in frame:
+            frame = frame[frame["origin"] != a.THEME_ORIGIN]
         names = frame["coder"].unique() if len(frame) else []
         return sorted(str(c) for c in names if c != SETTLED and c not in self.excluded)
 
@@ -312,7 +315,10 @@ class DashboardData:
         """The enriched codings of a layer (computed once)."""
         if layer not in self._layers:
             frame = self._codings
-            human = frame[frame["coder"].isin(self.coders)]
+            adopted = (frame["origin"] == a.THEME_ORIGIN) & ~frame["coder"].isin(
+                [SETTLED, *self.excluded]
+            )
+            human = frame[frame["coder"].isin(self.coders) | adopted]
             if layer == Layer.HUMAN:
                 out = human
             elif layer == Layer.CONSENSUS:

@@ -711,14 +711,15 @@ class Project:
         bootstrap: int = 1000,
     ) -> Any:
         """Intercoder agreement (percent, Cohen's and Fleiss' kappa, Krippendorff's alpha) on
-        the interviewee segments; see :func:`workbench.agreement.agreement`."""
+        the interviewee segments, without codings adopted from a theme; see
+        :func:`workbench.agreement.agreement`."""
         if codes is not None:
             wanted = codes.split(",") if isinstance(codes, str) else list(codes)
             unknown = [c.strip() for c in wanted if c.strip() not in self.codebook]
             if unknown:
                 raise UnknownItem(f"unknown code(s) {', '.join(map(repr, unknown))}")
         return agreement.agreement(
-            self.codings(),
+            self._independent_codings(),
             coders=coders,
             codes=codes,
             segments=self.segments(role="interviewee"),
@@ -729,8 +730,16 @@ class Project:
     def disagreements(self, coders: Sequence[str] | str | None = None) -> pd.DataFrame:
         """One row per segment where the coders' codes differ (see ``workbench.agreement``)."""
         return agreement.disagreements(
-            self.codings(), coders=coders, segments=self.segments(role="interviewee")
+            self._independent_codings(),
+            coders=coders,
+            segments=self.segments(role="interviewee"),
         )
+
+    def _independent_codings(self) -> pd.DataFrame:
+        """The codings agreement is measured on: not those adopted from a theme, which one
+        researcher applied to quotes others had coded (they are no independent judgement)."""
+        codings = self.codings()
+        return codings[codings["origin"] != Origin.THEME].reset_index(drop=True)
 
     def settle(
         self,
