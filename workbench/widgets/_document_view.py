@@ -32,6 +32,7 @@ from workbench.codebook import Codebook
 from workbench.errors import InvalidCode, UnknownItem, WorkbenchError
 from workbench.i18n import LANGS, attribute_name, text, value_name
 from workbench.i18n._document import STRINGS
+from workbench.project._workspace import default_lang
 from workbench.widgets._shared import tagger_for, text_version
 from workbench.widgets.tagger import Tagger
 from workbench.widgets.tagger._payload import clock
@@ -328,7 +329,7 @@ class DocumentView(w.VBox):  # type: ignore[misc]
         Default: every coder, and the tagger codes as the project's coder.
     lang
         Language of the interface and code labels (``"sv"`` or ``"en"``); default: the
-        document's language.
+        study's, as the tagger's (an English interview in a Swedish study reads in Swedish).
     tagger
         A :class:`~workbench.widgets.Tagger` to open clicked turns in; default: the tagger
         last made for the project in this kernel if it is still open (it moves to the turn and
@@ -358,7 +359,7 @@ class DocumentView(w.VBox):  # type: ignore[misc]
         self.project = project
         row = find_document(project.documents, document)
         self._document = row.to_dict()
-        lang = lang or ("sv" if str(row["language"]) == "sv" else "en")
+        lang = lang or default_lang(project)  # the study's, as every widget's
         if lang not in LANGS:
             raise InvalidCode(f"document view: language {lang!r} is not 'sv' or 'en'")
         self.lang = lang
