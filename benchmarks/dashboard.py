@@ -14,6 +14,14 @@ Prints, for the same project in the same run:
 
 and the ratios of the browser figures to their Python baselines.  Aims: page ≤ 1.5 × the
 one-widget Voilà page (measured side by side, same server options), filter change ≤ 300 ms.
+
+Then the layer "Estimate (model + coders)" on the demo study (``workbench demo --no-serve``,
+its predictions included): ``Project.prevalence`` of the survey in Python, and in the browser
+the time a change of the estimate layer takes to re-render, for a selection estimated the
+first time (seconds: the bootstrap) and for one seen before (aim ≤ 300 ms: each (source,
+``by``) is estimated once and cached).
+
+    .venv/bin/python benchmarks/dashboard.py --only-estimate    # the estimate layer only
 """
 
 from __future__ import annotations
@@ -409,6 +417,94 @@ def wait_render(page: object, n: int) -> None:
     )
 
 
+def estimate_baseline(folder: Path) -> tuple[float, float]:
+    """Seconds of ``Project.prevalence`` of the demo's survey (participant level, 1,000
+    bootstrap replicates), and of the dashboard's estimate views of it (every category and
+    theme), each computed afresh."""
+    from workbench.project import _predictions
+
+    with workbench.open(folder, read_only=True) as project:
+        _predictions._CACHE.clear()
+        start = time.perf_counter()
+        project.prevalence(source="survey")
+        prevalence = time.perf_counter() - start
+        _predictions._CACHE.clear()
+        data = DashboardData(project)
+        start = time.perf_counter()
+        data.views(data.normalize(Filters(layer="estimate", source="survey")))
+        views = time.perf_counter() - start
+    return prevalence, views
+
+
+#: The estimate layer's steps: (filter, option, seen before in this page?).
+ESTIMATE_STEPS = [
+    ("Whose coding", "Estimate (model + coders)", False),
+    ("Source", "Survey answers", False),
+    ("Compare groups", "User type", False),
+    ("Compare groups", "No comparison", True),
+    ("Compare groups", "Interviews beside the survey", False),
+    ("Compare groups", "User type", True),
+    ("Compare groups", "Interviews beside the survey", True),
+    ("Compare groups", "No comparison", True),
+    ("Source", "Interviews", True),
+    ("Source", "Survey answers", True),
+]
+
+
+def estimate_times(folder: Path, warm: float) -> tuple[list[float], list[float]]:
+    """Seconds for each change of :data:`ESTIMATE_STEPS` to re-render the demo's dashboard:
+    (selections estimated the first time, selections seen before)."""
+    from playwright.sync_api import sync_playwright
+
+    command = [sys.executable, "-m", "workbench", "dashboard", str(folder)]
+    env = {**os.environ, "WORKBENCH_DASHBOARD_TOKEN": "benchmark"}
+    fresh: list[float] = []
+    seen: list[float] = []
+    server = Server(command, env, folder.parent / "voila-estimate.log", token="benchmark")
+    with server as url, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        time.sleep(warm)
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        page.goto(url, timeout=120_000)
+        wait_render(page, 1)
+        n = 1
+        for label, option, again in ESTIMATE_STEPS:
+            select = filter_select(page, label)
+            start = time.perf_counter()
+            select.select_option(label=option)
+            n += 1
+            wait_render(page, n)
+            (seen if again else fresh).append(time.perf_counter() - start)
+        page.close()
+        browser.close()
+    return fresh, seen
+
+
+def run_estimate(tmp: Path, warm: float) -> None:
+    """Build the demo study and print the estimate layer's figures."""
+    folder = tmp / "demo"
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "workbench", "demo", "--no-serve", str(folder)],
+        check=True,
+        capture_output=True,
+    )
+    print(f"built the demo study in {time.perf_counter() - start:.1f} s")
+    prevalence, views = estimate_baseline(folder)
+    print(f"estimate: p.prevalence(source='survey')  {prevalence * 1000:>9.0f} ms")
+    print(f"estimate: the survey's estimate views     {views * 1000:>9.0f} ms")
+    fresh, seen = estimate_times(folder, warm)
+    print(
+        f"estimate layer, selection estimated the first time (median of {len(fresh)})  "
+        f"{statistics.median(fresh) * 1000:.0f} ms   all: "
+        + ", ".join(f"{t * 1000:.0f}" for t in fresh)
+    )
+    print(
+        f"estimate layer, selection seen before (median of {len(seen)})  "
+        f"{statistics.median(seen) * 1000:.0f} ms   max {max(seen) * 1000:.0f} ms   aim 300 ms"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--codings", type=int, default=100_000)
@@ -417,7 +513,14 @@ def main() -> None:
     parser.add_argument(
         "--warm", type=float, default=20, help="seconds to let Voilà preheat a kernel per load"
     )
+    parser.add_argument(
+        "--only-estimate", action="store_true", help="only the estimate layer on the demo"
+    )
     args = parser.parse_args()
+    if args.only_estimate:
+        with tempfile.TemporaryDirectory(prefix="vardag-dash-bench-") as tmp:
+            run_estimate(Path(tmp), args.warm)
+        return
     with tempfile.TemporaryDirectory(prefix="vardag-dash-bench-") as tmp:
         folder = Path(tmp) / "study"
         start = time.perf_counter()
@@ -449,6 +552,7 @@ def main() -> None:
                 f"filter change, precomputed/cached state (median of {len(seen)})  "
                 f"{s_med * 1000:.0f} ms   aim 300 ms"
             )
+        run_estimate(Path(tmp), args.warm)
 
 
 if __name__ == "__main__":

@@ -507,3 +507,35 @@ def test_dashboard_browser_demo_estimate_layer(demo: Any, demo_study: Path, lang
     errors = chart.evaluate("d => d.data.filter(t => t.type === 'bar').map(t => !!t.error_x)")
     assert errors.count(True) == 1  # the survey's estimate; the interviews are counted
     shot(demo, f"dashboard-estimate-beside-{lang}")
+
+
+def test_report_browser_demo_estimate(page: Any, demo_study: Path, tmp_path: Path) -> None:
+    """The demo's report in the estimate layer: whiskers drawn in its SVG, captions, the
+    model's quotes marked, and the interviews beside the survey in a section of its own."""
+    from workbench.dashboards import write_report
+
+    out = write_report(demo_study, tmp_path / "estimate.html", layer="estimate")
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.set_viewport_size(VIEWPORT)
+    page.goto(out.as_uri())
+    beside = page.locator("#beside")
+    assert beside.count() == 1
+    assert "Interviews beside the survey" in beside.inner_text()
+    whiskers = page.locator('svg.vd-svg path[stroke-width="1.5"]')
+    assert whiskers.count() >= 10
+    caption = page.locator(".vd-caption").first.inner_text()
+    assert re.search(
+        r"Estimate: [\d,]+ (answers|passages) coded by people, [\d,]+ estimated", caption
+    )
+    assert page.locator(".vd-model-badge").count() >= 3
+    assert re.fullmatch(
+        r"model, \d+ %", _plain(page.locator(".vd-model-badge").first.text_content() or "")
+    )
+    page.screenshot(path=str(SCREENSHOTS / "dashboard-estimate-report-en.png"))
+    # The section (its heading and what follows it) as a reader scrolls to it.
+    top = beside.evaluate("h => h.getBoundingClientRect().top + window.scrollY")
+    page.set_viewport_size({"width": VIEWPORT["width"], "height": 2400})
+    page.evaluate("(y) => window.scrollTo(0, y - 20)", top)
+    page.screenshot(path=str(SCREENSHOTS / "dashboard-estimate-report-beside-en.png"))
+    assert not errors, errors

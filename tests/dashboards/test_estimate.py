@@ -528,3 +528,46 @@ def test_estimate_legend_names_groups_with_plain_squares(data: DashboardData) ->
     survey = next(b for b in bars if b["name"].startswith("Survey"))
     assert "/" in survey["marker"]["pattern"]["shape"]  # the checklist, hatched in its bar
     assert [k["legendgroup"] for k in keys] == [b["legendgroup"] for b in bars]
+
+
+def test_estimate_report_cli_layer(study: Path, tmp_path: Path) -> None:
+    from workbench.cli import main
+
+    out = tmp_path / "estimate.html"
+    assert main(["report", str(study), "-o", str(out), "--layer", "estimate", "--lang", "sv"]) == 0
+    html = out.read_text(encoding="utf-8")
+    assert "Skattning (modell + kodare)" in html and "modell, 90\u00a0%" in html
+
+
+def test_estimate_beside_says_zero_for_a_theme_no_interviewee_raised() -> None:
+    def row(group: str, code: str, share: float, method: str) -> dict[str, object]:
+        low, high = (share - 0.01, share + 0.02) if method == "pacc" else (np.nan, np.nan)
+        return dict(
+            zip(
+                est.COLUMNS,
+                [group, code, code, "#000", 0, share, low, high, 16, 0, method],
+                strict=True,
+            )
+        )
+
+    told = pd.DataFrame([row("interviews", "a", 0.5, "people")], columns=est.COLUMNS)
+    total = pd.DataFrame([row("interviews", "cat", 0.9, "people")], columns=est.COLUMNS)
+    survey = est.EstimateCategory(
+        name="needs",
+        code="cat",
+        total=pd.DataFrame([row("survey", "cat", 0.2, "pacc")], columns=est.COLUMNS),
+        themes=pd.DataFrame(
+            [row("survey", "a", 0.1, "pacc"), row("survey", "b", 0.05, "pacc")],
+            columns=est.COLUMNS,
+        ),
+    )
+    themes = est.beside({"needs": (told, total)}, {"needs": survey}, ["interviews", "survey"])[
+        "needs"
+    ].themes
+    assert list(zip(themes["code"], themes["group"], themes["estimate"], strict=True)) == [
+        ("a", "interviews", 0.5),
+        ("a", "survey", 0.1),
+        ("b", "interviews", 0.0),  # nobody interviewed raised it: 0 %, not a blank
+        ("b", "survey", 0.05),
+    ]
+    assert _row(themes, "b", "interviews")["method"] == "people"

@@ -269,8 +269,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("--lang", choices=["sv", "en"], default="en")
     p.add_argument(
         "--layer",
-        help="whose codings: consensus, all or a coder's name (default: the consensus where "
-        "there is one, else all coders)",
+        help="whose codings: consensus, all, a coder's name, or estimate (the model's estimate "
+        "for everybody beside people's codings, once `workbench suggest apply` has run; "
+        "default: the consensus where there is one, else all coders)",
     )
     p.add_argument(
         "--source",

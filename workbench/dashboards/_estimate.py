@@ -285,6 +285,19 @@ def beside(
     empty = pd.DataFrame(columns=COLUMNS)
     for name, entry in survey.items():
         themes, total = interviews.get(name, (empty, empty))
+        if not total.empty and not entry.themes.empty:
+            # A theme no interviewee raised: 0 % beside the survey's bar, said, not blank.
+            unsaid = entry.themes[~entry.themes["code"].isin(set(themes["code"]))]
+            unsaid = unsaid.drop_duplicates("code").assign(
+                group=str(total["group"].iloc[0]),
+                estimate=0.0,
+                ci_low=math.nan,
+                ci_high=math.nan,
+                n_human=int(total["n_human"].iloc[0]),
+                n_estimated=0,
+                method=PEOPLE,
+            )
+            themes = _stack(themes, unsaid[COLUMNS])
         both = _stack(themes, entry.themes)
         if not both.empty:
             people = themes.set_index("code")["estimate"] if not themes.empty else {}
