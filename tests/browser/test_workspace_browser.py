@@ -429,6 +429,19 @@ def test_workspace_browser_swedish_interface(page: Any, lab: Lab) -> None:
     )
     look()
     editor.screenshot(path=str(page_shot("workspace-sv-codebook-editor")))
+    # a merge asks first, naming both codes and the codings that move; nothing preselected
+    merge = editor.locator(".widget-dropdown select").nth(1)
+    assert merge.input_value() == "— välj en kod —"
+    merge.select_option(label="Behov")
+    editor.locator("button", has_text="Slå ihop").first.click()
+    question = editor.locator("b", has_text="Slå ihop ”Tillit” med ”Behov”?")
+    question.wait_for(timeout=10_000)
+    look()
+    editor.screenshot(path=str(page_shot("workspace-sv-codebook-merge-asks")))
+    editor.locator("button", has_text="Avbryt").click()
+    page.wait_for_function(
+        "() => document.querySelector('.wb-codebook-editor').textContent.includes('Inget ändrat')"
+    )
 
     # the check itself catches English: a word of the English catalogue is found
     assert "Next uncoded" in english_in(["Next uncoded"])

@@ -138,12 +138,14 @@ class CodebookEditor(w.HBox):  # type: ignore[misc]
         )
         self.merge_button = self._button(t("merge"), self._merge, style="warning")
         # The question before a merge or removal, and Undo after one (hidden until needed).
-        self.question = w.HTML()
+        self.question = w.HTML(layout=w.Layout(flex="1 1 320px", max_width="560px"))
         self.confirm_button = self._button("", self._confirm, style="danger")
         self.cancel_button = self._button(t("cancel"), self._cancel)
+        for button in (self.confirm_button, self.cancel_button):
+            button.layout.flex = "0 0 auto"  # never squeezed to "Ja, sl…"
         self.confirm_box = w.HBox(
             [self.question, self.confirm_button, self.cancel_button],
-            layout=w.Layout(display="none", align_items="center", grid_gap="8px"),
+            layout=w.Layout(display="none", align_items="center", flex_flow="row wrap"),
         )
         self.undo_button = self._button(t("undo"), self._undo)
         self.undo_button.layout.display = "none"
@@ -166,11 +168,11 @@ class CodebookEditor(w.HBox):  # type: ignore[misc]
                 w.HBox([self.save_button, self.rename_button, self.remove_button]),
                 w.HBox([self.parent, self.move_button]),
                 w.HBox([self.merge_target, self.merge_button]),
+                self.confirm_box,  # right under the buttons that ask
                 w.HTML(f"<b>{html.escape(t('add_heading'))}</b>"),
                 self.child_label,
                 self.child_id,
                 w.HBox([self.add_button], layout=w.Layout(padding="0 0 0 156px")),
-                self.confirm_box,
                 w.HBox([self.status, self.undo_button], layout=w.Layout(align_items="center")),
             ],
             layout=w.Layout(padding="0 14px 0 16px", flex="1 1 auto", min_width="0"),
