@@ -206,7 +206,7 @@ class CodebookEditor(w.HBox):  # type: ignore[misc]
             group = "" if code.codable else f" ({self._t('group')})"
             row = w.Button(
                 description=f"{code.name(self.lang)}{group} · {count}",
-                tooltip=f"{code.id} · {self._t('count_title', n=count)}",
+                tooltip=f"{code.id} · {self._n('count_title', count)}",
                 layout=w.Layout(
                     width="auto",
                     height="auto",

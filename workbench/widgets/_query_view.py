@@ -223,7 +223,8 @@ def write_docx(
     for line in selection:
         document.add_paragraph(line)
     date = dt.date.today().isoformat()
-    document.add_paragraph(text("retrieve_docx_made", lang, date=date, quotes=len(cards)))
+    made = "retrieve_docx_made_one" if len(cards) == 1 else "retrieve_docx_made"
+    document.add_paragraph(text(made, lang, date=date, quotes=len(cards)))
     rank = {code: i for i, code in enumerate(order)}
     by_code: dict[str, list[dict[str, Any]]] = {}
     for card in cards:

@@ -93,8 +93,10 @@ function percent(part, whole) {
 
 function render({ model, el }) {
   /** The interface string `key` in the tagger's language, `{name}` filled from `values`. */
+  // A string in the tagger's language; with `n` 1 its singular form (`key_one`) if it has one.
   function t(key, values = {}) {
-    const template = (model.get("strings") || {})[key] ?? key;
+    const strings = model.get("strings") || {};
+    const template = (values.n === 1 ? strings[`${key}_one`] : undefined) ?? strings[key] ?? key;
     return template.replace(/\{(\w+)\}/g, (all, name) => (name in values ? String(values[name]) : all));
   }
   const labelled = []; // [node, what, key]: static texts set again when the language changes
