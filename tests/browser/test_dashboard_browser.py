@@ -477,7 +477,7 @@ def test_dashboard_browser_demo_estimate_layer(demo: Any, demo_study: Path, lang
     assert plus[-1] == pytest.approx(round(100 * (top["ci_high"] - top["estimate"]), 2))
     assert chart.locator("g.errorbar path").count() >= len(bars)
     labels = chart.evaluate("d => d.data[1].text")
-    assert labels[-1].strip() == est.share_label(top)
+    assert labels[-1].strip() == est.share_label(top, lang)
     headline = _plain(section.locator(".vd-headline").inner_text())
     assert headline.startswith("An estimated " if lang == "en" else "Uppskattningsvis ")
     shot(demo, f"dashboard-estimate-{lang}")

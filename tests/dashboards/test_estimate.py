@@ -510,6 +510,8 @@ def test_estimate_labels_say_an_uncertain_share_apart_from_a_sure_one() -> None:
     # Whole percents would say "2% (0–2%)": one decimal where they would hide the interval.
     assert label(0.016, 0.0, 0.024) == "1.6% (0–2.4%)"
     assert label(0.004, 0.0, 0.01) == "0.4% (0–1%)"
+    swedish = {"estimate": 0.016, "ci_low": 0.0, "ci_high": 0.024}
+    assert est.share_label(swedish, "sv") == "1,6% (0–2,4%)"  # the Swedish decimal mark
     assert label(1.0, 1.0, 1.0) == "100%"  # everyone known: no interval
     assert label(0.5, float("nan"), float("nan")) == "50%"  # people's codings
 

@@ -319,51 +319,56 @@ def beside(
 
 
 # -- words ----------------------------------------------------------------------------------
-def percent(share: float) -> str:
+def _decimal(shown: str, lang: str) -> str:
+    """``shown`` with the language's decimal mark (Swedish: ``0,4%``)."""
+    return shown.replace(".", ",") if lang == "sv" else shown
+
+
+def percent(share: float, lang: str = "en") -> str:
     """A share as the bars say it: ``7%``; below one percent with a decimal (``0.4%``)."""
     if share != share:  # NaN
         return "–"
     if 0 < share < 0.0095:
-        return f"{100 * share:.1f}%"
+        return _decimal(f"{100 * share:.1f}%", lang)
     return f"{share:.0%}"
 
 
-def _fine(share: float) -> str:
+def _fine(share: float, lang: str) -> str:
     """A share with one decimal (``1.6%``; a whole number without it: ``0%``)."""
     shown = f"{100 * share:.1f}"
-    return (shown[:-2] if shown.endswith(".0") else shown) + "%"
+    return _decimal((shown[:-2] if shown.endswith(".0") else shown) + "%", lang)
 
 
-def shares(share: float, low: float, high: float) -> tuple[str, str, str]:
+def shares(share: float, low: float, high: float, lang: str = "en") -> tuple[str, str, str]:
     """An estimate and its interval as the labels say them: whole percents, or with one
     decimal where whole percents would say two different numbers alike (``2% (0–2%)``
     reads as no uncertainty: ``1.6% (0–2.4%)``)."""
     values = [share, low, high]
-    shown = [percent(v) for v in values]
+    shown = [percent(v, lang) for v in values]
     clash = any(
         shown[i] == shown[j] and abs(values[i] - values[j]) > 1e-9
         for i in range(3)
         for j in range(i + 1, 3)
     )
     if clash and all(v == v for v in values):
-        shown = [_fine(v) for v in values]
+        shown = [_fine(v, lang) for v in values]
     return shown[0], shown[1], shown[2]
 
 
-def interval(low: float, high: float, share: float | None = None) -> str:
+def interval(low: float, high: float, share: float | None = None, lang: str = "en") -> str:
     """``3–14%`` (the 95 % interval; with ``share``, in the precision its label uses)."""
-    _s, lo, hi = shares(low if share is None else share, low, high)
+    _s, lo, hi = shares(low if share is None else share, low, high, lang)
     return f"{lo.rstrip('%')}–{hi}"
 
 
-def share_label(row: pd.Series | Mapping[str, object]) -> str:
+def share_label(row: pd.Series | Mapping[str, object], lang: str = "en") -> str:
     """A bar's label: ``7% (3–14%)``; without an interval (people's codings) or with one
     that is a single value (everybody coded): ``44%``."""
     share = float(row["estimate"])  # type: ignore[arg-type]
     low, high = float(row["ci_low"]), float(row["ci_high"])  # type: ignore[arg-type]
     if low != low or high != high:
-        return percent(share)
-    mid, lo, hi = shares(share, low, high)
+        return percent(share, lang)
+    mid, lo, hi = shares(share, low, high, lang)
     if lo == hi == mid:
         return mid
     return f"{mid} ({lo.rstrip('%')}–{hi})"
@@ -440,7 +445,7 @@ def drawn(
         where = group if by == BESIDE else source
         name = f"<br>{plain(group_name(group, groups[group], by, lang))}" if groups else ""
         label = plain(row["label"])
-        texts.append(share_label(row))
+        texts.append(share_label(row, lang))
         if row["method"] == PEOPLE:
             total = int(row["n_human"])
             hovers.append(
@@ -451,20 +456,19 @@ def drawn(
                     group=name,
                     n=number(round(float(row["estimate"]) * total), lang),
                     total=number(total, lang),
-                    share=percent(float(row["estimate"])),
+                    share=percent(float(row["estimate"]), lang),
                 )
             )
             continue
+        share, low, high = (float(row[k]) for k in ("estimate", "ci_low", "ci_high"))
         hovers.append(
             text(
                 "est_hover",
                 lang,
                 label=label,
                 group=name,
-                share=shares(*(float(row[k]) for k in ("estimate", "ci_low", "ci_high")))[0],
-                interval=interval(
-                    float(row["ci_low"]), float(row["ci_high"]), float(row["estimate"])
-                ),
+                share=shares(share, low, high, lang)[0],
+                interval=interval(low, high, share, lang),
                 human=number(int(row["n_human"]), lang),
                 estimated=number(int(row["n_estimated"]), lang),
                 how=how(str(row["method"]), where, lang),

@@ -618,7 +618,7 @@ def estimate_headline(entry: est.EstimateCategory, people: str, lang: str) -> st
     head = text(
         f"est_raised_{entry.name}",
         lang,
-        share=est.share_label(row),  # its interval, unless everyone here is known
+        share=est.share_label(row, lang),  # its interval, unless everyone here is known
         people=people,
     )
     return f'<p class="vd-headline">{escape(head)}</p>'
