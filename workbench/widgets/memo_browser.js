@@ -141,7 +141,16 @@ function render({ model, el }) {
   });
   journalBox.addEventListener("blur", saveJournal);
   // A reload or a closed tab right after typing loses nothing: the entry is sent first.
-  const saveHidden = () => document.visibilityState === "hidden" && saveJournal();
+  // Back on the page (another tab, window or kernel may have written memos): read them again,
+  // at most every few seconds and never over an entry being typed.
+  let lastRead = performance.now();
+  function reread() {
+    if (journal.dirty || performance.now() - lastRead < 3000) return;
+    lastRead = performance.now();
+    send({ type: "refresh" });
+  }
+  const saveHidden = () => (document.visibilityState === "hidden" ? saveJournal() : reread());
+  window.addEventListener("focus", reread);
   window.addEventListener("pagehide", saveJournal);
   window.addEventListener("beforeunload", saveJournal);
   document.addEventListener("visibilitychange", saveHidden);
@@ -246,6 +255,7 @@ function render({ model, el }) {
     window.removeEventListener("pagehide", saveJournal);
     window.removeEventListener("beforeunload", saveJournal);
     document.removeEventListener("visibilitychange", saveHidden);
+    window.removeEventListener("focus", reread);
     for (const [event, fn] of Object.entries(handlers)) model.off(event, fn);
   };
 }
