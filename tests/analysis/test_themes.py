@@ -188,7 +188,9 @@ def test_propose_themes_two_quotes() -> None:
         }
     )
     assert propose_themes(data)["segments"].tolist() == [[1, 2]]
-    assert sorted(propose_themes(data, k=2)["segments"].tolist()) == [[1], [2]]
+    # two one-quote "themes" are none: k is capped at half the quotes, and the frame says so
+    capped = propose_themes(data, k=2)
+    assert capped["segments"].tolist() == [[1, 2]] and capped.attrs["k_asked"] == 2
 
 
 def test_propose_themes_identical_quotes_are_one_theme() -> None:
@@ -343,3 +345,80 @@ def test_themes_judge_a_bilingual_partition_within_each_language() -> None:
     assert _themes._criterion(rows, by_language, silhouette, 0) > 0.3
     assert _themes._judged(rows, by_language, silhouette, 0, blocks) == 0.0
     assert _themes._judged(rows, by_topic, silhouette, 0, blocks) > 0.8
+
+
+# Two Swedish themes told the way people talk: pronouns, modals, "kom", "sen", numbers.
+SPOKEN_SV = {
+    "avgift": [
+        "Ni borde ärligt talat förklara avgiften, sen kom fakturan tre gånger.",
+        "Sen kom en faktura till och ni kunde inte förklara avgiften, ärligt.",
+        "Ni borde kunna veta varför avgiften på fakturan blev så hög.",
+        "Det kom tre fakturor och ingen kunde förklara avgiften för oss.",
+    ],
+    "torget": [
+        "Vi fick ingen plats på torget för matvagnen, det blev inget.",
+        "Platsen på torget lottades ut, sen fick matvagnen stå kvar.",
+        "Matvagnen kunde inte stå på torget, ni vet hur det blir.",
+        "Torget hade bara tre platser för matvagnar, mer blev det inte.",
+    ],
+}
+FUNCTION_WORDS = {
+    "ni", "kom", "borde", "sen", "tre", "ärligt", "kunde", "kunna", "veta", "blev", "mer",
+    "blir", "vet", "fick", "gånger", "talat",
+}  # fmt: skip
+
+
+def test_propose_themes_labels_and_terms_are_content_words_in_swedish() -> None:
+    frame = propose_themes(quotes(SPOKEN_SV), k=2, language="sv")
+    assert sorted(map(sorted, frame["segments"])) == [[1, 2, 3, 4], [5, 6, 7, 8]]
+    for row in frame.itertuples():
+        words = set(tokenize(row.label)) | {t.lower() for t in row.terms}
+        assert not words & FUNCTION_WORDS, (row.label, row.terms)
+    labels = " ".join(frame["label"])
+    assert "avgiften" in labels and "torget" in labels
+
+
+def test_propose_themes_counts_the_languages_of_each_theme() -> None:
+    both = pd.concat([quotes(ENGLISH).assign(language="en"), quotes(SWEDISH).assign(language="sv")])
+    both["segment"] = range(1, len(both) + 1)
+    frame = propose_themes(both, k=7)
+    assert sorted(map(str, frame["languages"])) == ["{'en': 4}"] * 4 + ["{'sv': 4}"] * 3
+    assert not frame.attrs["by_language"] and not frame.attrs["language_split"]
+
+
+def test_propose_themes_a_split_by_language_is_no_theme(monkeypatch: pytest.MonkeyPatch) -> None:
+    both = pd.concat([quotes(ENGLISH).assign(language="en"), quotes(SWEDISH).assign(language="sv")])
+    both["segment"] = range(1, len(both) + 1)
+    real = _themes._group
+
+    def by_language(vectors, k, seed, settings, languages=None):  # type: ignore[no-untyped-def]
+        if k is not None:
+            return real(vectors, k, seed, settings, languages)
+        return np.array([0 if x == "en" else 1 for x in languages], dtype=np.int64)
+
+    # an estimate that finds only the languages: the themes are found within each instead
+    monkeypatch.setattr(_themes, "_group", by_language)
+    frame = propose_themes(both)
+    assert frame.attrs["by_language"] and not frame.attrs["language_split"]
+    assert len(frame) > 2 and all(len(x) == 1 for x in frame["languages"])
+    groups = {tuple(s) for s in frame["segments"]}
+    assert {tuple(range(1, 5)), tuple(range(17, 21))} <= groups  # registration, tillstånd
+    # a chosen k keeps what it found, and the frame says when that is just the languages
+    two = propose_themes(both, k=2)
+    assert two.attrs["language_split"] == (sorted(map(len, two["languages"])) == [1, 1])
+
+
+def test_split_by_language_needs_one_group_per_language_each_of_one_language() -> None:
+    langs = ["en"] * 10 + ["sv"] * 10
+    split = _themes._split_by_language
+    assert split(np.array([0] * 10 + [1] * 10), langs)
+    assert split(np.array([0] * 10 + [1] * 9 + [0]), langs)  # 10 of 11: still one language
+    assert not split(np.array([0] * 10 + [1] * 5 + [0] * 5), langs)
+    assert not split(np.array([0] * 5 + [1] * 5 + [2] * 10), langs)  # themes in a language
+    assert not split(np.array([0] * 10 + [1] * 10), ["en"] * 20)
+
+
+def test_propose_themes_caps_k_at_half_the_quotes() -> None:
+    frame = propose_themes(quotes(ENGLISH), k=500)
+    assert len(frame) == 8 and frame.attrs["k_asked"] == 500
+    assert "k_asked" not in propose_themes(quotes(ENGLISH), k=8).attrs

@@ -81,7 +81,19 @@ THEME_COLUMNS = [
     "typical",
     "cohesion",
     "separation",
+    "languages",
 ]
+#: Keys of a frame's ``attrs`` set by :func:`propose_themes`: the estimate of k found only the
+#: split by language, so the themes were found within each language instead (bool); the
+#: groups returned are just the quotes' languages (bool); the k asked for, when it was more
+#: than :data:`MAX_K_SHARE` allows (int).
+BY_LANGUAGE = "by_language"
+LANGUAGE_SPLIT = "language_split"
+K_ASKED = "k_asked"
+#: A group is of one language when this share of its quotes is.
+ONE_LANGUAGE = 0.9
+#: At most one theme per this many quotes when k is chosen (more would be one-quote themes).
+MAX_K_SHARE = 2
 #: Most candidate themes tried when ``k`` is estimated.
 MAX_THEMES = 12
 #: Fewest quotes per theme on average when ``k`` is estimated (the range is 2..n // this).
@@ -111,8 +123,12 @@ _SENTENCE_END = frozenset(".!?:;\"'«»”–—(")  # what may stand before a s
 _NOTATION = re.compile(r"\[[^\]\n]{0,40}\]")
 #: Words of talk that say nothing about what a theme is about, beside the written stop words:
 #: hesitations and back-channels, transcribers' notes written without brackets, contractions
-#: and colloquial spellings of stop words, and the light verbs every interviewee uses
-#: ("know", "vet").  Without them a theme of interview quotes is labelled "laughs, eh, know".
+#: and colloquial spellings of stop words, the light verbs every interviewee uses ("know",
+#: "vet"), and the function words the written lists lack: pronouns ("ni"), auxiliaries and
+#: modals in every form ("borde", "bli", "kunna"), very common verbs ("kom", "veta"), common
+#: adverbs and quantifiers ("sen", "mer", "ärligt", "flesta"), numbers ("tre") and generic
+#: nouns of time and people ("gång", "day").  Without them a theme of interview quotes is
+#: labelled "laughs, eh, know" or, in Swedish, "ni, kom, borde".
 SPOKEN_STOP_WORDS: dict[str, frozenset[str]] = {
     "en": frozenset(
         "um umm uh uhm uh-huh eh er erm hm hmm mm mhm mmm ah aha oh ooh yeah yep yup yes okay "
@@ -121,13 +137,55 @@ SPOKEN_STOP_WORDS: dict[str, frozenset[str]] = {
         "we've we'd we'll they're they've they'd don't didn't doesn't isn't wasn't aren't "
         "weren't can't couldn't won't wouldn't shouldn't haven't hasn't hadn't "
         "know think mean guess say said says got actually basically honestly really just "
-        "like maybe things thing stuff lot".split()
+        "like maybe things thing stuff lot "
+        # pronouns, auxiliaries and modals the written list lacks
+        "i'm me myself mine ya y'all would've could've should've shall might may must ought "
+        # very common verbs: they carry a sentence, not its topic
+        "come comes came coming go goes went going gone get gets getting make makes made making "
+        "take takes took taken want wants wanted need needs needed tell told ask let put "
+        "seem seems seemed feel felt try tried use used do does did done doing give gives gave "
+        "given knows knew "
+        # common adverbs, quantifiers and discourse words
+        "then later still ever never always often sometimes already anyway anyways pretty "
+        "quite very much more most less lot lots bit kind sort totally definitely probably "
+        "example instance sure right well also else okay new old good bad "
+        # numbers and ordinals
+        "one two three four five six seven eight nine ten eleven twelve twenty thirty forty "
+        "fifty hundred thousand first second third half once twice little "
+        # generic nouns of time and people
+        "time times day days week weeks year years people person way".split()
     ),
     "sv": frozenset(
         "eh ehm öh öhm mm mhm hm hmm aa ah åh oj jaa jo nä nää ok okej asså ba nån nåt nånting "
         "sån sånt såna dom mej dej sej va skratt skrattar suck paus ohörbart "
         "vet tycker tror säga sa sagt gör göra gjorde gjort ha haft fick kunde vill ville "
-        "måste lite saker sak grej grejer faktiskt egentligen verkligen kanske".split()
+        "måste lite saker sak grej grejer faktiskt egentligen verkligen kanske "
+        # pronouns and determiners the written list lacks
+        "ni er ert era oss man jag du dig mig sig vi dem denne denna dessa någon något några "
+        "ingen inget inga alla allt varje flesta många fler flera andra annan annat samma egen "
+        "eget egna själv själva vilken vilket vilka sådan sådant sådana "
+        # auxiliaries and modal verbs in every form
+        "borde bör kunna kunnat kan kunde ska skall skulle måst få får fick fått vilja vill "
+        "ville velat bli blir blev blivit vara är var varit ha har hade haft "
+        # very common verbs: they carry a sentence, not its topic
+        "komma kommer kom kommit gå går gick gått ta tar tog tagit ge ger gav gett göra gör "
+        "gjorde gjort veta vet visste vetat tänka tänker tänkte tycka tyckte tro trodde "
+        "behöva behöver behövde behövt gälla gäller gällde finnas finns fanns funnits "
+        "stå står stod sätta sätter satte säger hända händer hände hänt verkar kändes känns "
+        # common adverbs, quantifiers and discourse words
+        "sen sedan mer mera mest mindre ärligt typ liksom alltså ju väl nog också även bara "
+        "redan ens ännu igen alltid aldrig ofta sällan ibland nu då här där dit hit så "
+        "jätte jättemycket ganska rätt helt mycket väldigt riktigt absolut precis direkt "
+        "först sist tillbaka bra gärna exempel ny nytt nya gammal gamla annars iallafall "
+        "iaf förresten "
+        # numbers and ordinals
+        "en ett två tre fyra fem sex sju åtta nio tio elva tolv tjugo trettio fyrtio femtio "
+        "tretton fjorton femton sexton sjutton arton nitton hundra tusen första andra tredje "
+        "halv halva förra innan oftare vore se ser såg sett "
+        # generic nouns of time and people
+        "gång gången gånger dag dagar vecka veckor år tid folk sätt "
+        # particles of phrasal verbs ("ta emot", "höra av sig")
+        "emot ut upp iväg bort fram in av över".split()
     ),
 }
 
@@ -426,6 +484,48 @@ def _estimate_groups(
     return _kmeans(vectors, best, seed, settings.n_init)
 
 
+def _blocks_of(languages: Sequence[str]) -> np.ndarray:
+    """Each quote's language block (:func:`_language_blocks`) as a number."""
+    out = np.zeros(len(languages), dtype=np.int64)
+    for b, block in enumerate(_language_blocks(languages)):
+        out[block] = b
+    return out
+
+
+def _split_by_language(labels: np.ndarray, languages: Sequence[str] | None) -> bool:
+    """Whether a partition of a bilingual set is just its languages: one group per language
+    block, each at least :data:`ONE_LANGUAGE` of one block."""
+    if languages is None or len(labels) == 0:
+        return False
+    n_blocks = len(_language_blocks(languages))
+    groups = sorted(set(labels.tolist()))
+    if n_blocks < 2 or len(groups) != n_blocks:
+        return False
+    block = _blocks_of(languages)
+    owners = set()
+    for g in groups:
+        counts = Counter(block[labels == g].tolist())
+        owner, n = counts.most_common(1)[0]
+        if n < ONE_LANGUAGE * int((labels == g).sum()):
+            return False
+        owners.add(owner)
+    return len(owners) == n_blocks
+
+
+def _within_languages(
+    vectors: Vectors, seed: int, settings: _Settings, languages: Sequence[str]
+) -> np.ndarray:
+    """Groups estimated within each language block separately (numbered block after block):
+    the themes of a set whose estimate found nothing but its languages."""
+    labels = np.zeros(vectors.shape[0], dtype=np.int64)
+    offset = 0
+    for block in _language_blocks(languages):
+        inner = _estimate_groups(vectors[block], seed, settings)
+        labels[block] = inner + offset
+        offset += int(inner.max()) + 1
+    return labels
+
+
 def _group(
     vectors: Vectors,
     k: int | None,
@@ -600,8 +700,12 @@ def propose_themes(
         used for that quote when ``language`` is ``"auto"``).
     k : int, optional
         Number of themes; estimated by the silhouette over 2..12 (at most a third of the
-        quotes) when None.  More themes than distinct quotes cannot be made: ``k`` is
-        capped.
+        quotes) when None.  More themes than distinct quotes cannot be made, nor more than
+        half the quotes (one-quote "themes"): ``k`` is capped and ``attrs["k_asked"]`` keeps
+        the number asked for.  When the estimate splits a bilingual set only by language,
+        which is no theme, the themes are estimated within each language instead
+        (``attrs["by_language"]``); ``attrs["language_split"]`` says whether the groups
+        returned are just the languages (as a chosen k can make them).
     seed : int
         Seed of the SVD and k-means: the same quotes and seed give the same frame.
     language : {"auto", "sv", "en"}
@@ -623,8 +727,9 @@ def propose_themes(
         ``label`` (a phrase or words from the quotes), ``terms`` (distinctive words),
         ``segments`` and ``participants`` (sorted lists), ``n_segments``, ``n_participants``,
         ``typical`` (the quotes nearest the centre), ``cohesion`` (mean cosine similarity to
-        the centre, 0-1) and ``separation`` (mean silhouette of its quotes, -1..1: below 0 the
-        quotes sit closer to another theme; NaN for a single theme).  No quotes, no rows; one
+        the centre, 0-1), ``separation`` (mean silhouette of its quotes, -1..1: below 0 the
+        quotes sit closer to another theme; NaN for a single theme) and ``languages`` (how
+        many of its quotes are in each language, ``{"sv": 14, "en": 2}``).  No quotes, no rows; one
         quote, or quotes all alike, one theme.
 
     Examples
@@ -667,12 +772,22 @@ def _propose(
     texts = [str(t) for t in quotes["text"]]
     known = [str(x) for x in quotes["language"]] if "language" in quotes.columns else None
     corpus = _Corpus(texts, language, background, known)
+    attrs: dict[str, object] = {BY_LANGUAGE: False}
+    if k is not None and k > max(1, len(texts) // MAX_K_SHARE):
+        attrs[K_ASKED] = k
+        k = max(1, len(texts) // MAX_K_SHARE)
     # One thread: the SVD's and k-means' results then do not depend on the machine's cores
     # (they do otherwise), and on a shared machine it is faster (100 quotes: 0.07 s against
     # 0.18 s with two threads; 3,000 quotes take no longer).
     with threadpool_limits(limits=1):
         vectors = _quote_vectors(corpus, settings, seed, embeddings)
         labels = _group(vectors, k, seed, settings, corpus.languages)
+        # A split by language is no theme: when the estimate finds nothing else, the themes
+        # are looked for within each language.
+        if k is None and _split_by_language(labels, corpus.languages):
+            labels = _within_languages(vectors, seed, settings, corpus.languages)
+            attrs[BY_LANGUAGE] = True
+    attrs[LANGUAGE_SPLIT] = _split_by_language(labels, corpus.languages)
     n_groups = int(labels.max()) + 1
     if 2 <= n_groups < len(texts):
         silhouettes = silhouette_samples(vectors, labels, metric="cosine")
@@ -702,11 +817,20 @@ def _propose(
                 "typical": [texts[i] for i in typical],
                 "cohesion": round(cohesion, 6),
                 "separation": round(float(np.mean(silhouettes[members])), 6),
+                "languages": _language_counts(corpus.languages, members),
             }
         )
     frame = pd.DataFrame(rows)
     frame.insert(0, "theme", range(1, len(frame) + 1))
-    return frame[THEME_COLUMNS]
+    frame = frame[THEME_COLUMNS]
+    frame.attrs.update(attrs)
+    return frame
+
+
+def _language_counts(languages: Sequence[str], members: np.ndarray) -> dict[str, int]:
+    """How many of the group's quotes are in each language, most first."""
+    counts = Counter(languages[i] for i in members.tolist())
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
 def describe_theme(
