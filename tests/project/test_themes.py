@@ -157,7 +157,8 @@ def test_theme_quotes_leave_out_codings_from_adopted_themes(local: workbench.Pro
 def test_themes_frame_finds_the_three_gaps(local: workbench.Project) -> None:
     ids = _ids(local)
     frame = local.themes("gaps", k=3)
-    assert list(frame.columns) == THEME_COLUMNS
+    assert list(frame.columns) == THEME_COLUMNS + _themes.EXTRA_COLUMNS
+    assert frame["existing"].isna().all() and (frame["n_existing"] == 0).all()
     assert _groups(frame) == {tuple(ids[0:4]), tuple(ids[4:8]), tuple(ids[8:12])}
     assert list(frame["theme"]) == [1, 2, 3]
     by_first = {row.segments[0]: row for row in frame.itertuples()}
@@ -183,8 +184,13 @@ def test_themes_for_one_coder_and_without_quotes(local: workbench.Project) -> No
     ids = _ids(local)
     erik = local.themes("gaps", coder="erik", k=3)
     assert _groups(erik) == {tuple(ids[0:2]), tuple(ids[4:6]), tuple(ids[8:10])}
-    empty = local.themes("gaps", coder="nobody")
-    assert empty.empty and list(empty.columns) == THEME_COLUMNS
+    empty = local.themes("needs", coder="erik")
+    assert empty.empty and list(empty.columns) == THEME_COLUMNS + _themes.EXTRA_COLUMNS
+    with pytest.raises(_themes.UnknownCoder) as caught:
+        local.themes("gaps", coder="nobody")
+    assert str(caught.value) == (
+        "coder 'nobody' has coded nothing in this project (coders: anna, erik)"
+    )
 
 
 @pytest.mark.parametrize(
@@ -219,7 +225,7 @@ def test_adopt_theme_writes_code_and_codings_in_one_audited_version(
     book = project.codebook
     code = book.get(code_id)
     assert code.parent == "gaps" and code.color == "#c0392b"
-    assert code.label == {"sv": "What the fee is for", "en": "What the fee is for"}
+    assert code.label == {"en": "What the fee is for"}  # no Swedish label made up
     assert code.definition == {"en": "Not knowing what a fee covers."}
     assert book.children("gaps")[-1].id == code_id
     assert project.codebook_version == version + 1
@@ -291,8 +297,20 @@ def test_adopt_theme_by_another_coder_is_theirs_to_undo(project: workbench.Proje
         (
             ("gaps", "fees", [1]),
             {},
-            InvalidCode,
-            "'fees' is already a code under 'gaps' (fees-old)",
+            _themes.ThemeLabelTaken,
+            "'fees' is already the label of the code 'fees-old'",
+        ),
+        (  # a label in the other language, of a code elsewhere in the codebook
+            ("gaps", "  behov ", [1]),
+            {},
+            _themes.ThemeLabelTaken,
+            "'behov' is already the label of the code 'needs'",
+        ),
+        (
+            ("gaps", "Money", [1]),
+            {"other_label": "PROCESS", "lang": "en"},
+            _themes.ThemeLabelTaken,
+            "'PROCESS' is already the label of the code 'process'",
         ),
         (
             ("gaps", "Harbour", [15, 16, 999]),
@@ -360,3 +378,44 @@ def test_adopted_theme_refines_the_consensus_and_leaves_agreement_alone(
     assert str(local.agreement(bootstrap=0)) == str(alpha)
     assert set(local.disagreements()["segment"]) <= set(ids)
     assert "lead" not in str(local.agreement(bootstrap=0))
+
+
+def test_adopt_theme_labels_in_the_language_given_and_no_empty_definition(
+    project: workbench.Project,
+) -> None:
+    ids = _ids(project)
+    sv = project.adopt_theme(
+        "gaps", "Överklaga", ids[4:8], lang="sv", other_label=" How to  appeal ", definition=" "
+    )
+    code = project.codebook.get(sv)
+    assert code.label == {"sv": "Överklaga", "en": "How to appeal"}
+    assert code.definition == {}
+    entry = project.codebook.to_yaml().split(f"id: {sv}")[1].split("- id:")[0]
+    assert "definition" not in entry  # nothing stored for an empty definition
+    only = project.adopt_theme("gaps", "Registrera", ids[8:12], lang="sv")
+    assert project.codebook.get(only).label == {"sv": "Registrera"}
+
+
+def test_adopt_theme_refuses_the_same_quotes_twice(project: workbench.Project) -> None:
+    ids = _ids(project)
+    first = project.adopt_theme("gaps", "Fee meaning", ids[0:4])
+    before = _state(project)
+    with pytest.raises(_themes.ThemeAdoptedAlready) as caught:
+        project.adopt_theme("gaps", "Fee meaning again", list(reversed(ids[0:4])))
+    assert str(caught.value) == f"these 4 quotes were already adopted as the code '{first}'"
+    assert _state(project) == before
+    project.adopt_theme("gaps", "Fees, some", ids[0:3])  # another set of quotes: a new code
+
+
+def test_themes_say_which_existing_code_holds_a_candidates_quotes(
+    local: workbench.Project,
+) -> None:
+    ids = _ids(local)
+    for s in ids[0:3]:
+        local.code(s, "fees-old", coder="anna")
+    frame = local.themes("gaps", k=3)
+    by_first = {row.segments[0]: row for row in frame.itertuples()}
+    assert (by_first[ids[0]].existing, by_first[ids[0]].n_existing) == ("fees-old", 3)
+    assert by_first[ids[4]].existing is None and by_first[ids[4]].n_existing == 0
+    assert _themes.most_coded({1: {"a", "b"}, 2: {"b"}}, [1, 2, 3]) == ("b", 2)
+    assert _themes.most_coded({}, [1]) is None

@@ -14,7 +14,8 @@ code of that code and codes its quotes with it, marked as coming from a theme (o
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -32,9 +33,15 @@ if TYPE_CHECKING:
     from workbench.project._project import Project
 
 __all__ = [
+    "EXTRA_COLUMNS",
     "QUOTE_COLUMNS",
+    "ThemeAdoptedAlready",
+    "ThemeLabelTaken",
     "ThemeQuotes",
+    "UnknownCoder",
     "adopt_theme",
+    "coded_below",
+    "most_coded",
     "study_language",
     "theme_quotes",
     "themes",
@@ -49,6 +56,39 @@ QUOTE_COLUMNS = ["segment", "participant", "document", "language", "spans", "tex
 SPAN_JOINER = " … "
 #: Longest id made from a theme's label (the database allows 100 characters).
 MAX_ID = 60
+#: Columns :func:`themes` adds to :func:`workbench.analysis.propose_themes`'s: the code below
+#: the parent that already holds most of the candidate's quotes (None: none) and how many.
+EXTRA_COLUMNS = ["existing", "n_existing"]
+
+
+class ThemeLabelTaken(InvalidCode):
+    """The label of a theme being adopted is already some code's label (in either language)."""
+
+    def __init__(self, label: str, existing: str) -> None:
+        self.label = label
+        self.existing = existing
+        super().__init__(f"{label!r} is already the label of the code {existing!r}")
+
+
+class ThemeAdoptedAlready(InvalidCode):
+    """The quotes of a theme being adopted are those of a theme adopted before."""
+
+    def __init__(self, n: int, existing: str) -> None:
+        self.n = n
+        self.existing = existing
+        super().__init__(f"these {n} quotes were already adopted as the code {existing!r}")
+
+
+class UnknownCoder(UnknownItem):
+    """A coder who has coded nothing in the project."""
+
+    def __init__(self, coder: str, known: Sequence[str]) -> None:
+        self.coder = coder
+        shown = ", ".join(known) if known else "none yet"
+        super().__init__(f"coder {coder!r} has coded nothing in this project (coders: {shown})")
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0])
 
 
 @dataclass(frozen=True)
@@ -107,6 +147,8 @@ def theme_quotes(p: Project, code: str, *, coder: str | None = None) -> ThemeQuo
     offsets.
     """
     book = _code(p, code)
+    if coder is not None and coder not in (known := p.store.coders()):
+        raise UnknownCoder(coder, known)
     family = [code, *book.descendants(code)]
     codings = p.codings(coder=coder, code=family)
     codings = codings[codings["origin"].isin([str(o) for o in QUOTE_ORIGINS])]
@@ -151,13 +193,43 @@ def themes(
     """Candidate themes among the quotes of ``code`` (see :meth:`Project.themes`);
     ``quotes`` saves reading them again when the caller has them."""
     read = quotes if quotes is not None else theme_quotes(p, code, coder=coder)
-    return propose_themes(
+    frame = propose_themes(
         read.quotes[["segment", "participant", "text", "language"]],
         k=k,
         seed=seed,
         language=read.language,
         background=read.background,
     )
+    coded = coded_below(p, code)
+    found = [most_coded(coded, segments) for segments in frame["segments"]]
+    frame["existing"] = pd.Series([f[0] if f else None for f in found], dtype=object)
+    frame["n_existing"] = pd.Series([f[1] if f else 0 for f in found], dtype="int64")
+    return frame
+
+
+def coded_below(p: Project, code: str) -> dict[int, set[str]]:
+    """Segment -> the codes below ``code`` it is coded with (by anyone, any origin): what a
+    candidate theme may merely repeat."""
+    below = p.codebook.descendants(code)
+    if not below:
+        return {}
+    codings = p.codings(code=list(below))
+    out: dict[int, set[str]] = {}
+    for segment, child in zip(codings["segment"].astype(int), codings["code"], strict=True):
+        out.setdefault(int(segment), set()).add(str(child))
+    return out
+
+
+def most_coded(coded: Mapping[int, set[str]], segments: Iterable[int]) -> tuple[str, int] | None:
+    """The code (of :func:`coded_below`) that most of ``segments`` carry and how many carry
+    it (ties: the first id); None when none carries any."""
+    counts: Counter[str] = Counter()
+    for s in segments:
+        counts.update(coded.get(int(s), ()))
+    if not counts:
+        return None
+    best = min(counts, key=lambda c: (-counts[c], c))
+    return best, counts[best]
 
 
 def _theme_id(label: str, taken: Iterable[str]) -> str:
@@ -177,14 +249,22 @@ def adopt_theme(
     definition: str = "",
     coder: str | None = None,
     lang: str = "en",
+    other_label: str = "",
 ) -> str:
     """Make a theme a child code of ``code`` and code its quotes with it; returns the new id.
 
-    One transaction: a new codebook version holding the code (``label`` in both languages
-    until someone translates it, ``definition`` in ``lang``, the parent's colour) and, for each
+    One transaction: a new codebook version holding the code (``label`` in ``lang``,
+    ``other_label`` in the other language when given — else that language has none and the
+    codebook shows ``label`` in its place —, ``definition`` in ``lang`` when given, the
+    parent's colour) and, for each
     of ``segments``, codings by ``coder`` (default: the project's coder) of the segment's
     coded spans of ``code`` with origin ``theme``.  The audit row that records it is the
     coder's latest undoable action: :meth:`Project.undo` removes code and codings together.
+
+    Refused (:class:`ThemeLabelTaken`) when a label is already any code's label, in either
+    language, anywhere in the codebook (case aside): two codes one cannot tell apart; and
+    (:class:`ThemeAdoptedAlready`) when a code below ``code`` was adopted from exactly these
+    quotes before.
     """
     if lang not in LANGS:
         raise UnknownItem(f"language {lang!r} is not one of {', '.join(LANGS)}")
@@ -195,9 +275,11 @@ def adopt_theme(
     wanted = sorted({int(s) for s in segments})
     if not wanted:
         raise AnalysisError(f"theme {name!r}: no quotes chosen; a theme needs at least one")
-    same = [c.id for c in book.children(code) if c.name(lang).casefold() == name.casefold()]
-    if same:
-        raise InvalidCode(f"{name!r} is already a code under {code!r} ({same[0]})")
+    other = " ".join(str(other_label).split())
+    for text in (name, other):
+        same = [c.id for c in book.codes if text and _has_label(c, text)]
+        if same:
+            raise ThemeLabelTaken(text, same[0])
     known = theme_quotes(p, code).quotes.set_index("segment")
     missing = [s for s in wanted if s not in known.index]
     if missing:
@@ -206,10 +288,16 @@ def adopt_theme(
             f"theme {name!r}: segment(s) {shown} hold no quote of {code!r}; a theme gathers "
             "quotes of its parent code"
         )
+    before = _adopted_from(p, book, code, wanted)
+    if before is not None:
+        raise ThemeAdoptedAlready(len(wanted), before)
     parent = book.get(code)
+    labels = {lang: name}
+    if other:
+        labels[next(x for x in LANGS if x != lang)] = other
     new = Code(
         id=_theme_id(name, book.ids()),
-        label={"sv": name, "en": name},
+        label=labels,
         parent=code,
         definition={lang: " ".join(definition.split())} if definition.strip() else {},
         color=parent.color,
@@ -227,3 +315,23 @@ def adopt_theme(
         theme={"label": name, "parent": code},
     )
     return new.id
+
+
+def _has_label(c: Code, text: str) -> bool:
+    """Whether ``text`` is a label of ``c`` in some language (case and spacing aside)."""
+    want = text.casefold()
+    return any(" ".join(v.split()).casefold() == want for v in c.label.values() if v)
+
+
+def _adopted_from(p: Project, book: Codebook, code: str, segments: Sequence[int]) -> str | None:
+    """The code below ``code`` adopted from exactly ``segments`` (its theme codings), if any."""
+    below = list(book.descendants(code))
+    if not below:
+        return None
+    codings = p.codings(code=below)
+    codings = codings[codings["origin"] == str(Origin.THEME)]
+    wanted = set(segments)
+    for child, group in codings.groupby("code", sort=True):
+        if set(group["segment"].astype(int)) == wanted:
+            return str(child)
+    return None
