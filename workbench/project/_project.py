@@ -1014,15 +1014,25 @@ class Project:
         definition: str = "",
         coder: str | None = None,
         lang: str = "en",
+        other_label: str = "",
     ) -> str:
         """Make a theme a child code of ``code`` and code its quotes (``segments``) with it,
         marked as coming from a theme (origin ``theme``) and by ``coder`` (default: the
         project's coder), in one audited transaction; returns the new code's id.
-        :meth:`undo` takes code and codings back together."""
+        :meth:`undo` takes code and codings back together.  ``label`` is in ``lang``,
+        ``other_label`` (optional) in the other language; a label any code already has is
+        refused."""
         from workbench.project import _themes
 
         return _themes.adopt_theme(
-            self, code, label, segments, definition=definition, coder=coder, lang=lang
+            self,
+            code,
+            label,
+            segments,
+            definition=definition,
+            coder=coder,
+            lang=lang,
+            other_label=other_label,
         )
 
 
