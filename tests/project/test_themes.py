@@ -3,12 +3,13 @@ a child code in one audited, undoable transaction (on SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from _helpers import import_interview
+from _helpers import import_interview, transcript
 
 import workbench
 from workbench import analysis as a
@@ -419,3 +420,26 @@ def test_themes_say_which_existing_code_holds_a_candidates_quotes(
     assert by_first[ids[4]].existing is None and by_first[ids[4]].n_existing == 0
     assert _themes.most_coded({1: {"a", "b"}, 2: {"b"}}, [1, 2, 3]) == ("b", 2)
     assert _themes.most_coded({}, [1]) is None
+
+
+def test_themes_of_one_source_keep_interviews_and_survey_answers_apart(
+    local: workbench.Project,
+) -> None:
+    answers = ["The fee on the invoice was never explained.", "Nobody told us how to appeal."]
+    doc = dataclasses.replace(
+        transcript("survey.csv", [("R1", "interviewee", t) for t in answers], language="en"),
+        format="csv",
+    )
+    local.store.import_transcripts([doc], user="t", participant_pseudonym=lambda lab, kn: "S01")
+    new = [int(s) for s in local.segments()["segment"]][-2:]
+    for s in new:
+        local.code(s, "gaps", coder="anna")
+    ids = _ids(local)
+    every = _themes.theme_quotes(local, "gaps")
+    assert set(new) <= set(every.quotes["segment"])
+    survey = _themes.theme_quotes(local, "gaps", source="survey")
+    assert list(survey.quotes["segment"]) == new
+    interviews = local.themes("gaps", k=3, source="interviews")
+    assert _groups(interviews) == {tuple(ids[0:4]), tuple(ids[4:8]), tuple(ids[8:12])}
+    with pytest.raises(UnknownItem, match="source 'web' is not one of interviews, survey"):
+        local.themes("gaps", source="web")

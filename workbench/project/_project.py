@@ -981,7 +981,13 @@ class Project:
 
     # -- emergent themes ------------------------------------------------------------------------
     def themes(
-        self, code: str, *, coder: str | None = None, k: int | None = None, seed: int = 0
+        self,
+        code: str,
+        *,
+        coder: str | None = None,
+        k: int | None = None,
+        seed: int = 0,
+        source: str | None = None,
     ) -> pd.DataFrame:
         """Candidate themes among the quotes coded with ``code`` or a code below it (by
         ``coder``, or every coder's own and accepted codings): one row per candidate, largest
@@ -990,11 +996,13 @@ class Project:
 
         ``k`` themes, or estimated when None; the same seed gives the same frame.  The rest of
         the study teaches which words belong together; see
-        :func:`workbench.analysis.propose_themes` for the columns.
+        :func:`workbench.analysis.propose_themes` for the columns.  ``existing`` and
+        ``n_existing`` name the code below ``code`` that already holds most of a candidate's
+        quotes and how many.  ``source``: ``"interviews"`` or ``"survey"`` only (None: both).
         """
         from workbench.project import _themes
 
-        return _themes.themes(self, code, coder=coder, k=k, seed=seed)
+        return _themes.themes(self, code, coder=coder, k=k, seed=seed, source=source)
 
     def theme_view(self, code: str, *, coder: str | None = None, lang: str = "en") -> Any:
         """A widget over :meth:`themes`: read each candidate, rename, merge, move or drop

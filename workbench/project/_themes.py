@@ -26,6 +26,7 @@ from workbench.analysis import propose_themes
 from workbench.codebook import Code
 from workbench.errors import AnalysisError, InvalidCode, UnknownItem
 from workbench.i18n import LANGS
+from workbench.project._predictions import TABLE_FORMATS, Source
 from workbench.store import Origin
 
 if TYPE_CHECKING:
@@ -42,6 +43,7 @@ __all__ = [
     "adopt_theme",
     "coded_below",
     "most_coded",
+    "sources",
     "study_language",
     "theme_quotes",
     "themes",
@@ -127,6 +129,15 @@ def study_language(p: Project) -> str:
     return languages.pop() if len(languages) == 1 else "auto"
 
 
+def sources(p: Project) -> dict[str, Source]:
+    """Document name -> whether it is an interview or a survey answer (a table's row)."""
+    docs = p.documents
+    return {
+        str(d): Source.SURVEY if str(f).lower() in TABLE_FORMATS else Source.INTERVIEWS
+        for d, f in zip(docs["document"], docs["format"], strict=True)
+    }
+
+
 def _merge_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     """Overlapping or touching spans joined, in order."""
     out: list[tuple[int, int]] = []
@@ -138,8 +149,13 @@ def _merge_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-def theme_quotes(p: Project, code: str, *, coder: str | None = None) -> ThemeQuotes:
+def theme_quotes(
+    p: Project, code: str, *, coder: str | None = None, source: str | None = None
+) -> ThemeQuotes:
     """The quotes coded with ``code`` or any code below it, one row per segment.
+
+    ``source`` keeps the quotes of interviews or of survey answers only (:class:`Source`;
+    None: both), as the dashboards keep them apart.
 
     ``coder`` reads one coder's codings; None reads every coder's (origins
     :data:`QUOTE_ORIGINS`).  A segment's text is what was coded there: its coded spans joined
@@ -149,6 +165,9 @@ def theme_quotes(p: Project, code: str, *, coder: str | None = None) -> ThemeQuo
     book = _code(p, code)
     if coder is not None and coder not in (known := p.store.coders()):
         raise UnknownCoder(coder, known)
+    if source is not None and source not in set(Source):
+        raise UnknownItem(f"source {source!r} is not one of {', '.join(str(x) for x in Source)}")
+    source_by_document = sources(p) if source is not None else {}
     family = [code, *book.descendants(code)]
     codings = p.codings(coder=coder, code=family)
     codings = codings[codings["origin"].isin([str(o) for o in QUOTE_ORIGINS])]
@@ -160,6 +179,8 @@ def theme_quotes(p: Project, code: str, *, coder: str | None = None) -> ThemeQuo
     for segment, group in codings.groupby("segment", sort=True):
         sid = int(segment)
         if sid not in text_of:  # an interviewer's turn coded in a study that codes them
+            continue
+        if source is not None and source_by_document[str(group.iloc[0]["document"])] != source:
             continue
         spans = _merge_spans(zip(group["start"].astype(int), group["end"].astype(int), strict=True))
         base = int(start_of[sid])
@@ -189,10 +210,12 @@ def themes(
     k: int | None = None,
     seed: int = 0,
     quotes: ThemeQuotes | None = None,
+    source: str | None = None,
 ) -> pd.DataFrame:
     """Candidate themes among the quotes of ``code`` (see :meth:`Project.themes`);
-    ``quotes`` saves reading them again when the caller has them."""
-    read = quotes if quotes is not None else theme_quotes(p, code, coder=coder)
+    ``quotes`` saves reading them again when the caller has them; ``source`` as for
+    :func:`theme_quotes`."""
+    read = quotes if quotes is not None else theme_quotes(p, code, coder=coder, source=source)
     frame = propose_themes(
         read.quotes[["segment", "participant", "text", "language"]],
         k=k,
