@@ -11,8 +11,8 @@ import pytest
 
 import workbench
 from workbench.project._project import Project
-from workbench.widgets import DocumentView, MemoBrowser, QueryView, Tagger
-from workbench.widgets._shared import TextChanged, counted, live_tagger, tagger_for, text_version
+from workbench.widgets import DocumentView, MemoBrowser, QueryView, Tagger, TextChanged
+from workbench.widgets._shared import counted, live_tagger, tagger_for, text_version
 
 STORY = (
     "Intervjuare: Hej, berätta om kontrollen.\n\n"

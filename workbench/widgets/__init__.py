@@ -13,6 +13,7 @@ from workbench.widgets._document_view import DocumentView
 from workbench.widgets._matrix_view import MatrixView
 from workbench.widgets._memo_browser import MemoBrowser
 from workbench.widgets._query_view import QueryView
+from workbench.widgets._shared import TextChanged
 from workbench.widgets._theme_view import ThemeView
 from workbench.widgets.tagger import CodingSession, Suggest, Tagger
 
@@ -26,5 +27,6 @@ __all__ = [
     "QueryView",
     "Suggest",
     "Tagger",
+    "TextChanged",
     "ThemeView",
 ]
