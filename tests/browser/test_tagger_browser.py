@@ -18,6 +18,7 @@ from _helpers import numbered, transcript
 import workbench
 from workbench.codebook import Code, Codebook
 from workbench.i18n import text
+from workbench.store import Origin
 
 from ._lab import ROOT, SCREENSHOTS, Lab, run_notebook, screenshot
 
@@ -345,6 +346,7 @@ def test_tagger_browser_compare_suggestions_and_filters(page: Any, lab: Lab) -> 
     first = project.segments(role="interviewee").iloc[0]
     at = int(first.start) + FIRST.index("smörgås")
     project.code(int(first.segment), "gap", start=at, end=at + len("smörgås"))
+    project.code(int(first.segment), "needs", origin=Origin.THEME)  # bo adopted a theme
     project.close()
     (lab.root / "compare.ipynb").write_text(json.dumps(NOTEBOOK), encoding="utf-8")
 
@@ -359,6 +361,9 @@ def test_tagger_browser_compare_suggestions_and_filters(page: Any, lab: Lab) -> 
     page.locator(".vt-switch").click()  # compare
     page.wait_for_selector(".vt-others .vt-chip")
     assert "bo" in page.locator(".vt-others").inner_text()
+    themed = page.locator(".vt-others .vt-chip", has_text="Behov")
+    assert themed.locator(".vt-tag", has_text=sv("from_theme")).count() == 1
+    assert page.locator(".vt-others .vt-tag", has_text=sv("from_theme")).count() == 1
     assert page.locator("mark.vt-hl-other").inner_text() == "smörgås"
 
     page.locator(".vt-filter-toggle").click()
@@ -413,7 +418,11 @@ def test_tagger_browser_compare_suggestions_and_filters(page: Any, lab: Lab) -> 
     project = workbench.open(lab.root / "compare-study", read_only=True)
     try:
         mine = [(r.code, r.origin) for r in project.codings("anna").itertuples(index=False)]
-        theirs = [(r.code, r.quote) for r in project.codings("bo").itertuples(index=False)]
+        theirs = [
+            (r.code, r.quote)
+            for r in project.codings("bo").itertuples(index=False)
+            if r.origin == Origin.HUMAN
+        ]
     finally:
         project.close()
     assert mine == [("trust", "suggestion")] and theirs == [("gap", "smörgås")]

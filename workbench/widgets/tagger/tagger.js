@@ -584,6 +584,13 @@ function render({ model, el }) {
     }
   }
 
+  // A coding a person did not make one by one says where it came from.
+  function originTag(origin) {
+    if (origin === "suggestion") return h("span", { class: "vt-tag" }, t("suggested"));
+    if (origin === "theme") return h("span", { class: "vt-tag", title: t("from_theme_title") }, t("from_theme"));
+    return null;
+  }
+
   function renderApplied(seg) {
     applied.replaceChildren();
     const list = seg.codings || [];
@@ -600,7 +607,7 @@ function render({ model, el }) {
           h("span", { class: "vt-dot", style: { background: code.color } }),
           h("span", { class: "vt-chip-label" }, code.label),
           h("span", { class: "vt-chip-quote", title: c.whole ? undefined : c.quote }, c.whole ? t("whole_turn") : `“${c.quote}”`),
-          c.origin === "suggestion" ? h("span", { class: "vt-tag" }, t("suggested")) : null,
+          originTag(c.origin),
           h("button", { type: "button", class: "vt-x", title: t("remove_coding"), "aria-label": `${t("remove_coding")}: ${code.label}`, onclick: () => send({ type: "remove", code: c.code, start: c.start, end: c.end }) }, "×"),
         ),
       );
@@ -623,6 +630,7 @@ function render({ model, el }) {
           h("span", { class: "vt-dot", style: { background: code.color } }),
           h("span", { class: "vt-chip-label" }, code.label),
           h("span", { class: "vt-chip-quote" }, c.whole ? t("whole_turn") : `“${c.quote}”`),
+          originTag(c.origin),
           h("span", { class: "vt-tag" }, c.coder)),
       );
     }
