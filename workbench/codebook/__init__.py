@@ -26,11 +26,13 @@ from ._ops import (
     split_code,
 )
 from ._qdc import (
+    PI_TARGET,
     code_guid,
     codebook_from_qdc,
     codebook_to_qdc,
     conforming_guid,
     guid_to_id,
+    pi_payload,
     set_guid,
     slugify,
 )
@@ -40,6 +42,7 @@ from ._yaml import codebook_from_yaml, codebook_to_yaml, codes_from_yaml
 __all__ = [
     "FORMATS",
     "LANGUAGES",
+    "PI_TARGET",
     "Change",
     "Code",
     "CodeSet",
@@ -67,6 +70,7 @@ __all__ = [
     "merge",
     "merge_codes",
     "move_code",
+    "pi_payload",
     "remove_code",
     "rename_code",
     "save_codebook",

@@ -243,7 +243,7 @@ def _pi_data(payload: dict[str, Any]) -> str:
     return json.dumps(payload, ensure_ascii=False).replace(">", "\\u003e")
 
 
-def _pi_payload(el: ET.Element) -> dict[str, Any] | None:
+def pi_payload(el: ET.Element) -> dict[str, Any] | None:
     """What the first ``<?vardag ...?>`` child of ``el`` carries (None: none, or unreadable).
 
     ``el`` must come from a parser that keeps processing instructions (:func:`_parse_safely`).
@@ -381,7 +381,7 @@ def codebook_from_qdc(
         )
     stem = re.sub(r"\.[A-Za-z]+\Z", "", source.replace("\\", "/").rsplit("/", 1)[-1])
     meta: dict[str, Any] = {}
-    carried = (_pi_payload(root) or {}).get("codebook")
+    carried = (pi_payload(root) or {}).get("codebook")
     origin = root.get("origin") or ""
     if isinstance(carried, dict):
         meta = carried

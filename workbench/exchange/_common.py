@@ -15,15 +15,13 @@ from datetime import UTC, datetime
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from workbench.codebook import conforming_guid
+from workbench.codebook import PI_TARGET, conforming_guid
 from workbench.store import Origin
 
 NAMESPACE = "urn:QDA-XML:project:1.0"
 CODEBOOK_NAMESPACE = "urn:QDA-XML:codebook:1.0"
 #: ``origin`` of a Vardag export: a plain line other tools may show as "made with".
 ORIGIN = "Vardag workbench"
-#: Target of the processing instructions that carry what only Vardag reads.
-PI_TARGET = "vardag"
 #: A selection's ``Description`` when its codings did not come from the coder's own decision
 #: alone: suggested by the code suggester and accepted (:attr:`~workbench.store.Origin.SUGGESTION`)
 #: or coded by adopting a theme the theme finder proposed (:attr:`~workbench.store.Origin.THEME`).
@@ -98,22 +96,6 @@ def pi(payload: dict[str, Any]) -> ET.Element[Any]:
     written ``\\u003e`` so it never holds ``?>``.
     """
     return ET.PI(PI_TARGET, json.dumps(payload).replace(">", "\\u003e"))
-
-
-def pi_payload(el: ET.Element) -> dict[str, Any] | None:
-    """What the first ``<?vardag ...?>`` child of ``el`` carries (None: none or unreadable)."""
-    for child in el:
-        if child.tag is not ET.PI or not child.text:
-            continue
-        target, _, data = child.text.partition(" ")
-        if target != PI_TARGET:
-            continue
-        try:
-            loaded = json.loads(data)
-        except ValueError:
-            return None
-        return loaded if isinstance(loaded, dict) else None
-    return None
 
 
 def serialise(root: ET.Element) -> bytes:

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from workbench.codebook import pi_payload
 from workbench.errors import ExchangeError
-from workbench.exchange._common import is_own, local, norm_guid, pi_payload
+from workbench.exchange._common import is_own, local, norm_guid
 
 SOURCE_KINDS = {
     "TextSource": "text",
