@@ -422,3 +422,13 @@ def test_propose_themes_caps_k_at_half_the_quotes() -> None:
     frame = propose_themes(quotes(ENGLISH), k=500)
     assert len(frame) == 8 and frame.attrs["k_asked"] == 500
     assert "k_asked" not in propose_themes(quotes(ENGLISH), k=8).attrs
+
+
+def test_describe_theme_orders_every_quote_by_how_typical_it_is() -> None:
+    texts = [
+        "Our cat sleeps on the warm windowsill all afternoon.",
+        *ENGLISH["fees"],
+    ]
+    found = describe_theme(texts, others=ENGLISH["appeal"], language="en")
+    assert sorted(found.order) == list(range(5)) and found.order[-1] == 0
+    assert [texts[i] for i in found.order[:3]] == found.typical

@@ -100,7 +100,16 @@ def test_theme_view_opens_with_candidates_as_cards(study: Project) -> None:
         "path": "Information gap",
         "color": "#f1c40f",
     }
-    assert panel.summary == {"quotes": 9, "participants": 1, "k": None, "found": 3, "coder": "lena"}
+    assert {k: panel.summary[k] for k in ("quotes", "participants", "k", "found", "coder")} == {
+        "quotes": 9,
+        "participants": 1,
+        "k": None,
+        "found": 3,
+        "coder": "lena",
+    }
+    assert panel.summary["changes"] == 0 and panel.summary["confirm"] is None
+    assert panel.summary["notes"] == [] and panel.summary["k_max"] == tv.MAX_K
+    assert panel.summary["sources"] == {"interviews": 9, "survey": 0}
     sets = {tuple(view.session.candidate(c["id"]).segments) for c in panel.candidates}
     assert sets == {
         tuple(seg[f"{topic}{i}"] for i in range(3)) for topic in ("fees", "appeal", "register")
@@ -109,6 +118,7 @@ def test_theme_view_opens_with_candidates_as_cards(study: Project) -> None:
     assert card["n_segments"] == 3 and card["n_participants"] == 1
     assert "appeal" in card["terms"] and card["label"] == card["suggested"]
     assert not card["renamed"] and card["adopted"] is None and card["quotes"] == []
+    assert card["languages"] == "en 3" and card["existing"] is None
     assert {q["text"] for q in card["typical"]} == set(GAPS["appeal"])  # type: ignore[union-attr]
     assert card["typical"][0]["participant"] == "P01"  # type: ignore[index]
     assert panel.children == [] and panel.dropped == [] and panel.undo is None
@@ -120,11 +130,10 @@ def test_theme_view_expand_shows_every_quote(view: ThemeView, study: Project) ->
     theme = card_of(view, seg["fees1"])["id"]
     view.handle({"type": "expand", "theme": theme, "on": True})
     card = card_of(view, seg["fees1"])
-    assert card["expanded"] and [q["segment"] for q in card["quotes"]] == [  # type: ignore[union-attr]
-        seg["fees0"],
-        seg["fees1"],
-        seg["fees2"],
-    ]
+    shown = [q["segment"] for q in card["quotes"]]  # type: ignore[union-attr]
+    assert card["expanded"] and sorted(shown) == [seg["fees0"], seg["fees1"], seg["fees2"]]
+    # the most typical first, as the typical quotes are
+    assert shown[: len(card["typical"])] == [q["segment"] for q in card["typical"]]  # type: ignore[union-attr]
     view.handle({"type": "expand", "theme": theme, "on": False})
     assert card_of(view, seg["fees1"])["quotes"] == []
 
@@ -138,9 +147,23 @@ def test_theme_view_rename_keeps_the_label_through_edits(view: ThemeView, study:
     assert view.panel.status["text"] == "Renamed to “What the fee is for”."
     view.handle({"type": "move", "segment": seg["appeal0"], "to": theme})
     assert card_of(view, seg["fees0"])["label"] == "What the fee is for"
-    view.handle({"type": "rename", "theme": theme, "label": ""})  # back to the suggestion
+    view.handle({"type": "rename", "theme": theme, "label": "  "})  # no name: refused
+    assert view.panel.status == {
+        "state": "error",
+        "text": "A theme needs a name: type one, or Cancel to keep “What the fee is for”.",
+        "seq": view.panel.status["seq"],
+        "theme": theme,  # shown beside its card too
+    }
+    assert card_of(view, seg["fees0"])["label"] == "What the fee is for"
+    other = card_of(view, seg["register0"])
+    view.handle({"type": "rename", "theme": other["id"], "label": "what the FEE is for"})
+    assert view.panel.status["text"] == (
+        "Another candidate is already called “what the FEE is for”: choose another name."
+    )
+    assert card_of(view, seg["register0"])["label"] == other["label"]
     card = card_of(view, seg["fees0"])
-    assert not card["renamed"] and card["label"] == card["suggested"]
+    view.handle({"type": "rename", "theme": theme, "label": card["suggested"]})
+    assert not card_of(view, seg["fees0"])["renamed"]  # back to the suggestion
 
 
 def test_theme_view_merge_puts_all_quotes_in_one_candidate(view: ThemeView, study: Project) -> None:
@@ -209,7 +232,14 @@ def test_theme_view_adopt_writes_the_code_and_undo_takes_it_back(
     assert card["adopted"] == {"code": code, "label": "How to appeal"}
     assert view.panel.undo == code
     assert view.panel.children == [
-        {"id": code, "label": "How to appeal", "color": "#f1c40f", "count": 3, "new": True}
+        {
+            "id": code,
+            "label": "How to appeal",
+            "fallback": False,
+            "color": "#f1c40f",
+            "count": 3,
+            "new": True,
+        }
     ]
     assert view.panel.status["text"] == (
         "Adopted as the code “How to appeal” (how-to-appeal): 3 quotes coded by lena, marked "
@@ -217,6 +247,7 @@ def test_theme_view_adopt_writes_the_code_and_undo_takes_it_back(
     )
     made = study.codebook.get(code)
     assert made.parent == "gap" and made.definition == {"en": "Where and when to appeal."}
+    assert made.label == {"en": "How to appeal"}  # no Swedish label made up
     codings = study.codings(code=code)
     assert sorted(codings["segment"]) == [seg[f"appeal{i}"] for i in range(3)]
     assert set(codings["coder"]) == {"lena"} and set(codings["origin"]) == {Origin.THEME}
@@ -246,18 +277,126 @@ def test_theme_view_undo_refuses_when_the_coder_did_something_else(
     assert code is not None and code in study.codebook  # nothing was undone
 
 
-def test_theme_view_adopt_refusal_goes_to_the_status_line(view: ThemeView, study: Project) -> None:
+def test_theme_view_adopt_refusal_goes_to_the_card_and_changes_nothing(
+    view: ThemeView, study: Project
+) -> None:
     seg = ids(study)
     theme = card_of(view, seg["fees0"])["id"]
-    view.handle({"type": "adopt", "theme": theme, "label": "Needs"})  # "needs" is elsewhere
-    assert view.panel.undo == "needs-2"  # ids stay unique across the codebook
-    other = card_of(view, seg["appeal0"])["id"]
-    view.handle({"type": "adopt", "theme": other, "label": "needs"})
-    assert view.panel.status["state"] == "error"
+    label = card_of(view, seg["fees0"])["label"]
+    view.handle({"type": "adopt", "theme": theme, "label": "NEEDS"})  # a code elsewhere
+    assert view.panel.status == {
+        "state": "error",
+        "text": "“NEEDS” is already the label of the code “Needs” (needs): choose another label.",
+        "seq": view.panel.status["seq"],
+        "theme": theme,
+    }
+    card = card_of(view, seg["fees0"])
+    assert card["adopted"] is None and card["label"] == label and not card["renamed"]
+    assert view.panel.undo is None and "needs-2" not in study.codebook
+    view.handle({"type": "adopt", "theme": theme, "label": " ", "definition": "x"})
+    assert view.panel.status["text"] == f"Give the new code a label (the card's is “{label}”)."
+    assert card_of(view, seg["fees0"])["adopted"] is None
+    view.handle({"type": "lang", "lang": "sv"})
+    view.handle({"type": "adopt", "theme": theme, "label": "behov"})  # Swedish label of needs
     assert view.panel.status["text"] == (
-        "Cannot do that: 'needs' is already a code under 'gap' (needs-2)"
+        "”behov” är redan etiketten för koden ”Behov” (needs): välj en annan etikett."
     )
-    assert card_of(view, seg["appeal0"])["adopted"] is None
+
+
+def test_theme_view_adopt_in_swedish_asks_for_the_english_label(
+    study: Project,
+) -> None:
+    seg = ids(study)
+    view = ThemeView(study, "gap", lang="sv")
+    view.handle({"type": "find", "k": "3"})
+    fees = card_of(view, seg["fees0"])["id"]
+    assert view.panel.summary["lang_name"] == "svenska"
+    assert view.panel.summary["other_name"] == "engelska"
+    view.handle({"type": "adopt", "theme": fees, "label": "Avgiften", "definition": "  "})
+    made = study.codebook.get(view.panel.undo)
+    assert made.label == {"sv": "Avgiften"} and made.definition == {}
+    appeal = card_of(view, seg["appeal0"])["id"]
+    view.handle({"type": "adopt", "theme": appeal, "label": "Överklaga", "other_label": "Appeals"})
+    assert study.codebook.get(view.panel.undo).label == {"sv": "Överklaga", "en": "Appeals"}
+    view.handle({"type": "lang", "lang": "en"})
+    kids = {c["label"]: c["fallback"] for c in view.panel.children}
+    assert kids == {"Avgiften": True, "Appeals": False}  # shown in Swedish, and said so
+
+
+def test_theme_view_cards_say_when_their_quotes_are_coded_already(
+    view: ThemeView, study: Project
+) -> None:
+    seg = ids(study)
+    view.handle({"type": "adopt", "theme": card_of(view, seg["fees0"])["id"], "label": "Fees"})
+    assert card_of(view, seg["fees0"])["existing"] is None  # its own adoption
+    view.handle({"type": "find", "k": "3"})
+    card = card_of(view, seg["fees0"])
+    assert card["existing"] == "3 of 3 quotes already coded “Fees”"
+    assert card_of(view, seg["appeal0"])["existing"] is None
+    view.handle({"type": "adopt", "theme": card["id"], "label": "Money"})  # the same quotes
+    assert view.panel.status["text"] == (
+        "These 3 quotes were already adopted as the code “Fees” (fees)."
+    )
+    assert view.panel.status["theme"] == card["id"]
+
+
+def test_theme_view_undo_after_a_codebook_change_is_said_from_the_catalogue(
+    study: Project,
+) -> None:
+    seg = ids(study)
+    view = ThemeView(study, "gap", lang="sv")
+    view.handle({"type": "find", "k": "3"})
+    view.handle({"type": "adopt", "theme": card_of(view, seg["fees0"])["id"], "label": "Avgift"})
+    study.coder = "erik"
+    study.rename_code("trust", "Förtroende", "sv")  # erik's change: the codebook moved on
+    study.coder = "lena"
+    code = view.panel.undo
+    view.handle({"type": "undo"})
+    assert view.panel.status["state"] == "error"
+    assert view.panel.status["text"].startswith("Kan inte ångra: kodboken har ändrats")
+    assert code in study.codebook and view.panel.undo == code
+
+
+def test_theme_view_numbers_candidates_that_would_read_the_same(view: ThemeView) -> None:
+    first, second = view.session.candidates[:2]
+    second.suggested = first.suggested
+    view.session._number_alike()
+    assert second.label == f"{first.suggested} (2)" and not second.renamed
+    menu = [c["label"] for c in view.session.state()["candidates"]]
+    assert len(set(menu)) == len(menu)
+
+
+def test_theme_view_number_of_themes_is_checked(view: ThemeView) -> None:
+    for typed in ("31", "0", "2.5", "zero"):
+        view.handle({"type": "find", "k": typed})
+        assert view.panel.status["state"] == "error", typed
+        assert (
+            view.panel.status["text"] == "The number of themes must be a whole number from 1 to 30."
+        )
+        assert view.panel.status["theme"] is None and view.panel.summary["k"] == 3
+    view.handle({"type": "find", "k": "6"})  # 9 quotes make at most 4 themes
+    assert view.panel.summary["found"] <= 4
+    assert view.panel.summary["notes"] == [
+        "You asked for 6 themes; 9 quotes make at most 4 (one per two quotes), so 4 were looked for."
+    ]
+
+
+def test_theme_view_asks_before_throwing_changes_away(view: ThemeView, study: Project) -> None:
+    seg = ids(study)
+    theme = card_of(view, seg["fees0"])["id"]
+    view.handle({"type": "rename", "theme": theme, "label": "Fees"})
+    view.handle({"type": "move", "segment": seg["appeal0"], "to": "drop"})
+    assert view.panel.summary["changes"] == 2
+    view.handle({"type": "find", "k": "2"})
+    assert view.panel.status["state"] == "ask"
+    assert view.panel.status["text"] == "Discard your 2 changes and find themes again?"
+    assert view.panel.summary["confirm"] == {"k": 2, "source": "", "n": 2}
+    assert card_of(view, seg["fees0"])["label"] == "Fees" and len(view.panel.candidates) == 3
+    view.handle({"type": "keep"})
+    assert view.panel.summary["confirm"] is None and view.panel.summary["changes"] == 2
+    view.handle({"type": "find", "k": "2", "discard": True})
+    assert len(view.panel.candidates) == 2 and view.panel.summary["changes"] == 0
+    assert view.panel.dropped == []
 
 
 def test_theme_view_without_quotes_shows_no_cards(study: Project) -> None:
@@ -286,9 +425,12 @@ def test_theme_view_strings_exist_in_both_languages_and_every_key_is_used() -> N
             en_fields = set(re.findall(r"\{(\w+)\}", STRINGS["en"][key]))
             assert set(re.findall(r"\{(\w+)\}", STRINGS[lang][key])) == en_fields, key
     source = (WIDGETS / "theme_view.js").read_text() + Path(tv.__file__).read_text()
+    used = {  # a singular form ("key_one") is picked by its key's count
+        k.removesuffix("_one") if k.endswith("_one") else k for k in keys
+    }
     unused = [
         k
-        for k in keys
+        for k in used
         if f'"{k[len(tv.KEY_PREFIX) :]}"' not in source
         and f"`{k[len(tv.KEY_PREFIX) :]}`" not in source
     ]

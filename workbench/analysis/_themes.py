@@ -234,12 +234,16 @@ class ThemeDescription:
         Up to three quotes nearest the group's centre.
     cohesion : float
         Mean cosine similarity of the quotes to the group's centre (1 = all alike).
+    order : list of int
+        Every quote's position in the texts described, the most typical first: the order in
+        which to read them all.
     """
 
     label: str
     terms: list[str] = field(default_factory=list)
     typical: list[str] = field(default_factory=list)
     cohesion: float = float("nan")
+    order: list[int] = field(default_factory=list)
 
 
 # ----------------------------------------------------------------------------- words
@@ -659,16 +663,16 @@ def _fallback_label(corpus: _Corpus, members: np.ndarray) -> str:
 
 
 def _typical(vectors: Vectors, members: np.ndarray) -> tuple[list[int], float]:
-    """Up to :data:`N_TYPICAL` members nearest the group's centre (ties by position) and the
-    mean cosine similarity of all members to it."""
+    """All members, nearest the group's centre first (ties by position), and the mean cosine
+    similarity of all members to it."""
     sub = vectors[members]
     centre = np.asarray(sub.mean(axis=0)).ravel()
     norm = float(np.linalg.norm(centre))
     if norm == 0:
-        return members[:N_TYPICAL].tolist(), 0.0
+        return members.tolist(), 0.0
     sims = np.asarray(sub @ (centre / norm)).ravel()
     order = np.lexsort((np.arange(len(members)), -np.round(sims, 12)))
-    return members[order[:N_TYPICAL]].tolist(), float(np.mean(sims))
+    return members[order].tolist(), float(np.mean(sims))
 
 
 # ----------------------------------------------------------------------------- public
@@ -814,7 +818,7 @@ def _propose(
                 "participants": who,
                 "n_segments": len(members),
                 "n_participants": len(who),
-                "typical": [texts[i] for i in typical],
+                "typical": [texts[i] for i in typical[:N_TYPICAL]],
                 "cohesion": round(cohesion, 6),
                 "separation": round(float(np.mean(silhouettes[members])), 6),
                 "languages": _language_counts(corpus.languages, members),
@@ -860,8 +864,9 @@ def describe_theme(
     return ThemeDescription(
         label=_label(corpus, members, ranked),
         terms=[surface for _, surface, _ in ranked],
-        typical=[texts[i] for i in typical],
+        typical=[texts[i] for i in typical[:N_TYPICAL]],
         cohesion=round(cohesion, 6),
+        order=typical,
     )
 
 

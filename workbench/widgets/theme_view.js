@@ -10,7 +10,7 @@ function render({ model, el }) {
   const send = (message) => model.send(message);
   let renaming = null; // the candidate whose label is being edited
   let adopting = null; // the candidate whose adoption is being confirmed
-  const drafts = { label: "", definition: "" };
+  const drafts = { label: "", definition: "", other: "" };
 
   // ---- skeleton ----------------------------------------------------------------------------
   const title = h("span", { class: "vr-title" });
@@ -44,11 +44,28 @@ function render({ model, el }) {
   });
   const findButton = h("button", { class: "vr-btn vr-primary vt-find", type: "button", onclick: () => find() });
   const found = h("span", { class: "vt-found" });
+  const changes = h("span", { class: "vt-changes" });
+  const sourceLabel = h("span");
+  const source = h("select", { class: "vt-source", onchange: () => find() });
+  const sourceField = h("label", { class: "vr-field vt-source-field" }, sourceLabel, source);
+  // Asked next to the button that caused it: throw the researcher's changes away or keep them.
+  const confirmText = h("span", { class: "vt-confirm-text" });
+  const confirmBox = h(
+    "div",
+    { class: "vt-confirm", role: "alertdialog", hidden: true },
+    confirmText,
+    h("button", { class: "vr-btn vt-discard", type: "button", onclick: () => discard() }),
+    h("button", { class: "vr-btn vr-primary vt-keep", type: "button", onclick: () => send({ type: "keep" }) }),
+  );
+  const barStatus = h("span", { class: "vt-bar-status", role: "status" });
+  const notes = h("div", { class: "vt-notes" });
   const bar = h(
     "div",
     { class: "vt-bar" },
     h("div", { class: "vt-heading" }, codeChip, summary),
-    h("div", { class: "vt-controls" }, h("label", { class: "vr-field" }, kLabel, k), findButton, found),
+    h("div", { class: "vt-controls" }, sourceField, h("label", { class: "vr-field" }, kLabel, k), findButton, found, changes, barStatus),
+    confirmBox,
+    notes,
     intro,
   );
 
@@ -67,7 +84,21 @@ function render({ model, el }) {
     k.blur();
     status.dataset.state = "idle";
     status.textContent = t("working");
-    send({ type: "find", k: k.value.trim() });
+    send({ type: "find", k: k.value.trim(), source: source.value });
+  }
+
+  function discard() {
+    const c = (model.get("summary") || {}).confirm || {};
+    status.dataset.state = "idle";
+    status.textContent = t("working");
+    send({ type: "find", k: c.k ?? "", source: c.source ?? "", discard: true });
+  }
+
+  /** The status of the card it concerns, beside that card (the top line may be off-screen). */
+  function cardStatus(c) {
+    const st = model.get("status") || {};
+    if (st.theme !== c.id || !st.text) return null;
+    return h("p", { class: "vt-card-status", role: st.state === "error" ? "alert" : "status", "data-state": st.state }, st.text);
   }
 
   // ---- pieces ------------------------------------------------------------------------------
@@ -132,10 +163,7 @@ function render({ model, el }) {
           if (e.key === "Escape") cancel();
         },
       });
-      const save = () => {
-        renaming = null;
-        send({ type: "rename", theme: card.id, label: drafts.label });
-      };
+      const save = () => send({ type: "rename", theme: card.id, label: drafts.label });
       const cancel = () => {
         renaming = null;
         drawCards();
@@ -158,7 +186,16 @@ function render({ model, el }) {
   }
 
   function adoptForm(card, code) {
+    const s = model.get("summary") || {};
     const label = h("input", { type: "text", class: "vt-adopt-label", value: drafts.label, oninput: (e) => (drafts.label = e.target.value) });
+    const other = h("input", {
+      type: "text",
+      class: "vt-adopt-other",
+      value: drafts.other,
+      placeholder: t("adopt_other_hint", { lang: s.other_name, own: s.lang_name }),
+      title: t("adopt_other_hint", { lang: s.other_name, own: s.lang_name }),
+      oninput: (e) => (drafts.other = e.target.value),
+    });
     const definition = h("textarea", {
       class: "vt-adopt-definition",
       rows: "3",
@@ -171,7 +208,8 @@ function render({ model, el }) {
       "div",
       { class: "vt-adopt-form", role: "dialog", "aria-label": t("adopt_title", { code: code.label }) },
       h("h5", {}, t("adopt_title", { code: code.label })),
-      h("label", { class: "vr-field" }, h("span", {}, t("adopt_label")), label),
+      h("label", { class: "vr-field" }, h("span", {}, t("adopt_label", { lang: s.lang_name })), label),
+      h("label", { class: "vr-field" }, h("span", {}, t("adopt_other_label", { lang: s.other_name })), other),
       h("label", { class: "vr-field" }, h("span", {}, t("adopt_definition")), definition),
       h("p", { class: "vr-hint" }, t("adopt_note", { n: card.n_segments, coder: model.get("summary").coder })),
       h(
@@ -182,10 +220,7 @@ function render({ model, el }) {
           {
             class: "vr-btn vr-primary vt-adopt-confirm",
             type: "button",
-            onclick: () => {
-              adopting = null;
-              send({ type: "adopt", theme: card.id, label: drafts.label, definition: drafts.definition });
-            },
+            onclick: () => send({ type: "adopt", theme: card.id, label: drafts.label, other_label: drafts.other, definition: drafts.definition }),
           },
           t("adopt_confirm", { n: card.n_segments }),
         ),
@@ -246,6 +281,7 @@ function render({ model, el }) {
                 renaming = null;
                 drafts.label = c.label;
                 drafts.definition = "";
+                drafts.other = "";
                 drawCards();
               },
             },
@@ -262,12 +298,27 @@ function render({ model, el }) {
       { class: "vr-btn vr-ghost vt-toggle", type: "button", "aria-expanded": c.expanded ? "true" : "false", onclick: () => send({ type: "expand", theme: c.id, on: !c.expanded }) },
       c.expanded ? t("hide_all") : t("show_all", { n: c.n_segments }),
     );
-    const all = c.expanded ? h("ol", { class: "vt-all" }, ...c.quotes.map((q) => quote(q, c.adopted ? null : moveSelect(q, c.id)))) : null;
+    const all = c.expanded
+      ? h(
+          "div",
+          { class: "vt-all-wrap" },
+          h("span", { class: "vt-terms-head" }, t("all_order")),
+          h("ol", { class: "vt-all" }, ...c.quotes.map((q) => quote(q, c.adopted ? null : moveSelect(q, c.id)))),
+        )
+      : null;
+    const facts = h(
+      "div",
+      { class: "vt-facts" },
+      h("span", { class: "vt-languages", title: t("languages") }, c.languages),
+      c.existing ? h("span", { class: "vt-existing", title: t("existing_hint") }, c.existing) : null,
+    );
     return h(
       "li",
       { class: `vt-card${c.adopted ? " vt-adopted" : ""}`, "data-theme": c.id, style: { "--c": code.color } },
       h("header", { class: "vt-card-head" }, labelLine(c), h("span", { class: "vt-count" }, t("count", { quotes: c.n_segments, participants: c.n_participants })), actions),
+      facts,
       adopting === c.id && !c.adopted ? adoptForm(c, code) : null,
+      cardStatus(c),
       c.terms.length
         ? h("div", { class: "vt-terms", "aria-label": t("terms") }, h("span", { class: "vt-terms-head" }, t("terms")), ...c.terms.map((term) => h("span", { class: "vt-term" }, term)))
         : null,
@@ -294,6 +345,24 @@ function render({ model, el }) {
     if (document.activeElement !== k) k.value = s.k === null || s.k === undefined ? "" : String(s.k);
     findButton.textContent = t("find");
     findButton.title = t("find_hint");
+    k.max = String(s.k_max ?? 30);
+    const sources = s.sources || {};
+    sourceLabel.textContent = t("source");
+    sourceField.hidden = !(sources.interviews && sources.survey);
+    source.replaceChildren(
+      h("option", { value: "" }, t("source_all")),
+      h("option", { value: "interviews" }, t("source_interviews", { n: sources.interviews ?? 0 })),
+      h("option", { value: "survey" }, t("source_survey", { n: sources.survey ?? 0 })),
+    );
+    source.value = s.source || "";
+    changes.textContent = s.changes ? t("changes", { n: s.changes }) : "";
+    confirmBox.hidden = !s.confirm;
+    if (s.confirm) {
+      confirmText.textContent = (model.get("status") || {}).text || "";
+      confirmBox.querySelector(".vt-discard").textContent = t("discard");
+      confirmBox.querySelector(".vt-keep").textContent = t("keep");
+    }
+    notes.replaceChildren(...(s.notes || []).map((note) => h("p", { class: "vt-note", role: "note" }, note)));
     found.textContent = s.found ? t(s.k ? "found_chosen" : "found_estimated", { n: s.found }) : "";
     childrenHead.textContent = t("children", { code: code.label || "" });
     droppedHint.textContent = t("dropped_hint");
@@ -318,6 +387,7 @@ function render({ model, el }) {
               "li",
               { class: `vt-child${c.new ? " vt-new" : ""}`, "data-code": c.id, style: { "--c": c.color } },
               h("span", { class: "vt-child-label" }, c.label),
+              c.fallback ? h("span", { class: "vt-fallback" }, t("fallback", { lang: (model.get("summary") || {}).lang_name })) : null,
               c.new ? h("span", { class: "vt-new-badge" }, t("new")) : null,
               h("span", { class: "vr-count" }, t("coded", { n: c.count })),
             ),
@@ -345,7 +415,20 @@ function render({ model, el }) {
   model.on("change:undo", drawCards);
   model.on("change:dropped", drawSide);
   model.on("change:children", drawSide);
-  model.on("change:status", () => showStatus(status, model.get("status")));
+  model.on("change:status", () => {
+    const st = model.get("status") || {};
+    showStatus(status, st);
+    // The form that was sent closes when its change went through, and stays (with what was
+    // typed) when it was refused.
+    if (st.state === "ok" && st.theme !== null && (st.theme === renaming || st.theme === adopting)) {
+      renaming = null;
+      adopting = null;
+    }
+    barStatus.textContent = st.state === "error" && (st.theme === null || st.theme === undefined) ? st.text : "";
+    barStatus.dataset.state = st.state || "";
+    drawTexts();
+    drawCards();
+  });
   drawAll();
 }
 
