@@ -315,15 +315,26 @@ def test_propose_themes_leaves_out_talk_that_says_nothing() -> None:
 
 
 def test_propose_themes_takes_each_quote_language_from_its_column() -> None:
-    assert _themes._languages(["ok", "ok", "Vi och de"], "auto", ["sv", "en", "?"]) == [
+    assert _themes.quote_languages(["ok", "ok", "Vi och de"], "auto", ["sv", "en", "?"]) == [
         "sv",
         "en",
         "sv",  # no language given: its own words tell
     ]
-    assert _themes._languages(["ok", "ok"], "en", ["sv", "sv"]) == ["en", "en"]
-    data = quotes({"fees": ENGLISH["fees"]}).assign(language="sv")
-    frame = propose_themes(data)  # stemmed and stopped as Swedish, as the column says
-    assert "the" in frame["terms"].iloc[0] or "The" in frame["terms"].iloc[0]
+    assert _themes.quote_languages(["ok", "ok"], "en", ["sv", "sv"]) == ["en", "en"]
+    # an English answer in a Swedish survey is English when its words clearly say so
+    said = [
+        "too much paper, too little help",
+        "Slow inspection visit",
+        "Vi har det bra och vill stanna",
+    ]
+    assert _themes.quote_languages(said, "auto", ["sv", "sv", "en"]) == ["en", "sv", "sv"]
+    data = quotes({"fees": [t.replace("The ", "") for t in ENGLISH["fees"]]})
+    data = data.assign(text=["Fee " + t.split()[-1] for t in data["text"]], language="sv")
+    frame = propose_themes(data)  # no clue of their own: stemmed as Swedish, as the column says
+    assert _themes.quote_languages(list(data["text"]), "auto", list(data["language"])) == (
+        ["sv"] * 4
+    )
+    assert frame["languages"].iloc[0] == {"sv": 4}
 
 
 def test_themes_judge_a_bilingual_partition_within_each_language() -> None:

@@ -112,6 +112,9 @@ CRITERIA = (SILHOUETTE, CALINSKI_HARABASZ, DAVIES_BOULDIN)
 SILHOUETTE_SAMPLE = 2000
 #: A language judged apart when k is estimated must hold this share of the quotes.
 LANGUAGE_SHARE = 0.2
+#: Stop words of the other language (and none of its own) that make a quote of that
+#: language whatever its document's language (see :func:`_languages`).
+OTHER_LANGUAGE = 2
 #: A label phrase must be worth this share of the two best terms (see :func:`_label`).
 PHRASE_SHARE = 0.3
 LANGUAGES = ("auto", "sv", "en")
@@ -247,11 +250,12 @@ class ThemeDescription:
 
 
 # ----------------------------------------------------------------------------- words
-def _languages(
+def quote_languages(
     texts: Sequence[str], language: str, known: Sequence[str] | None = None
 ) -> list[str]:
     """The language of each quote: ``language`` unless it is ``"auto"``; then the quote's
-    ``known`` language (say, its document's) when that is Swedish or English, else its own
+    ``known`` language (say, its document's) when that is Swedish or English and the quote's
+    words do not clearly say the other (:data:`OTHER_LANGUAGE`), else its own
     when its words tell (more Swedish than English stop words, or the reverse, å/ä/ö counting
     for Swedish), else the language of all the quotes together, as a short quote such as
     "Slow inspection visit" has no clue of its own."""
@@ -260,14 +264,19 @@ def _languages(
     overall = detect_language(" ".join(texts))
     out = []
     for i, text in enumerate(texts):
-        if known is not None and known[i] in ("sv", "en"):
-            out.append(known[i])
-            continue
         words = tokenize(text)
         sv = sum(w in SWEDISH_STOP_WORDS for w in words) + sum(
             text.lower().count(ch) for ch in "åäö"
         )
         en = sum(w in ENGLISH_STOP_WORDS for w in words)
+        if known is not None and known[i] in ("sv", "en"):
+            # An answer in English in a Swedish survey (or the reverse) is in its own
+            # language when its words say so clearly: OTHER_LANGUAGE stop words, none of the
+            # document's language.
+            mine, other = (sv, en) if known[i] == "sv" else (en, sv)
+            flip = mine == 0 and other >= OTHER_LANGUAGE
+            out.append(("en" if known[i] == "sv" else "sv") if flip else known[i])
+            continue
         out.append("sv" if sv > en else "en" if en > sv else overall)
     return out
 
@@ -316,13 +325,13 @@ class _Corpus:
     ) -> None:
         self.texts = list(texts)
         self.language = language
-        self.languages = _languages(self.texts, language, known)
+        self.languages = quote_languages(self.texts, language, known)
         self.pairs = [_content(t, lang) for t, lang in zip(self.texts, self.languages, strict=True)]
         stems = [[st for _, st, _ in p] for p in self.pairs]
         extra = list(background)
         stems += [
             [st for _, st, _ in _content(t, lang)]
-            for t, lang in zip(extra, _languages(extra, language), strict=True)
+            for t, lang in zip(extra, quote_languages(extra, language), strict=True)
         ]
         self.vectorizer = TfidfVectorizer(
             analyzer=lambda doc: doc, sublinear_tf=True, min_df=1, dtype=np.float64

@@ -21,7 +21,13 @@ import pandas as pd
 import traitlets
 
 from workbench.analysis import describe_theme
-from workbench.analysis._themes import BY_LANGUAGE, K_ASKED, LANGUAGE_SPLIT, MAX_K_SHARE
+from workbench.analysis._themes import (
+    BY_LANGUAGE,
+    K_ASKED,
+    LANGUAGE_SPLIT,
+    MAX_K_SHARE,
+    quote_languages,
+)
 from workbench.errors import InvalidCode, WorkbenchError
 from workbench.i18n import LANGS, STRINGS, text
 from workbench.project import _themes
@@ -172,6 +178,7 @@ class ThemeSession:
         self.confirm: dict[str, Any] | None = None  # a find waiting for "discard my changes?"
         self.notes: dict[str, Any] = {}
         self._coded: dict[int, set[str]] | None = None
+        self._language_of: dict[int, str] | None = None
         self._ids = itertools.count(1)
         self.find(k, source=source)
 
@@ -190,6 +197,7 @@ class ThemeSession:
             )
             self.quotes = self.read.quotes.set_index("segment", drop=False)
             self.source = source
+            self._language_of = None
         self.k = k
         frame = _themes.themes(self.project, self.code, k=k, seed=self.seed, quotes=self.read)
         self.notes = {key: frame.attrs.get(key) for key in (BY_LANGUAGE, LANGUAGE_SPLIT, K_ASKED)}
@@ -478,9 +486,18 @@ class ThemeSession:
 
     def _languages(self, c: Candidate) -> str:
         """Its quotes' languages, most first: "sv 14 · en 2"."""
+        if self._language_of is None:  # as the finder reads them (an English survey answer
+            # in a Swedish survey is English)
+            frame = self.read.quotes
+            found = quote_languages(
+                [str(t) for t in frame["text"]],
+                self.read.language,
+                [str(x) for x in frame["language"]],
+            )
+            self._language_of = dict(zip(frame["segment"].astype(int), found, strict=True))
         counts: dict[str, int] = {}
         for s in c.segments:
-            lang = str(self.quotes.at[s, "language"])
+            lang = self._language_of[s]
             counts[lang] = counts.get(lang, 0) + 1
         return " · ".join(
             f"{lang} {n}" for lang, n in sorted(counts.items(), key=lambda x: (-x[1], x[0]))
