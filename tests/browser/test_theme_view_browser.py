@@ -205,3 +205,133 @@ def test_theme_view_browser_rename_merge_adopt_undo(page: Any, lab: Lab) -> None
     assert view.locator(".vt-adopt").first.inner_text() == "Adopt as code…"
     assert view.locator(".vr-status").inner_text() == ""  # said in Swedish: cleared
     screenshot(page, "themes-english")
+
+
+def _notebook(cells: list[list[str]]) -> str:
+    return json.dumps(
+        {
+            **NOTEBOOK,
+            "cells": [
+                {**NOTEBOOK["cells"][0], "id": f"i{i}", "source": c} for i, c in enumerate(cells)
+            ],
+        }
+    )
+
+
+def in_view(page: Any, locator: Any) -> bool:
+    """Whether the element is on screen (not above or below the viewport)."""
+    box = locator.bounding_box()
+    height = page.viewport_size["height"]
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height
+
+
+def test_theme_view_browser_says_refusals_beside_the_card(page: Any, lab: Lab) -> None:
+    """What a researcher found on the demo in Swedish (issue 18): each card's languages and
+    an existing code holding its quotes; a refused adoption said beside a lower card, in
+    Swedish, with the form and what was typed kept; empty and duplicate names refused; asked
+    before throwing changes away; the number of themes checked; a source filter."""
+    page.set_viewport_size({"width": 1440, "height": 900})
+    root = lab.root / "demo-issues"
+    build_demo(root, progress=False)
+    cells = [[
+        "import workbench\n",
+        "p = workbench.open('demo-issues')\n",
+        "p.theme_view('bp-information-gaps', lang='sv')",
+    ]]  # fmt: skip
+    (lab.root / "issues.ipynb").write_text(_notebook(cells), encoding="utf-8")
+    run_notebook(page, lab, "issues.ipynb")
+    page.wait_for_selector(f"{VIEW} .vt-card", timeout=90_000)
+    view = page.locator(VIEW)
+    n_cards = cards(page)
+
+    # every card says its quotes' languages; one says an existing code holds most of them
+    langs = view.locator(".vt-card .vt-languages").all_inner_texts()
+    assert len(langs) == n_cards
+    assert all(part.split(" ")[0] in ("sv", "en") for x in langs for part in x.split(" · "))
+    existing = view.locator(".vt-card", has=page.locator(".vt-existing")).last
+    said = existing.locator(".vt-existing").inner_text()
+    assert " av " in said and "citat är redan kodade ”" in said
+    taken = said.split("”")[1]  # the existing code's Swedish label
+    screenshot(page, "theme-cards")
+
+    # adopt it under that code's label: refused beside the card, the form and text kept
+    label = existing.locator(".vt-label").inner_text()
+    existing.scroll_into_view_if_needed()
+    existing.locator(".vt-adopt").click()
+    form = existing.locator(".vt-adopt-form")
+    assert form.locator(".vr-field span").first.inner_text() == "Den nya kodens etikett, på svenska"
+    form.locator(".vt-adopt-label").fill(taken.upper())
+    form.locator(".vt-adopt-definition").fill(DEFINITION)
+    form.locator(".vt-adopt-confirm").click()
+    refusal = existing.locator(".vt-card-status[data-state='error']")
+    refusal.wait_for(timeout=30_000)
+    assert refusal.inner_text().startswith(f"”{taken.upper()}” är redan etiketten för koden ”")
+    refusal.scroll_into_view_if_needed()
+    assert in_view(page, refusal) and in_view(page, form.locator(".vt-adopt-confirm"))
+    assert form.locator(".vt-adopt-label").input_value() == taken.upper()
+    assert form.locator(".vt-adopt-definition").input_value() == DEFINITION
+    assert existing.locator(".vt-label").inner_text() == label  # not renamed to it
+    assert view.locator(".vt-card.vt-adopted").count() == 0
+    screenshot(page, "theme-refusal")
+    form.locator(".vt-adopt-cancel").click()
+    assert existing.locator(".vt-card-status").count() == 0  # put away with the form
+
+    # an empty name, then another card's name: refused beside the card, the field kept
+    last = view.locator(".vt-card").last
+    first_label = view.locator(".vt-card .vt-label").first.inner_text()
+    last.scroll_into_view_if_needed()
+    last.locator(".vt-rename-button").click()
+    last.locator(".vt-rename-input").fill("   ")
+    last.locator(".vt-rename-save").click()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.vt-theme-view .vt-card-status')]"
+        ".some((s) => s.textContent.startsWith('Ett tema behöver ett namn'))"
+    )
+    assert last.locator(".vt-rename-input").is_visible()  # still open
+    last.locator(".vt-rename-input").fill(first_label)
+    last.locator(".vt-rename-input").press("Enter")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.vt-theme-view .vt-card-status')]"
+        ".some((s) => s.textContent.startsWith('Ett annat förslag heter redan'))"
+    )
+    assert in_view(page, last.locator(".vt-card-status"))
+    last.locator(".vt-rename-input").fill("Svårt att nå någon")
+    last.locator(".vt-rename-input").press("Enter")
+    status_is(page, "ok", "Bytte namn till ”Svårt att nå någon”")
+    assert view.locator(".vt-changes").inner_text() == "1 ändring av dig"
+
+    # finding again asks first; keeping the change keeps it
+    view.locator(".vt-find").scroll_into_view_if_needed()
+    view.locator(".vt-find").click()
+    confirm = view.locator(".vt-confirm")
+    confirm.wait_for(state="visible")
+    assert confirm.locator(".vt-confirm-text").inner_text() == (
+        "Kasta din ändring och hitta teman på nytt?"
+    )
+    screenshot(page, "theme-confirm")
+    confirm.locator(".vt-keep").click()
+    confirm.wait_for(state="hidden")
+    assert "Svårt att nå någon" in view.locator(".vt-card .vt-label").all_inner_texts()
+
+    # a number of themes above the field's maximum is refused beside the button
+    view.locator(".vt-k").fill("31")
+    view.locator(".vt-find").click()
+    page.wait_for_function(
+        "() => document.querySelector('.vt-theme-view .vt-bar-status').textContent"
+        ".startsWith('Antalet teman måste vara ett heltal från 1 till 30')"
+    )
+    assert cards(page) == n_cards
+
+    # survey answers only: asked first, then found among them
+    view.locator(".vt-k").fill("")
+    view.locator(".vt-source").select_option("survey")
+    confirm.wait_for(state="visible")
+    confirm.locator(".vt-discard").click()
+    page.wait_for_function(
+        "() => document.querySelector('.vt-theme-view .vt-summary').textContent"
+        ".startsWith('44 citat')",
+        timeout=30_000,
+    )
+    assert view.locator(".vt-source").input_value() == "survey"
+    assert view.locator(".vt-changes").inner_text() == ""
+    screenshot(page, "theme-survey")

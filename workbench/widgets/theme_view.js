@@ -10,6 +10,7 @@ function render({ model, el }) {
   const send = (message) => model.send(message);
   let renaming = null; // the candidate whose label is being edited
   let adopting = null; // the candidate whose adoption is being confirmed
+  let dismissed = -1; // the status a Cancel put away (no longer shown beside its card)
   const drafts = { label: "", definition: "", other: "" };
 
   // ---- skeleton ----------------------------------------------------------------------------
@@ -97,7 +98,7 @@ function render({ model, el }) {
   /** The status of the card it concerns, beside that card (the top line may be off-screen). */
   function cardStatus(c) {
     const st = model.get("status") || {};
-    if (st.theme !== c.id || !st.text) return null;
+    if (st.theme !== c.id || !st.text || st.seq === dismissed) return null;
     return h("p", { class: "vt-card-status", role: st.state === "error" ? "alert" : "status", "data-state": st.state }, st.text);
   }
 
@@ -166,6 +167,7 @@ function render({ model, el }) {
       const save = () => send({ type: "rename", theme: card.id, label: drafts.label });
       const cancel = () => {
         renaming = null;
+        dismissed = (model.get("status") || {}).seq;
         drawCards();
       };
       setTimeout(() => input.focus(), 0);
@@ -231,6 +233,7 @@ function render({ model, el }) {
             type: "button",
             onclick: () => {
               adopting = null;
+              dismissed = (model.get("status") || {}).seq;
               drawCards();
             },
           },
