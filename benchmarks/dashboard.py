@@ -484,11 +484,13 @@ def run_estimate(tmp: Path, warm: float) -> None:
     """Build the demo study and print the estimate layer's figures."""
     folder = tmp / "demo"
     start = time.perf_counter()
-    subprocess.run(
+    built = subprocess.run(
         [sys.executable, "-m", "workbench", "demo", "--no-serve", str(folder)],
-        check=True,
         capture_output=True,
+        text=True,
     )
+    if built.returncode:
+        raise SystemExit(f"workbench demo failed:\n{built.stderr[-2000:]}")
     print(f"built the demo study in {time.perf_counter() - start:.1f} s")
     prevalence, views = estimate_baseline(folder)
     print(f"estimate: p.prevalence(source='survey')  {prevalence * 1000:>9.0f} ms")
