@@ -443,3 +443,30 @@ def test_themes_of_one_source_keep_interviews_and_survey_answers_apart(
     assert _groups(interviews) == {tuple(ids[0:4]), tuple(ids[4:8]), tuple(ids[8:12])}
     with pytest.raises(UnknownItem, match="source 'web' is not one of interviews, survey"):
         local.themes("gaps", source="web")
+
+
+def test_curation_is_kept_per_code_researcher_and_coder(project: workbench.Project) -> None:
+    ids = _ids(project)
+    kept = _themes.Curation(
+        k=None,
+        source="survey",
+        seed=3,
+        quotes=tuple(ids[0:8]),
+        candidates=(
+            _themes.CuratedTheme(
+                tuple(ids[0:4]), "Fees", "fee, invoice", True, ("fee",), (ids[1],)
+            ),
+            _themes.CuratedTheme(tuple(ids[4:7]), "appeal", "appeal", False, adopted="x"),
+        ),
+        dropped=(ids[7],),
+        changes=2,
+    )
+    _themes.save_curation(project, "gaps", "lead", None, kept)
+    assert _themes.load_curation(project, "gaps", "lead", None) == kept
+    assert _themes.load_curation(project, "gaps", "lead", "erik") is None
+    assert _themes.load_curation(project, "gaps", "erik", None) is None
+    assert _themes.load_curation(project, "needs", "lead", None) is None
+    _themes.clear_curation(project, "gaps", "lead", None)
+    assert _themes.load_curation(project, "gaps", "lead", None) is None
+    project.store.set_meta("themes:gaps:lead:*", '{"k": 1}')  # a format it cannot read
+    assert _themes.load_curation(project, "gaps", "lead", None) is None

@@ -435,3 +435,52 @@ def test_theme_view_strings_exist_in_both_languages_and_every_key_is_used() -> N
         and f"`{k[len(tv.KEY_PREFIX) :]}`" not in source
     ]
     assert not unused, unused
+
+
+def test_theme_view_keeps_the_researchers_changes_in_the_project(
+    view: ThemeView, study: Project
+) -> None:
+    seg = ids(study)
+    fees = card_of(view, seg["fees0"])["id"]
+    view.handle({"type": "rename", "theme": fees, "label": "What the fee is for"})
+    view.handle({"type": "move", "segment": seg["appeal0"], "to": "drop"})
+    view.handle({"type": "adopt", "theme": card_of(view, seg["register0"])["id"], "label": "Reg"})
+    shaped = {
+        c["label"]: sorted(view.session.candidate(c["id"]).segments) for c in view.panel.candidates
+    }
+
+    again = ThemeView(study, "gap", lang="en")  # as after a kernel restart
+    assert {
+        c["label"]: sorted(again.session.candidate(c["id"]).segments)
+        for c in again.panel.candidates
+    } == shaped
+    assert [q["segment"] for q in again.panel.dropped] == [seg["appeal0"]]
+    assert card_of(again, seg["fees0"])["renamed"]
+    assert card_of(again, seg["register0"])["adopted"] == {"code": "reg", "label": "Reg"}
+    assert again.panel.summary["changes"] == 2 and again.panel.undo is None
+    assert again.panel.summary["notes"] == [
+        "Your candidates as you left them (2 changes), kept in the project; “Find themes” "
+        "starts afresh."
+    ]
+    assert ThemeView(study, "gap", coder="erik").panel.summary["changes"] == 0  # erik's quotes
+
+    again.handle({"type": "find", "k": "3", "discard": True})  # afresh: nothing kept
+    third = ThemeView(study, "gap", lang="en")
+    assert third.panel.summary["changes"] == 0 and third.panel.summary["notes"] == []
+    assert not any(c["renamed"] for c in third.panel.candidates)
+
+
+def test_theme_view_finds_afresh_when_the_quotes_changed(view: ThemeView, study: Project) -> None:
+    seg = ids(study)
+    view.handle({"type": "rename", "theme": card_of(view, seg["fees0"])["id"], "label": "Fees"})
+    sister = next(
+        int(r.segment) for r in study.segments().itertuples() if r.text.startswith("My sister")
+    )
+    study.code(sister, "gap", coder="anna")
+    again = ThemeView(study, "gap", lang="sv")
+    assert again.panel.summary["changes"] == 0 and again.panel.summary["quotes"] == 10
+    assert again.panel.summary["notes"][0] == (
+        "Citaten för ”Informationsglapp” har ändrats sedan du formade förslagen, så de togs "
+        "fram på nytt."
+    )
+    assert "Fees" not in [c["label"] for c in again.panel.candidates]

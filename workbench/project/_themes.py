@@ -14,10 +14,11 @@ code of that code and codes its quotes with it, marked as coming from a theme (o
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -35,6 +36,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "EXTRA_COLUMNS",
+    "CuratedTheme",
+    "Curation",
+    "clear_curation",
+    "load_curation",
+    "save_curation",
     "QUOTE_COLUMNS",
     "ThemeAdoptedAlready",
     "ThemeLabelTaken",
@@ -358,3 +364,109 @@ def _adopted_from(p: Project, book: Codebook, code: str, segments: Sequence[int]
         if set(group["segment"].astype(int)) == wanted:
             return str(child)
     return None
+
+
+# ----------------------------------------------------------------------------- curation
+#: The meta key of the candidates a researcher shaped for a code: per code, per researcher
+#: who shapes them and per coder whose quotes they are ("*": every coder's).
+CURATION_KEY = "themes:{code}:{adopter}:{coder}"
+
+
+@dataclass(frozen=True)
+class CuratedTheme:
+    """One candidate as the researcher left it (see :class:`Curation`)."""
+
+    segments: tuple[int, ...]
+    label: str
+    suggested: str
+    own: bool
+    terms: tuple[str, ...] = ()
+    typical: tuple[int, ...] = ()
+    adopted: str | None = None
+
+
+@dataclass(frozen=True)
+class Curation:
+    """The candidate themes of a code as a researcher shaped them (renamed, merged, quotes
+    moved or left out), kept in the project so that a view opened again, after a kernel
+    restart too, shows them instead of finding them afresh.
+
+    Attributes
+    ----------
+    k, source, seed
+        How the candidates were found.
+    quotes : tuple of int
+        The segments they were made from: when the code's quotes changed since, the
+        curation no longer fits them.
+    candidates : tuple of CuratedTheme
+    dropped : tuple of int
+        Quotes left out of every candidate.
+    changes : int
+        How many changes the researcher made.
+    """
+
+    k: int | None
+    source: str | None
+    seed: int
+    quotes: tuple[int, ...]
+    candidates: tuple[CuratedTheme, ...] = field(default_factory=tuple)
+    dropped: tuple[int, ...] = ()
+    changes: int = 0
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, raw: str) -> Curation:
+        data: dict[str, Any] = json.loads(raw)
+        themes_ = tuple(
+            CuratedTheme(
+                segments=tuple(int(s) for s in t["segments"]),
+                label=str(t["label"]),
+                suggested=str(t["suggested"]),
+                own=bool(t["own"]),
+                terms=tuple(str(x) for x in t.get("terms", ())),
+                typical=tuple(int(s) for s in t.get("typical", ())),
+                adopted=None if t.get("adopted") is None else str(t["adopted"]),
+            )
+            for t in data["candidates"]
+        )
+        return cls(
+            k=None if data["k"] is None else int(data["k"]),
+            source=None if data["source"] is None else str(data["source"]),
+            seed=int(data["seed"]),
+            quotes=tuple(int(s) for s in data["quotes"]),
+            candidates=themes_,
+            dropped=tuple(int(s) for s in data["dropped"]),
+            changes=int(data["changes"]),
+        )
+
+
+def _curation_key(code: str, adopter: str, coder: str | None) -> str:
+    return CURATION_KEY.format(code=code, adopter=adopter, coder=coder or "*")
+
+
+def save_curation(
+    p: Project, code: str, adopter: str, coder: str | None, curation: Curation
+) -> None:
+    """Keep ``curation`` in the project (a meta entry; not audited: it is a working state,
+    not a coding decision)."""
+    p.store.set_meta(_curation_key(code, adopter, coder), curation.to_json())
+
+
+def load_curation(p: Project, code: str, adopter: str, coder: str | None) -> Curation | None:
+    """The curation kept for the code, researcher and coder; None when there is none (or
+    it cannot be read, as after a change of its format)."""
+    raw = p.store.get_meta(_curation_key(code, adopter, coder))
+    if not raw:
+        return None
+    try:
+        return Curation.from_json(raw)
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def clear_curation(p: Project, code: str, adopter: str, coder: str | None) -> None:
+    """Forget the curation (the candidates are found afresh)."""
+    if p.store.get_meta(_curation_key(code, adopter, coder)):
+        p.store.set_meta(_curation_key(code, adopter, coder), "")

@@ -2,9 +2,13 @@
 
 :class:`ThemeSession` holds the candidates and the rules — renaming, merging, moving a quote
 to another candidate, splitting it off or leaving it out (each edited candidate described
-again from its quotes), finding them again with another number, adopting one through
-:meth:`Project.adopt_theme` and undoing that — and is driven from Python in tests;
-:class:`ThemeView` is the widget a researcher sees, ``theme_view.js`` over the session.
+again from its quotes), finding them again with another number (asking first when that
+throws changes away), adopting one through :meth:`Project.adopt_theme` and undoing that —
+and is driven from Python in tests; :class:`ThemeView` is the widget a researcher sees,
+``theme_view.js`` over the session.  The researcher's changes are kept in the project
+(:func:`workbench.project._themes.save_curation`), so a view opened again, after a kernel
+restart too, shows the candidates as they were left.  Refusals are said from the catalogue
+and name the card they concern, which the browser shows them beside.
 """
 
 from __future__ import annotations
@@ -50,6 +54,9 @@ MAX_K = 30
 MOSTLY = 0.5
 #: Status states; a refusal names the card it concerns so the browser shows it there too.
 OK, ERROR, ASK, IDLE = "ok", "error", "ask", "idle"
+#: Notes beside the analysis's: the candidates are the researcher's kept ones (how many
+#: changes), or the kept ones no longer fit the code's quotes.
+RESTORED, STALE = "restored", "stale"
 
 
 class Refusal(WorkbenchError, ValueError):
@@ -159,6 +166,7 @@ class ThemeSession:
         self.seed = seed
         self.on_change = on_change
         everything = _themes.theme_quotes(project, code, coder=coder)
+        self._everything = everything
         kinds = _themes.sources(project)
         self.source_counts = {
             str(kind): sum(kinds.get(str(d)) == kind for d in everything.quotes["document"])
@@ -180,7 +188,11 @@ class ThemeSession:
         self._coded: dict[int, set[str]] | None = None
         self._language_of: dict[int, str] | None = None
         self._ids = itertools.count(1)
-        self.find(k, source=source)
+        if k is not None or source is not None or not self._restore():
+            stale = self.notes.get(STALE)
+            self.find(k, source=source)
+            if stale:
+                self.notes[STALE] = True
 
     # -- reading -----------------------------------------------------------------------------
     def find(self, k: int | None = None, *, source: str | None = None) -> None:
@@ -221,6 +233,82 @@ class ThemeSession:
         self.changes = 0
         self.confirm = None
         self._coded = None
+        self._save()
+
+    # -- kept in the project -------------------------------------------------------------------
+    def _curation(self) -> _themes.Curation:
+        return _themes.Curation(
+            k=self.k,
+            source=self.source,
+            seed=self.seed,
+            quotes=tuple(sorted(int(s) for s in self.read.quotes["segment"])),
+            candidates=tuple(
+                _themes.CuratedTheme(
+                    segments=tuple(c.segments),
+                    label=c.label,
+                    suggested=c.suggested,
+                    own=c.own,
+                    terms=tuple(c.terms),
+                    typical=tuple(c.typical),
+                    adopted=c.adopted,
+                )
+                for c in self.candidates
+            ),
+            dropped=tuple(self.dropped),
+            changes=self.changes,
+        )
+
+    def _save(self) -> None:
+        """Keep the researcher's changes in the project (a view opened again shows them);
+        none left: forget them.  A read-only project keeps them in this view only."""
+        try:
+            if self.changes:
+                save = self._curation()
+                _themes.save_curation(self.project, self.code, self.adopter, self.coder, save)
+            else:
+                _themes.clear_curation(self.project, self.code, self.adopter, self.coder)
+        except WorkbenchError:
+            pass
+
+    def _restore(self) -> bool:
+        """Show the candidates as the researcher left them, when the project keeps them and
+        they still fit the code's quotes; False when they are to be found afresh."""
+        kept = _themes.load_curation(self.project, self.code, self.adopter, self.coder)
+        if kept is None or not kept.changes:
+            return False
+        if kept.source is not None and kept.source in set(Source):
+            self.read = _themes.theme_quotes(
+                self.project, self.code, coder=self.coder, source=kept.source
+            )
+            self.quotes = self.read.quotes.set_index("segment", drop=False)
+            self.source = kept.source
+            self._language_of = None
+        now = tuple(sorted(int(s) for s in self.read.quotes["segment"]))
+        if now != kept.quotes:
+            self.notes = {STALE: True}
+            self.source, self.read = None, self._everything
+            self.quotes = self.read.quotes.set_index("segment", drop=False)
+            self._language_of = None
+            return False
+        book = self.project.codebook
+        self.k, self.seed = kept.k, kept.seed
+        self.candidates = [
+            Candidate(
+                id=next(self._ids),
+                segments=list(t.segments),
+                suggested=t.suggested,
+                label=t.label,
+                terms=list(t.terms),
+                typical=list(t.typical),
+                adopted=t.adopted if t.adopted is not None and t.adopted in book else None,
+                own=t.own,
+            )
+            for t in kept.candidates
+        ]
+        self.dropped = list(kept.dropped)
+        self.changes = kept.changes
+        self.notes = {RESTORED: kept.changes}
+        return True
 
     def candidate(self, theme: int) -> Candidate:
         for c in self.candidates:
@@ -271,6 +359,7 @@ class ThemeSession:
     def _changed(self) -> None:
         self.changes += 1
         self._number_alike()
+        self._save()
 
     # -- actions ------------------------------------------------------------------------------
     def rename(self, theme: int, label: str) -> None:
@@ -390,6 +479,7 @@ class ThemeSession:
         self.fresh.add(code)
         self._coded = None
         self.adoptions.append(Adoption(c.id, code, c.label, tuple(c.segments)))
+        self._save()
         self.say(
             OK,
             self.t("adopted", label=c.label, code=code, n=len(c.segments), coder=self.adopter),
@@ -422,6 +512,7 @@ class ThemeSession:
         for c in self.candidates:
             if c.adopted == last.code:
                 c.adopted = None
+        self._save()
         self.say(OK, self.t("undone", label=last.label, n=len(last.segments)), last.candidate)
         return True
 
@@ -544,6 +635,12 @@ class ThemeSession:
         """What the reader must know about the candidates: found within each language, only
         the languages, or fewer than asked for."""
         out = []
+        if self.notes.get(RESTORED):
+            out.append(self.tn("note_restored", int(self.notes[RESTORED])))
+        if self.notes.get(STALE):
+            out.append(
+                self.t("note_stale", code=self.project.codebook.get(self.code).name(self.lang))
+            )
         if self.notes.get(BY_LANGUAGE):
             out.append(self.t("note_by_language"))
         elif self.notes.get(LANGUAGE_SPLIT) and len(self.candidates) > 1:
