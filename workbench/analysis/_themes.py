@@ -437,10 +437,12 @@ def _k_range(vectors: Vectors, k_max: int = MAX_THEMES) -> range:
     return range(2, min(k_max, vectors.shape[0] // MIN_QUOTES_PER_THEME, distinct - 1) + 1)
 
 
-def _sweep(vectors: Vectors, seed: int, n_init: int) -> dict[int, np.ndarray]:
+def _sweep(
+    vectors: Vectors, seed: int, n_init: int, k_max: int = MAX_THEMES
+) -> dict[int, np.ndarray]:
     """k-means partitions for every k of :func:`_k_range` (ones that collapse are left out)."""
     out = {}
-    for k in _k_range(vectors):
+    for k in _k_range(vectors, k_max):
         labels = _kmeans(vectors, k, seed, n_init)
         if len(set(labels.tolist())) >= 2:
             out[k] = labels
@@ -481,12 +483,16 @@ def _judged(
 
 
 def _estimate_groups(
-    vectors: Vectors, seed: int, settings: _Settings, languages: Sequence[str] | None = None
+    vectors: Vectors,
+    seed: int,
+    settings: _Settings,
+    languages: Sequence[str] | None = None,
+    k_max: int = MAX_THEMES,
 ) -> np.ndarray:
     """The partition with the best criterion over :func:`_k_range` (judged within each
     language of a bilingual set: :func:`_judged`), refitted with all of ``settings.n_init``
     starts; one group when there is no choice to make."""
-    sweep = _sweep(vectors, seed, settings.n_init_search)
+    sweep = _sweep(vectors, seed, settings.n_init_search, k_max)
     if not sweep:
         return np.zeros(vectors.shape[0], dtype=np.int64)
     blocks = _language_blocks(languages)
@@ -529,11 +535,14 @@ def _within_languages(
     vectors: Vectors, seed: int, settings: _Settings, languages: Sequence[str]
 ) -> np.ndarray:
     """Groups estimated within each language block separately (numbered block after block):
-    the themes of a set whose estimate found nothing but its languages."""
+    the themes of a set whose estimate found nothing but its languages.  Each block tries at
+    most its share of :data:`MAX_THEMES`, so that all of them together stay near it."""
     labels = np.zeros(vectors.shape[0], dtype=np.int64)
     offset = 0
+    n = vectors.shape[0]
     for block in _language_blocks(languages):
-        inner = _estimate_groups(vectors[block], seed, settings)
+        k_max = max(2, round(MAX_THEMES * len(block) / n))
+        inner = _estimate_groups(vectors[block], seed, settings, k_max=k_max)
         labels[block] = inner + offset
         offset += int(inner.max()) + 1
     return labels
