@@ -325,7 +325,7 @@ def test_document_view_browser_stripes_hover_filter_and_tagger(page: Any, lab: L
     )
     page.wait_for_function(
         "(t) => document.querySelector('.dv-status')?.textContent === t",
-        arg="Turn 4 is open in the tagger",
+        arg="Opened turn 4 in the tagger",
     )
     assert page.locator(".dv-opened").get_attribute("data-segment") == str(ids[3])
     assert page.locator(".vt-coder").inner_text().endswith("anna")
@@ -398,7 +398,7 @@ def test_document_view_browser_in_swedish(page: Any, lab: Lab) -> None:
     page.locator(f'.dv-turn[data-segment="{ids[6]}"] .dv-text').click()
     page.wait_for_function(
         "(t) => document.querySelector('.dv-status')?.textContent === t",
-        arg="Replik 7 är öppen i kodverktyget",
+        arg="Öppnade replik 7 i kodverktyget",
         timeout=45_000,
     )
     page.wait_for_selector(".vt-root .vt-text", timeout=45_000)

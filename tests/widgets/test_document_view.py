@@ -193,7 +193,7 @@ def test_document_view_click_opens_the_given_tagger_at_that_turn(study: Project)
     assert tagger.segment_id == ids[3] and tagger.segment["text"] == TRUST
     assert view.tagger is tagger and list(view.children) == [view.pane]  # shown elsewhere
     assert view.pane.opened == ids[3] and view.pane.status["state"] == "ok"
-    assert view.pane.status["text"] == "Turn 4 is open in the tagger"
+    assert view.pane.status["text"] == "Opened turn 4 in the tagger"
     tagger.handle({"type": "toggle", "code": "gap"})  # coding in the tagger shows at once
     assert ("gap", "anna", 3) in {(c.code, c.coder, c.turn) for c in view.visible()}
 
@@ -208,7 +208,7 @@ def test_document_view_click_makes_a_tagger_below_the_view(study: Project) -> No
     assert tagger.segment_id == ids[4] and tagger.coder == "erik" and tagger.lang == "sv"
     view.handle({"type": "open", "segment": ids[1]})
     assert view.tagger is tagger and tagger.segment_id == ids[1] and len(view.children) == 2
-    assert view.pane.status["text"] == "Replik 2 är öppen i kodverktyget"
+    assert view.pane.status["text"] == "Öppnade replik 2 i kodverktyget"
 
 
 @pytest.mark.parametrize(

@@ -116,7 +116,7 @@ def test_memo_browser_opens_a_segment_memo_in_the_tagger(study: Project) -> None
     tagger = browser.handle({"type": "open", "segment": ids[3]}) or browser.tagger
     assert isinstance(tagger, Tagger) and browser.tagger_box.children == (tagger,)
     assert tagger.segment_id == ids[3] and tagger.coder == "anna"
-    assert browser.panel.status["text"] == "b.txt · turn 2 is open in the tagger"
+    assert browser.panel.status["text"] == "Opened b.txt · turn 2 in the tagger"
     browser.handle({"type": "open", "segment": ids[0]})
     assert browser.tagger is tagger and tagger.segment_id == ids[0]
     browser.handle({"type": "open", "segment": 99999})

@@ -11,7 +11,7 @@ import pytest
 
 import workbench
 from workbench.project._project import Project
-from workbench.widgets import DocumentView, MemoBrowser, QueryView, Tagger, TextChanged
+from workbench.widgets import DocumentView, MatrixView, MemoBrowser, QueryView, Tagger, TextChanged
 from workbench.widgets._shared import counted, live_tagger, tagger_for, text_version
 
 STORY = (
@@ -171,3 +171,106 @@ def test_shared_document_view_reads_the_turns_again_after_redaction(named: Proje
 
 def test_shared_text_changed_is_a_workbench_error() -> None:
     assert issubclass(TextChanged, workbench.errors.WorkbenchError)
+
+
+@pytest.fixture
+def placed(tmp_path: Path) -> Project:
+    """As ``named``, the participant's area (an attribute) naming a village redacted later."""
+    (tmp_path / "in").mkdir()
+    story = STORY.replace("kom i tisdags.", "kom i tisdags till Västerby.")
+    (tmp_path / "in" / "intervju.txt").write_text(story, encoding="utf-8")
+    (tmp_path / "people.csv").write_text("file,area\nintervju.txt,Västerby\n", encoding="utf-8")
+    project = workbench.init(tmp_path / "study")
+    project.coder = "root"
+    project.import_files(
+        [tmp_path / "in" / "intervju.txt"], attributes=tmp_path / "people.csv", pseudonymise=True
+    )
+    return project
+
+
+def _code_words(project: Project, words: str, coder: str = "lena") -> None:
+    turn = next(r for r in project.segments().itertuples() if words in str(r.text))
+    at = int(turn.start) + str(turn.text).index(words)
+    project.code(
+        int(turn.segment), "bp-information-gaps", coder=coder, start=at, end=at + len(words)
+    )
+
+
+def _view_words(view: DocumentView) -> list[str]:
+    """The coded words as the view highlights them: its turns' text at its codings' offsets."""
+    return [view.pane.turns[c["turn"]]["text"][c["start"] : c["end"]] for c in view.pane.codings]
+
+
+@pytest.mark.parametrize("how", ["refresh", "tagger_saved", "filter"])
+def test_shared_document_view_every_refresh_reads_the_text_again(placed: Project, how: str) -> None:
+    name = str(placed.documents["document"].iloc[0])
+    _code_words(placed, "avgiften")
+    view = DocumentView(placed, name, lang="sv")
+    assert any("Västerby" in v for v in view.pane.document["attributes"].values())
+    placed.redact(["Göran Ahlström", "Västerby"])
+    _code_words(placed, "trevlig")  # offsets in the new text
+    if how == "refresh":
+        view.handle({"type": "refresh"})  # the "Läs om" button
+    elif how == "tagger_saved":
+        view._after_tagger({"new": {"state": "saved"}})
+    else:
+        view.pane.filters = {"layer": "lena", "code": ""}  # changed in the browser
+    assert all("Göran" not in t["text"] and "Västerby" not in t["text"] for t in view.pane.turns)
+    assert not any("Västerby" in v for v in view.pane.document["attributes"].values())
+    assert set(_view_words(view)) == {"avgiften", "trevlig"}  # no highlight shifted
+    assert view.pane.status["text"].startswith("Utskriften har ändrats (namn maskerade)")
+
+
+def test_shared_query_view_reads_quotes_and_groups_again_after_redaction(
+    placed: Project, tmp_path: Path
+) -> None:
+    _code_words(placed, "Göran var trevlig")
+    view = QueryView(placed, lang="sv")
+    view.handle({"type": "code", "code": "bp-information-gaps", "pick": "include"})
+    view.handle({"type": "group", "attribute": "area", "value": "Västerby", "on": True})
+    assert "Göran" in view.panel.results["rows"][0]["quote"]
+    placed.redact(["Göran Ahlström", "Västerby"])
+    view.handle({"type": "more"})  # a path that only showed what was held
+    assert "Göran" not in str(view.panel.results) and "Västerby" not in str(view.panel.options)
+    assert view.panel.status["text"].startswith("Utskrifterna har ändrats (namn maskerade)")
+    assert view.session.groups == {"area": []}  # the redacted value is no group any more
+    done = view.session.export(str(tmp_path / "citat.csv"))
+    assert done is not None and "Göran" not in done.path.read_text(encoding="utf-8")
+
+
+def test_shared_matrix_view_counts_again_after_redaction(placed: Project) -> None:
+    _code_words(placed, "Göran var trevlig")
+    view = MatrixView(placed, lang="sv")
+    assert view.session.columns == "area" and "Västerby" in str(view.table)
+    row = next(i for i, r in enumerate(view.table["rows"]) if r["code"] == "bp-information-gaps")
+    view.handle({"type": "cell", "row": row, "column": 0})
+    assert "Göran" in str(view.cell)
+    placed.redact(["Göran Ahlström", "Västerby"])
+    view.handle({"type": "more"})
+    assert "Göran" not in str(view.cell) and "Västerby" not in str(view.table)
+    assert view.status["text"].startswith("Utskrifterna har ändrats (namn maskerade)")
+
+
+def test_shared_memo_browser_filter_reads_memos_again_after_redaction(named: Project) -> None:
+    sid = int(named.segments()["segment"].iloc[1])
+    named.memo("segment", sid, "Göran Ahlström är inspektören", coder="lena")
+    browser = MemoBrowser(named, coder="lena", lang="sv")
+    named.redact(["Göran Ahlström"])
+    browser.handle({"type": "filter", "word": "inspektören"})
+    assert "Göran" not in str(browser.memos) and len(browser.memos) == 1
+    assert browser.panel.status["text"].startswith("Utskrifterna och memona har ändrats")
+
+
+# -- who writes -------------------------------------------------------------------------------
+def test_shared_views_write_as_the_coder_of_the_open_tagger(study: Project) -> None:
+    study.coder = "root"  # the computer's login
+    assert MemoBrowser(study).session.author == "root"  # no tagger open: the project's coder
+    Tagger(study, coder="lena", lang="sv")
+    browser = MemoBrowser(study)
+    assert browser.journal["author"] == "lena"
+    today = dt.date.today().isoformat()
+    browser.handle({"type": "journal", "date": today, "text": "Kodade a.txt"})
+    assert study.memo("project", today, coder="lena") == "Kodade a.txt"
+    assert DocumentView(study, "a.txt").coder == "lena"
+    assert MemoBrowser(study, coder="erik").journal["author"] == "erik"
+    assert study.memo_browser(coder="erik").journal["author"] == "erik"

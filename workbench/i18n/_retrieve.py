@@ -54,6 +54,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "retrieve_open": "Open in tagger",
         "retrieve_open_hint": "Code this segment in the tagger below",
         "retrieve_opened": "Opened in the tagger.",
+        "retrieve_text_changed": (
+            "The transcripts were changed (names redacted): quotes and groups read again"
+        ),
         "retrieve_coded_by": "coded by {coders}",
         "retrieve_export": "Export",
         "retrieve_file": "File name",
@@ -137,6 +140,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "retrieve_open": "Öppna i taggaren",
         "retrieve_open_hint": "Koda segmentet i taggaren nedanför",
         "retrieve_opened": "Öppnat i taggaren.",
+        "retrieve_text_changed": (
+            "Utskrifterna har ändrats (namn maskerade): citat och grupper inlästa igen"
+        ),
         "retrieve_coded_by": "kodat av {coders}",
         "retrieve_export": "Exportera",
         "retrieve_file": "Filnamn",

@@ -225,7 +225,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "memo.no_match": "No memo matches the filters.",
         "memo.open": "Open in the tagger",
         "memo.open_title": "Show this segment in the tagger",
-        "memo.opened": "{on} is open in the tagger",
+        "memo.opened": "Opened {on} in the tagger",
+        "memo.text_reread": (
+            "The transcripts and memos were changed (names redacted): memos read again"
+        ),
         "memo.text_changed": (
             "The transcripts and memos were changed (names redacted) since they were read "
             "here: read again — not saved, write the entry again"
@@ -517,7 +520,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "memo.no_match": "Inget memo matchar filtren.",
         "memo.open": "Öppna i taggaren",
         "memo.open_title": "Visa segmentet i taggaren",
-        "memo.opened": "{on} är öppet i taggaren",
+        "memo.opened": "Öppnade {on} i taggaren",
+        "memo.text_reread": (
+            "Utskrifterna och memona har ändrats (namn maskerade): memona inlästa igen"
+        ),
         "memo.text_changed": (
             "Utskrifterna och memona har ändrats (namn maskerade) sedan de lästes här: "
             "inlästa igen — inte sparat, skriv anteckningen igen"

@@ -33,7 +33,7 @@ from workbench.errors import InvalidCode, UnknownItem, WorkbenchError
 from workbench.i18n import LANGS, attribute_name, text, value_name
 from workbench.i18n._document import STRINGS
 from workbench.project._workspace import default_lang
-from workbench.widgets._shared import tagger_for, text_version
+from workbench.widgets._shared import TextWatch, default_coder, tagger_for
 from workbench.widgets.tagger import Tagger
 from workbench.widgets.tagger._payload import clock
 
@@ -326,7 +326,8 @@ class DocumentView(w.VBox):  # type: ignore[misc]
     coder
         One coder (or ``"consensus"``): the layer shown first, and who codes in the tagger a
         click opens.  A list: only those coders' codings (and their consensus) are shown.
-        Default: every coder, and the tagger codes as the project's coder.
+        Default: every coder, and the tagger codes as the coder of the researcher's open
+        tagger (else the project's coder).
     lang
         Language of the interface and code labels (``"sv"`` or ``"en"``); default: the
         study's, as the tagger's (an English interview in a Swedish study reads in Swedish).
@@ -369,11 +370,11 @@ class DocumentView(w.VBox):  # type: ignore[misc]
         else:
             self._coders = None if coder is None else [str(c) for c in coder]
             first_layer = ALL
-        self.coder = first_layer if first_layer not in (ALL, CONSENSUS) else project.coder
+        self.coder = first_layer if first_layer not in (ALL, CONSENSUS) else default_coder(project)
         self.tagger: Tagger | None = tagger
         self._given_tagger = tagger
         self._status_seq = 0
-        self._text_version = text_version(project)
+        self._texts = TextWatch(project)
         self._segments = project.store.segments_frame(document=str(row["document"]))
         self.pane = DocumentPane(c.id for c in project.codebook.codes)
         self.pane.on_msg(self._on_msg)
@@ -381,17 +382,12 @@ class DocumentView(w.VBox):  # type: ignore[misc]
         with self.pane.hold_sync():
             self.pane.lang = lang
             self.pane.strings = {key: text(key, lang) for key in STRINGS["en"]}
-            self.pane.document = {
-                "id": self.payload.document_id,
-                "name": self.payload.document,
-                "participant": self.payload.participant,
-                "language": self.payload.language,
-                "attributes": self._attributes(self.payload.participant),
-            }
-            self.pane.turns = [_turn_json(t) for t in self.payload.turns]
+            self._sync_texts()
             self._sync_codings(first_layer)
         if first_layer != ALL or code:
             self.set_filters(layer=first_layer, code=code or "")
+        # A filter changed in the browser shows texts held here: see that they are current.
+        self.pane.observe(self._after_filter, names="filters")
         self._watched: set[int] = set()  # the taggers whose saves refresh the view
         if tagger is not None:
             self._watch(tagger)
@@ -451,9 +447,7 @@ class DocumentView(w.VBox):  # type: ignore[misc]
                 text("docview_not_codable", self.lang, position=turn.position)
                 + f" ({self.payload.document!r})"
             )
-        rewritten = text_version(self.project) != self._text_version
-        if rewritten:  # names were redacted: the turns on screen are stale
-            self._reread()
+        rewritten = self._fresh()  # names were redacted: the turns on screen were stale
         tagger, made = tagger_for(
             self.project, coder=self.coder, lang=self.lang, given=self._given_tagger
         )
@@ -473,17 +467,31 @@ class DocumentView(w.VBox):  # type: ignore[misc]
         self._say("ok", said)
         return tagger
 
-    def _reread(self) -> None:
-        """Read the document's turns again (their text was rewritten by a redaction)."""
-        self._text_version = text_version(self.project)
+    def _fresh(self) -> bool:
+        """Whether the transcripts were rewritten (names redacted) since they were read here;
+        if so the document, its turns, its participant's attributes and its codings are read
+        again together (one cheap read when nothing changed)."""
+        if not self._texts.changed():
+            return False
         row = find_document(self.project.documents, int(self._document["document_id"]))
         self._document = row.to_dict()
         self._segments = self.project.store.segments_frame(document=str(row["document"]))
         self.payload = self._build()
         with self.pane.hold_sync():
-            self.pane.document = {**self.pane.document, "name": self.payload.document}
-            self.pane.turns = [_turn_json(t) for t in self.payload.turns]
+            self._sync_texts()
             self._sync_codings(self.pane.filters.get("layer", ALL))
+        return True
+
+    def _sync_texts(self) -> None:
+        """Send the document's head (name, participant, attributes) and its turns."""
+        self.pane.document = {
+            "id": self.payload.document_id,
+            "name": self.payload.document,
+            "participant": self.payload.participant,
+            "language": self.payload.language,
+            "attributes": self._attributes(self.payload.participant),
+        }
+        self.pane.turns = [_turn_json(t) for t in self.payload.turns]
 
     def _watch(self, tagger: Tagger) -> None:
         """Refresh the view whenever ``tagger`` saves (once per tagger)."""
@@ -492,12 +500,18 @@ class DocumentView(w.VBox):  # type: ignore[misc]
             tagger.observe(self._after_tagger, names="status")
 
     def refresh(self) -> None:
-        """Read the codings (and code labels) again, e.g. after coding in the tagger."""
-        self.payload = self._build()
-        with self.pane.hold_sync():
-            self._sync_codings(self.pane.filters.get("layer", ALL))
+        """Read the codings (and code labels) again, e.g. after coding in the tagger; after a
+        redaction the text, turns and attributes too (never new offsets on old words)."""
+        rewritten = self._fresh()
+        if not rewritten:
+            self.payload = self._build()
+            with self.pane.hold_sync():
+                self._sync_codings(self.pane.filters.get("layer", ALL))
         people = len(visible(self.payload, ALL))
-        self._say("ok", text("docview_refreshed", self.lang, n=people))
+        said = text("docview_refreshed", self.lang, n=people)
+        if rewritten:
+            said = f"{text('docview_text_changed', self.lang)} · {said}"
+        self._say("ok", said)
 
     # -- plumbing -------------------------------------------------------------------------------
     def _build(self) -> DocumentPayload:
@@ -549,6 +563,11 @@ class DocumentView(w.VBox):  # type: ignore[misc]
     def _on_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
         if isinstance(content, dict):
             self.handle(content)
+
+    def _after_filter(self, _change: Mapping[str, Any]) -> None:
+        """A filter changed (in the browser or here): after a redaction, read the texts again."""
+        if self._fresh():
+            self._say("ok", text("docview_text_changed", self.lang))
 
     def _after_tagger(self, change: Mapping[str, Any]) -> None:
         """A coding saved in the tagger shows in the view at once."""

@@ -35,6 +35,7 @@ from workbench.widgets._query_view import (
     quote_cards,
     strings,
 )
+from workbench.widgets._shared import TextWatch
 
 if TYPE_CHECKING:
     from workbench.project._project import Project
@@ -79,6 +80,7 @@ class MatrixSession:
         self.kind = Kind.MATRIX
         self.value = DEFAULT_COUNT[self.kind]
         self.coder = ""  # "" : every coder
+        self._texts = TextWatch(project)  # the groups' values and the quotes hold the texts
         self._attributes = attribute_values(project)
         named = [a for a in self._attributes if self._attributes[a]]
         self.columns = named[0] if named else "coder"
@@ -257,6 +259,19 @@ class MatrixSession:
         self._attributes = attribute_values(self.project)
         self._redo()
 
+    def fresh(self) -> bool:
+        """Whether the transcripts were rewritten (names redacted) since they were read here;
+        if so the groups are counted again and the quotes of the open cell put away (its
+        column may have been a redacted value), and the status line says so."""
+        if not self._texts.changed():
+            return False
+        self._attributes = attribute_values(self.project)
+        self._redo()
+        if self.status["state"] != "error":
+            self.say("idle", text("retrieve_text_changed", self.lang))
+            self.notify()
+        return True
+
     def quotes_for(self, row: int, column: int) -> pd.DataFrame:
         """The quotes behind the count in ``row``, ``column`` of the table."""
         coders = [self.coder] if self.coder else None
@@ -297,12 +312,17 @@ class MatrixSession:
         self.notify()
 
     def more(self) -> None:
-        self.limit += PAGE
-        self.notify()
+        """Show more of the cell's quotes (none after a redaction: they were put away)."""
+        if not self.fresh():
+            self.limit += PAGE
+            self.notify()
 
     def handle(self, message: Mapping[str, Any]) -> None:
-        """Act on one message from the browser."""
+        """Act on one message from the browser (after a redaction, on texts read again: a
+        click on a cell of the table drawn before is not acted on)."""
         kind = message.get("type")
+        if self.fresh() and kind in ("cell", "more", "refresh"):
+            return
         if kind == "kind":
             self.set_kind(str(message["kind"]))
         elif kind == "columns":

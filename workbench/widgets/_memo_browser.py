@@ -35,6 +35,7 @@ from workbench.project._memos import JOURNAL, MemoKind, journal_day, journal_tar
 from workbench.project._workspace import default_lang
 from workbench.widgets._shared import (
     check_text,
+    default_coder,
     listen_to_memos,
     memos_changed,
     tagger_for,
@@ -73,7 +74,8 @@ class MemoSession:
     project
         The open :class:`~workbench.project.Project`.
     author
-        Who writes the journal; default: the project's coder.
+        Who writes the journal; default: the coder of the researcher's open tagger in this
+        kernel, else the project's coder.
     lang
         Language of the interface and of code labels (``"sv"`` or ``"en"``); default: the
         study's, as the tagger's.
@@ -90,7 +92,7 @@ class MemoSession:
         on_change: Callable[[dict[str, Any]], None] | None = None,
     ) -> None:
         self.project = project
-        self.author = author.strip() if author and author.strip() else project.coder
+        self.author = author.strip() if author and author.strip() else default_coder(project)
         self.lang = _check_lang(lang or default_lang(project))
         # How often the transcripts (and memos) had been rewritten when they were read here.
         self._text_version = text_version(project)
@@ -248,6 +250,10 @@ class MemoSession:
         """Act on one message from the browser; a user's mistake becomes the status line."""
         kind = message.get("type")
         try:
+            if kind != "journal" and text_version(self.project) != self._text_version:
+                # The memos held here may name people since redacted: never show them again.
+                self._read(str(self.journal["date"]))
+                self.say("idle", self._t("text_reread"))
             if kind == "filter":
                 self.set_filters(
                     **{k: str(message[k]) for k in ("kind", "author", "word") if k in message}
@@ -326,9 +332,11 @@ class MemoBrowser(w.VBox):  # type: ignore[misc]
     lang
         Language of the interface and code labels (``"sv"`` or ``"en"``); default: the
         study's, as the tagger's.
+    coder
+        Who writes the journal (and codes in a tagger a click makes); default: the coder of
+        the researcher's open tagger in this kernel, else the project's coder.
     author
-        Who writes the journal (and codes in a tagger a click makes); default: the
-        project's coder.
+        The same as ``coder`` (its older name).
     tagger
         A :class:`~workbench.widgets.Tagger` to open segments in; default: the tagger last
         made for the project in this kernel if it is still open (the researcher's: it moves to
@@ -348,11 +356,14 @@ class MemoBrowser(w.VBox):  # type: ignore[misc]
         project: Project,
         lang: str | None = None,
         *,
+        coder: str | None = None,
         author: str | None = None,
         tagger: Any = None,
     ) -> None:
+        if coder and author and coder.strip() != author.strip():
+            raise InvalidCode(f"memo browser: coder {coder!r} and author {author!r} differ")
         self.project = project
-        self.session = MemoSession(project, author=author, lang=lang)
+        self.session = MemoSession(project, author=coder or author, lang=lang)
         self.panel = MemoPanel()
         self.tagger: Any = tagger
         self._given_tagger = tagger

@@ -26,7 +26,7 @@ import traitlets
 from workbench.errors import InvalidCode, WorkbenchError
 from workbench.i18n import LANGS, STRINGS, attribute_name, text, value_name
 from workbench.project._workspace import attribute_values, default_lang
-from workbench.widgets._shared import tagger_for, text_version
+from workbench.widgets._shared import TextWatch, default_coder, tagger_for
 
 if TYPE_CHECKING:
     from workbench.codebook import Codebook
@@ -278,6 +278,8 @@ class QuerySession:
         self.limit = PAGE
         self.frame: pd.DataFrame | None = None
         self.status: dict[str, Any] = {"state": "idle", "text": "", "seq": 0}
+        self._texts = TextWatch(project)  # quotes and attribute values hold the texts
+        self._rewritten = False  # the next status line says the texts were read again
         self._attributes = attribute_values(project)
         self._coders = project.store.coders()
         self._counts = project.coding_counts()
@@ -383,12 +385,30 @@ class QuerySession:
             self.on_change(self.state())
 
     # -- actions ------------------------------------------------------------------------------
+    def fresh(self) -> bool:
+        """Whether the transcripts were rewritten (names redacted) since they were read here;
+        if so the attribute values, coders, counts and quotes are read again (a group value
+        that was redacted is dropped) and the next status line says so."""
+        if not self._texts.changed():
+            return False
+        self._attributes = attribute_values(self.project)
+        self.groups = {
+            k: [v for v in values if v in self._attributes.get(k, [])]
+            for k, values in self.groups.items()
+        }
+        self._coders = self.project.store.coders()
+        self._counts = self.project.coding_counts()
+        self._load()
+        self._rewritten = True
+        self.run()
+        return True
+
     def run(self) -> None:
         """Run the query for the current selection (nothing chosen: nothing listed)."""
         self.limit = PAGE
         if not self.active:
             self.frame = None
-            self.say("idle", "")
+            self._said_ok()
             return
         groups: dict[str, Any] = {k: v for k, v in self.groups.items() if v}
         try:
@@ -403,7 +423,13 @@ class QuerySession:
             self.frame = None
             self.say("error", text("retrieve_error", self.lang, message=exc))
             return
-        self.say("ok", "")
+        self._said_ok()
+
+    def _said_ok(self) -> None:
+        """The status line after a good run: empty, or that the texts were read again."""
+        said = text("retrieve_text_changed", self.lang) if self._rewritten else ""
+        self._rewritten = False
+        self.say("ok", said)
 
     def _update(self) -> None:
         self.run()
@@ -461,8 +487,10 @@ class QuerySession:
         self._update()
 
     def more(self) -> None:
-        """Show another page of quotes."""
-        self.limit += PAGE
+        """Show another page of quotes (read again first after a redaction)."""
+        limit = self.limit + PAGE
+        self.fresh()
+        self.limit = limit
         self.notify()
 
     def set_lang(self, lang: str) -> None:
@@ -473,6 +501,9 @@ class QuerySession:
 
     def refresh(self) -> None:
         """Re-read codes, coders, counts and the quotes (after coding in the tagger)."""
+        if self.fresh():
+            self.notify()
+            return
         self._attributes = attribute_values(self.project)
         self._coders = self.project.store.coders()
         self._counts = self.project.coding_counts()
@@ -560,6 +591,7 @@ class QuerySession:
         """
         kind = Format(fmt)
         path = free_path(export_path(name, kind))
+        self.fresh()  # never the quotes as they were before a redaction
         if self.frame is None or self.frame.empty:
             self.say("error", text("retrieve_export_empty", self.lang), where=EXPORT)
             self.notify()
@@ -577,7 +609,7 @@ class QuerySession:
                     lang=self.lang,
                     order=self.book.ids(),
                     selection=self.describe(),
-                    author=self.project.coder,
+                    author=default_coder(self.project),
                 )
         except OSError as exc:
             reason = exc.strerror or str(exc)
@@ -596,8 +628,10 @@ class QuerySession:
         return Exported(path, count)
 
     def handle(self, message: Mapping[str, Any]) -> None:
-        """Act on one message from the browser."""
+        """Act on one message from the browser (after a redaction, on texts read again)."""
         kind = message.get("type")
+        if kind not in ("more", "export") and self.fresh():
+            self.notify()
         if kind == "code":
             self.set_code(str(message["code"]), str(message["pick"]))
         elif kind == "mode":
@@ -658,7 +692,6 @@ class QueryView(w.VBox):  # type: ignore[misc]
         self.session = QuerySession(project, lang=lang)
         self.panel = QueryPanel()
         self.tagger: Any = None
-        self._text_version = text_version(project)
         self._sync(self.session.state())
         self.session.on_change = self._sync
         self.panel.on_msg(self._on_msg)
@@ -688,10 +721,9 @@ class QueryView(w.VBox):  # type: ignore[misc]
         the view's language; returns it.  Quotes read before a redaction are read again."""
         session = self.session
         try:
-            if text_version(self.project) != self._text_version:
-                self._text_version = text_version(self.project)
-                session.refresh()  # the quotes on screen still hold the redacted names
-            tagger, made = tagger_for(self.project, coder=self.project.coder, lang=session.lang)
+            session.fresh()  # the quotes on screen may still hold redacted names
+            coder = default_coder(self.project)
+            tagger, made = tagger_for(self.project, coder=coder, lang=session.lang)
             tagger.session.show_segment(segment)
             self.tagger = tagger
             if made:

@@ -4,7 +4,8 @@ A researcher keeps one tagger open and reads, retrieves and browses memos around
 views must act on *that* tagger, not make a second one under another coder.  So the last
 :class:`~workbench.widgets.Tagger` made for a project is remembered here (weakly: a closed or
 forgotten tagger is not kept alive) and :func:`tagger_for` hands it to a view that opens a
-turn.  Memo browsers register too, so a memo written in the tagger shows in them at once.
+turn.  Memo browsers register too, so a memo written in the tagger shows in them at once, and
+codebook editors, so a code made in the tagger shows in their tree at once.
 
 The transcripts can be rewritten under an open widget (``workbench redact`` replaces names and
 shifts offsets); the store counts those rewrites in ``meta["text_version"]``.  A widget reads
@@ -32,6 +33,7 @@ ONE = "_one"
 
 _taggers: dict[str, weakref.ref[Any]] = {}
 _memo_listeners: dict[str, weakref.WeakSet[Any]] = {}
+_codebook_listeners: dict[str, weakref.WeakSet[Any]] = {}
 
 
 class TextChanged(ConcurrencyError):
@@ -67,6 +69,15 @@ def live_tagger(project: Project) -> Any | None:
     return tagger
 
 
+def default_coder(project: Project) -> str:
+    """Who a view writes and codes as unless told: the coder of the researcher's open tagger
+    in this kernel (the researcher codes as ``lena`` on a computer logged in as ``root``),
+    else the project's coder."""
+    found = live_tagger(project)
+    coder = getattr(getattr(found, "session", None), "coder", "") if found is not None else ""
+    return str(coder) if coder else project.coder
+
+
 def tagger_for(project: Project, *, coder: str, lang: str, given: Any = None) -> tuple[Any, bool]:
     """The tagger a view opens a turn in, and whether it was made just now.
 
@@ -95,10 +106,44 @@ def memos_changed(project: Project, *, source: object = None) -> None:
             listener.memos_changed()
 
 
+# -- codebook editors ---------------------------------------------------------------------------
+def listen_to_codebook(project: Project, listener: Any) -> None:
+    """Call ``listener.codebook_changed()`` whenever a widget (the tagger's *New code*, *In
+    vivo*) makes a new codebook version of ``project``."""
+    _codebook_listeners.setdefault(project_key(project), weakref.WeakSet()).add(listener)
+
+
+def codebook_changed(project: Project, *, source: object = None) -> None:
+    """Tell every codebook editor of ``project`` (except ``source``) that the codebook changed."""
+    for listener in list(_codebook_listeners.get(project_key(project), ())):
+        if listener is not source:
+            listener.codebook_changed()
+
+
 # -- rewritten transcripts -----------------------------------------------------------------------
 def text_version(project: Project) -> str:
     """How many times the project's transcripts were rewritten after import (one cheap read)."""
     return project.store.get_meta(TEXT_VERSION) or "0"
+
+
+class TextWatch:
+    """The text version a view read its texts (quotes, turns, attribute values, memos) at.
+
+    Every path that shows something again asks :meth:`changed` first (one cheap read): after
+    a redaction the view must read its texts again, not show what it held.
+    """
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.seen = text_version(project)
+
+    def changed(self) -> bool:
+        """Whether the transcripts were rewritten since the last look (then it is seen)."""
+        now = text_version(self.project)
+        if now == self.seen:
+            return False
+        self.seen = now
+        return True
 
 
 def check_text(project: Project, seen: str, reload: Callable[[], None], message: str) -> str:
