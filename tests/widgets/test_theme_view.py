@@ -410,6 +410,7 @@ def test_theme_view_in_swedish(study: Project) -> None:
     view = ThemeView(study, "gap", lang="sv")
     assert view.panel.code["label"] == "Informationsglapp"
     assert view.panel.strings["adopt"] == "Anta som kod…"
+    assert view.panel.strings["show_all_one"] == "Det enda citatet"  # not "Alla 1 citat"
     view.handle({"type": "move", "segment": view.session.candidates[0].segments[0], "to": "drop"})
     assert view.panel.status["text"] == "Utelämnade citatet."
     view.handle({"type": "lang", "lang": "en"})
