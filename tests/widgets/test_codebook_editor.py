@@ -18,8 +18,8 @@ def _coded(study: Project) -> tuple[CodebookEditor, list[int]]:
 def test_codebook_editor_shows_tree_counts_and_colours(study: Project) -> None:
     editor, _ = _coded(study)
     assert list(editor.rows) == ["process", "needs", "trust", "gap"]
-    assert editor.rows["needs"].description == "Needs · 2"
-    assert editor.rows["process"].description == "Process (group) · 0"
+    assert editor.rows["needs"].description == "Needs · 2 segments, 2 codings"
+    assert editor.rows["process"].description == "Process (group) · 0 codings"
     assert editor.rows["needs"].layout.border_left == "5px solid #c0392b"
     assert editor.rows["trust"].layout.margin == "0 0 0 18px"  # one level down
     editor.rows["trust"].click()
@@ -69,7 +69,7 @@ def test_codebook_editor_add_move_merge_remove(study: Project) -> None:
     assert "trust" not in study.codebook
     assert set(study.codings(code="needs")["coder"]) == {"anna", "erik"}
     assert len(study.codings(code="trust")) == 0
-    assert editor.rows["needs"].description == "Needs · 2"
+    assert editor.rows["needs"].description == "Needs · 2 segments, 3 codings"
     assert editor.status.value.endswith("Merged Trust into Needs (1 coding moved)</span>")
 
     editor.rows["missing-timetable"].click()
@@ -124,8 +124,8 @@ def test_codebook_editor_rows_are_legible(study: Project) -> None:
 
 def test_codebook_editor_in_swedish(study: Project) -> None:
     editor = CodebookEditor(study, lang="sv")
-    assert editor.rows["needs"].description == "Behov · 0"
-    assert editor.rows["process"].description == "Process (grupp) · 0"
+    assert editor.rows["needs"].description == "Behov · 0 kodningar"
+    assert editor.rows["process"].description == "Process (grupp) · 0 kodningar"
     assert editor.label_sv.description == "Etikett (sv)"
     assert editor.not_when_en.description == "Använd inte när (en)"
     assert editor.save_button.description == "Spara"
@@ -137,7 +137,10 @@ def test_codebook_editor_in_swedish(study: Project) -> None:
     editor.rows["trust"].click()
     editor.merge_target.value = "gap"
     editor.merge_button.click()
-    assert "Slå ihop ”Tillit” med ”Informationsglapp”? Dess 0 kodningar" in editor.question.value
+    assert (
+        "Slå ihop ”Tillit” med ”Informationsglapp”? Dess kodningar (0 kodningar)"
+        in editor.question.value
+    )
     assert editor.confirm_button.description == "Ja, slå ihop"
     editor.confirm_button.click()
     assert "Slog ihop Tillit med Informationsglapp (0 kodningar flyttade)" in editor.status.value
@@ -156,7 +159,10 @@ def test_codebook_editor_merge_asks_and_can_be_undone(study: Project) -> None:
     editor.merge_target.value = "gap"
     editor.merge_button.click()
     assert editor.confirm_box.layout.display == "flex"
-    assert "Merge “Needs” into “Information gap”? Its 2 codings move" in editor.question.value
+    assert (
+        "Merge “Needs” into “Information gap”? Its codings (2 segments, 2 codings) move"
+        in editor.question.value
+    )
     editor.cancel_button.click()
     assert "needs" in study.codebook and editor.status.value.endswith("Nothing changed</span>")
 
@@ -167,7 +173,7 @@ def test_codebook_editor_merge_asks_and_can_be_undone(study: Project) -> None:
     editor.undo_button.click()
     assert "needs" in study.codebook
     assert sorted(zip(study.codings()["segment"], study.codings()["code"], strict=True)) == before
-    assert editor.rows["needs"].description == "Needs · 2"
+    assert editor.rows["needs"].description == "Needs · 2 segments, 2 codings"
     assert "Undid the change" in editor.status.value
     assert editor.undo_button.layout.display == "none"
 
@@ -195,3 +201,20 @@ def test_codebook_editor_refusals_in_swedish_and_the_studys_language(study: Proj
     editor.child_label.value = "tillit"
     editor.add_button.click()
     assert "”tillit” finns redan som kod under Process (trust)" in editor.status.value
+
+
+def test_codebook_editor_row_and_merge_question_count_alike(study: Project) -> None:
+    """Two coders on one segment: 2 segments, 3 codings in the tree and in the question."""
+    ids = [int(s) for s in study.segments(role="interviewee")["segment"]]
+    study.code(ids[0], "needs", coder="anna")
+    study.code(ids[0], "needs", coder="erik")
+    study.code(ids[1], "needs", coder="anna")
+    editor = CodebookEditor(study, "sv")
+    assert editor.rows["needs"].description == "Behov · 2 segment, 3 kodningar"
+    editor.select("needs")
+    editor.merge_target.value = "gap"
+    editor.merge_button.click()
+    assert "Dess kodningar (2 segment, 3 kodningar) flyttas" in editor.question.value
+    study.uncode(ids[1], "needs", coder="anna")
+    editor.refresh()
+    assert editor.rows["needs"].description == "Behov · 1 segment, 2 kodningar"

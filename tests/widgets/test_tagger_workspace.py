@@ -6,7 +6,7 @@ import pytest
 
 from workbench.i18n import STRINGS, attribute_name
 from workbench.project._project import Project
-from workbench.widgets import Tagger
+from workbench.widgets import CodebookEditor, Tagger
 from workbench.widgets.tagger._session import _attribute_key
 
 
@@ -151,3 +151,29 @@ def test_tagger_dismissed_hit_no_longer_sticks(
     assert tagger.segment_id == sid and tagger.segment["hit"] is None
     tagger.handle({"type": "toggle", "code": "trust"})
     assert _whole(study, "trust")
+
+
+def test_tagger_code_merged_elsewhere_is_refused_in_its_language(study: Project) -> None:
+    tagger = Tagger(study, coder="anna", lang="sv")
+    assert any(c["id"] == "trust" for c in tagger.codebook["codes"])
+    study.merge_codes(["trust"], "needs")  # another kernel's codebook editor: nobody is told
+    tagger.handle({"type": "toggle", "code": "trust"})
+    assert study.codings().empty
+    assert tagger.status["state"] == "error"
+    assert tagger.status["text"].startswith("Inget sparat: “Tillit” finns inte längre i kodboken")
+    assert not any(c["id"] == "trust" for c in tagger.codebook["codes"])  # the list read again
+    tagger.handle({"type": "toggle", "code": "needs"})
+    assert tagger.segment["on"] == ["needs"]
+
+
+def test_tagger_and_codebook_editor_of_one_kernel_tell_each_other(study: Project) -> None:
+    tagger = Tagger(study, coder="anna", lang="en")
+    editor = CodebookEditor(study, "en")
+    tagger.handle({"type": "new_code", "label": "Food trucks", "parent": "process"})
+    assert "food-trucks" in editor.rows  # without waiting for the editor's own next change
+    editor.select("trust")
+    editor.merge_target.value = "needs"
+    editor.merge_button.click()
+    editor.confirm_button.click()
+    assert "trust" not in study.codebook
+    assert not any(c["id"] == "trust" for c in tagger.codebook["codes"])  # gone at once

@@ -168,6 +168,10 @@ STRINGS: dict[str, dict[str, str]] = {
             "(Esc: the whole turn)"
         ),
         "tg.hit_dismissed": "Hit dismissed: a code's key codes the whole turn",
+        "tg.code_gone": (
+            "Nothing saved: {label} is no longer in the codebook (merged or removed since): "
+            "the code list was read again"
+        ),
         "tg.hit_bar": "A code's key codes the search hit “{words}”",
         "tg.hit_clear": "Whole turn (Esc)",
         "tg.hit_clear_title": "Dismiss the hit: a code's key then codes the whole turn",
@@ -261,8 +265,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "cb.merge": "Merge",
         "cb.top": "(top level)",
         "cb.group": "group",
-        "cb.count_title": "{n} coded segments",
-        "cb.count_title_one": "1 coded segment",
         "cb.empty": "The codebook is empty",
         "cb.saved": "Saved {code} (codebook version {version})",
         "cb.renamed": "Renamed {code} (codebook version {version})",
@@ -279,13 +281,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "cb.cancel": "Cancel",
         "cb.cancelled": "Nothing changed",
         "cb.confirm_merge": (
-            "Merge “{code}” into “{target}”? Its {n} codings move to “{target}” and “{code}” "
-            "leaves the codebook."
+            "Merge “{code}” into “{target}”? Its codings ({counts}) move to “{target}” and "
+            "“{code}” leaves the codebook."
         ),
-        "cb.confirm_merge_one": (
-            "Merge “{code}” into “{target}”? Its 1 coding moves to “{target}” and “{code}” "
-            "leaves the codebook."
-        ),
+        # what a code's row and the merge question count: segments and codings apart
+        "cb.counts": "{segments}, {codings}",
+        "cb.n_segments": "{n} segments",
+        "cb.n_segments_one": "1 segment",
+        "cb.n_codings": "{n} codings",
+        "cb.n_codings_one": "1 coding",
         "cb.confirm_merge_go": "Yes, merge",
         "cb.confirm_remove": "Remove “{code}” from the codebook? It has no codings.",
         "cb.confirm_remove_go": "Yes, remove",
@@ -464,6 +468,10 @@ STRINGS: dict[str, dict[str, str]] = {
             "(Esc: hela repliken)"
         ),
         "tg.hit_dismissed": "Träffen släppt: en kods tangent kodar hela repliken",
+        "tg.code_gone": (
+            "Inget sparat: {label} finns inte längre i kodboken (sammanslagen eller borttagen "
+            "sedan dess): kodlistan är inläst igen"
+        ),
         "tg.hit_bar": "En kods tangent kodar sökträffen ”{words}”",
         "tg.hit_clear": "Hela repliken (Esc)",
         "tg.hit_clear_title": "Släpp träffen: en kods tangent kodar då hela repliken",
@@ -555,8 +563,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "cb.merge": "Slå ihop",
         "cb.top": "(översta nivån)",
         "cb.group": "grupp",
-        "cb.count_title": "{n} kodade segment",
-        "cb.count_title_one": "1 kodat segment",
         "cb.empty": "Kodboken är tom",
         "cb.saved": "Sparade {code} (kodboksversion {version})",
         "cb.renamed": "Bytte namn på {code} (kodboksversion {version})",
@@ -573,13 +579,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "cb.cancel": "Avbryt",
         "cb.cancelled": "Inget ändrat",
         "cb.confirm_merge": (
-            "Slå ihop ”{code}” med ”{target}”? Dess {n} kodningar flyttas till ”{target}” och "
-            "”{code}” tas bort ur kodboken."
+            "Slå ihop ”{code}” med ”{target}”? Dess kodningar ({counts}) flyttas till "
+            "”{target}” och ”{code}” tas bort ur kodboken."
         ),
-        "cb.confirm_merge_one": (
-            "Slå ihop ”{code}” med ”{target}”? Dess 1 kodning flyttas till ”{target}” och "
-            "”{code}” tas bort ur kodboken."
-        ),
+        # vad en kods rad och sammanslagningsfrågan räknar: segment och kodningar var för sig
+        "cb.counts": "{segments}, {codings}",
+        "cb.n_segments": "{n} segment",
+        "cb.n_segments_one": "1 segment",
+        "cb.n_codings": "{n} kodningar",
+        "cb.n_codings_one": "1 kodning",
         "cb.confirm_merge_go": "Ja, slå ihop",
         "cb.confirm_remove": "Ta bort ”{code}” ur kodboken? Den har inga kodningar.",
         "cb.confirm_remove_go": "Ja, ta bort",

@@ -1,6 +1,7 @@
 """The codebook editor: the project's code tree with counts, and a form to change a code.
 
-Each row of the tree is a button showing the code's label and how many segments carry it,
+Each row of the tree is a button showing the code's label, how many segments carry it and how
+many codings it has (the merge question counts the same way),
 edged in the code's colour and indented by its depth; long labels wrap, so none is cut.  Select
 one to edit its labels (sv/en), definitions, when to use it, colour and shortcut, or to add a
 child, rename, move, merge it into another code or remove it.  Every action goes through the
@@ -28,7 +29,7 @@ from workbench.errors import InvalidCode, WorkbenchError
 from workbench.i18n import LANGS, text
 from workbench.project._workspace import default_lang
 from workbench.store import AuditAction
-from workbench.widgets._shared import counted
+from workbench.widgets._shared import codebook_changed, counted, listen_to_codebook
 
 if TYPE_CHECKING:
     from workbench.project._project import Project
@@ -184,6 +185,9 @@ class CodebookEditor(w.HBox):  # type: ignore[misc]
         )
         self.add_class("wb-codebook-editor")
         self.refresh()
+        # A code made in the tagger (New code, In vivo) shows here at once, and a change
+        # made here reaches the open taggers before their next write.
+        listen_to_codebook(project, self)
 
     def _t(self, key: str, **values: object) -> str:
         """The editor's string ``key`` in its language."""
@@ -199,14 +203,15 @@ class CodebookEditor(w.HBox):  # type: ignore[misc]
     def refresh(self) -> None:
         """Re-read the codebook and the counts, redraw the tree and the form."""
         book = self.project.codebook
-        counts = self.project.coding_counts()
+        segments, codings = self._counts()
         self.rows = {}
         for code in book.codes:
-            count = counts.get(code.id, 0)
+            count = segments.get(code.id, 0)
             group = "" if code.codable else f" ({self._t('group')})"
+            said = self._counted(count, codings.get(code.id, 0))
             row = w.Button(
-                description=f"{code.name(self.lang)}{group} · {count}",
-                tooltip=f"{code.id} · {self._n('count_title', count)}",
+                description=f"{code.name(self.lang)}{group} · {said}",
+                tooltip=f"{code.id} · {said}",
                 layout=w.Layout(
                     width="auto",
                     height="auto",
@@ -223,6 +228,30 @@ class CodebookEditor(w.HBox):  # type: ignore[misc]
         if self.selected not in book:
             self.selected = book.codes[0].id if book.codes else None
         self._fill()
+
+    def codebook_changed(self) -> None:
+        """Another widget of this kernel (the tagger) made a new codebook version."""
+        self.refresh()
+
+    def _counts(self) -> tuple[dict[str, int], dict[str, int]]:
+        """Per code: the segments that carry it, and its codings (a segment coded by two
+        coders, or on two spans, is one segment and two codings)."""
+        frame = self.project.codings()
+        if frame.empty:
+            return {}, {}
+        by_code = frame.groupby("code")
+        segments = {str(k): int(v) for k, v in by_code["segment"].nunique().items()}
+        return segments, {str(k): int(v) for k, v in by_code.size().items()}
+
+    def _counted(self, segments: int, codings: int) -> str:
+        """ "2 segments, 3 codings" (what a row and the merge question count); "0 codings"."""
+        if not codings:
+            return self._n("n_codings", 0)
+        return self._t(
+            "counts",
+            segments=self._n("n_segments", segments),
+            codings=self._n("n_codings", codings),
+        )
 
     def select(self, code_id: str) -> None:
         """Show ``code_id`` in the form."""
@@ -286,6 +315,8 @@ class CodebookEditor(w.HBox):  # type: ignore[misc]
         self.refresh()
         self._say(message)
         version = self.project.codebook_version
+        if version != before:
+            codebook_changed(self.project, source=self)
         if undoable and version != before:
             self._offer_undo(version)
 
@@ -337,6 +368,7 @@ class CodebookEditor(w.HBox):  # type: ignore[misc]
             self._say(self._t("undo_other"), ok=False)
             return
         self.refresh()
+        codebook_changed(self.project, source=self)
         self._say(self._t("undone", version=version))
 
     def _name(self, code_id: str | None) -> str:
@@ -438,14 +470,15 @@ class CodebookEditor(w.HBox):  # type: ignore[misc]
             self._say(str(exc), ok=False)
             return
         name, into = self._name(code_id), self._name(target)
-        n = len(self.project.codings(code=code_id))
+        moving = self.project.codings(code=code_id)
+        counts = self._counted(int(moving["segment"].nunique()), len(moving))
 
         def action() -> str:
             moved = self.project.merge_codes([code_id], target)
             self.selected = target
             return self._n("merged", moved, code=name, target=into)
 
-        question = self._n("confirm_merge", n, code=name, target=into)
+        question = self._t("confirm_merge", code=name, target=into, counts=counts)
         self._ask(question, self._t("confirm_merge_go"), action)
 
     def _remove(self) -> None:

@@ -22,7 +22,14 @@ import pandas as pd
 from workbench.errors import InvalidCode, UnknownItem, WorkbenchError
 from workbench.i18n import attribute_name, text, value_name
 from workbench.store import AuditAction, Origin
-from workbench.widgets._shared import TextChanged, counted, memos_changed, text_version
+from workbench.widgets._shared import (
+    TextChanged,
+    codebook_changed,
+    counted,
+    listen_to_codebook,
+    memos_changed,
+    text_version,
+)
 from workbench.widgets.tagger import _payload as pl
 
 if TYPE_CHECKING:
@@ -135,6 +142,7 @@ class CodingSession:
         self.strings = pl.strings(lang)
         self._book_version = -1
         self._load_codebook()
+        listen_to_codebook(project, self)  # a code merged or made elsewhere shows at once
         self._all: list[int] = project.store.segment_ids(role="interviewee")
         self._ids: list[int] = self._all
         # Segments known to carry this coder's codings: filled per document as it is visited
@@ -218,6 +226,29 @@ class CodingSession:
             self._ids = self._filtered(self.filters)
         self._coded_total = self.project.store.coded_counts(self.coder)["coded"]
         self._show(self._ids.index(current) if current in self._ids else self._index)
+
+    # -- a changed codebook --------------------------------------------------------------------
+    def _known(self, code: str) -> None:
+        """Before a write with ``code``: the codebook as it is now (one cheap read of its
+        version; a new one reloads the code list) and ``code`` in it, else refused in the
+        tagger's language (merged or removed in the codebook editor since it was shown)."""
+        before = self._label(code) if code in self._codes else f"“{code}”"
+        self._book_changed()
+        if code not in self._codes:
+            raise UnknownItem(self._t("code_gone", label=before))
+
+    def _book_changed(self) -> None:
+        """Reload the code list if the codebook has a new version (suggestions of codes no
+        longer in it are dropped)."""
+        if self.project.codebook_version == self._book_version:
+            return
+        self._load_codebook()
+        self.suggestions = [s for s in self.suggestions if s["code"] in self._codes]
+
+    @action
+    def codebook_changed(self) -> None:
+        """Another widget of this kernel (the codebook editor) made a new codebook version."""
+        self._book_changed()
 
     # -- what the front end asks for ------------------------------------------------------------
     @action
@@ -385,6 +416,7 @@ class CodingSession:
         """Toggle ``code`` on the segment, or on the span ``start``-``end`` (code points into
         the segment text).  Returns True when the code is now applied."""
         self._fresh()
+        self._known(code)
         seg = self._need_segment()
         s, e = self._span_or_hit(seg, start, end)
         mine = [c for c in seg["codings"] if c["code"] == code]
@@ -422,6 +454,10 @@ class CodingSession:
             self.review_item(int(items[0]["item"]), "accepted")
             return
         on = {c["code"] for c in seg["codings"] if c["whole"]}
+        if code is not None:
+            self._known(code)
+        else:
+            self._book_changed()
         pick = code or next((s["code"] for s in self.suggestions if s["code"] not in on), None)
         if pick is None:
             self._say("idle", self._t("no_suggestion"))
@@ -454,6 +490,7 @@ class CodingSession:
             what = self._t(f"{verb}_{change}", label=self._label(done["code_id"]))
         elif action == AuditAction.CODEBOOK_VERSION:
             self._load_codebook()
+            codebook_changed(self.project, source=self)
             what = self._t(f"{verb}_codebook", version=done["version"])
         else:
             what = self._t(f"{verb}_memo", kind=self._t(f"memo_kind.{done['kind']}"))
@@ -483,8 +520,7 @@ class CodingSession:
                 raise UnknownItem(f"tagger: document {ident} is not in the project")
         elif kind == "code":
             ident = str(target or "")
-            if ident not in self._codes:
-                raise UnknownItem(f"tagger: code {ident!r} is not in the codebook")
+            self._known(ident)
             self.project.memo(kind, ident, text, coder=self.coder)
             self.codebook = {
                 **self.codebook,
@@ -578,6 +614,8 @@ class CodingSession:
         the segment (in vivo: the selected words are usually the label), or to the whole turn.
         Both steps are audited and undone one at a time (the coding first, then the code)."""
         self._fresh()
+        if parent:
+            self._known(parent)
         seg = self._need_segment()
         s, e = self._span_or_hit(seg, start, end, use=False)
         try:
@@ -589,6 +627,7 @@ class CodingSession:
             raise explained from exc
         self._hit = None
         self._load_codebook()
+        codebook_changed(self.project, source=self)  # the codebook editors show it at once
         self.project.code(seg["id"], code_id, coder=self.coder, start=s, end=e)
         parent_label = self._label(parent) if parent else self._t("top_level")
         self._after_write(self._t("created_code", label=self._label(code_id), parent=parent_label))
@@ -622,8 +661,8 @@ class CodingSession:
             new[key] = str(new[key] or "").strip()
         new["uncoded"] = bool(new["uncoded"])
         new["others"] = bool(new["others"])
-        if new["code"] and new["code"] not in self._codes:
-            raise UnknownItem(f"tagger: code {new['code']!r} is not in the codebook")
+        if new["code"]:
+            self._known(new["code"])
         current = self.segment_id
         if self.review:  # filters act on the normal order: leave review mode
             self.review = False
