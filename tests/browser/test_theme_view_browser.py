@@ -335,3 +335,27 @@ def test_theme_view_browser_says_refusals_beside_the_card(page: Any, lab: Lab) -
     assert view.locator(".vt-source").input_value() == "survey"
     assert view.locator(".vt-changes").inner_text() == ""
     screenshot(page, "theme-survey")
+
+
+def test_theme_view_browser_a_split_by_language_is_said_plainly(page: Any, lab: Lab) -> None:
+    """The demo's negative experiences: the estimate found only Swedish and English quotes, so
+    the view says so and shows themes within each language, each card naming its language."""
+    page.set_viewport_size({"width": 1440, "height": 900})
+    build_demo(lab.root / "demo-split", progress=False)
+    cells = [[
+        "import workbench\n",
+        "p = workbench.open('demo-split')\n",
+        "p.theme_view('val-negative', lang='sv')",
+    ]]  # fmt: skip
+    (lab.root / "split.ipynb").write_text(_notebook(cells), encoding="utf-8")
+    run_notebook(page, lab, "split.ipynb")
+    page.wait_for_selector(f"{VIEW} .vt-card", timeout=90_000)
+    view = page.locator(VIEW)
+    note = view.locator(".vt-note")
+    assert note.count() == 1 and note.inner_text().startswith(
+        "Uppskattningen hittade inget annat än en uppdelning efter språk"
+    )
+    langs = view.locator(".vt-card .vt-languages").all_inner_texts()
+    assert len(langs) > 2 and {x.split(" ")[0] for x in langs} == {"sv", "en"}
+    assert all(" · " not in x or int(x.split(" · ")[1].split(" ")[1]) <= 2 for x in langs)
+    screenshot(page, "theme-languages")
