@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from workbench.i18n import STRINGS, attribute_name
 from workbench.project._project import Project
 from workbench.widgets import CodebookEditor, Tagger
 from workbench.widgets.tagger._session import _attribute_key
+
+from .conftest import build_study
 
 
 def test_tagger_new_code_applied_at_once_then_undone_step_by_step(study: Project) -> None:
@@ -177,3 +181,34 @@ def test_tagger_and_codebook_editor_of_one_kernel_tell_each_other(study: Project
     editor.confirm_button.click()
     assert "trust" not in study.codebook
     assert not any(c["id"] == "trust" for c in tagger.codebook["codes"])  # gone at once
+
+
+def test_tagger_search_hits_in_document_order(tmp_path: Path) -> None:
+    """Documents as imported, then by place: not as text ("s#1520" before "s#295")."""
+
+    def said(who: str) -> list[tuple[str, str, str]]:
+        return [("Interviewer", "interviewer", "Well?"), (who, "interviewee", "The fee, the fee.")]
+
+    turns = {"zeta.txt": said("Eva"), "s#295": said("Bo")[1:], "s#1520": said("Li")[1:]}
+    study = build_study(tmp_path / "ordered", turns)
+    tagger = Tagger(study, coder="anna", lang="en")
+    tagger.handle({"type": "search", "text": "fee"})
+    where = [(h["document"], h["start"]) for h in tagger.hits["items"]]
+    zeta = [h["start"] for h in tagger.hits["items"] if h["document"] == "zeta.txt"]
+    assert [d for d, _ in where] == ["zeta.txt", "zeta.txt", "s#295", "s#295", "s#1520", "s#1520"]
+    assert zeta == sorted(zeta)
+    tagger.handle({"type": "search", "text": ""})  # the box emptied: no hits left on screen
+    assert tagger.hits["items"] == [] and tagger.hits["query"] == ""
+
+
+def test_tagger_shows_other_coders_memos_on_the_turn_read_only(study: Project) -> None:
+    tagger = Tagger(study, coder="lena", lang="sv")
+    sid = tagger.segment_id
+    study.memo("segment", sid, "Hon menar personalen", coder="anna")
+    study.memo("segment", sid, "", coder="erik")  # an emptied memo is no memo
+    tagger.handle({"type": "refresh"})
+    assert tagger.segment["memo"] == ""  # lena's own box
+    assert tagger.segment["others_memos"] == [{"coder": "anna", "text": "Hon menar personalen"}]
+    tagger.handle({"type": "memo", "kind": "segment", "text": "Min egen"})
+    assert tagger.segment["others_memos"] == [{"coder": "anna", "text": "Hon menar personalen"}]
+    assert study.memo("segment", sid, coder="anna") == "Hon menar personalen"

@@ -160,9 +160,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "tg.n_match_one": "1 segment matches",
         "tg.reviewing_one": "Reviewing 1 queued suggestion",
         "tg.text_changed": (
-            "The transcripts were changed (names redacted) since this tagger opened: "
-            "reloaded — select again (nothing saved)"
+            "Nothing saved: the transcripts were changed (names redacted) since this tagger "
+            "opened — reloaded, select again"
         ),
+        "tg.text_reloaded": "The transcripts were changed (names redacted): reloaded",
+        "tg.others_memos_title": "Other coders' memos on this segment (read only)",
         "tg.hit_selected": (
             "Search hit “{words}” selected: a code's key codes just these words "
             "(Esc: the whole turn)"
@@ -234,8 +236,8 @@ STRINGS: dict[str, dict[str, str]] = {
             "The transcripts and memos were changed (names redacted): memos read again"
         ),
         "memo.text_changed": (
-            "The transcripts and memos were changed (names redacted) since they were read "
-            "here: read again — not saved, write the entry again"
+            "Not saved: the transcripts and memos were changed (names redacted) since they "
+            "were read here — read again, write the entry again"
         ),
         "memo.refresh": "Refresh",
         "memo.refresh_title": "Read the memos again (after writing in the tagger or elsewhere)",
@@ -460,9 +462,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "tg.n_match_one": "1 segment matchar",
         "tg.reviewing_one": "Granskar 1 förslag i kön",
         "tg.text_changed": (
-            "Utskrifterna har ändrats (namn maskerade) sedan taggern öppnades: "
-            "inläst igen — markera på nytt (inget sparat)"
+            "Inget sparat: utskrifterna har ändrats (namn maskerade) sedan taggern öppnades "
+            "— inläst igen, markera på nytt"
         ),
+        "tg.text_reloaded": "Utskrifterna har ändrats (namn maskerade): inläst igen",
+        "tg.others_memos_title": "Andra kodares memon om segmentet (kan bara läsas)",
         "tg.hit_selected": (
             "Sökträffen ”{words}” är markerad: en kods tangent kodar bara de orden "
             "(Esc: hela repliken)"
@@ -533,8 +537,8 @@ STRINGS: dict[str, dict[str, str]] = {
             "Utskrifterna och memona har ändrats (namn maskerade): memona inlästa igen"
         ),
         "memo.text_changed": (
-            "Utskrifterna och memona har ändrats (namn maskerade) sedan de lästes här: "
-            "inlästa igen — inte sparat, skriv anteckningen igen"
+            "Inte sparat: utskrifterna och memona har ändrats (namn maskerade) sedan de lästes "
+            "här — inlästa igen, skriv anteckningen igen"
         ),
         "memo.refresh": "Uppdatera",
         "memo.refresh_title": "Läs memona igen (efter att ha skrivit i taggaren eller någon annanstans)",

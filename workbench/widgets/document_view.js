@@ -411,6 +411,7 @@ function render({ model, el }) {
     const s = model.get("status") || {};
     status.dataset.state = s.state || "idle";
     status.textContent = s.state === "error" ? `⚠ ${s.text}` : s.text || "";
+    status.title = status.textContent; // the whole of it on hover, should the line be cut
   }
 
   function renderOpened() {

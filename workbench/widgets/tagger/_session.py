@@ -383,7 +383,7 @@ class CodingSession:
         segment_id = int(segment_id)
         if text_version(self.project) != self._text_version:  # opened from a view: fresh text
             self.reload()
-            self._say("error", self._t("text_changed"))
+            self._say("idle", self._t("text_reloaded"))
         if segment_id not in self._ids:
             if segment_id not in self._all:
                 raise UnknownItem(f"tagger: segment {segment_id} is not an interviewee's turn")
@@ -556,6 +556,11 @@ class CodingSession:
             self.hits = {"query": "", "items": [], "total": 0}
             return
         found = self.project.search(query, whole_word=whole_word, role="interviewee")
+        # In document order, not as text ("survey.csv#1520" before "#295"): documents as
+        # imported (their ids), a document's hits by their place in it.
+        order = {str(r.document): doc_id for doc_id, r in self._docs.items()}
+        found = found.assign(_doc=found["document"].map(order).fillna(max(order.values(), default=0) + 1))
+        found = found.sort_values(["_doc", "start", "end"], kind="stable")
         shown = found.head(_HITS_SHOWN)
         turns = self.project.store.segments_frame(ids=[int(i) for i in shown["segment"]])
         where = {int(r.segment): (int(r.start), str(r.text)) for r in turns.itertuples()}
@@ -911,6 +916,7 @@ class CodingSession:
             "partial": sorted({c["code"] for c in codings if not c["whole"]}),
             "others": pl.codings_payload(theirs, start, end, with_coder=True),
             "memo": self.project.memo("segment", sid, coder=self.coder),
+            "others_memos": self._others_memos(sid),
             "doc_memo": self.project.memo("document", doc_id, coder=self.coder),
             "memo_seq": self._memo_seq,
             "hit": (
@@ -932,6 +938,23 @@ class CodingSession:
             on = set(self._current["on"])
             self.suggestions = [{**s, "on": s["code"] in on} for s in self.suggestions]
         self._progress(doc_id)
+
+    def _others_memos(self, segment_id: int) -> list[dict[str, str]]:
+        """Other coders' memos on the segment (shown read-only under the coder's own box: a
+        colleague's memo opened from the memo browser is not an empty box)."""
+        frame = self.project.store.memos_frame()
+        if frame.empty:
+            return []
+        rows = frame[
+            (frame["kind"] == "segment")
+            & (frame["target"].astype(str) == str(segment_id))
+            & (frame["coder"] != self.coder)
+            & (frame["text"].astype(str).str.strip() != "")
+        ]
+        return [
+            {"coder": str(c), "text": str(t)}
+            for c, t in zip(rows["coder"], rows["text"], strict=True)
+        ]
 
     def _document_turns(self, doc_id: int, name: str) -> list[dict[str, Any]]:
         """Every turn of a document in position order, from a small cache (turns never

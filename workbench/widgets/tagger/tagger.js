@@ -192,7 +192,9 @@ function render({ model, el }) {
   const codeMemo = say(h("textarea", { class: "vt-memo vt-memo-code", rows: "2" }), "placeholder", "code_memo_placeholder");
   const codeMemoBox = h("label", { class: "vt-code-memo" }, say(h("span", {}), "text", "code_memo"), codeMemo);
   const docMemoLabel = h("span", {});
-  const memos = h("div", { class: "vt-memos" }, h("label", {}, say(h("span", {}), "text", "segment_memo"), segMemo), h("label", {}, docMemoLabel, docMemo));
+  // Other coders' memos on the turn, read-only under the coder's own box.
+  const othersMemos = h("div", { class: "vt-memos-others", hidden: true });
+  const memos = h("div", { class: "vt-memos" }, h("div", { class: "vt-memo-col" }, h("label", {}, say(h("span", {}), "text", "segment_memo"), segMemo), othersMemos), h("label", {}, docMemoLabel, docMemo));
   const nav = h(
     "div",
     { class: "vt-nav" },
@@ -673,6 +675,10 @@ function render({ model, el }) {
     const moved = seg.id !== currentId;
     const undone = seg.memo_seq !== memoSeq;
     showMemo(segMemo, "segment", seg.id, seg.memo || "", moved || undone);
+    const theirs = seg.others_memos || [];
+    othersMemos.hidden = !theirs.length;
+    othersMemos.title = t("others_memos_title");
+    othersMemos.replaceChildren(...theirs.map((m) => h("p", { class: "vt-memo-other" }, h("b", {}, `${m.coder}: `), m.text)));
     showMemo(docMemo, "document", seg.document_id, seg.doc_memo || "", seg.document_id !== currentDoc || undone);
     if (moved) showCurrent();
     currentId = seg.id;
@@ -838,6 +844,13 @@ function render({ model, el }) {
     if (event.key === "Enter") runSearch();
   });
   searchBox.addEventListener("search", runSearch); // the clear button of a search field
+  searchBox.addEventListener("input", () => {
+    // Emptied by hand (not only by the clear button): the old hits go at once.
+    if (!searchBox.value.trim() && (model.get("hits") || {}).query) {
+      searchResults.hidden = true;
+      runSearch();
+    }
+  });
   searchWhole.addEventListener("change", () => searchBox.value.trim() && runSearch());
 
   function renderHits() {
