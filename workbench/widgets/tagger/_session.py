@@ -559,7 +559,9 @@ class CodingSession:
         # In document order, not as text ("survey.csv#1520" before "#295"): documents as
         # imported (their ids), a document's hits by their place in it.
         order = {str(r.document): doc_id for doc_id, r in self._docs.items()}
-        found = found.assign(_doc=found["document"].map(order).fillna(max(order.values(), default=0) + 1))
+        found = found.assign(
+            _doc=found["document"].map(order).fillna(max(order.values(), default=0) + 1)
+        )
         found = found.sort_values(["_doc", "start", "end"], kind="stable")
         shown = found.head(_HITS_SHOWN)
         turns = self.project.store.segments_frame(ids=[int(i) for i in shown["segment"]])
