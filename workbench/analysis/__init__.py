@@ -46,18 +46,27 @@ from workbench.analysis._retrieve import (
     text_contains,
 )
 from workbench.analysis._themes import (
+    BY_LANGUAGE,
+    K_ASKED,
+    LANGUAGE_SPLIT,
+    MAX_K_SHARE,
     ThemeDescription,
     describe_theme,
     propose_themes,
+    quote_languages,
     theme_terms,
 )
 
 __all__ = [
     "AndExpr",
+    "BY_LANGUAGE",
     "CODE_AXIS",
     "CodeExpression",
     "CodeTerm",
     "Count",
+    "K_ASKED",
+    "LANGUAGE_SPLIT",
+    "MAX_K_SHARE",
     "NotExpr",
     "OrExpr",
     "THEME_ORIGIN",
@@ -86,6 +95,7 @@ __all__ = [
     "priorities",
     "propose_themes",
     "quality_dimensions",
+    "quote_languages",
     "quotes",
     "relabel",
     "representative_quotes",

@@ -24,12 +24,12 @@ import ipywidgets as w
 import pandas as pd
 import traitlets
 
-from workbench.analysis import describe_theme
-from workbench.analysis._themes import (
+from workbench.analysis import (
     BY_LANGUAGE,
     K_ASKED,
     LANGUAGE_SPLIT,
     MAX_K_SHARE,
+    describe_theme,
     quote_languages,
 )
 from workbench.errors import InvalidCode, WorkbenchError

@@ -12,6 +12,9 @@ function render({ model, el }) {
   let adopting = null; // the candidate whose adoption is being confirmed
   let dismissed = -1; // the status a Cancel put away (no longer shown beside its card)
   const drafts = { label: "", definition: "", other: "" };
+  // "1 quote · 3 participants": each count in its own singular or plural form.
+  const counts = (quotes, people, key) =>
+    t(key, { quotes: t("n_quotes", { n: quotes }), participants: t("n_people", { n: people }) });
 
   // ---- skeleton ----------------------------------------------------------------------------
   const title = h("span", { class: "vr-title" });
@@ -318,7 +321,7 @@ function render({ model, el }) {
     return h(
       "li",
       { class: `vt-card${c.adopted ? " vt-adopted" : ""}`, "data-theme": c.id, style: { "--c": code.color } },
-      h("header", { class: "vt-card-head" }, labelLine(c), h("span", { class: "vt-count" }, t("count", { quotes: c.n_segments, participants: c.n_participants })), actions),
+      h("header", { class: "vt-card-head" }, labelLine(c), h("span", { class: "vt-count" }, counts(c.n_segments, c.n_participants, "count")), actions),
       facts,
       adopting === c.id && !c.adopted ? adoptForm(c, code) : null,
       cardStatus(c),
@@ -340,7 +343,7 @@ function render({ model, el }) {
     lang.value = model.get("lang");
     codeChip.textContent = code.path || "";
     codeChip.style.setProperty("--c", code.color || "#888");
-    summary.textContent = t("summary", { quotes: s.quotes ?? 0, participants: s.participants ?? 0 });
+    summary.textContent = counts(s.quotes ?? 0, s.participants ?? 0, "summary");
     intro.textContent = t("intro", { code: code.label || "" });
     kLabel.textContent = t("k");
     k.placeholder = t("k_auto");
