@@ -18,7 +18,7 @@ from _helpers import numbered, transcript
 import workbench
 from workbench.codebook import Code, Codebook
 from workbench.i18n import text
-from workbench.store import Origin
+from workbench.store import TEXT_VERSION, Origin
 
 from ._lab import ROOT, SCREENSHOTS, Lab, run_notebook, screenshot
 
@@ -491,3 +491,71 @@ def test_tagger_browser_review_mode_accepts_and_rejects(page: Any, lab: Lab) -> 
         project.close()
     assert mine == [("gap", "suggestion")]
     assert status == {"gap": "accepted", "needs": "rejected", "trust": "open"}
+
+
+def test_tagger_browser_colleagues_memo_search_cleared_and_nothing_saved_first(
+    page: Any, lab: Lab
+) -> None:
+    """lena's tagger at 1440x900: anna's memo on the turn is shown read-only under lena's
+    empty box; a search box emptied by hand takes its hits away; a write refused after the
+    transcripts were rewritten says "Inget sparat:" first on the one-line status."""
+    page.set_viewport_size({"width": 1440, "height": 900})
+    folder = lab.root / "colleague-study"
+    study(folder)
+    with workbench.open(folder, coder="anna") as project:
+        first = int(project.segments(role="interviewee")["segment"].iloc[0])
+        project.memo("segment", first, "Hon menar personalen", coder="anna")
+    (lab.root / "colleague.ipynb").write_text(
+        json.dumps(
+            {
+                **NOTEBOOK,
+                "cells": [
+                    {
+                        **NOTEBOOK["cells"][0],  # type: ignore[index]
+                        "source": [
+                            "import workbench\n",
+                            f"p = workbench.open({str(folder)!r}, coder='root')\n",
+                            f"p.tagger(coder='lena', suggest=None, start={first})",
+                        ],
+                    }
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    run_notebook(page, lab, "colleague.ipynb")
+    page.wait_for_selector(".vt-root .vt-text", timeout=45_000)
+    others = page.locator(".vt-memos-others")
+    others.wait_for(state="visible", timeout=10_000)
+    assert others.inner_text() == "anna: Hon menar personalen"
+    assert others.get_attribute("title") == sv("others_memos_title")
+    assert page.locator(".vt-memo-segment").input_value() == ""  # lena's own box
+
+    box = page.locator(".vt-search-input")
+    box.click()
+    page.keyboard.type("bussen")
+    page.keyboard.press("Enter")
+    page.locator(".vt-hit-row").first.wait_for(timeout=10_000)
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Backspace")  # emptied by hand, not by the field's clear button
+    page.locator(".vt-search-results").wait_for(state="hidden", timeout=10_000)
+    assert (
+        page.locator(".vt-hit-row").count() == 0
+        or not page.locator(".vt-search-results").is_visible()
+    )
+
+    with workbench.open(folder) as project:  # as a redaction does, without a names file
+        project.store.set_meta(TEXT_VERSION, "1")
+    page.locator('button.vt-code[data-code="trust"]').click()
+    page.wait_for_function(
+        "() => document.querySelector('.vt-status').dataset.state === 'error'", timeout=10_000
+    )
+    status = page.locator(".vt-status")
+    said = status.inner_text()
+    assert said.startswith("⚠ Inget sparat:"), said
+    assert status.get_attribute("title") == said  # the whole of it on hover
+    box_ = status.bounding_box()
+    assert box_ is not None and box_["width"] > 200  # room for more than the first words
+    screenshot(page, "tagger-nothing-saved-first")
+    with workbench.open(folder, read_only=True) as project:
+        assert project.codings("lena").empty
