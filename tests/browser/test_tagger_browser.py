@@ -539,10 +539,6 @@ def test_tagger_browser_colleagues_memo_search_cleared_and_nothing_saved_first(
     page.keyboard.press("Control+A")
     page.keyboard.press("Backspace")  # emptied by hand, not by the field's clear button
     page.locator(".vt-search-results").wait_for(state="hidden", timeout=10_000)
-    assert (
-        page.locator(".vt-hit-row").count() == 0
-        or not page.locator(".vt-search-results").is_visible()
-    )
 
     with workbench.open(folder) as project:  # as a redaction does, without a names file
         project.store.set_meta(TEXT_VERSION, "1")
