@@ -629,3 +629,37 @@ def test_cli_evaluate_prints_prevalence(tmp_path: Path, texts, codes, capsys) ->
     assert "mean absolute error" in text
     assert _run([*base, "--bootstrap", "-1"]) == 0
     assert "prevalence" not in json.loads(capsys.readouterr().out)
+
+
+def test_estimate_prevalence_group_coded_share_is_the_groups_own() -> None:
+    # The model says nothing about the code (every item 0.6), so PACC falls back to the coded
+    # share.  A quarter of the 40 coded items have it, but none of the group's own 4 coded
+    # answers does: the group's estimate is 0 of 4 with the Wilson interval for 4 items, not
+    # the whole calibration's 25 % with an interval as narrow as 40 items allow.
+    cal_ids = [f"g{i}" for i in range(4)] + [f"o{i}" for i in range(36)]
+    cal = Calibration(
+        codes=("fees",),
+        segments=_ids(cal_ids),
+        proba=np.full((40, 1), 0.6),
+        labels=np.array([[0.0]] * 4 + [[1.0]] * 10 + [[0.0]] * 26),
+        weights=np.ones((40, 1)),
+        participants=_ids([f"P{s}" for s in cal_ids]),
+    )
+    ids = [f"g{i}" for i in range(21)]  # the group: 4 coded, 17 not
+    corpus = pd.DataFrame({"fees": [0.6] * 21}, index=ids)
+    who = pd.Series([f"P{s}" for s in ids], index=ids)
+    whole = estimate_prevalence(corpus, cal, participants=who, method="pacc", n_boot=200)
+    assert whole.participants is not None
+    assert whole.participants.iloc[0]["estimate"] == pytest.approx(17 * 0.25 / 21)
+    own = estimate_prevalence(corpus, cal, participants=who, method="pacc", n_boot=200, group=True)
+    low, high = wilson_interval(0, 4)
+    assert high == pytest.approx(0.49, abs=0.005)
+    assert own.participants is not None
+    for row in (own.segments.iloc[0], own.participants.iloc[0]):
+        assert row["method"] == "coded"
+        assert row["n_human"] == 4
+        assert row["estimate"] == pytest.approx(0.0)
+        assert (row["ci_low"], row["ci_high"]) == pytest.approx((low, high))
+        assert "the group's coded items" in row["note"]
+    corpus_pop = estimate_prevalence(corpus, cal, method="pacc", group=True, population="corpus")
+    assert corpus_pop.segments.iloc[0]["ci_high"] == pytest.approx(17 * high / 21)

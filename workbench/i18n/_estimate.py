@@ -35,6 +35,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "est_note_human": "every {what} is coded by people",
         "est_note_fallback": "{method} undefined: {why}; uncorrected {used}",
         "est_note_coded": "{method} undefined: {why}; the share among the coded items instead",
+        "est_note_coded_group": (
+            "{method} undefined: {why}; the share among the group's own coded items instead"
+        ),
         "est_note_participants": (
             "{method} undefined for participants ({why}): segment probabilities combined as "
             "if independent; the interval spans any dependence"
@@ -198,6 +201,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "est_note_fallback": "{method} går inte att använda: {why}; okorrigerad {used}",
         "est_note_coded": (
             "{method} går inte att använda: {why}; i stället andelen bland de kodade"
+        ),
+        "est_note_coded_group": (
+            "{method} går inte att använda: {why}; i stället andelen bland gruppens egna kodade"
         ),
         "est_note_participants": (
             "{method} går inte att använda för deltagare ({why}): segmentens sannolikheter "

@@ -574,6 +574,7 @@ def _prevalence(
                 threshold=THRESHOLD,
                 n_boot=n_boot,
                 seed=seed,
+                group=by is not None,
             )
             table = result.participants if level == Level.PARTICIPANT else result.segments
             assert table is not None
@@ -611,6 +612,13 @@ _NOTES: tuple[tuple[re.Pattern[str], str], ...] = (
             r"(?P<method>\w+) undefined: (?P<why>.+); the share among the coded items instead"
         ),
         "est_note_coded",
+    ),
+    (
+        re.compile(
+            r"(?P<method>\w+) undefined: (?P<why>.+); the share among the group's coded items "
+            r"instead"
+        ),
+        "est_note_coded_group",
     ),
     (
         re.compile(

@@ -566,8 +566,10 @@ def _estimate_row(
     confidence: float,
     rng: np.random.Generator,
     what: str,
+    group: bool = False,
 ) -> _Row:
-    """Point estimate, interval and notes for one code at one level."""
+    """Point estimate, interval and notes for one code at one level (``group``: the items
+    are one group of the calibration's population, see :func:`_group_coded`)."""
     n_known, n_est = len(b.known_y), len(b.unl_p)
     n_total = n_known + n_est
     n_pos = float(b.known_y.sum())
@@ -580,6 +582,8 @@ def _estimate_row(
         if fell[0]:
             used = _fallback(method, b)
             note = _fallback_note(method, b, used)
+        if used == Method.CODED and group:
+            return _group_coded(b, population, confidence, float(cc[0]), note, float(est[0]))
     point = (n_pos + n_est * float(est[0])) / n_total
     shares = np.empty(0)
     if n_boot > 0 and (n_est > 0 or population == Population.SAMPLE):
@@ -608,6 +612,31 @@ def _estimate_row(
             low = min(low, (n_pos + n_est * bound) / n_total)
     share_cc = (n_pos + n_est * float(cc[0])) / n_total
     return _Row(point, low, high, share_cc, str(used), note, float(est[0]))
+
+
+def _group_coded(
+    b: _Binary, population: Population, confidence: float, cc: float, note: str, whole: float
+) -> _Row:
+    """The coded share of one group: its own coded items' share (``k`` of ``n``), with the
+    Wilson interval for ``k`` of ``n`` (among all such people: population "sample"; mixed with
+    the group's known items: "corpus").  The share of the whole calibration would lend the
+    group a precision it does not have (4 coded answers, none with the code, would read
+    "7 % (5-11 %)" because the whole survey has it).  ``whole``: the calibration's share,
+    the point estimate of a group nobody coded (whose interval is then 0-1)."""
+    n_known, n_est = len(b.known_y), len(b.unl_p)
+    n_total = n_known + n_est
+    k = float(b.known_y.sum())
+    share = k / n_known if n_known else whole
+    low, high = wilson_interval(k, n_known, confidence)
+    point = (k + n_est * share) / n_total
+    if population == Population.CORPUS:
+        low, high = (k + n_est * low) / n_total, (k + n_est * high) / n_total
+    low, high = min(low, point), max(high, point)
+    share_cc = (k + n_est * cc) / n_total
+    note = note.replace(
+        "the share among the coded items", "the share among the group's coded items"
+    )
+    return _Row(point, low, high, share_cc, str(Method.CODED), note, share)
 
 
 def _replicates(
@@ -719,6 +748,7 @@ def estimate_prevalence(
     confidence: float = 0.95,
     seed: int = 0,
     population: Population | str = DEFAULT_POPULATION,
+    group: bool = False,
 ) -> Prevalence:
     """Share of segments (and participants) with each code across a corpus.
 
@@ -748,6 +778,11 @@ def estimate_prevalence(
         ``"sample"`` (default): the interval is for the share among all the people the
         participants were sampled from.  ``"corpus"``: for the share in this corpus (human
         labels exact).  See the module docstring.
+    group : bool
+        The corpus is one group (e.g. one user type) of the population the calibration was
+        drawn from: where a code falls back to the coded share (:attr:`Method.CODED`), it is
+        the share among the corpus's own coded items, with the Wilson interval for them,
+        not the calibration's share (which describes every group together).
 
     Returns
     -------
@@ -831,7 +866,14 @@ def estimate_prevalence(
             known_g=clusters[~unknown],
         )
         row = _estimate_row(
-            b, method, population, n_boot, confidence, _seed(seed, "segment", code), "segment"
+            b,
+            method,
+            population,
+            n_boot,
+            confidence,
+            _seed(seed, "segment", code),
+            "segment",
+            group,
         )
         seg_rows.append(_as_dict(code, row, int((~unknown).sum()), int(unknown.sum())))
         if participants is None:
@@ -937,8 +979,12 @@ def estimate_prevalence(
             confidence,
             _seed(seed, "participant", code),
             "participant",
+            group,
         )
-        if independent and len(idx_todo):
+        if group and independent and row.method == Method.CODED and len(idx_todo):
+            # The segments' coded share says nothing about this group: its own participants'.
+            prow = _group_coded(bp, population, confidence, prow.cc, row.note, row.raw)
+        elif independent and len(idx_todo):
             n_all = len(idx_known) + len(idx_todo)
             k_pos = float(bp.known_y.sum())
             prow.low = min(prow.low, (k_pos + float(lowest[idx_todo].sum())) / n_all)
