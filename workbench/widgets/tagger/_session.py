@@ -434,6 +434,7 @@ class CodingSession:
     def remove(self, code: str, start: int | None = None, end: int | None = None) -> None:
         """Remove this coder's coding of ``code`` (on the span, or the whole segment)."""
         self._fresh()
+        self._book_changed()
         seg = self._need_segment()
         s, e = self._doc_span(seg, start, end)
         if not self.project.uncode(seg["id"], code, coder=self.coder, start=s, end=e):
