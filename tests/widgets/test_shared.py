@@ -236,6 +236,9 @@ def test_shared_query_view_reads_quotes_and_groups_again_after_redaction(
     assert "Göran" not in str(view.panel.results) and "Västerby" not in str(view.panel.options)
     assert view.panel.status["text"].startswith("Utskrifterna har ändrats (namn maskerade)")
     assert view.session.groups == {"area": []}  # the redacted value is no group any more
+    placed.redact(["Maja"])
+    view.handle({"type": "refresh"})  # the Refresh button says it too
+    assert view.panel.status["text"].startswith("Utskrifterna har ändrats (namn maskerade)")
     done = view.session.export(str(tmp_path / "citat.csv"))
     assert done is not None and "Göran" not in done.path.read_text(encoding="utf-8")
 

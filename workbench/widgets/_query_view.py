@@ -632,6 +632,8 @@ class QuerySession:
         kind = message.get("type")
         if kind not in ("more", "export") and self.fresh():
             self.notify()
+            if kind == "refresh":  # done: read again, and said so
+                return
         if kind == "code":
             self.set_code(str(message["code"]), str(message["pick"]))
         elif kind == "mode":
