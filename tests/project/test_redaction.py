@@ -204,3 +204,15 @@ def test_memos_are_pseudonymised_with_the_key(tmp_path: Path) -> None:
     document = str(project.documents["document"].iloc[0])
     assert project.memo("document", document, "Om Göran") == "Om [Person 1]"
     assert project.memos()["text"].str.contains("Göran").sum() == 0
+
+
+def test_redaction_of_a_memo_alone_counts_a_text_version(tmp_path: Path) -> None:
+    """Open views hold memos and attribute chips too: a redaction that changed only a memo
+    must tell them to reload as one that changed a transcript does."""
+    project = _project(tmp_path, None)
+    segment, _, _ = _segment(project, "Göran var trevlig")
+    project.memo("segment", segment, "Kerstin Lind ringde om avgiften")
+    assert "Kerstin" not in " ".join(project.segments()["text"])
+    project.redact(["Kerstin Lind"])
+    assert project.memo("segment", segment).startswith("[Person")
+    assert project.store.get_meta("text_version") == "1"

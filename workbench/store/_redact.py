@@ -35,7 +35,8 @@ from workbench.store._schema import (
 )
 from workbench.store._store import Store
 
-#: The meta entry counting the times the documents' text was rewritten after import.
+#: The meta entry counting the redactions that rewrote stored text (documents, memos or
+#: attribute values) after import.
 TEXT_VERSION = "text_version"
 
 #: Rewrites a stored text: the new text and the moves of its offsets (``speaking``: the
@@ -81,8 +82,8 @@ def redact(
         if report.documents or report.memos or report.attributes:
             conn.execute(delete(models))
             conn.execute(delete(embeddings))
-        if report.documents:
-            # Views that hold the old text (an open tagger) see this and reload before writing.
+            # Views that hold the old texts (an open tagger: transcripts, memos, attribute
+            # chips) see this and reload before writing.
             found = conn.execute(select(meta.c.value).where(meta.c.key == TEXT_VERSION)).scalar()
             version = {"key": TEXT_VERSION, "value": str(int(found or 0) + 1)}
             store._upsert(conn, meta, version, ["key"], ["value"])
