@@ -27,7 +27,7 @@ from workbench.dashboards import (
     show,
 )
 from workbench.dashboards._chart import Chart, PlotlyLoader
-from workbench.dashboards._model import source_of_format
+from workbench.dashboards._model import MIN_GROUP, MIN_GROUP_KEY, OTHER, source_of_format
 from workbench.errors import UnknownItem
 from workbench.i18n import STRINGS, text
 from workbench.resources import DASHBOARD, resource_path
@@ -37,7 +37,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="module")
 def study(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_sample_project(tmp_path_factory.mktemp("dash") / "study")
+    """The sample study with small-cell suppression off: each of its six people holds a role
+    of their own, and these tests count what the filters do (suppression: test_privacy)."""
+    folder = build_sample_project(tmp_path_factory.mktemp("dash") / "study")
+    with workbench.open(folder) as project:
+        project.store.set_meta(MIN_GROUP_KEY, "1")
+    return folder
 
 
 @pytest.fixture
@@ -659,7 +664,7 @@ def test_dashboard_byline_shows_only_categorical_or_filter_attributes(tmp_path: 
             user="t",
         )
     with workbench.open(folder, read_only=True) as project:
-        data = DashboardData(project)
+        data = DashboardData(project, min_group=1)  # (small groups: tested below)
         # role and user type: the filters'; district and shift: categorical; the business
         # type is not (one food truck), nor the free text.
         assert data.byline == ["district", "role", "shift", "user_type"]
@@ -688,3 +693,44 @@ def test_dashboard_categorical_attribute_rule() -> None:
     assert not categorical(pd.Series([None, None], dtype=object))
     assert filterable(pd.Series(["a", "a", "b"])) and not filterable(pd.Series(["a", "b"]))
     assert not filterable(pd.Series([str(i // 2) for i in range(42)]))  # 21 values
+
+
+def test_dashboard_small_groups_are_never_shown_or_offered(tmp_path: Path) -> None:
+    """Small-cell suppression: the sample's staff member, inspector and administrator each
+    hold their role alone (and two interviewees are internal, two live in Hamnen), so no
+    byline, filter, comparison or report names those values; the three owners do."""
+    folder = build_sample_project(tmp_path / "study")
+    with workbench.open(folder, read_only=True) as project:
+        data = DashboardData(project)
+        assert data.min_group == MIN_GROUP == 3
+        interviews = "interviews"
+        assert data.rare("role", interviews) == {"staff", "inspector", "administrator"}
+        assert data.values("role", interviews) == ["owner"]
+        assert data.values("user_type", interviews) == ["external"]
+        # The survey counts its own people: its three respondents are all external.
+        assert data.values("user_type", "survey") == ["external"]
+        # A rare value asked for (a link, an old URL) filters nothing.
+        assert data.normalize(Filters(layer="all", group="staff")).group == ""
+        assert data.normalize(Filters(layer="all", group="owner")).group == "owner"
+        views = data.views(Filters(layer="all", source=interviews))
+        assert views.people.loc["P03", "role"] is None  # the staff member
+        assert views.people.loc["P01", "role"] == "owner"
+        assert views.people.loc["P04", "user_type"] is None  # internal: two people
+        assert set(data.everyone.loc[["P03", "P04", "P06"], "role"].dropna()) == set()
+        # Compared by role: the three single roles folded into one group of three.
+        compared = data.views(Filters(layer="all", source=interviews, by="role"))
+        assert compared.groups == {"owner": 3, OTHER: 3}
+        # By user type the two internal people alone would be a group: left out.
+        by_type = data.views(Filters(layer="all", source=interviews, by="user_type"))
+        assert by_type.groups == {"external": 4}
+        board = Dashboard(data, Filters(layer="all"))
+        assert [v for _, v in board._controls["group"].options] == ["", "owner"]
+        html = board.drill("quality", ["fq-communication", "negative", 3])
+        report = render_report(data, Filters(layer="all", source=interviews))
+        for page in (html, report):
+            bylines = " | ".join(re.findall(r'class="vd-who">([^<]*)', page))
+            assert bylines
+            for word in ("staff", "inspector", "administrator", "internal", "Hamnen"):
+                assert word not in bylines
+        assert "groups of fewer than 3 people are not named" in board.header.value
+        assert "groups of fewer than 3 people are not named" in report

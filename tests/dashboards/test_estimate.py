@@ -573,3 +573,21 @@ def test_estimate_beside_says_zero_for_a_theme_no_interviewee_raised() -> None:
         ("b", "survey", 0.05),
     ]
     assert _row(themes, "b", "interviews")["method"] == "people"
+
+
+def test_estimate_people_codings_count_as_in_the_best_human_layer(data: DashboardData) -> None:
+    # anna and erik disagree on some interview turns: the union of their codings says more
+    # than their consensus.  The estimate layer shows people's codings as the consensus does.
+    union = data.views(Filters(layer="all", source="interviews"))
+    best = data.views(Filters(layer="consensus", source="interviews"))
+    shown = data.views(Filters(layer="estimate", source="interviews"))
+    assert data.people_layer == "consensus"
+    assert len(union.codings) != len(best.codings)
+    assert shown.codings.equals(best.codings)
+    for name, entry in best.categories.items():
+        assert shown.categories[name].participants == entry.participants
+        assert shown.categories[name].themes.equals(entry.themes)
+    assert shown.priorities == best.priorities
+    note = data.layer_note("estimate", "en")
+    assert note.startswith(data.layer_note("consensus", "en"))
+    assert "model's estimate" in note

@@ -454,7 +454,7 @@ class Dashboard:
             source=views.source,
             answers=answers,
             guide=guide,
-            note=self.data.layer_note(f.layer, lang),
+            note=_joined(self.data.layer_note(f.layer, lang), self.data.small_note(f, lang)),
         )
         if views.codings.empty:
             return _Page(views=views, header=header, empty=True)
@@ -591,6 +591,7 @@ class Dashboard:
         layer_note = data.layer_note(f.layer, lang)
         if view.calibrated_on is not None:
             layer_note += " " + text("est_calibrated_all", lang, n=view.calibrated_on)
+        layer_note = _joined(layer_note, data.small_note(f, lang))
         subtitle, guide = h.estimate_guide(
             view, data.title, lang, documents=data.source_size(view.source)[0]
         )
@@ -818,6 +819,11 @@ class Dashboard:
         return h.people_and_model(
             html, model, lang, what=what, everyone=self.data.everyone, tags=tags
         )
+
+
+def _joined(*notes: str) -> str:
+    """Sentences of a note, the empty ones left out."""
+    return " ".join(n for n in notes if n)
 
 
 def _every_group(frame: pd.DataFrame, by: str, groups: Mapping[str, int]) -> pd.DataFrame:

@@ -110,6 +110,8 @@ class EstimateView:
     by: str = ""
     why_not: str = ""
     calibrated_on: int | None = None
+    #: People in groups too small to show (small-cell suppression), left out of the groups.
+    left_out: int = 0
 
     @property
     def available(self) -> bool:

@@ -53,6 +53,15 @@ BYLINE_SHARED = 2
 #: An attribute with more distinct values is no filter or comparison (free text, dates): its
 #: list of values would quote the answers (see :func:`filterable`).
 FILTER_VALUES = 20
+#: Small-cell suppression: an attribute value held by fewer participants (of one source) is
+#: never shown in a byline, offered as a filter value or compared as a group of its own.
+#: Three, as in statistical disclosure control's usual minimum cell: with one holder a value
+#: names the person, with two each holder knows who the other is.  A project may raise it
+#: (meta entry :data:`MIN_GROUP_KEY`, an integer).
+MIN_GROUP = 3
+MIN_GROUP_KEY = "dashboard_min_group"
+#: The compared group that gathers values held by fewer than the minimum of participants.
+OTHER = "other"
 #: The coder name under which adjudication (``Project.settle``) records settled codings.
 SETTLED = "consensus"
 #: Columns of the codings frame no view reads (each filter copies every column it keeps).
@@ -69,9 +78,10 @@ class Layer(StrEnum):
     CONSENSUS = "consensus"
     #: Every human coder's codings together (excluded coders left out).
     HUMAN = "all"
-    #: People's codings as the model's estimate counts them (every coder's, the settled ones
-    #: where a disagreement was adjudicated) and, for everybody, the model's estimate beside
-    #: them: listed after the human layers when the project's predictions are current.
+    #: People's codings as the best human layer counts them (:attr:`DashboardData.people_layer`:
+    #: the figures shown as people's are the same in every layer) and, for everybody, the
+    #: model's estimate beside them: listed after the human layers when the project's
+    #: predictions are current.
     ESTIMATE = "estimate"
 
 
@@ -201,6 +211,10 @@ class DashboardData:
     excluded
         Coders to leave out of every layer (default: the project's setting,
         ``Project.excluded_coders``).
+    min_group
+        Small-cell suppression: attribute values held by fewer participants of a source are
+        not shown (default: the project's meta entry :data:`MIN_GROUP_KEY`, else
+        :data:`MIN_GROUP`).
     """
 
     def __init__(
@@ -211,8 +225,10 @@ class DashboardData:
         codings: pd.DataFrame | None = None,
         title: str = "",
         excluded: Sequence[str] | None = None,
+        min_group: int | None = None,
     ) -> None:
         self.project = project
+        self.min_group = min_group if min_group is not None else _min_group(project)
         if codebook is None:
             if project is None:
                 raise ValueError("give a project or a codebook")
@@ -231,6 +247,7 @@ class DashboardData:
         self._selected: dict[tuple[str, str, str], pd.DataFrame] = {}
         self._labels: dict[str, dict[str, tuple[str, str]]] = {}
         self._notes: dict[tuple[str, str], str] = {}
+        self._rare: dict[tuple[str, str], set[str]] = {}
         self._stop_warm = threading.Event()
         self._views: dict[Filters, Views] = {}
         self._prevalence: dict[tuple[str, str], pd.DataFrame] = {}
@@ -307,6 +324,13 @@ class DashboardData:
         return tuple(out)
 
     @property
+    def people_layer(self) -> str:
+        """The human layer whose codings count as people's wherever they are shown, the
+        estimate's layer too: the consensus where there is one (settled codings where a
+        disagreement was adjudicated), else every coder's."""
+        return str(Layer.CONSENSUS if len(self.coders) > 1 or self.has_settled() else Layer.HUMAN)
+
+    @property
     def default_layer(self) -> str:
         """The best layer available: the consensus where there is one, else all coders."""
         return self.layers()[0]
@@ -330,13 +354,11 @@ class DashboardData:
                 else:
                     out = agreed
             elif layer == Layer.ESTIMATE and not self.estimate_reason:
-                # As the model learns and the estimate counts: every coder's codings, the
-                # settled ones where a disagreement was adjudicated.
-                settled = frame[frame["coder"] == SETTLED]
-                out = pd.concat(
-                    [human[~human["segment"].isin(settled["segment"])], settled],
-                    ignore_index=True,
-                )
+                # People's codings counted as in the best human layer, so that a figure shown
+                # as people's is the same in every layer (the model learns from every coder:
+                # that is its business, not what these views show as people's).
+                self._layers[layer] = self.layer(self.people_layer)
+                return self._layers[layer]
             elif layer in self.coders:
                 out = frame[frame["coder"] == layer]
             else:
@@ -397,6 +419,7 @@ class DashboardData:
             if c not in fnd.DERIVED
             and frame[c].notna().any()
             and (c in FILTER_ATTRIBUTES or filterable(people[c]))
+            and (not source or self.values(c, source))
         ]
 
     @cached_property
@@ -415,13 +438,70 @@ class DashboardData:
         ]
 
     def values(self, column: str, source: str | None = None) -> list[str]:
-        """The values a column takes in the study (or in ``source``), sorted."""
+        """The values a column takes in the study (or in ``source``) that may be offered as a
+        filter or a group (:meth:`rare` ones left out), sorted."""
         frame = self._codings
         if source:
             frame = frame[frame["source"] == source]
         if column not in frame:
             return []
-        return sorted(str(v) for v in frame[column].dropna().unique())
+        rare = self.rare(column, source) if source else set()
+        return sorted(str(v) for v in frame[column].dropna().unique() if str(v) not in rare)
+
+    @cached_property
+    def _people_of_sources(self) -> pd.DataFrame:
+        """Every participant once per source they speak in, with their attributes (all of
+        the study's, coded or not): what small-cell suppression counts."""
+        if self.project is not None:
+            people = self.project.participants.drop(columns=["participant_id"], errors="ignore")
+            people = _plain_strings(people).drop_duplicates("participant")
+            where = self._documents[["participant", "source"]].drop_duplicates()
+            frame = where.merge(people, on="participant", how="left")
+            if "language" not in people:
+                docs = self.project.documents[["participant", "language"]]
+                lang = docs.drop_duplicates("participant").set_index("participant")["language"]
+                frame = frame.assign(language=frame["participant"].map(lang))
+        else:
+            frame = self._codings
+        return frame.drop_duplicates(["participant", "source"]).reset_index(drop=True)
+
+    def rare(self, column: str, source: str) -> set[str]:
+        """Values of ``column`` held by fewer than :attr:`min_group` participants of
+        ``source`` (interviews count interview participants): shown nowhere, since a head of
+        unit would know who the one communications officer is."""
+        key = (column, source)
+        if key not in self._rare:
+            people = self._people_of_sources
+            if column in people:
+                values = people.loc[people["source"] == source, column].dropna().astype(str)
+                counts = values.value_counts()
+                self._rare[key] = {str(v) for v, n in counts.items() if n < self.min_group}
+            else:
+                self._rare[key] = set()
+        return self._rare[key]
+
+    def suppress(self, people: pd.DataFrame, source: str | None = None) -> pd.DataFrame:
+        """``people`` (index: participant; attribute columns) with each value held by fewer
+        than :attr:`min_group` participants of their source blanked (``None``): the bylines'
+        attributes.  Without ``source``, each participant's own source counts."""
+        if people.empty:
+            return people
+        if source is None:
+            where = self._people_of_sources.drop_duplicates("participant")
+            of = people.index.map(dict(zip(where["participant"], where["source"], strict=True)))
+            sources = pd.Series(of, index=people.index).fillna(str(Source.INTERVIEWS))
+        else:
+            sources = pd.Series(source, index=people.index)
+        out = people.copy()
+        for column in out.columns:
+            mask = pd.Series(False, index=out.index)
+            for src in sources.unique():
+                rare = self.rare(column, str(src))
+                if rare:
+                    mask |= (sources == src) & out[column].astype(str).isin(rare)
+            if mask.any():
+                out[column] = out[column].astype(object).where(~mask, None)
+        return out
 
     def valence_colors(self) -> tuple[str, str]:
         """The codebook's colours for negative and positive experiences."""
@@ -439,9 +519,20 @@ class DashboardData:
             self._notes[(layer, lang)] = self._layer_note(layer, lang)
         return self._notes[(layer, lang)]
 
+    def small_note(self, filters: Filters, lang: str) -> str:
+        """One line saying that groups of fewer than :attr:`min_group` people are neither
+        shown nor offered, when the source of ``filters`` has such groups among the filters'
+        and the compared attribute's values (else ``""``)."""
+        f = self.normalize(filters)
+        columns = [GROUP_ATTRIBUTE, TYPE_ATTRIBUTE, "language", f.attribute, f.by]
+        if not any(c and c != BESIDE and self.rare(c, f.source) for c in columns):
+            return ""
+        return text("dash_small_groups", lang, n=self.min_group)
+
     def _layer_note(self, layer: str, lang: str) -> str:
         if layer == Layer.ESTIMATE:
-            note = text("est_layer_note", lang, names=", ".join(self.coders))
+            whose = self._layer_note(self.people_layer, lang)
+            return text("est_layer_note", lang, people=whose)
         elif layer == Layer.CONSENSUS:
             note = text("dash_layer_note_consensus", lang, names=", ".join(self.coders))
         elif layer == Layer.HUMAN:
@@ -514,7 +605,7 @@ class DashboardData:
         people = self.project.participants.drop(columns=["participant_id"], errors="ignore")
         people = _plain_strings(people).drop_duplicates("participant").set_index("participant")
         shown = set(self.byline)
-        return people[[c for c in people.columns if c in shown]]
+        return self.suppress(people[[c for c in people.columns if c in shown]])
 
     def prevalence(self, source: str, by: str | None = None) -> pd.DataFrame:
         """``Project.prevalence`` of ``source`` at the participant level (``by``: grouped) for
@@ -623,14 +714,22 @@ class DashboardData:
         frame = self.prevalence(f.source, q.by)
         groups: dict[str, est.EstimateCounts] = {}
         group: pd.Series | str = ""
+        left_out = 0
         if q.by is not None:
             values = frame[q.by].astype(str)
             if q.keep is not None:
                 frame = frame[values == q.keep]
                 mine = mine[mine[q.by].astype(str) == q.keep] if q.by in mine else mine.iloc[0:0]
             else:
-                group = values
-                for value in sorted(values.unique(), key=fnd.natural):
+                # Groups too small to show are left out (estimated alone, not folded: the
+                # bootstrap runs per group) and the view says how many people that leaves.
+                rare = self.rare(q.by, f.source)
+                frame = frame[~values.isin(rare)]
+                group = values[frame.index]
+                if q.by in mine:
+                    small = mine[mine[q.by].astype(str).isin(rare)]
+                    left_out = int(small["participant"].nunique())
+                for value in sorted(group.unique(), key=fnd.natural):
                     part = mine[mine[q.by].astype(str) == value]
                     groups[value] = est.segment_counts(part)
         weights = {g: c.people for g, c in groups.items()} or None
@@ -641,6 +740,7 @@ class DashboardData:
             groups=groups,
             by=f.by if groups else "",
             calibrated_on=calibrated_on,
+            left_out=left_out,
         )
 
     def _beside(self, f: Filters, labels: Mapping[str, tuple[str, str]]) -> est.EstimateView:
@@ -702,7 +802,17 @@ class DashboardData:
             f = replace(f, layer=layer, source=source)
         if f.by == BESIDE and (layer != Layer.ESTIMATE or not self.beside_available()):
             f = replace(f, by="")
-        return f
+        # A value nobody may pick (too few hold it, see :meth:`rare`) filters nothing.
+        for field_, column in (
+            ("group", GROUP_ATTRIBUTE),
+            ("user_type", TYPE_ATTRIBUTE),
+            ("language", "language"),
+            ("value", f.attribute),
+        ):
+            value = getattr(f, field_)
+            if value and column and value in self.rare(column, source):
+                f = replace(f, **{field_: ""})
+        return f.view_key()
 
     def has_views(self, filters: Filters) -> bool:
         """Whether the views of ``filters`` are computed already."""
@@ -750,11 +860,12 @@ class DashboardData:
         quality = fnd.perceived_quality(codings, dimensions, labels)
         # Who said it, as the bylines show it: never free text that could name a person.
         attrs = [c for c in a.attribute_columns(codings) if c in set(self.byline)]
-        people = (
+        people = self.suppress(
             codings[["participant", *attrs]]
             .drop_duplicates("participant")
             .set_index("participant")
-            .sort_index(key=lambda index: index.map(fnd.natural))
+            .sort_index(key=lambda index: index.map(fnd.natural)),
+            f.source,
         )
         return Views(
             codings=codings,
@@ -777,9 +888,14 @@ class DashboardData:
         if by not in codings:
             return base
         labels = self.labels(f.lang)
+        codings = self.fold(codings, by, f.source)
         people = codings[["participant", by]].drop_duplicates("participant")
         sizes = people[by].dropna().astype(str).value_counts()
         groups = {str(k): int(sizes[k]) for k in sorted(sizes.index, key=fnd.natural)}
+        if OTHER in groups:  # the folded values last, and only when several hold them
+            size = groups.pop(OTHER)
+            if size >= self.min_group:
+                groups[OTHER] = size
         split = fnd.by_category(codings)
         categories = {
             name: fnd.category(
@@ -806,7 +922,23 @@ class DashboardData:
             )
             for value, size in groups.items()
         }
-        return replace(base, categories=categories, groups=groups, priorities_by=priorities_by)
+        return replace(
+            base,
+            codings=codings,
+            categories=categories,
+            groups=groups,
+            priorities_by=priorities_by,
+        )
+
+    def fold(self, codings: pd.DataFrame, by: str, source: str) -> pd.DataFrame:
+        """``codings`` with the :meth:`rare` values of ``by`` folded into :data:`OTHER` (a
+        group of several people; left out of a comparison when even it is too small), and
+        participants without a value left out of the groups."""
+        rare = self.rare(by, source)
+        if not rare or by not in codings:
+            return codings
+        values = codings[by]
+        return codings.assign(**{by: values.where(~values.astype(str).isin(rare), OTHER)})
 
     def neighbours(self, filters: Filters) -> list[Filters]:
         """The filter states one change away from ``filters`` that a viewer picks first: each
@@ -871,6 +1003,16 @@ class DashboardData:
             filters = Filters(lang=f.lang, layer=f.layer, source=where.pop(BESIDE))
         codings = self.views(filters).codings
         return fnd.theme_quotes(codings, code, valence=valence, **where)
+
+
+def _min_group(project: Project | None) -> int:
+    """The project's minimum group size (meta entry :data:`MIN_GROUP_KEY`, at least 1: 1
+    shows every value), else :data:`MIN_GROUP`."""
+    raw = project.store.get_meta(MIN_GROUP_KEY) if project is not None else None
+    try:
+        return max(1, int(raw)) if raw else MIN_GROUP
+    except ValueError:
+        return MIN_GROUP
 
 
 def _plain_strings(frame: pd.DataFrame) -> pd.DataFrame:

@@ -337,7 +337,9 @@ def render_report(data: DashboardData, filters: Filters | None = None) -> str:
             source=first.source,
             answers=answers,
             guide=text("dash_guide_report", lang),
-            note=data.layer_note(f.layer, lang),
+            note=" ".join(
+                n for n in (data.layer_note(f.layer, lang), data.small_note(f, lang)) if n
+            ),
             subtitle=(" · ".join([*counts, data.title]) if not single or estimating else None),
         ),
         f'<p class="vd-hint">{escape(text("report_generated", lang, date=dt.date.today()))}</p>',

@@ -127,6 +127,10 @@ STRINGS: dict[str, dict[str, str]] = {
         ),
         "dash_origin_suggestion": "code suggestions the coders accepted.",
         "dash_layer_note_excluded": "Left out (test coders): {names}.",
+        "dash_small_groups": (
+            "To protect who said what, groups of fewer than {n} people are not named, offered "
+            "as filters or compared on their own (they count under “other”, or not at all)."
+        ),
         "dash_raised_needs": "{n} of {total} participants raised a need",
         "dash_raised_expectations": "{n} of {total} participants expressed an expectation",
         "dash_raised_information_gaps": "{n} of {total} participants lacked some information",
@@ -314,6 +318,11 @@ STRINGS: dict[str, dict[str, str]] = {
         ),
         "dash_origin_suggestion": "kodförslag som kodarna godtagit.",
         "dash_layer_note_excluded": "Utelämnade (testkodare): {names}.",
+        "dash_small_groups": (
+            "För att ingen ska kunna pekas ut nämns grupper med färre än {n} personer inte, "
+            "erbjuds inte som filter och jämförs inte för sig (de räknas som ”övriga” eller "
+            "inte alls)."
+        ),
         "dash_raised_needs": "{n} av {total} deltagare tog upp ett behov",
         "dash_raised_expectations": "{n} av {total} deltagare uttryckte en förväntan",
         "dash_raised_information_gaps": "{n} av {total} deltagare saknade någon information",

@@ -54,8 +54,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "est_why_all_participants_positive": "every fully coded participant has the code",
         # -- the dashboards' layer "Estimate (model + coders)" (issue 19, parts 4-5) --
         "est_layer_note": (
-            "Whose coding: people's codings where they exist ({names}); everything else is the "
-            "model's estimate, corrected for the mistakes it makes on what people coded."
+            "{people} Beside people's codings, counted as in that view, the model's estimate "
+            "for everybody, corrected for the mistakes it makes on what people coded."
         ),
         "est_unavailable_none": (
             "The view “Estimate (model + coders)” appears once the research team has run the "
@@ -221,8 +221,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "est_why_all_participants_positive": "alla helt kodade deltagare har koden",
         # -- instrumentpanelernas lager "Skattning (modell + kodare)" (ärende 19, del 4-5) --
         "est_layer_note": (
-            "Vems kodning: människors kodningar där de finns ({names}); allt annat är modellens "
-            "skattning, korrigerad för de misstag den gör på det som människor har kodat."
+            "{people} Bredvid människors kodningar, räknade som i den vyn, modellens skattning "
+            "för alla, korrigerad för de misstag den gör på det som människor har kodat."
         ),
         "est_unavailable_none": (
             "Vyn ”Skattning (modell + kodare)” visas när forskargruppen har kört modellen: "
