@@ -591,3 +591,51 @@ def test_estimate_people_codings_count_as_in_the_best_human_layer(data: Dashboar
     note = data.layer_note("estimate", "en")
     assert note.startswith(data.layer_note("consensus", "en"))
     assert "model's estimate" in note
+
+
+def test_estimate_language_filter_means_the_answers_language_in_every_layer(
+    tmp_path: Path,
+) -> None:
+    # R01..R10 say they filled in the Swedish form (a participant attribute "language"), but
+    # every answer is written in English (the document's language).  The language filter is
+    # the answers' language in every layer, and "of N" follows it.
+    folder = build(tmp_path / "study")
+    with workbench.open(folder) as project:
+        people = project.participants.set_index("participant")["participant_id"]
+        project.store.set_participant_attributes(
+            {int(people[f"R{i:02d}"]): {"language": "sv"} for i in range(1, 11)}, user="t"
+        )
+    with workbench.open(folder, read_only=True) as project:
+        data = DashboardData(project, min_group=1)
+        english = Filters(layer="consensus", source="survey", language="en")
+        views = data.views(english)
+        estimate = data.views(replace(english, layer="estimate")).estimate
+        assert estimate is not None and estimate.available
+        # The 40 answers and two of the sample's three (its first is in Swedish); coded: the
+        # sample's two and R01..R20, in both layers alike.
+        docs, people_ = data.selection_size(english)
+        assert (docs, people_) == (42, 42)
+        assert estimate.counts.people == people_
+        assert estimate.counts.coded == views.participants == 22
+        board = Dashboard(data, english)
+        assert f"(of {docs} survey answers)" in board.header.value
+        assert data.selection_size(replace(english, language="")) == data.source_size("survey")
+
+
+def test_estimate_beside_and_a_filter_keep_the_newer_choice_and_say_so(
+    data: DashboardData,
+) -> None:
+    both = Filters(layer="estimate", source="survey", user_type="external", by=BESIDE)
+    assert data.normalize(both).by == ""  # never an estimate half side by side
+    board = Dashboard(data, Filters(layer="estimate", source="survey"))
+    board.set_filters(user_type="external")
+    board.set_filters(by=BESIDE)  # side by side chosen last: the filter goes
+    assert board.filters.by == BESIDE and board.filters.user_type == ""
+    assert board._controls["user_type"].value == ""
+    assert "the filters were set back to “All”" in board.status.value
+    assert "6 people interviewed beside 43 survey respondents" in board.header.value
+    board.set_filters(user_type="internal")  # a filter chosen last: no comparison
+    assert board.filters.by == "" and board.filters.user_type == "internal"
+    assert board._controls["by"].value == ""
+    assert "set back to “No comparison”" in board.status.value
+    assert "Estimate" in board.header.value or "estimate" in board.header.value

@@ -380,6 +380,11 @@ class Dashboard:
                 finally:
                     self._busy = False
                 new = self._current()
+            notice = ""
+            if new.by == est.BESIDE and any(new.criteria().values()):
+                # The sources side by side compare everyone: the newer choice wins, the other
+                # is undone where the viewer sees it, and one line says so.
+                notice, new = self._beside_or_filters(new)
             relabel = new.lang != self.filters.lang
             # Another source, or into or out of the estimate layer: other filter options.
             estimating = (new.layer == Layer.ESTIMATE) != (self.filters.layer == Layer.ESTIMATE)
@@ -398,8 +403,28 @@ class Dashboard:
             if relabel or resource:
                 self.filters = self._current()
             self.render()
+            if notice:
+                self.status.value = h.hint(notice, new.lang) + self.status.value
         except Exception as exc:  # a viewer must never see a traceback
             self._fail(exc)
+
+    def _beside_or_filters(self, new: Filters) -> tuple[str, Filters]:
+        """``new`` asks for the sources side by side and a filter, which cannot go together:
+        keep the one just chosen, reset the other's controls; the catalogue key of the line
+        that says so, and the filters."""
+        keys = ("group", "user_type", "language", "attribute", "value")
+        if self.filters.by != est.BESIDE:  # side by side just chosen: everyone
+            reset, key = dict.fromkeys(keys, ""), "est_beside_cleared"
+        else:  # a filter just chosen: no comparison
+            reset, key = {"by": ""}, "est_beside_off"
+        self._busy = True
+        try:
+            for name, value in reset.items():
+                if name in self._controls:
+                    self._controls[name].value = value
+        finally:
+            self._busy = False
+        return key, replace(new, **reset)
 
     def set_filters(self, **values: str) -> None:
         """Change filters as a viewer would (tests, benchmarks)."""
@@ -438,7 +463,7 @@ class Dashboard:
         """The page of people's codings in state ``f``."""
         lang = f.lang
         total = views.participants
-        _docs, answers = self.data.source_size(views.source)
+        _docs, answers = self.data.selection_size(f)
         guide = text("dash_guide_survey" if views.source == Source.SURVEY else "guide", lang)
         if len(self.data.sources()) > 1:
             guide += text("dash_guide_sources", lang)
@@ -593,7 +618,7 @@ class Dashboard:
             layer_note += " " + text("est_calibrated_all", lang, n=view.calibrated_on)
         layer_note = _joined(layer_note, data.small_note(f, lang))
         subtitle, guide = h.estimate_guide(
-            view, data.title, lang, documents=data.source_size(view.source)[0]
+            view, data.title, lang, documents=data.selection_size(f)[0]
         )
         header = h.header(
             text("title", lang),

@@ -449,21 +449,40 @@ class DashboardData:
         return sorted(str(v) for v in frame[column].dropna().unique() if str(v) not in rare)
 
     @cached_property
+    def _all_documents(self) -> pd.DataFrame:
+        """Every document of the study (coded or not): document, participant, source,
+        ``language`` (the document's, as in every view: :func:`workbench.analysis.codings_frame`)
+        and the participant's other attributes."""
+        if self.project is None:
+            return self._codings.drop_duplicates("document").reset_index(drop=True)
+        people = self.project.participants.drop(
+            columns=["participant_id", "language"], errors="ignore"
+        )
+        people = _plain_strings(people).drop_duplicates("participant")
+        docs = _plain_strings(self.project.documents[["document", "language"]])
+        frame = self._documents[["document", "participant", "source"]].merge(
+            docs, on="document", how="left"
+        )
+        return frame.merge(people, on="participant", how="left")
+
+    @cached_property
     def _people_of_sources(self) -> pd.DataFrame:
         """Every participant once per source they speak in, with their attributes (all of
         the study's, coded or not): what small-cell suppression counts."""
-        if self.project is not None:
-            people = self.project.participants.drop(columns=["participant_id"], errors="ignore")
-            people = _plain_strings(people).drop_duplicates("participant")
-            where = self._documents[["participant", "source"]].drop_duplicates()
-            frame = where.merge(people, on="participant", how="left")
-            if "language" not in people:
-                docs = self.project.documents[["participant", "language"]]
-                lang = docs.drop_duplicates("participant").set_index("participant")["language"]
-                frame = frame.assign(language=frame["participant"].map(lang))
-        else:
-            frame = self._codings
+        frame = self._all_documents
         return frame.drop_duplicates(["participant", "source"]).reset_index(drop=True)
+
+    def selection_size(self, filters: Filters) -> tuple[int, int]:
+        """Documents and participants of the source of ``filters`` that its filters select,
+        coded or not: the "of N" of a view, which follows the filters."""
+        f = self.normalize(filters)
+        frame = self._all_documents
+        frame = frame[frame["source"] == f.source]
+        for column, value in f.criteria().items():
+            if value:
+                values = frame[column].astype(str) if column in frame else None
+                frame = frame[values == value] if values is not None else frame.iloc[0:0]
+        return int(frame["document"].nunique()), int(frame["participant"].nunique())
 
     def rare(self, column: str, source: str) -> set[str]:
         """Values of ``column`` held by fewer than :attr:`min_group` participants of
@@ -576,7 +595,7 @@ class DashboardData:
     def estimate_segments(self) -> pd.DataFrame:
         """Every codable segment: segment, participant, document, source, ``coded`` (a person
         coded it, as the estimate counts: :func:`workbench.project._suggestions.coded_labels`)
-        and the participant's attributes (``language``: theirs, else their document's), as
+        and the participant's attributes (``language``: the document's), as
         ``Project.prevalence`` groups them."""
         from workbench.project._suggestions import coded_labels
 
@@ -591,9 +610,10 @@ class DashboardData:
         people = project.participants.drop(columns=["participant_id"], errors="ignore")
         people = _plain_strings(people).drop_duplicates("participant").set_index("participant")
         extra = {c: frame["participant"].map(people[c]) for c in people.columns}
-        if "language" not in extra:
-            docs = project.documents.set_index("document")["language"]
-            extra["language"] = frame["document"].map(docs)
+        # The language a filter means is the document's, in every layer (a survey's own
+        # language column may say otherwise: which form was filled in, not the answer's).
+        docs = project.documents.set_index("document")["language"]
+        extra["language"] = frame["document"].map(docs)
         return frame.assign(**extra).reset_index(drop=True)
 
     @cached_property
@@ -604,6 +624,10 @@ class DashboardData:
             return pd.DataFrame()
         people = self.project.participants.drop(columns=["participant_id"], errors="ignore")
         people = _plain_strings(people).drop_duplicates("participant").set_index("participant")
+        if "language" in people:  # the document's, as everywhere (see :attr:`_all_documents`)
+            first = self._all_documents.drop_duplicates("participant")
+            language = dict(zip(first["participant"], first["language"], strict=True))
+            people = people.assign(language=people.index.map(language))
         shown = set(self.byline)
         return self.suppress(people[[c for c in people.columns if c in shown]])
 
@@ -800,7 +824,9 @@ class DashboardData:
         source = f.source if f.source in self._source_list else self._source_list[0]
         if (layer, source) != (f.layer, f.source):
             f = replace(f, layer=layer, source=source)
-        if f.by == BESIDE and (layer != Layer.ESTIMATE or not self.beside_available()):
+        beside_ok = layer == Layer.ESTIMATE and self.beside_available()
+        if f.by == BESIDE and (not beside_ok or any(f.criteria().values())):
+            # Side by side compares everyone in each source: with a filter it is not offered.
             f = replace(f, by="")
         # A value nobody may pick (too few hold it, see :meth:`rare`) filters nothing.
         for field_, column in (

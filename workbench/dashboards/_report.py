@@ -306,11 +306,11 @@ def render_report(data: DashboardData, filters: Filters | None = None) -> str:
     sources = [f.source] if filters is not None and filters.source else data.sources()
     single = len(sources) == 1
     first = data.views(replace(f, source=sources[0]))
-    _docs, answers = data.source_size(first.source)
+    _docs, answers = data.selection_size(replace(f, source=first.source))
     estimating = f.layer == Layer.ESTIMATE
     counts = []
     for source in sources:
-        _d, size = data.source_size(source)
+        _d, size = data.selection_size(replace(f, source=source))
         views = data.views(replace(f, source=source))
         if estimating and views.estimate is not None and views.estimate.available:
             view = views.estimate

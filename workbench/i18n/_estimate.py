@@ -134,6 +134,14 @@ STRINGS: dict[str, dict[str, str]] = {
             "filters to compare them."
         ),
         "est_by_beside": "Interviews beside the survey",
+        "est_beside_cleared": (
+            "Interviews beside the survey compare everyone in each: the filters were set "
+            "back to “All”."
+        ),
+        "est_beside_off": (
+            "Interviews beside the survey compare everyone in each, so they are not compared "
+            "for this filter: “Compare groups” was set back to “No comparison”."
+        ),
         "est_beside_interviews": "Interviews: people's codings (n={n})",
         "est_beside_survey": "Survey: estimate (n={n})",
         "est_hover": (
@@ -308,6 +316,14 @@ STRINGS: dict[str, dict[str, str]] = {
             "jämföra dem."
         ),
         "est_by_beside": "Intervjuer bredvid enkäten",
+        "est_beside_cleared": (
+            "Intervjuer bredvid enkäten jämför alla i vardera: filtren har återställts till "
+            "”Alla”."
+        ),
+        "est_beside_off": (
+            "Intervjuer bredvid enkäten jämför alla i vardera och jämförs därför inte för det "
+            "här filtret: ”Jämför grupper” har återställts till ”Ingen jämförelse”."
+        ),
         "est_beside_interviews": "Intervjuer: människors kodningar (n={n})",
         "est_beside_survey": "Enkät: skattning (n={n})",
         "est_hover": (

@@ -670,16 +670,18 @@ def _why_text(why: str, lang: str) -> str:
 
 
 def _group_values(project: Project, frame: pd.DataFrame, by: str) -> pd.Series:
-    """Each segment's value of ``by``: a participant attribute, its document or language."""
+    """Each segment's value of ``by``: a participant attribute, its document or language
+    (always the document's, as every other view counts it, even where participants have a
+    ``language`` attribute of their own)."""
     people = project.participants
     attributes = [c for c in people.columns if c not in ("participant_id", "participant")]
+    if by == "language":
+        docs = project.documents
+        return frame["document"].map(dict(zip(docs["document"], docs["language"], strict=True)))
     if by in attributes:
         values = dict(zip(people["participant"], people[by], strict=True))
         return frame["participant"].map(values)
     if by == "document":
         return frame["document"]
-    if by == "language":
-        docs = project.documents
-        return frame["document"].map(dict(zip(docs["document"], docs["language"], strict=True)))
     names = ", ".join([*attributes, "document", "language"])
     raise SuggestError(f"by {by!r} is not a participant attribute; choose one of {names}")
