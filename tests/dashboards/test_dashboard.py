@@ -23,13 +23,16 @@ from workbench.dashboards import (
     dashboard,
     load,
     options_from_query,
+    query_of,
     render_report,
     show,
 )
-from workbench.dashboards._chart import Chart, PlotlyLoader
+from workbench.dashboards._app import OPTIONS
+from workbench.dashboards._chart import Chart, PlotlyLoader, UrlState
 from workbench.dashboards._model import MIN_GROUP, MIN_GROUP_KEY, OTHER, source_of_format
 from workbench.errors import UnknownItem
 from workbench.i18n import STRINGS, text
+from workbench.ingest._model import Segment, Transcript
 from workbench.resources import DASHBOARD, resource_path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -488,7 +491,8 @@ def test_register_adds_dashboard_options() -> None:
     args = parser.parse_args(["dashboard", "study", "--port", "9000", "--lang", "sv"])
     assert (args.port, args.host, args.lang) == (9000, "127.0.0.1", "sv")
     args = parser.parse_args(["report", "study", "-o", "r.html", "--layer", "consensus"])
-    assert (args.output, args.layer, args.lang) == ("r.html", "consensus", "en")
+    # No language given: the study's own (see test_dashboard_defaults_to_the_studys_language).
+    assert (args.output, args.layer, args.lang) == ("r.html", "consensus", None)
     args = parser.parse_args(["report", "study", "-o", "r.html"])
     assert (args.layer, args.source, args.exclude_coders) == (None, None, None)
 
@@ -734,3 +738,61 @@ def test_dashboard_small_groups_are_never_shown_or_offered(tmp_path: Path) -> No
                 assert word not in bylines
         assert "groups of fewer than 3 people are not named" in board.header.value
         assert "groups of fewer than 3 people are not named" in report
+
+
+def test_dashboard_keeps_its_state_in_the_url(board: Dashboard) -> None:
+    """Each render writes the filters into the URL widget (history.replaceState in the
+    page); read back, the query opens the same state."""
+    url = board.url
+    assert isinstance(url, UrlState) and url in board.widget.children
+    assert "token" not in url.options and set(url.options) == set(OPTIONS)
+    board.set_filters(lang="sv")
+    board.set_filters(user_type="external")
+    assert options_from_query(url.query) == {
+        "lang": "sv",
+        "layer": "all",
+        "source": "interviews",
+        "user_type": "external",
+    }
+    again = Filters(**options_from_query(url.query))
+    assert board.data.normalize(again) == board.data.normalize(board.filters)
+    assert query_of(Filters(lang="en", by="role")) == "lang=en&by=role"
+
+
+def test_dashboard_defaults_to_the_studys_language(tmp_path: Path) -> None:
+    """Most of a study's documents in Swedish: the dashboard and report speak Swedish unless
+    the URL, the command or the viewer says otherwise."""
+    folder = build_sample_project(tmp_path / "study")
+    with workbench.open(folder, read_only=True) as project:
+        data = DashboardData(project)
+        # The sample: four documents in Swedish, five in English.
+        assert data.study_language == "en"
+        languages = project.documents["language"]
+    assert (languages == "sv").sum() == 4 and (languages == "en").sum() == 5
+    with workbench.open(folder) as project:
+        said = "Ingen sa vad avgiften var till för."
+        project.store.import_transcripts(
+            [
+                Transcript(
+                    name=f"extra-{i}.txt",
+                    format="txt",
+                    checksum=f"extra-{i}",
+                    text=said,
+                    segments=[Segment(f"X{i}", "interviewee", said, 0, len(said))],
+                    language="sv",
+                    participant=f"X{i}",
+                )
+                for i in (1, 2)
+            ],
+            user="t",
+            participant_pseudonym=lambda label, known: label,
+        )
+    with workbench.open(folder, read_only=True) as project:
+        assert DashboardData(project).study_language == "sv"
+    from workbench.dashboards import write_report
+
+    out = write_report(folder, tmp_path / "report.html")
+    assert '<html lang="sv">' in out.read_text(encoding="utf-8")
+    assert '<html lang="en">' in write_report(folder, tmp_path / "en.html", lang="en").read_text(
+        encoding="utf-8"
+    )

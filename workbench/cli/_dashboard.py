@@ -233,7 +233,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     out = write_report(
         args.project,
         args.output,
-        lang=args.lang or "en",
+        lang=args.lang or "",
         layer=args.layer or "",
         source=args.source or "",
     )
@@ -259,14 +259,22 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="store_true",
         help=f"no token (loopback only); default: {TOKEN_ENV} or a random token, printed",
     )
-    p.add_argument("--lang", choices=["sv", "en"], help="interface language (default: en)")
+    p.add_argument(
+        "--lang",
+        choices=["sv", "en"],
+        help="interface language (default: the language most of the study's documents are in)",
+    )
     p.add_argument("--exclude-coders", metavar="NAMES", help=EXCLUDE_HELP)
     p.set_defaults(func=_cmd_dashboard)
 
     p = subparsers.add_parser("report", help="write the dashboard as one self-contained HTML file")
     p.add_argument("project")
     p.add_argument("-o", "--output", required=True, help="the HTML file to write")
-    p.add_argument("--lang", choices=["sv", "en"], default="en")
+    p.add_argument(
+        "--lang",
+        choices=["sv", "en"],
+        help="the report's language (default: the language most of the study's documents are in)",
+    )
     p.add_argument(
         "--layer",
         help="whose codings: consensus, all, a coder's name, or estimate (the model's estimate "

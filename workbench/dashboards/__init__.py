@@ -7,7 +7,14 @@
 
 from __future__ import annotations
 
-from workbench.dashboards._app import Dashboard, dashboard, load, options_from_query, show
+from workbench.dashboards._app import (
+    Dashboard,
+    dashboard,
+    load,
+    options_from_query,
+    query_of,
+    show,
+)
 from workbench.dashboards._estimate import (
     BESIDE,
     EstimateCategory,
@@ -42,6 +49,7 @@ __all__ = [
     "estimate_figure",
     "load",
     "options_from_query",
+    "query_of",
     "quality_figure",
     "render_report",
     "show",

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from html import escape
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
 import ipywidgets as w
 import pandas as pd
@@ -24,7 +24,7 @@ from workbench import analysis as a
 from workbench.analysis._frames import EVERYDAY, GROUPS
 from workbench.dashboards import _estimate as est
 from workbench.dashboards import _html as h
-from workbench.dashboards._chart import Chart, PlotlyLoader
+from workbench.dashboards._chart import Chart, PlotlyLoader, UrlState
 from workbench.dashboards._figures import PALETTE, bars_figure, quality_figure
 from workbench.dashboards._model import (
     GROUP_ATTRIBUTE,
@@ -166,6 +166,8 @@ class Dashboard:
         # brings it from the installed package.
         self.loader: w.Widget = self._html() if plotly_on_page else PlotlyLoader()
         self.ready = self._html()
+        # The filter state in the page's URL: a reload or a shared link opens this view.
+        self.url = UrlState(options=list(OPTIONS))
         self._pages: dict[Filters, _Page] = {}
         self._build()
         self.filters = self._current()  # options the study does not have fall back to "all"
@@ -342,6 +344,7 @@ class Dashboard:
             self.status,
             self.sections,
             self.ready,
+            self.url,
         ]
 
     def _section(self, key: str, children: list[w.Widget], lead: str | None = None) -> w.VBox:
@@ -441,6 +444,7 @@ class Dashboard:
         kept: going back to a state only sets widget values (and only changed ones reach the
         page)."""
         self.renders += 1
+        self.url.query = query_of(self.filters)
         key = self.data.normalize(self.filters)
         page = self._pages.get(key)
         if page is None:
@@ -866,6 +870,12 @@ def _reason(exc: BaseException) -> str:
     return type(exc).__name__
 
 
+def query_of(filters: Filters) -> str:
+    """The URL query string of a filter state (the options set; read back by
+    :func:`options_from_query`)."""
+    return urlencode([(k, getattr(filters, k)) for k in OPTIONS if getattr(filters, k)])
+
+
 def options_from_query(query: str | None) -> dict[str, str]:
     """Dashboard options from a URL query string (unknown keys are ignored)."""
     parsed = parse_qs(query or "", keep_blank_values=False)
@@ -938,8 +948,8 @@ def show(
     from IPython.display import HTML, display
 
     options = options_from_query(query if query is not None else request_query())
-    options.setdefault("lang", os.environ.get("WORKBENCH_DASHBOARD_LANG") or "en")
-    lang = options["lang"] if options["lang"] in LANGS else "en"
+    chosen = options.get("lang") or os.environ.get("WORKBENCH_DASHBOARD_LANG") or ""
+    lang = chosen if chosen in LANGS else "en"
     try:
         if isinstance(data, DashboardData):
             data.stop_warming()  # the viewer's kernel computes only what the viewer asks for
@@ -955,6 +965,8 @@ def show(
             display(HTML(h.message(text("error", lang, message=data))))
             return None
         on_page = os.environ.get("WORKBENCH_DASHBOARD_PLOTLY") == "page"
+        # Neither the URL nor the command names a language: the study's own.
+        options["lang"] = chosen if chosen in LANGS else data.study_language
         board = Dashboard(data, Filters(**options), plotly_on_page=on_page)
         display(board.widget)
         return board

@@ -64,3 +64,13 @@ class Chart(anywidget.AnyWidget):  # type: ignore[misc]
         if content.get("event") == "click" and self._click is not None:
             data = content.get("customdata")
             self._click(list(data) if isinstance(data, list) else [data])
+
+
+class UrlState(anywidget.AnyWidget):  # type: ignore[misc]
+    """Invisible; writes ``query`` (the filter state, URL-encoded) into the page's URL with
+    ``history.replaceState``, setting or removing only ``options`` (a token stays), so a reload
+    or a shared link reopens the same view (the dashboard reads it back: ``QUERY_STRING``)."""
+
+    _esm = _HERE / "_url.js"
+    query = traitlets.Unicode("").tag(sync=True)
+    options = traitlets.List(traitlets.Unicode()).tag(sync=True)

@@ -449,6 +449,18 @@ class DashboardData:
         return sorted(str(v) for v in frame[column].dropna().unique() if str(v) not in rare)
 
     @cached_property
+    def study_language(self) -> str:
+        """The language most of the study's documents are in (an interface language,
+        ``"en"`` when it is none or unknown): the dashboard's and report's default."""
+        from workbench.i18n import LANGS
+
+        if self.project is None:
+            return "en"
+        languages = self.project.documents["language"].dropna().astype(str)
+        counts = languages[languages.isin(LANGS)].value_counts()
+        return str(counts.index[0]) if len(counts) else "en"
+
+    @cached_property
     def _all_documents(self) -> pd.DataFrame:
         """Every document of the study (coded or not): document, participant, source,
         ``language`` (the document's, as in every view: :func:`workbench.analysis.codings_frame`)

@@ -438,13 +438,14 @@ def write_report(
     path: str | os.PathLike[str],
     out: str | os.PathLike[str],
     *,
-    lang: str = "en",
+    lang: str = "",
     layer: str = "",
     source: str = "",
 ) -> Path:
-    """Open the study in ``path`` read-only and write its report to ``out`` (``layer``: the
-    best available unless named, ``"estimate"`` for the model's estimate; ``source``: every
-    source, one part each, unless named)."""
+    """Open the study in ``path`` read-only and write its report to ``out`` (``lang``: the
+    study's language unless named; ``layer``: the best available unless named,
+    ``"estimate"`` for the model's estimate; ``source``: every source, one part each, unless
+    named)."""
     with open_project(Path(path), read_only=True) as project:
         data = DashboardData(project)
         if layer == Layer.ESTIMATE and data.estimate_reason:
@@ -457,6 +458,7 @@ def write_report(
             raise UnknownItem(
                 f"{path}: no {source!r} in this study (it has {', '.join(data.sources())})"
             )
+        lang = lang or data.study_language
         html = render_report(data, Filters(lang=lang, layer=layer, source=source))
     target = Path(out)
     if target.is_dir():
