@@ -21,6 +21,7 @@ import pytest
 
 import workbench
 from workbench.dashboards import build_sample_project
+from workbench.dashboards._model import MIN_GROUP_KEY
 
 from ._lab import SCREENSHOTS, free_port, need_browser
 
@@ -88,7 +89,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The dashboard of the sample study, served by Voilà on a free local port."""
     need_browser()
     base = tmp_path_factory.mktemp("voila")
-    with serving(build_sample_project(base / "study"), base) as url:
+    study = build_sample_project(base / "study")
+    # Each of the sample's six people holds a role of their own: these tests count what the
+    # filters do, so small groups are shown here (their suppression: the demo's test).
+    with workbench.open(study) as project:
+        project.store.set_meta(MIN_GROUP_KEY, "1")
+    with serving(study, base) as url:
         yield url
 
 
@@ -287,6 +293,27 @@ def test_dashboard_browser_defaults_to_consensus_and_sources(dash: Any) -> None:
     )
     assert ["fq-attitudes", 0, 1] in pairs  # praised in a span, criticism elsewhere
     shot(dash, "dashboard-sample-survey")
+
+
+def test_dashboard_browser_reload_keeps_language_and_filters(dash: Any) -> None:
+    """The filters live in the URL: a reload (or the link sent on) opens the same view."""
+    open_dashboard(dash, "?layer=all")
+    choose(dash, "Language", "Svenska")
+    wait_render(dash, 2)
+    choose(dash, "Användartyp", "extern")
+    wait_render(dash, 3)
+    dash.wait_for_function("() => location.search.includes('user_type=external')")
+    query = dash.evaluate("() => location.search")
+    assert "lang=sv" in query and "layer=all" in query and "token=" in query
+    dash.reload(timeout=60_000)
+    wait_render(dash, 1)
+    header = dash.locator(".vd-header").inner_text()
+    assert "4 intervjuade" in header
+    kind = dash.locator('.vd-filters .widget-vbox:has(b:text-is("Användartyp")) select')
+    assert kind.evaluate("s => s.options[s.selectedIndex].text") == "extern"
+    choose(dash, "Användartyp", "Alla")
+    wait_render(dash, 2)
+    dash.wait_for_function("() => !location.search.includes('user_type')")
 
 
 def test_dashboard_browser_filters_change_figures(dash: Any) -> None:
@@ -514,7 +541,7 @@ def test_report_browser_demo_estimate(page: Any, demo_study: Path, tmp_path: Pat
     model's quotes marked, and the interviews beside the survey in a section of its own."""
     from workbench.dashboards import write_report
 
-    out = write_report(demo_study, tmp_path / "estimate.html", layer="estimate")
+    out = write_report(demo_study, tmp_path / "estimate.html", lang="en", layer="estimate")
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.set_viewport_size(VIEWPORT)
@@ -539,3 +566,19 @@ def test_report_browser_demo_estimate(page: Any, demo_study: Path, tmp_path: Pat
     page.evaluate("(y) => window.scrollTo(0, y - 20)", top)
     page.screenshot(path=str(SCREENSHOTS / "dashboard-estimate-report-beside-en.png"))
     assert not errors, errors
+
+
+def test_dashboard_browser_demo_hides_small_groups_and_speaks_swedish(demo: Any) -> None:
+    """The demo's interviewees hold one-person roles (one communications officer, ...): no
+    byline names them and the user group filter offers only roles several people hold.  A
+    Swedish study opens in Swedish."""
+    open_dashboard(demo)
+    assert "Vad våra användare berättar" in demo.locator(".vd-header").inner_text()
+    group = demo.locator('.vd-filters .widget-vbox:has(b:text-is("Användargrupp")) select')
+    offered = group.evaluate("s => [...s.options].map(o => o.text)")
+    assert offered == ["Alla", "ägare"]
+    assert "färre än 3 personer" in demo.locator(".vd-coding").inner_text()
+    bylines = " | ".join(demo.locator(".vd-who").all_inner_texts())
+    for word in ("kommunikatör", "inspektör", "enhetschef", "handläggare", "communications"):
+        assert word not in bylines
+    shot(demo, "dashboard-demo-small-groups")

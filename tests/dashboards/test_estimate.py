@@ -32,7 +32,7 @@ from workbench.dashboards import _estimate as est
 from workbench.dashboards._svg import svg_figure
 from workbench.errors import UnknownItem
 from workbench.ingest._model import Segment, Transcript
-from workbench.project import _suggestions
+from workbench.project import _predictions, _suggestions
 from workbench.suggest import Calibration
 
 GAPS, FEES = "bp-information-gaps", "gap-fees"
@@ -74,6 +74,8 @@ def _fee_score(i: int) -> float:
 
 
 def _text(i: int) -> str:
+    if i > N:  # (the answers that say nothing: ``build(nothing=...)``)
+        return "Vet inte."
     if _fees(i):
         return f"Answer {i}: nobody told me what the fee is for."
     if _checklist(i):
@@ -81,8 +83,10 @@ def _text(i: int) -> str:
     return f"Answer {i}: it went fine."
 
 
-def build(folder: Path) -> Path:
-    """The sample study plus the 40 answers, coded and predicted as described above."""
+def build(folder: Path, nothing: int = 0) -> Path:
+    """The sample study plus the 40 answers, coded and predicted as described above (and
+    ``nothing`` more answers reading "Vet inte.", uncoded, that the model scores 0.9 for fees
+    and their information gap)."""
     build_sample_project(folder)
     with workbench.open(folder) as project:
         docs = [
@@ -95,11 +99,11 @@ def build(folder: Path) -> Path:
                 language="en",
                 participant=f"R{i:02d}",
             )
-            for i in range(1, N + 1)
+            for i in range(1, N + nothing + 1)
         ]
         attributes = [
             (i + 1, f"more.csv#{i + 1}", {"user_type": "external" if _external(i) else "internal"})
-            for i in range(1, N + 1)
+            for i in range(1, N + nothing + 1)
         ]
         project.store.import_transcripts(
             docs,
@@ -109,7 +113,7 @@ def build(folder: Path) -> Path:
         )
         segments = project.segments(role="interviewee")
         ids = dict(zip(segments["document"], segments["segment"], strict=True))
-        mine = {i: int(ids[f"more.csv#{i + 1}"]) for i in range(1, N + 1)}
+        mine = {i: int(ids[f"more.csv#{i + 1}"]) for i in range(1, N + nothing + 1)}
         for i in range(1, CODED + 1):
             codes = [GAPS, FEES] if _fees(i) else [NEEDS, CHECKLIST] if _checklist(i) else []
             for code in codes or ["pq-technical"]:
@@ -126,12 +130,14 @@ def build(folder: Path) -> Path:
                 fee = FEES in labels[segment]
                 fees = 0.9 if fee else 0.7 if CHECKLIST in labels[segment] else 0.1
                 return [fees, fees, 0.2, 0.2]
+            if i > N:
+                return [0.9, 0.9, 0.2, 0.2]
             return [_fee_score(i), _fee_score(i), 0.2, 0.2]
 
         calibration = Calibration.from_codes(
             coded, CODES, np.array([scores(s) for s in coded]), [labels[s] for s in coded]
         )
-        later = [mine[i] for i in range(CODED + 1, N + 1)]
+        later = [mine[i] for i in range(CODED + 1, N + nothing + 1)]
         proba = pd.DataFrame([scores(s) for s in later], index=later, columns=CODES)
         _suggestions.store_predictions(project, proba, calibration, fitted_at=FITTED)
     return folder
@@ -639,3 +645,27 @@ def test_estimate_beside_and_a_filter_keep_the_newer_choice_and_say_so(
     assert board._controls["by"].value == ""
     assert "set back to “No comparison”" in board.status.value
     assert "Estimate" in board.header.value or "estimate" in board.header.value
+
+
+def test_estimate_answers_that_say_nothing_are_neither_quotes_nor_estimated(
+    tmp_path: Path, data: DashboardData
+) -> None:
+    # Two more answers read only "Vet inte." and the model gives them 0.9 for fees (as the
+    # demo's model gave six of them 68 %): they are no quotes, not estimated, not counted.
+    folder = build(tmp_path / "study", nothing=2)
+    with workbench.open(folder, read_only=True) as project:
+        more = DashboardData(project)
+        view = more.views(SURVEY).estimate
+        base = data.views(SURVEY).estimate
+        assert view is not None and base is not None
+        assert view.counts == replace(base.counts, said_nothing=2)
+        fees = _row(view.categories["information_gaps"].themes, FEES)
+        assert fees["estimate"] == pytest.approx(
+            _row(base.categories["information_gaps"].themes, FEES)["estimate"]
+        )
+        quotes = more.model_quotes(SURVEY, FEES)
+        assert len(quotes) == len(data.model_quotes(SURVEY, FEES))
+        assert not quotes["quote"].str.contains("Vet inte").any()
+        assert "2 that say nothing" in est.caption(view.counts, "survey", "en")
+        frame = _predictions.prevalence(project, source="survey", codes=[FEES], n_boot=0)
+        assert int(frame["n_estimated"].iloc[0]) == 20

@@ -76,6 +76,9 @@ class EstimateCounts:
     people: int
     coded: int
     estimated: int
+    #: Answers (or turns) that say nothing ("Vet inte", "-"), nobody coded: not estimated,
+    #: and their people not counted (:func:`workbench.project._predictions.non_answer`).
+    said_nothing: int = 0
 
 
 @dataclass
@@ -156,9 +159,18 @@ def query(criteria: Mapping[str, str | None], by: str) -> Query:
 
 
 def segment_counts(segments: pd.DataFrame) -> EstimateCounts:
-    """:class:`EstimateCounts` of codable segments (columns participant, coded)."""
-    coded = int(segments["coded"].sum())
-    return EstimateCounts(int(segments["participant"].nunique()), coded, len(segments) - coded)
+    """:class:`EstimateCounts` of codable segments (columns participant, coded and,
+    optionally, ``said``: False for an answer that says nothing)."""
+    coded = segments["coded"].astype(bool)
+    said = segments["said"].astype(bool) if "said" in segments else pd.Series(True, segments.index)
+    counted = segments[coded | said]
+    n_coded = int(coded.sum())
+    return EstimateCounts(
+        int(counted["participant"].nunique()),
+        n_coded,
+        len(counted) - n_coded,
+        int((~coded & ~said).sum()),
+    )
 
 
 def _rows(
@@ -401,13 +413,17 @@ def people_text(n: int, source: str, lang: str) -> str:
 
 
 def caption(counts: EstimateCounts, source: str, lang: str) -> str:
-    """``Estimate: 260 answers coded by people, 1,727 estimated by the model``."""
-    return text(
+    """``Estimate: 260 answers coded by people, 1,727 estimated by the model`` (and how many
+    said nothing and were not estimated)."""
+    out = text(
         "est_caption",
         lang,
         coded=segments_text(counts.coded, source, lang),
         estimated=number(counts.estimated, lang),
     )
+    if counts.said_nothing:
+        out += text("est_caption_nothing", lang, n=number(counts.said_nothing, lang))
+    return out
 
 
 def how(method: str, source: str, lang: str) -> str:

@@ -609,16 +609,18 @@ class DashboardData:
         coded it, as the estimate counts: :func:`workbench.project._suggestions.coded_labels`)
         and the participant's attributes (``language``: the document's), as
         ``Project.prevalence`` groups them."""
+        from workbench.project._predictions import non_answer
         from workbench.project._suggestions import coded_labels
 
         assert self.project is not None
         project = self.project
-        frame = project.segments(role="interviewee")[["segment", "document", "participant"]]
+        frame = project.segments(role="interviewee")[["segment", "document", "participant", "text"]]
         docs = self._documents.set_index("document")
         frame = frame.assign(
             source=frame["document"].map(docs["source"]).fillna(str(Source.INTERVIEWS)),
             coded=frame["segment"].isin(set(coded_labels(project))),
-        )
+            said=~frame["text"].map(non_answer),
+        ).drop(columns=["text"])
         people = project.participants.drop(columns=["participant_id"], errors="ignore")
         people = _plain_strings(people).drop_duplicates("participant").set_index("participant")
         extra = {c: frame["participant"].map(people[c]) for c in people.columns}
@@ -680,8 +682,11 @@ class DashboardData:
         """The model's predictions of at least :data:`._estimate.THRESHOLD` (segments nobody
         coded), the likeliest first, with each segment's source: the model's quotes."""
         assert self.project is not None
+        from workbench.project._predictions import non_answer
+
         frame = self.project.predictions(min_probability=est.THRESHOLD)
-        frame = frame[frame["probability"] >= est.THRESHOLD]
+        # An answer that says nothing is no quote of anything (nor estimated).
+        frame = frame[(frame["probability"] >= est.THRESHOLD) & ~frame["text"].map(non_answer)]
         sources = self._documents.set_index("document")["source"]
         frame = frame.assign(source=frame["document"].map(sources).fillna(str(Source.INTERVIEWS)))
         frame = frame.sort_values(["probability", "segment"], ascending=[False, True])

@@ -93,6 +93,9 @@ STRINGS: dict[str, dict[str, str]] = {
         ),
         "est_subtitle_beside": "{interviews} beside {survey} · {study}",
         "est_caption": "Estimate: {coded} coded by people, {estimated} estimated by the model",
+        "est_caption_nothing": (
+            "; {n} that say nothing (“Vet inte”, “-”) are not estimated and not counted"
+        ),
         "est_caption_beside": (
             "Interviews: {interviews} coded by people. Survey: {coded} coded by people, "
             "{estimated} estimated by the model"
@@ -269,6 +272,9 @@ STRINGS: dict[str, dict[str, str]] = {
         ),
         "est_subtitle_beside": "{interviews} bredvid {survey} · {study}",
         "est_caption": ("Skattning: {coded} kodade av människor, {estimated} skattade av modellen"),
+        "est_caption_nothing": (
+            "; {n} som inte säger något (”Vet inte”, ”-”) skattas inte och räknas inte"
+        ),
         "est_caption_beside": (
             "Intervjuer: {interviews} kodade av människor. Enkät: {coded} kodade av människor, "
             "{estimated} skattade av modellen"
@@ -317,8 +323,7 @@ STRINGS: dict[str, dict[str, str]] = {
         ),
         "est_by_beside": "Intervjuer bredvid enkäten",
         "est_beside_cleared": (
-            "Intervjuer bredvid enkäten jämför alla i vardera: filtren har återställts till "
-            "”Alla”."
+            "Intervjuer bredvid enkäten jämför alla i vardera: filtren har återställts till ”Alla”."
         ),
         "est_beside_off": (
             "Intervjuer bredvid enkäten jämför alla i vardera och jämförs därför inte för det "

@@ -201,9 +201,13 @@ def _state(project: Project) -> _State:
     preds = project.store.predictions_frame(text=False)
     proba = preds.pivot(index="segment", columns="code", values="probability")
     proba = proba.reindex(columns=list(codes)).astype(np.float64)
-    segments = project.segments(role="interviewee")[["segment", "document", "participant"]]
-    segments = segments.assign(source=_sources(project, segments))
+    segments = project.segments(role="interviewee")
     labels = coded_labels(project)
+    # An answer that says nothing ("Vet inte", "-") is no evidence either way: not estimated
+    # (unless someone coded it); see :func:`non_answer`.
+    said = ~segments["text"].map(non_answer) | segments["segment"].isin(labels)
+    segments = segments.loc[said, ["segment", "document", "participant"]]
+    segments = segments.assign(source=_sources(project, segments))
     known = set(labels) | set(oof.index) | set(proba.index)
     newer = segments.loc[~segments["segment"].isin(known), "segment"]
     if len(newer):
@@ -220,6 +224,34 @@ def check(project: Project) -> None:
     stale after a codebook change, from several models, a calibration of another fit, or
     segments imported since.  What the dashboards ask before offering the estimates."""
     _state(project)
+
+
+#: Words a survey answer or a turn can consist of and still say nothing about the service
+#: ("Vet inte", "Nej", "Inga synpunkter", "no comment", "-"): the model scores such an answer
+#: by the few words it has, and "vet inte" is the start of many information gaps, so a bare
+#: "Vet inte" would read as one (68 % for fees in the demo).
+NON_ANSWER_WORDS = frozenset(
+    {
+        # Swedish
+        "vet", "inte", "ej", "nej", "nä", "ja", "jo", "ingen", "inget", "inga", "kommentar",
+        "kommentarer", "synpunkt", "synpunkter", "har", "jag", "vi", "övrigt", "okej", "ok",
+        "osäker", "annat", "mer", "att", "säga", "tillägga",
+        # English
+        "no", "none", "nothing", "comment", "comments", "don", "t", "dont", "know", "not",
+        "sure", "i", "we", "have", "yes", "n", "a", "na", "idk", "nope", "to", "add", "say",
+    }
+)  # fmt: skip
+
+
+def non_answer(said: object) -> bool:
+    """Whether a text says nothing the model could read a code from: no word outside
+    :data:`NON_ANSWER_WORDS` (punctuation or nothing at all counts as nothing).
+
+    >>> non_answer("Vet inte."), non_answer("-"), non_answer("Vet inte vad avgiften är för")
+    (True, True, False)
+    """
+    words = re.findall(r"\w+", str(said or "").lower())
+    return all(w in NON_ANSWER_WORDS for w in words)
 
 
 def _label(project: Project, lang: str) -> dict[str, str]:
