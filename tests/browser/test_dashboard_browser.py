@@ -351,16 +351,16 @@ def test_dashboard_browser_click_bar_shows_quotes(dash: Any) -> None:
     drill = dash.locator(".vd-section-quality .vd-quotes")
     drill.wait_for(timeout=15_000)
     text = drill.inner_text()
-    assert "3 quote(s): Communication × Negative" in text
+    assert "3 quotes: Communication × Negative" in text
     assert "P05 · Hamnen · owner · external" in text  # no business: one person's
     click_bar(dash, "needs", 0, "need-checklist")
     needs = dash.locator(".vd-section-needs .vd-quotes h4").first
     needs.wait_for(timeout=15_000)
-    assert needs.inner_text() == "2 quote(s): Needs × A checklist before the visit"
+    assert needs.inner_text() == "2 quotes: Needs × A checklist before the visit"
     click_bar(dash, "information_gaps", 0, "gap-rules")
     gaps = dash.locator(".vd-section-information_gaps .vd-quotes h4").first
     gaps.wait_for(timeout=15_000)
-    assert gaps.inner_text() == "2 quote(s): Information gaps × Which rules apply"
+    assert gaps.inner_text() == "2 quotes: Information gaps × Which rules apply"
     dash.locator(".vd-section-quotes select").select_option(label="Trust (1)")
     dash.locator(".vd-section-quotes .vd-quotes").wait_for(timeout=15_000)
     assert "I expect the same answer" in dash.locator(".vd-section-quotes").inner_text()
@@ -513,7 +513,7 @@ def test_dashboard_browser_demo_estimate_layer(demo: Any, demo_study: Path, lang
     badge = section.locator(".vd-model-badge").first
     badge.wait_for(timeout=30_000)
     word = "model" if lang == "en" else "modell"
-    assert re.fullmatch(rf"{word}, \d+ %", _plain(badge.inner_text()))
+    assert re.fullmatch(rf"{word}, \d+{'%' if lang == 'en' else ' %'}", _plain(badge.inner_text()))
     # Each part of the section (the bar's quotes, the section's own) lists people's quotes,
     # then the model's: never mixed.
     parts = section.locator(".widget-html").evaluate_all(
@@ -522,7 +522,9 @@ def test_dashboard_browser_demo_estimate_layer(demo: Any, demo_study: Path, lang
     )
     assert parts and all(p == sorted(p) for p in parts)
     assert any(True in p and False in p for p in parts)
-    assert "50 %" in _plain(section.locator(".vd-model-quotes h4").first.inner_text())
+    assert ("50%" if lang == "en" else "50 %") in _plain(
+        section.locator(".vd-model-quotes h4").first.inner_text()
+    )
     section.locator(".vd-model-quotes").first.scroll_into_view_if_needed()
     shot(demo, f"dashboard-estimate-quotes-{lang}")
     # Interviews beside the survey: each theme's interview share beside the survey's estimate.
@@ -557,7 +559,7 @@ def test_report_browser_demo_estimate(page: Any, demo_study: Path, tmp_path: Pat
     )
     assert page.locator(".vd-model-badge").count() >= 3
     assert re.fullmatch(
-        r"model, \d+ %", _plain(page.locator(".vd-model-badge").first.text_content() or "")
+        r"model, \d+%", _plain(page.locator(".vd-model-badge").first.text_content() or "")
     )
     page.screenshot(path=str(SCREENSHOTS / "dashboard-estimate-report-en.png"))
     # The section (its heading and what follows it) as a reader scrolls to it.

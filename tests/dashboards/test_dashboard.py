@@ -119,7 +119,7 @@ def test_dashboard_sub_theme_counts_for_its_theme(board: Dashboard) -> None:
     assert chart_labels(fig) == ["Which rules apply", "What the fee covers"]
     assert fig.figure["data"][0]["x"] == [2, 2]  # P02 and P05 (rules for mobile units)
     html = board.drill("information_gaps", ["gap-rules", "", ""])
-    assert "2 quote(s): Information gaps × Which rules apply" in html
+    assert "2 quotes: Information gaps × Which rules apply" in html
     assert "Nobody told me which rules apply to a food truck" in html
 
 
@@ -149,7 +149,7 @@ def test_dashboard_quality_names_the_themes_of_negative_experiences(board: Dashb
     assert "What the fee covers (1 person)" in about and "Which rules apply" in about
     table = board.quality_about.value
     assert "What the negative experiences are about" in table
-    assert "Communication" in table and "1 negative passage(s) without a theme" in table
+    assert "Communication" in table and "1 negative passage without a theme" in table
     groups = set(negative["y"][0])
     assert groups == {"Outcome (what)", "Process (how)", "Image"}
 
@@ -198,14 +198,14 @@ def test_dashboard_empty_selection_is_a_friendly_message(board: Dashboard) -> No
 
 def test_dashboard_drill_down_shows_quotes_with_pseudonyms(board: Dashboard) -> None:
     html = board.drill("quality", ["fq-communication", "negative", 3])
-    assert "3 quote(s): Communication × Negative" in html
+    assert "3 quotes: Communication × Negative" in html
     assert "P01 · Centrum · owner · external" in html  # business type left out: one is one person's
     assert "What the fee covers</span>" in html  # the theme a quote is about
     assert board.quality_drill.value == html
     needs = board.drill("needs", ["need-checklist", "", ""])
-    assert "2 quote(s): Needs × A checklist before the visit" in needs
+    assert "2 quotes: Needs × A checklist before the visit" in needs
     grouped = board.drill("overview", ["bp-needs", "user_type", "internal"])
-    assert "1 quote(s)" in grouped and "P06" in grouped
+    assert "1 quote:" in grouped and "P06" in grouped
 
 
 def test_dashboard_click_message_opens_quotes(board: Dashboard) -> None:
@@ -268,7 +268,7 @@ def test_dashboard_survey_is_a_source_of_its_own(board: Dashboard) -> None:
     labels = [b.children[0].value for b in board.filter_box.children]
     assert "<b>Answer language</b>" in labels
     assert "What the fee covers" in board.start.value
-    assert "1 of 3 participants raised it in a negative experience" in board.start.value
+    assert "1 of 3 respondents raised it in a negative experience" in board.start.value
     negative, positive = board.quality_fig.figure["data"]
     index = [c[0] for c in negative["customdata"]].index("fq-attitudes")
     # praise and criticism in one answer: the attitudes were praised, not criticised

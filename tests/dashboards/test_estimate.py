@@ -275,12 +275,12 @@ def test_estimate_dashboard_headline_caption_notes_and_quotes(study: Path) -> No
         assert "People&#x27;s codings only" in board.notes["quality"].value
         # A bar's quotes: people's first, then the model's, each marked with its probability.
         html = board.drill("information_gaps", [FEES, "", ""])
-        people = html.index("7 quote(s): Information gaps × What the fee covers — coded by")
+        people = html.index("7 quotes: Information gaps × What the fee covers — coded by")
         model = html.index("15 of the model&#x27;s suggestions")
         assert people < model
-        assert "probability 50\u00a0% or more" in html
+        assert "probability 50% or more" in html
         assert html.count('class="vd-quote vd-model"') == 15
-        assert html.index("model, 90\u00a0%") < html.index("model, 70\u00a0%")
+        assert html.index("model, 90%") < html.index("model, 70%")
         mine = html[model:]
         assert "Answer 21: nobody told me" in mine and "Answer 1: nobody" not in mine
         assert "Answer 21: nobody told me" not in html[:model]
@@ -362,7 +362,7 @@ def test_estimate_interviews_beside_the_survey(data: DashboardData) -> None:
     assert "6 people interviewed beside 43 survey respondents" in board.header.value
     assert ("Interviews beside the survey", BESIDE) in board._controls["by"].options
     html = board.drill("information_gaps", [FEES, BESIDE, "survey"])
-    assert "Answer 1: nobody" in html and "model, 90\u00a0%" in html
+    assert "Answer 1: nobody" in html and "model, 90%" in html
     told_quotes = board.drill("information_gaps", [FEES, BESIDE, "interviews"])
     assert "vd-model" not in told_quotes and "Businesses need to know what the fee" in told_quotes
 
@@ -373,7 +373,7 @@ def test_estimate_swedish(data: DashboardData) -> None:
         board.header.value
     )
     head = board.section_html["information_gaps"]["head"].value
-    assert head.startswith('<p class="vd-headline">Uppskattningsvis 40% (')
+    assert head.startswith('<p class="vd-headline">Uppskattningsvis 40\u00a0% (18–57\u00a0%)')
     assert "Skattning (modell + kodare)" in [label for label, _ in board._controls["layer"].options]
     html = board.drill("information_gaps", [FEES, "", ""])
     assert "modell, 90\u00a0%" in html and "kodade av människor" in html
@@ -383,11 +383,11 @@ def test_estimate_report_draws_whiskers_and_puts_the_sources_side_by_side(
     data: DashboardData, study: Path, tmp_path: Path
 ) -> None:
     html = render_report(data, Filters(layer="estimate"))
-    assert "43 survey respondents (Estimate: 23 answers coded by people, 20 estimated" in html
+    assert "43 survey respondents — Estimate: 23 answers coded by people, 20 estimated" in html
     assert 'id="beside"' in html and "Interviews beside the survey" in html
     assert 'fill="url(#vd-hatch)"' in html  # the checklist
     assert 'stroke-width="1.5"' in html  # whiskers
-    assert "model, 90\u00a0%" in html
+    assert "model, 90%" in html
     # A survey bar beside the interviews links to its quotes in the survey's part.
     assert 'href="#survey-q-information_gaps-gap-fees"' in html
     assert 'id="survey-q-information_gaps-gap-fees"' in html
@@ -517,7 +517,8 @@ def test_estimate_labels_say_an_uncertain_share_apart_from_a_sure_one() -> None:
     assert label(0.016, 0.0, 0.024) == "1.6% (0–2.4%)"
     assert label(0.004, 0.0, 0.01) == "0.4% (0–1%)"
     swedish = {"estimate": 0.016, "ci_low": 0.0, "ci_high": 0.024}
-    assert est.share_label(swedish, "sv") == "1,6% (0–2,4%)"  # the Swedish decimal mark
+    # The Swedish decimal mark and percent sign (a no-break space before it).
+    assert est.share_label(swedish, "sv") == "1,6\u00a0% (0–2,4\u00a0%)"
     assert label(1.0, 1.0, 1.0) == "100%"  # everyone known: no interval
     assert label(0.5, float("nan"), float("nan")) == "50%"  # people's codings
 
@@ -669,3 +670,10 @@ def test_estimate_answers_that_say_nothing_are_neither_quotes_nor_estimated(
         assert "2 that say nothing" in est.caption(view.counts, "survey", "en")
         frame = _predictions.prevalence(project, source="survey", codes=[FEES], n_boot=0)
         assert int(frame["n_estimated"].iloc[0]) == 20
+
+
+def test_estimate_percents_round_half_up() -> None:
+    # 2 of 16 and 10 of 16 are 12.5 % and 62.5 %: people round those up.
+    assert est.percent(2 / 16) == "13%" and est.percent(10 / 16) == "63%"
+    assert est.percent(2 / 16, "sv") == "13\u00a0%"
+    assert est.half_up(0.125 * 100) == "13" and est.half_up(2.45, 1) == "2.5"

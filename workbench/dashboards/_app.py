@@ -54,6 +54,8 @@ OPTIONS = (
     "language",
     "by",
 )
+#: A filter menu's width in pixels: at least, at most (it sizes to its longest option).
+DROPDOWN_MIN, DROPDOWN_MAX = 170, 320
 #: Seconds a preheated kernel may spend computing likely filter states before a request.
 PREHEAT_BUDGET = 20.0
 
@@ -193,10 +195,14 @@ class Dashboard:
         self, key: str, options: list[tuple[str, str]], value: str, label: str = ""
     ) -> w.VBox:
         values = [v for _, v in options]
+        # As wide as its longest option ("Estimate (model + coders)"), within bounds: a
+        # menu cut off mid-word hides what it offers.
+        longest = max((len(label_) for label_, _ in options), default=0)
+        width = max(DROPDOWN_MIN, min(DROPDOWN_MAX, 8 * longest + 40))
         box = w.Dropdown(
             options=options,
             value=value if value in values else values[0],
-            layout=self._layout(width="170px"),
+            layout=self._layout(width=f"{width}px"),
             style=self._label_style,
         )
         box.observe(self._on_filter, names="value")
@@ -511,6 +517,7 @@ class Dashboard:
             total=total,
             group_colors=groups,
             group_sizes=sizes,
+            source=views.source,
         )
         if by:
             start = h.where_to_start_by(
@@ -525,6 +532,7 @@ class Dashboard:
                 people=views.people,
                 themes=self.data.tree.any_themes,
                 negative=views.negative_participants,
+                source=views.source,
             )
         sections: dict[str, _Section] = {}
         for name in self.section_figs:
@@ -555,6 +563,7 @@ class Dashboard:
                     total=total,
                     group_colors=groups,
                     group_sizes=sizes,
+                    source=views.source,
                 )
                 if source is not None
                 else None
@@ -565,7 +574,11 @@ class Dashboard:
                 figure=figure,
                 empty=h.hint("nobody", lang) if figure is None and nobody else "",
                 drill=h.hint("quotes_pick", lang) if figure else "",
-                head=h.category_headline(found, total, lang) if found is not None else "",
+                head=(
+                    h.category_headline(found, total, lang, views.source)
+                    if found is not None
+                    else ""
+                ),
                 quotes=(
                     h.quote_cards(found.quotes, views.people, lang)
                     if found is not None and name != "information_sources"
@@ -836,7 +849,9 @@ class Dashboard:
         (in the group ``where``), marked as the model's (not for the interviews beside the
         survey: those bars are people's codings)."""
         lang, f = self.filters.lang, self.data.normalize(self.filters)
-        title = text("quotes_for", lang, n=len(frame), what=what)
+        title = text(
+            "quote_for" if len(frame) == 1 else "quotes_for", lang, n=len(frame), what=what
+        )
         estimating = f.layer == Layer.ESTIMATE and code
         if estimating:
             title += " — " + text("est_quotes_people", lang)

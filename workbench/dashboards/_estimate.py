@@ -30,6 +30,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -338,19 +339,33 @@ def _decimal(shown: str, lang: str) -> str:
     return shown.replace(".", ",") if lang == "sv" else shown
 
 
+def _sign(lang: str) -> str:
+    """The percent sign as the language writes it: ``7%``, Swedish ``7 %`` (a no-break
+    space: Språkrådet's rule), one style on every page."""
+    return "\u00a0%" if lang == "sv" else "%"
+
+
+def half_up(value: float, digits: int = 0) -> str:
+    """``value`` rounded half up to ``digits`` decimals, as people round (``12.5`` → ``13``;
+    Python's own formatting rounds the binary value half to even: ``12%`` for 2 of 16)."""
+    step = Decimal(1).scaleb(-digits)
+    return str(Decimal(repr(round(float(value), 9))).quantize(step, rounding=ROUND_HALF_UP))
+
+
 def percent(share: float, lang: str = "en") -> str:
-    """A share as the bars say it: ``7%``; below one percent with a decimal (``0.4%``)."""
+    """A share as the bars say it: ``7%``; below one percent with a decimal (``0.4%``);
+    halves rounded up (2 of 16: ``13%``)."""
     if share != share:  # NaN
         return "–"
     if 0 < share < 0.0095:
-        return _decimal(f"{100 * share:.1f}%", lang)
-    return f"{share:.0%}"
+        return _decimal(half_up(100 * share, 1), lang) + _sign(lang)
+    return half_up(100 * share) + _sign(lang)
 
 
 def _fine(share: float, lang: str) -> str:
     """A share with one decimal (``1.6%``; a whole number without it: ``0%``)."""
-    shown = f"{100 * share:.1f}"
-    return _decimal((shown[:-2] if shown.endswith(".0") else shown) + "%", lang)
+    shown = half_up(100 * share, 1)
+    return _decimal(shown[:-2] if shown.endswith(".0") else shown, lang) + _sign(lang)
 
 
 def shares(share: float, low: float, high: float, lang: str = "en") -> tuple[str, str, str]:
@@ -372,7 +387,12 @@ def shares(share: float, low: float, high: float, lang: str = "en") -> tuple[str
 def interval(low: float, high: float, share: float | None = None, lang: str = "en") -> str:
     """``3–14%`` (the 95 % interval; with ``share``, in the precision its label uses)."""
     _s, lo, hi = shares(low if share is None else share, low, high, lang)
-    return f"{lo.rstrip('%')}–{hi}"
+    return f"{_bare(lo)}–{hi}"
+
+
+def _bare(shown: str) -> str:
+    """A percent without its sign (the first of a range: ``3–14%``)."""
+    return shown.removesuffix("%").removesuffix("\u00a0")
 
 
 def share_label(row: pd.Series | Mapping[str, object], lang: str = "en") -> str:
@@ -385,7 +405,7 @@ def share_label(row: pd.Series | Mapping[str, object], lang: str = "en") -> str:
     mid, lo, hi = shares(share, low, high, lang)
     if lo == hi == mid:
         return mid
-    return f"{mid} ({lo.rstrip('%')}–{hi})"
+    return f"{mid} ({_bare(lo)}–{hi})"
 
 
 def number(n: int, lang: str) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from workbench.dashboards._estimate import percent
 from workbench.i18n import text, value_name
 
 Figure = dict[str, Any]
@@ -90,6 +91,7 @@ def bars_figure(
     total: int | None = None,
     group_colors: Mapping[str, str] | None = None,
     group_sizes: Mapping[str, int] | None = None,
+    source: str = "",
 ) -> Figure:
     """Horizontal bars of ``participants`` per row of ``frame`` (columns ``key``, label, color,
     participants; with ``by`` also ``{by}={value}`` columns), largest on top.
@@ -100,7 +102,7 @@ def bars_figure(
     its size; ``group_colors`` keeps each group's colour the same in every chart."""
     frame = frame.head(MAX_THEMES).iloc[::-1]
     labels = [_wrap(str(x)) for x in frame["label"]]
-    people = text("people", lang)
+    people = text("people_survey" if source == "survey" else "people", lang)
     keys = [str(k) for k in frame[key]]
     split = [c for c in frame.columns if by and str(c).startswith(f"{by}=")]
     data: list[dict[str, Any]] = []
@@ -126,7 +128,10 @@ def bars_figure(
                     "name": name,
                     "marker": {"color": color},
                     "customdata": [[k, by, value, n] for k, n in zip(keys, counts, strict=True)],
-                    "text": [f"{x:.0f}% ({n})" for x, n in zip(shares, counts, strict=True)],
+                    "text": [
+                        f"{percent(x / 100, lang)} ({n})"
+                        for x, n in zip(shares, counts, strict=True)
+                    ],
                     "textposition": "outside",
                     "cliponaxis": False,
                     "hovertemplate": (
@@ -148,9 +153,12 @@ def bars_figure(
         rows = max(len(frame), 1) * (0.55 + 0.45 * len(split))
     else:
         counts = _ints(frame["participants"])
-        share = [f" ({n / total:.0%})" if total else "" for n in counts]
+        share = [f" ({percent(n / total, lang)})" if total else "" for n in counts]
         of = [
-            text("people_of", lang, n=n, total=total) if total else f"{n} {people}" for n in counts
+            text("people_of_survey" if source == "survey" else "people_of", lang, n=n, total=total)
+            if total
+            else f"{n} {people}"
+            for n in counts
         ]
         data.append(
             {

@@ -11,7 +11,7 @@ from workbench.analysis._frames import EVERYDAY
 from workbench.dashboards import _estimate as est
 from workbench.dashboards._figures import group_name
 from workbench.dashboards._findings import Category, Priority, Quote, natural
-from workbench.i18n import attribute_name, text, value_name
+from workbench.i18n import STRINGS, attribute_name, text, value_name
 
 CSS = """
 .vd-root, .vd-root * { font-family: "Source Sans Pro", "Segoe UI", "Helvetica Neue", Arial,
@@ -141,6 +141,12 @@ def header(
     )
 
 
+def _no_theme(n: int, lang: str) -> str:
+    """``1 negative passage without a theme``, ``18 negative passages ...``."""
+    key = "dash_no_theme_passage" if n == 1 else "dash_no_theme_passages"
+    return text(key, lang, n=n)
+
+
 def people_count(n: int, lang: str) -> str:
     """``1 person``, ``3 people``."""
     return text("dash_n_person", lang) if n == 1 else text("dash_n_people", lang, n=n)
@@ -226,6 +232,15 @@ def quote_cards(quotes: Iterable[Quote], people: pd.DataFrame, lang: str) -> str
     return f"<h3>{escape(text('representative', lang))}</h3>{body}"
 
 
+def counted(key: str, source: str, lang: str, **values: object) -> str:
+    """The string ``key``, naming the survey's people "respondents" where the catalogue has a
+    survey form of it (``{key}_survey``): an interviewee is a participant, a survey's are
+    respondents."""
+    if source == "survey" and f"{key}_survey" in STRINGS["en"]:
+        key = f"{key}_survey"
+    return text(key, lang, **values)
+
+
 def headline(n: int, total: int, lang: str) -> str:
     """``4 of 6 participants`` in bold, above a chart."""
     return f'<p class="vd-headline">{escape(text("people_of", lang, n=n, total=total))}</p>'
@@ -236,10 +251,11 @@ def kpis(items: Sequence[tuple[str, str]]) -> str:
     return "".join(f'<span class="vd-kpi"><b>{escape(n)}</b>{escape(c)}</span>' for n, c in items)
 
 
-def category_headline(entry: Category, total: int, lang: str) -> str:
+def category_headline(entry: Category, total: int, lang: str, source: str = "") -> str:
     """``12 of 16 participants raised a need — 10 of them in one of the themes below`` (or,
-    without developed themes, a hint that the research team can develop them)."""
-    head = text(f"dash_raised_{entry.name}", lang, n=entry.participants, total=total)
+    without developed themes, a hint that the research team can develop them); a survey's
+    people are respondents."""
+    head = counted(f"dash_raised_{entry.name}", source, lang, n=entry.participants, total=total)
     if entry.developed and entry.participants:
         rest = entry.participants - entry.themed
         if entry.themed:
@@ -267,9 +283,11 @@ def _quote_line(quote: Quote | None, people: pd.DataFrame | None, lang: str) -> 
     )
 
 
-def _priority_item(p: Priority, people: pd.DataFrame | None, lang: str, *, short: bool) -> str:
+def _priority_item(
+    p: Priority, people: pd.DataFrame | None, lang: str, *, short: bool, source: str = ""
+) -> str:
     kind = f'<span class="vd-tag">{escape(text("dash_kind_" + p.category, lang))}</span>'
-    figures = text("dash_start_theme", lang, n=p.participants, total=p.total)
+    figures = counted("dash_start_theme", source, lang, n=p.participants, total=p.total)
     if not short:
         figures += " · " + text("dash_start_raised", lang, n=p.raised)
         if p.dimensions:
@@ -290,6 +308,7 @@ def where_to_start(
     people: pd.DataFrame | None = None,
     themes: bool = True,
     negative: int = 0,
+    source: str = "",
 ) -> str:
     """Where to start: the themes most people raised in a negative experience, each with one
     quote.  Without such themes, the quality dimensions most people experienced negatively,
@@ -298,7 +317,9 @@ def where_to_start(
     negative experience" from "negative experiences not tied to a quality aspect yet"."""
     title = f"<h3>{escape(text('start', lang))}</h3>"
     if priorities:
-        items = "".join(_priority_item(p, people, lang, short=False) for p in priorities)
+        items = "".join(
+            _priority_item(p, people, lang, short=False, source=source) for p in priorities
+        )
         body = f"<p>{escape(text('dash_start_lead_themes', lang))}</p><ol>{items}</ol>"
         return f'<div class="vd-start">{title}{body}</div>'
     lead = "dash_start_lead_no_negative_theme" if themes else "dash_start_lead_no_themes"
@@ -311,7 +332,14 @@ def where_to_start(
         items = "".join(
             "<li>"
             + escape(
-                text("start_item", lang, label=r.label, n=int(r.negative_participants), total=total)
+                counted(
+                    "start_item",
+                    source,
+                    lang,
+                    label=r.label,
+                    n=int(r.negative_participants),
+                    total=total,
+                )
             )
             + "</li>"
             for r in dimensions.itertuples()
@@ -384,11 +412,7 @@ def quality_themes(themes: pd.DataFrame, quality: pd.DataFrame, lang: str) -> st
             for r in mine[mine["theme"] != ""].itertuples()
         ]
         bare = mine[mine["theme"] == ""]
-        rest = (
-            escape(text("dash_no_theme_passages", lang, n=int(bare["passages"].iloc[0])))
-            if not bare.empty
-            else ""
-        )
+        rest = escape(_no_theme(int(bare["passages"].iloc[0]), lang)) if not bare.empty else ""
         what = "; ".join(named) if named else f'<span class="vd-hint">{rest}</span>'
         rest_cell = rest if named else ""
         rows.append(
@@ -524,15 +548,15 @@ def attribute_label(name: str, lang: str) -> str:
 
 # -- the layer "Estimate (model + coders)" ----------------------------------------------------
 def badge(probability: float, lang: str) -> str:
-    """The mark on each of the model's quotes: ``model, 87 %``."""
-    shown = text("est_badge", lang, probability=f"{round(100 * probability):d}\u00a0%")
+    """The mark on each of the model's quotes: ``model, 87%`` (Swedish ``modell, 87 %``)."""
+    shown = text("est_badge", lang, probability=est.percent(probability, lang))
     title = escape(text("est_badge_title", lang))
     return f'<span class="vd-model-badge" title="{title}">{escape(shown)}</span>'
 
 
 def threshold(lang: str) -> str:
-    """The probability the model's quotes reach at least: ``50 %``."""
-    return f"{round(100 * est.THRESHOLD):d}\u00a0%"
+    """The probability the model's quotes reach at least: ``50%`` (Swedish ``50 %``)."""
+    return est.percent(est.THRESHOLD, lang)
 
 
 def model_cards(

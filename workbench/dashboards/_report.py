@@ -135,6 +135,7 @@ class _Part:
             people=views.people,
             themes=self.data.tree.any_themes,
             negative=views.negative_participants,
+            source=views.source,
         )
         view = self.estimate
         if view is not None:
@@ -143,7 +144,7 @@ class _Part:
         else:
             body += f'<p class="vd-lead">{escape(text("overview_lead", lang))}</p>'
             body += self.chart(
-                bars_figure(frame, key="key", lang=lang, total=total),
+                bars_figure(frame, key="key", lang=lang, total=total, source=views.source),
                 [self.id(str(r["key"])) for r in rows],
                 text("overview", lang),
             )
@@ -274,14 +275,16 @@ class _Part:
         views, lang = self.views, self.lang
         if self.estimate is not None and name in self.estimate.categories:
             return self.estimate_category(name, entry, self.estimate)
-        head = h.category_headline(entry, total, lang)
+        head = h.category_headline(entry, total, lang, views.source)
         if entry.themes.empty:
             body = "" if entry.participants else h.hint("nobody", lang)
         else:
             themes = entry.themes.head(10)
             anchors: list[str | None] = [self.id(name, str(t)) for t in themes["theme"]]
             body = self.chart(
-                bars_figure(themes, key="theme", lang=lang, total=total), anchors, text(name, lang)
+                bars_figure(themes, key="theme", lang=lang, total=total, source=views.source),
+                anchors,
+                text(name, lang),
             )
             for r in themes.itertuples():
                 if entry.developed:
@@ -315,7 +318,7 @@ def render_report(data: DashboardData, filters: Filters | None = None) -> str:
         if estimating and views.estimate is not None and views.estimate.available:
             view = views.estimate
             count = est.people_text(view.counts.people, source, lang)
-            counts.append(f"{count} ({est.caption(view.counts, source, lang)})")
+            counts.append(f"{count} — {est.caption(view.counts, source, lang)}")
         else:
             counts.append(h.header_count(views.participants, size, source, lang))
     beside = estimating and data.beside_available() and not (filters is not None and filters.source)
