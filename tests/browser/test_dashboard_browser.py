@@ -534,7 +534,7 @@ def test_dashboard_browser_demo_estimate_layer(demo: Any, demo_study: Path, lang
     names = chart.evaluate("d => d.data.filter(t => t.type === 'bar').map(t => t.name)")
     assert [_plain(n) for n in names] == [_plain(n) for n in legend[::-1]]  # legend reversed
     errors = chart.evaluate("d => d.data.filter(t => t.type === 'bar').map(t => !!t.error_x)")
-    assert errors.count(True) == 1  # the survey's estimate; the interviews are counted
+    assert errors.count(True) == 2  # the interviews have an interval too (k of n people)
     shot(demo, f"dashboard-estimate-beside-{lang}")
 
 

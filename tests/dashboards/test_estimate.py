@@ -33,7 +33,7 @@ from workbench.dashboards._svg import svg_figure
 from workbench.errors import UnknownItem
 from workbench.ingest._model import Segment, Transcript
 from workbench.project import _predictions, _suggestions
-from workbench.suggest import Calibration
+from workbench.suggest import Calibration, wilson_interval
 
 GAPS, FEES = "bp-information-gaps", "gap-fees"
 NEEDS, CHECKLIST = "bp-needs", "need-checklist"
@@ -338,11 +338,12 @@ def test_estimate_interviews_beside_the_survey(data: DashboardData) -> None:
     assert list(view.groups) == ["interviews", "survey"]
     assert view.groups["interviews"].people == 6
     themes = view.categories["information_gaps"].themes
-    # Interviews: people's codings, P01 and P06 raised what the fee covers (2 of 6), no
-    # interval; the survey: the estimate with its interval.
+    # Interviews: people's codings, P01 and P06 raised what the fee covers (2 of 6), with
+    # the Wilson interval for 2 of 6 people; the survey: the estimate with its interval.
     told = _row(themes, FEES, "interviews")
     assert (told["estimate"], told["method"]) == (pytest.approx(2 / 6), "people")
-    assert np.isnan(told["ci_low"])
+    assert (told["ci_low"], told["ci_high"]) == pytest.approx(wilson_interval(2, 6))
+    assert est.share_label(told) == "33% (10–70%)"
     assert _row(themes, FEES, "survey")["estimate"] == pytest.approx(17 / 43)
     # The themes the interviews raised most come first (fees and rules, 2 each: then the
     # survey's larger), each theme's rows in the groups' order.
@@ -357,7 +358,7 @@ def test_estimate_interviews_beside_the_survey(data: DashboardData) -> None:
         "Survey: estimate (n=43)",
         "Interviews: people's codings (n=6)",
     ]
-    assert "error_x" in bars[0] and "error_x" not in bars[1]
+    assert "error_x" in bars[0] and "error_x" in bars[1]  # the interviews too: 2 of 6
     board = Dashboard(data, Filters(layer="estimate", by=BESIDE))
     assert "6 people interviewed beside 43 survey respondents" in board.header.value
     assert ("Interviews beside the survey", BESIDE) in board._controls["by"].options

@@ -75,10 +75,12 @@ STRINGS: dict[str, dict[str, str]] = {
         ),
         "est_guide_beside": (
             "<b>Interviews beside the survey:</b> each theme among the {interviews} (people's "
-            "codings) beside all {survey} (the model's estimate with its 95 % interval). Where "
-            "the survey's bar is long too, the survey confirms what the interviews found; where "
-            "it is short, the theme is rarer among all users than the interviews suggest. "
-            "<b>Click a bar</b> for its quotes."
+            "codings) beside all {survey} (the model's estimate); each bar with its 95 % "
+            "interval. The interviews are a small sample chosen on purpose, each person asked "
+            "at length; the survey is a large one answering one open question, so a theme is "
+            "named far less often there and every survey bar is shorter. Compare the order of "
+            "the themes, not the lengths of the bars: a theme near the top of both matters to "
+            "many. <b>Click a bar</b> for its quotes."
         ),
         "est_people_survey": "{n} survey respondents",
         "est_people_interviews": "{n} people interviewed",
@@ -254,10 +256,12 @@ STRINGS: dict[str, dict[str, str]] = {
         ),
         "est_guide_beside": (
             "<b>Intervjuer bredvid enkäten:</b> varje tema bland {interviews} (människors "
-            "kodningar) bredvid alla {survey} (modellens skattning med 95 %-intervall). Där även "
-            "enkätens stapel är lång bekräftar enkäten det intervjuerna fann; där den är kort är "
-            "temat ovanligare bland alla användare än intervjuerna antyder. <b>Klicka på en "
-            "stapel</b> för dess citat."
+            "kodningar) bredvid alla {survey} (modellens skattning); varje stapel med sitt "
+            "95 %-intervall. Intervjuerna är ett litet urval valt med avsikt, där var och en "
+            "fick berätta utförligt; enkäten är ett stort urval som svarade på en öppen fråga, "
+            "så ett tema nämns mycket mer sällan där och varje enkätstapel är kortare. Jämför "
+            "temanas ordning, inte staplarnas längd: ett tema högt upp i båda berör många. "
+            "<b>Klicka på en stapel</b> för dess citat."
         ),
         "est_people_survey": "{n} svarande i enkäten",
         "est_people_interviews": "{n} intervjuade",
