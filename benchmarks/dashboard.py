@@ -465,7 +465,8 @@ def estimate_times(folder: Path, warm: float) -> tuple[list[float], list[float]]
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         time.sleep(warm)
         page = browser.new_page(viewport={"width": 1280, "height": 1000})
-        page.goto(url, timeout=120_000)
+        # The demo is a Swedish study (it opens in Swedish): the steps name English labels.
+        page.goto(url + "&lang=en", timeout=120_000)
         wait_render(page, 1)
         n = 1
         for label, option, again in ESTIMATE_STEPS:
