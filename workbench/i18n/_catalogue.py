@@ -71,6 +71,8 @@ VALUES: dict[str, dict[str, str]] = {
         "internal": "intern",
         "sv": "svenska",
         "en": "engelska",
+        # the group that small groups are folded into (dashboards)
+        "other": "övriga",
         # roles
         "administrator": "handläggare",
         "communications officer": "kommunikatör",
