@@ -31,11 +31,10 @@ from workbench.widgets._query_view import (
     PAGE,
     check_lang,
     count_quotes,
-    esm,
     quote_cards,
     strings,
 )
-from workbench.widgets._shared import TextWatch
+from workbench.widgets._shared import TextWatch, connect, esm
 
 if TYPE_CHECKING:
     from workbench.project._project import Project
@@ -368,22 +367,11 @@ class MatrixView(anywidget.AnyWidget):  # type: ignore[misc]
     def __init__(self, project: Project, lang: str | None = None) -> None:
         super().__init__()
         self.session = MatrixSession(project, lang=lang)
-        self._sync(self.session.state())
-        self.session.on_change = self._sync
-        self.on_msg(self._on_msg)
+        connect(self.session, self, self.handle)
 
     @traitlets.validate("lang")
     def _valid_lang(self, proposal: Any) -> str:
         return check_lang(str(proposal["value"]))
-
-    def _sync(self, state: dict[str, Any]) -> None:
-        with self.hold_sync():
-            for name, value in state.items():
-                setattr(self, name, value)
-
-    def _on_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if isinstance(content, dict):
-            self.handle(content)
 
     def handle(self, message: Mapping[str, Any]) -> None:
         """Act on one front-end message (see :meth:`MatrixSession.handle`)."""

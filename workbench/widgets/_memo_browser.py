@@ -35,9 +35,11 @@ from workbench.project._memos import JOURNAL, MemoKind, journal_day, journal_tar
 from workbench.project._workspace import default_lang
 from workbench.widgets._shared import (
     check_text,
+    connect,
     default_coder,
     listen_to_memos,
     memos_changed,
+    show_tagger,
     tagger_for,
     text_version,
 )
@@ -367,21 +369,10 @@ class MemoBrowser(w.VBox):  # type: ignore[misc]
         self.panel = MemoPanel()
         self.tagger: Any = tagger
         self._given_tagger = tagger
-        self._sync(self.session.state())
-        self.session.on_change = self._sync
-        self.panel.on_msg(self._on_msg)
+        connect(self.session, self.panel, self.handle)
         self.tagger_box = w.Box(layout=w.Layout(width="100%"))
         listen_to_memos(project, self.session)
         super().__init__([self.panel, self.tagger_box], layout=w.Layout(width="100%"))
-
-    def _sync(self, state: dict[str, Any]) -> None:
-        with self.panel.hold_sync():
-            for name, value in state.items():
-                setattr(self.panel, name, value)
-
-    def _on_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if isinstance(content, dict):
-            self.handle(content)
 
     def handle(self, message: Mapping[str, Any]) -> None:
         """Act on one front-end message: ``{"type": "open", "segment": 12}`` opens the
@@ -405,11 +396,7 @@ class MemoBrowser(w.VBox):  # type: ignore[misc]
             )
             tagger.session.show_segment(sid)
             self.tagger = tagger
-            if made:
-                self.tagger_box.children = [tagger]
-            elif tagger not in self.tagger_box.children:
-                self.tagger_box.children = []  # the researcher's tagger is shown where it is
-                tagger.reveal()
+            show_tagger(self.tagger_box, tagger, made)
         except WorkbenchError as exc:
             session.say("error", str(exc))
         else:

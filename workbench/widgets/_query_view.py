@@ -26,7 +26,14 @@ import traitlets
 from workbench.errors import InvalidCode, WorkbenchError
 from workbench.i18n import LANGS, STRINGS, attribute_name, text, value_name
 from workbench.project._workspace import attribute_values, default_lang
-from workbench.widgets._shared import TextWatch, default_coder, tagger_for
+from workbench.widgets._shared import (
+    TextWatch,
+    connect,
+    default_coder,
+    esm,
+    show_tagger,
+    tagger_for,
+)
 
 if TYPE_CHECKING:
     from workbench.codebook import Codebook
@@ -63,11 +70,6 @@ class Format(StrEnum):
 
     CSV = "csv"
     DOCX = "docx"
-
-
-def esm(*names: str) -> str:
-    """The front-end module: the shared helpers followed by a view's own script."""
-    return "\n".join((_HERE / name).read_text(encoding="utf-8") for name in names)
 
 
 def strings(lang: str) -> dict[str, str]:
@@ -694,20 +696,9 @@ class QueryView(w.VBox):  # type: ignore[misc]
         self.session = QuerySession(project, lang=lang)
         self.panel = QueryPanel()
         self.tagger: Any = None
-        self._sync(self.session.state())
-        self.session.on_change = self._sync
-        self.panel.on_msg(self._on_msg)
+        connect(self.session, self.panel, self.handle)
         self.tagger_box = w.Box(layout=w.Layout(width="100%"))
         super().__init__([self.panel, self.tagger_box], layout=w.Layout(width="100%"))
-
-    def _sync(self, state: dict[str, Any]) -> None:
-        with self.panel.hold_sync():
-            for name, value in state.items():
-                setattr(self.panel, name, value)
-
-    def _on_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if isinstance(content, dict):
-            self.handle(content)
 
     def handle(self, message: Mapping[str, Any]) -> None:
         """Act on one front-end message (``{"type": "open", "segment": 12}`` opens the
@@ -728,11 +719,7 @@ class QueryView(w.VBox):  # type: ignore[misc]
             tagger, made = tagger_for(self.project, coder=coder, lang=session.lang)
             tagger.session.show_segment(segment)
             self.tagger = tagger
-            if made:
-                self.tagger_box.children = [tagger]
-            elif tagger not in self.tagger_box.children:
-                self.tagger_box.children = []
-                tagger.reveal()
+            show_tagger(self.tagger_box, tagger, made)
         except WorkbenchError as exc:
             session.say("error", text("retrieve_error", session.lang, message=exc))
         else:

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 #: The catalogue's suffix of a string's singular form (``"docview_codings_all_one"``).
 ONE = "_one"
 
+_HERE = Path(__file__).parent
+
 _taggers: dict[str, weakref.ref[Any]] = {}
 _memo_listeners: dict[str, weakref.WeakSet[Any]] = {}
 _codebook_listeners: dict[str, weakref.WeakSet[Any]] = {}
@@ -52,6 +54,30 @@ def project_key(project: Project) -> str:
     """The project's identity within this kernel: its folder (two ``open`` calls on one
     folder are one project)."""
     return str(Path(project.path).resolve())
+
+
+def esm(*names: str) -> str:
+    """A widget's front-end module or stylesheet: the named files of this folder (shared
+    helpers first, then the widget's own; ``"tagger/tagger.js"``), one after the other."""
+    return "\n".join((_HERE / name).read_text(encoding="utf-8") for name in names)
+
+
+def connect(session: Any, panel: Any, handle: Callable[[dict[str, Any]], None]) -> None:
+    """Show ``session.state()`` on the anywidget ``panel`` now and after every change, and
+    pass the panel's front-end messages (dicts) to ``handle``."""
+
+    def sync(state: dict[str, Any]) -> None:
+        with panel.hold_sync():
+            for name, value in state.items():
+                setattr(panel, name, value)
+
+    def on_msg(_widget: Any, content: Any, _buffers: Any) -> None:
+        if isinstance(content, dict):
+            handle(content)
+
+    sync(session.state())
+    session.on_change = sync
+    panel.on_msg(on_msg)
 
 
 # -- the researcher's tagger ----------------------------------------------------------------------
@@ -91,6 +117,17 @@ def tagger_for(project: Project, *, coder: str, lang: str, given: Any = None) ->
     if found is not None:
         return found, False
     return project.tagger(coder=coder, lang=lang), True
+
+
+def show_tagger(box: Any, tagger: Any, made: bool) -> None:
+    """Bring the tagger a view opened a turn in (see :func:`tagger_for`) into sight: one made
+    just now is shown in the view's ``box``; the researcher's own stays where it is and is
+    scrolled to."""
+    if made:
+        box.children = [tagger]
+    elif tagger not in box.children:
+        box.children = []  # the researcher's tagger is shown where it is
+        tagger.reveal()
 
 
 # -- memo browsers ----------------------------------------------------------------------------

@@ -14,7 +14,6 @@ and name the card they concern, which the browser shows them beside.
 from __future__ import annotations
 
 import itertools
-import pathlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -37,12 +36,12 @@ from workbench.i18n import LANGS, STRINGS, text
 from workbench.project import _themes
 from workbench.project._predictions import Source
 from workbench.store import AuditAction
-from workbench.widgets._query_view import check_lang, esm
+from workbench.widgets._query_view import check_lang
+from workbench.widgets._shared import connect, esm
 
 if TYPE_CHECKING:
     from workbench.project._project import Project
 
-_HERE = pathlib.Path(__file__).parent
 #: The prefix of every interface string the theme view uses.
 KEY_PREFIX = "theme_view_"
 #: Where a quote can be moved besides another candidate.
@@ -775,9 +774,7 @@ class ThemePanel(anywidget.AnyWidget):  # type: ignore[misc]
     """The browser side of the theme view: renders the session's state, reports clicks."""
 
     _esm = esm("retrieve_common.js", "theme_view.js")
-    _css = "\n".join(
-        (_HERE / name).read_text(encoding="utf-8") for name in ("retrieve.css", "theme_view.css")
-    )
+    _css = esm("retrieve.css", "theme_view.css")
 
     lang = traitlets.Unicode("en").tag(sync=True)
     strings = traitlets.Dict().tag(sync=True)
@@ -814,19 +811,8 @@ class ThemeView(w.VBox):  # type: ignore[misc]
         self.project = project
         self.session = ThemeSession(project, code, coder=coder, lang=lang)
         self.panel = ThemePanel()
-        self._sync(self.session.state())
-        self.session.on_change = self._sync
-        self.panel.on_msg(self._on_msg)
+        connect(self.session, self.panel, self.handle)
         super().__init__([self.panel], layout=w.Layout(width="100%"))
-
-    def _sync(self, state: dict[str, Any]) -> None:
-        with self.panel.hold_sync():
-            for name, value in state.items():
-                setattr(self.panel, name, value)
-
-    def _on_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if isinstance(content, dict):
-            self.handle(content)
 
     def handle(self, message: Mapping[str, Any]) -> None:
         """Act on one front-end message (see :meth:`ThemeSession.handle`)."""

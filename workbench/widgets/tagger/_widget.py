@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import anywidget
 import traitlets
 
-from workbench.widgets._shared import remember_tagger
+from workbench.widgets._shared import connect, remember_tagger
 from workbench.widgets.tagger._session import LANGS, CodingSession, Suggest
 
 if TYPE_CHECKING:
@@ -69,9 +69,7 @@ class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
         self.session = CodingSession(
             project, coder=coder, suggest=suggest, lang=lang, blind=blind, start=start
         )
-        self._sync(self.session.state())
-        self.session.on_change = self._sync
-        self.on_msg(self._on_msg)
+        connect(self.session, self, self.handle)
         remember_tagger(project, self)
 
     def reveal(self) -> None:
@@ -83,15 +81,6 @@ class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
         if proposal["value"] not in LANGS:
             raise traitlets.TraitError(f"lang must be 'sv' or 'en', not {proposal['value']!r}")
         return str(proposal["value"])
-
-    def _sync(self, state: dict[str, Any]) -> None:
-        with self.hold_sync():
-            for name, value in state.items():
-                setattr(self, name, value)
-
-    def _on_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if isinstance(content, dict):
-            self.handle(content)
 
     def handle(self, message: dict[str, Any]) -> None:
         """Act on one front-end message (see :meth:`CodingSession.handle`)."""
