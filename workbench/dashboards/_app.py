@@ -524,16 +524,7 @@ class Dashboard:
                 views.priorities_by, views.groups, lang, people=views.people
             )
         else:
-            start = h.where_to_start(
-                views.priorities,
-                views.dimension_priorities,
-                total,
-                lang,
-                people=views.people,
-                themes=self.data.tree.any_themes,
-                negative=views.negative_participants,
-                source=views.source,
-            )
+            start = h.where_to_start_in(views, lang, themes=self.data.tree.any_themes)
         sections: dict[str, _Section] = {}
         for name in self.section_figs:
             found = views.categories.get(name)

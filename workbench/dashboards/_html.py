@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from html import escape
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -12,6 +13,9 @@ from workbench.dashboards import _estimate as est
 from workbench.dashboards._figures import group_name
 from workbench.dashboards._findings import Category, Priority, Quote, natural
 from workbench.i18n import STRINGS, attribute_name, text, value_name
+
+if TYPE_CHECKING:
+    from workbench.dashboards._model import Views
 
 CSS = """
 .vd-root, .vd-root * { font-family: "Source Sans Pro", "Segoe UI", "Helvetica Neue", Arial,
@@ -184,6 +188,27 @@ def who(participant: str, attrs: pd.Series | dict[str, object] | None, lang: str
     return " · ".join(parts)
 
 
+def _said_by(
+    row: Any, lang: str, people: pd.DataFrame | None, tags: Mapping[str, str] | None
+) -> str:
+    """A quote card's byline: the participant (with their attributes from ``people``) and,
+    with ``tags`` (theme code → label), the theme the quote counts for."""
+    participant = str(row.participant)
+    attrs = people.loc[participant] if people is not None and participant in people.index else None
+    theme = str(getattr(row, "theme", "") or "")
+    tag = f' <span class="vd-tag">{escape(tags[theme])}</span>' if tags and theme in tags else ""
+    return who(participant, attrs, lang) + tag
+
+
+def _more(frame: pd.DataFrame, limit: int, lang: str) -> str:
+    """How many quotes beyond the first ``limit`` are not shown ("" when none)."""
+    return (
+        f'<p class="vd-hint">+{len(frame) - limit} {text("more", lang)}</p>'
+        if len(frame) > limit
+        else ""
+    )
+
+
 def quote_list(
     frame: pd.DataFrame,
     lang: str,
@@ -202,23 +227,12 @@ def quote_list(
         )
     cards = []
     for row in frame.head(limit).itertuples(index=False):
-        participant = str(row.participant)
-        attrs = (
-            people.loc[participant] if people is not None and participant in people.index else None
-        )
-        theme = str(getattr(row, "theme", "") or "")
-        tag = (
-            f' <span class="vd-tag">{escape(tags[theme])}</span>' if tags and theme in tags else ""
-        )
+        said_by = _said_by(row, lang, people, tags)
         cards.append(
             f'<div class="vd-quote"><q>{escape(str(row.quote))}</q>'
-            f'<div class="vd-who">{who(participant, attrs, lang)}{tag}</div></div>'
+            f'<div class="vd-who">{said_by}</div></div>'
         )
-    more = (
-        f'<p class="vd-hint">+{len(frame) - limit} {text("more", lang)}</p>'
-        if len(frame) > limit
-        else ""
-    )
+    more = _more(frame, limit, lang)
     return f'<div class="vd-quotes">{head}{"".join(cards)}{more}</div>'
 
 
@@ -346,6 +360,21 @@ def where_to_start(
         )
         body = f"<p>{escape(text(lead, lang))}</p><ol>{items}</ol>"
     return f'<div class="vd-start">{title}{body}</div>'
+
+
+def where_to_start_in(views: Views, lang: str, *, themes: bool = True) -> str:
+    """:func:`where_to_start` for one filtered view of the data: its priorities, quality
+    dimensions, participants (the total), people and negative experiences."""
+    return where_to_start(
+        views.priorities,
+        views.dimension_priorities,
+        views.participants,
+        lang,
+        people=views.people,
+        themes=themes,
+        negative=views.negative_participants,
+        source=views.source,
+    )
 
 
 def where_to_start_by(
@@ -572,24 +601,12 @@ def model_cards(
     label, the theme it counts for)."""
     cards = []
     for row in frame.head(limit).itertuples(index=False):
-        participant = str(row.participant)
-        attrs = (
-            people.loc[participant] if people is not None and participant in people.index else None
-        )
-        theme = str(getattr(row, "theme", "") or "")
-        tag = (
-            f' <span class="vd-tag">{escape(tags[theme])}</span>' if tags and theme in tags else ""
-        )
+        said_by = _said_by(row, lang, people, tags)
         cards.append(
             f'<div class="vd-quote vd-model"><q>{escape(_short(str(row.quote), 400))}</q>'
-            f'<div class="vd-who">{who(participant, attrs, lang)}{tag}'
-            f"{badge(float(row.probability), lang)}</div></div>"
+            f'<div class="vd-who">{said_by}{badge(float(row.probability), lang)}</div></div>'
         )
-    more = (
-        f'<p class="vd-hint">+{len(frame) - limit} {text("more", lang)}</p>'
-        if len(frame) > limit
-        else ""
-    )
+    more = _more(frame, limit, lang)
     return "".join(cards) + more
 
 

@@ -127,16 +127,7 @@ class _Part:
         ]
         frame = pd.DataFrame(rows)
         # What to fix first comes first; the counts per category after it.
-        body = h.where_to_start(
-            views.priorities,
-            views.dimension_priorities,
-            total,
-            lang,
-            people=views.people,
-            themes=self.data.tree.any_themes,
-            negative=views.negative_participants,
-            source=views.source,
-        )
+        body = h.where_to_start_in(views, lang, themes=self.data.tree.any_themes)
         view = self.estimate
         if view is not None:
             body = h.with_note(body, h.people_only("est_start_people", view, lang))
