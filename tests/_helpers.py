@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import os
 from collections.abc import Callable, Sequence
@@ -28,6 +29,38 @@ SUGGEST_TEXTS = {
         "Nobody told us which rules apply to a food truck.",
     ],
 }
+
+
+# A Swedish interview whose text names people the pseudonymiser does not catch (redaction).
+NAMED_STORY = (
+    "Intervjuare: Hej, berätta om kontrollen.\n\n"
+    "Anna Berg: Inspektören Göran Ahlström kom i tisdags. Göran var trevlig men "
+    "avgiften förstod jag inte.\n\n"
+    "Intervjuare: Vem ringde du?\n\n"
+    "Anna Berg: Jag ringde Göran två gånger, sen Maja.\n"
+)
+
+
+def named_project(folder: Path, *, coder: str, db: str | None = None) -> tuple[Project, Any]:
+    """``NAMED_STORY`` imported pseudonymised into a new project in ``folder / "study"`` (the
+    file in ``folder / "in"``): the project and the import's report."""
+    (folder / "in").mkdir()
+    (folder / "in" / "intervju.txt").write_text(NAMED_STORY, encoding="utf-8")
+    project = workbench.init(folder / "study", db=db)
+    project.coder = coder
+    report = project.import_files([folder / "in" / "intervju.txt"], pseudonymise=True)
+    return project, report
+
+
+def run_suggest(argv: list[str]) -> int:
+    """Run ``workbench suggest`` with ``argv`` (its subcommand first); its exit code."""
+    from workbench.cli import _suggest as _cli_suggest
+
+    parser = argparse.ArgumentParser()
+    sub = parser.add_subparsers(dest="command", required=True)
+    _cli_suggest.register(sub)
+    args = parser.parse_args(argv)
+    return int(args.func(args))
 
 
 def pg_url() -> str | None:

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from _helpers import named_project
 from sqlalchemy import text
 
 import workbench
@@ -15,21 +16,9 @@ from workbench.errors import ProjectError
 from workbench.ingest import Pseudonymiser
 from workbench.project import Project
 
-STORY = (
-    "Intervjuare: Hej, berätta om kontrollen.\n\n"
-    "Anna Berg: Inspektören Göran Ahlström kom i tisdags. Göran var trevlig men "
-    "avgiften förstod jag inte.\n\n"
-    "Intervjuare: Vem ringde du?\n\n"
-    "Anna Berg: Jag ringde Göran två gånger, sen Maja.\n"
-)
-
 
 def _project(tmp_path: Path, db: str | None) -> Project:
-    (tmp_path / "in").mkdir()
-    (tmp_path / "in" / "intervju.txt").write_text(STORY, encoding="utf-8")
-    project = workbench.init(tmp_path / "study", db=db)
-    project.coder = "anna"
-    report = project.import_files([tmp_path / "in" / "intervju.txt"], pseudonymise=True)
+    project, report = named_project(tmp_path, coder="anna", db=db)
     assert any("Göran Ahlström" in note and "redact" in note for note in report.notes)
     return project
 

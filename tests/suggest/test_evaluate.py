@@ -5,8 +5,8 @@ import json
 from pathlib import Path
 
 import pytest
+from _helpers import run_suggest
 
-from workbench.cli import _suggest as _cli_suggest
 from workbench.errors import SuggestError
 from workbench.suggest import cross_validate, evaluate, learning_curve, read_coded_csv, report
 
@@ -23,16 +23,6 @@ def _write(
 
 def _rows(texts: list[str], codes: list[list[str]]) -> list[tuple[str, str]]:
     return [(t, ";".join(c)) for t, c in zip(texts, codes, strict=True)]
-
-
-def _run(argv: list[str]) -> int:
-    import argparse
-
-    parser = argparse.ArgumentParser()
-    sub = parser.add_subparsers(dest="command", required=True)
-    _cli_suggest.register(sub)
-    args = parser.parse_args(argv)
-    return int(args.func(args))
 
 
 def test_evaluate_keys_and_not_enough_data(texts, codes) -> None:
@@ -100,7 +90,7 @@ def test_read_coded_csv_splits_codes(tmp_path: Path) -> None:
 def test_cli_evaluate_json(tmp_path: Path, texts, codes, capsys) -> None:
     train = _write(tmp_path / "train.csv", _rows(texts, codes))
     test = _write(tmp_path / "test.csv", _rows(texts[:6], codes[:6]))
-    assert _run(["suggest", "evaluate", "--train", str(train), "--test", str(test)]) == 0
+    assert run_suggest(["suggest", "evaluate", "--train", str(train), "--test", str(test)]) == 0
     out = json.loads(capsys.readouterr().out)
     assert {"micro_f1", "macro_f1", "precision_at_1", "per_code"} <= set(out)
 
@@ -108,7 +98,7 @@ def test_cli_evaluate_json(tmp_path: Path, texts, codes, capsys) -> None:
 def test_cli_evaluate_text(tmp_path: Path, texts, codes, capsys) -> None:
     train = _write(tmp_path / "train.csv", _rows(texts, codes))
     args = ["suggest", "evaluate", "--train", str(train), "--test", str(train), "--text"]
-    assert _run(args) == 0
+    assert run_suggest(args) == 0
     assert "micro-F1" in capsys.readouterr().out
 
 
@@ -116,9 +106,11 @@ def test_cli_evaluate_unknown_code_names_file_and_line(tmp_path: Path, texts, co
     train = _write(tmp_path / "train.csv", _rows(texts, codes))
     test = _write(tmp_path / "test.csv", [("Kön var lång", "wait"), ("Okänt", "mystery")])
     with pytest.raises(SuggestError, match="test.csv: line 3: code 'mystery' never appears"):
-        _run(["suggest", "evaluate", "--train", str(train), "--test", str(test)])
+        run_suggest(["suggest", "evaluate", "--train", str(train), "--test", str(test)])
 
 
 def test_cli_evaluate_missing_file(tmp_path: Path) -> None:
     with pytest.raises(SuggestError, match="nothere.csv: no such file"):
-        _run(["suggest", "evaluate", "--train", str(tmp_path / "nothere.csv"), "--test", "x"])
+        run_suggest(
+            ["suggest", "evaluate", "--train", str(tmp_path / "nothere.csv"), "--test", "x"]
+        )

@@ -6,8 +6,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from _helpers import run_suggest
 
-from workbench.cli import _suggest as _cli_suggest
 from workbench.errors import SuggestError
 from workbench.suggest import (
     Calibration,
@@ -598,16 +598,6 @@ def test_evaluate_bad_prevalence_method_fails_before_fitting(texts, codes) -> No
         evaluate(texts, codes, texts, codes, prevalence_method="best")
 
 
-def _run(argv: list[str]) -> int:
-    import argparse
-
-    parser = argparse.ArgumentParser()
-    sub = parser.add_subparsers(dest="command", required=True)
-    _cli_suggest.register(sub)
-    args = parser.parse_args(argv)
-    return int(args.func(args))
-
-
 def _write(path: Path, texts: list[str], codes: list[list[str]]) -> Path:
     frame = pd.DataFrame({"text": texts, "codes": [";".join(c) for c in codes]})
     frame.to_csv(path, index=False)
@@ -618,16 +608,16 @@ def test_cli_evaluate_prints_prevalence(tmp_path: Path, texts, codes, capsys) ->
     train = _write(tmp_path / "train.csv", texts * 2, codes * 2)
     test = _write(tmp_path / "test.csv", texts, codes)
     base = ["suggest", "evaluate", "--train", str(train), "--test", str(test)]
-    assert _run([*base, "--bootstrap", "30", "--prevalence-method", "acc"]) == 0
+    assert run_suggest([*base, "--bootstrap", "30", "--prevalence-method", "acc"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert set(out["prevalence"]) == {"info", "staff", "wait"}
     assert out["prevalence_method"] == "acc"
     assert {"prevalence_mae", "classify_and_count_mae"} <= set(out)
-    assert _run([*base, "--bootstrap", "30", "--text"]) == 0
+    assert run_suggest([*base, "--bootstrap", "30", "--text"]) == 0
     text = capsys.readouterr().out
     assert "prevalence (pacc, 95 % bootstrap interval" in text
     assert "mean absolute error" in text
-    assert _run([*base, "--bootstrap", "-1"]) == 0
+    assert run_suggest([*base, "--bootstrap", "-1"]) == 0
     assert "prevalence" not in json.loads(capsys.readouterr().out)
 
 

@@ -8,30 +8,18 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from _helpers import NAMED_STORY, named_project
 
 import workbench
 from workbench.project._project import Project
 from workbench.widgets import DocumentView, MatrixView, MemoBrowser, QueryView, Tagger, TextChanged
 from workbench.widgets._shared import counted, live_tagger, tagger_for, text_version
 
-STORY = (
-    "Intervjuare: Hej, berätta om kontrollen.\n\n"
-    "Anna Berg: Inspektören Göran Ahlström kom i tisdags. Göran var trevlig men "
-    "avgiften förstod jag inte.\n\n"
-    "Intervjuare: Vem ringde du?\n\n"
-    "Anna Berg: Jag ringde Göran två gånger, sen Maja.\n"
-)
-
 
 @pytest.fixture
 def named(tmp_path: Path) -> Project:
     """A pseudonymised Swedish interview that still names people in its text."""
-    (tmp_path / "in").mkdir()
-    (tmp_path / "in" / "intervju.txt").write_text(STORY, encoding="utf-8")
-    project = workbench.init(tmp_path / "study")
-    project.coder = "root"
-    project.import_files([tmp_path / "in" / "intervju.txt"], pseudonymise=True)
-    return project
+    return named_project(tmp_path, coder="root")[0]
 
 
 def _goto(tagger: Tagger, words: str) -> None:
@@ -179,7 +167,7 @@ def test_shared_text_changed_is_a_workbench_error() -> None:
 def placed(tmp_path: Path) -> Project:
     """As ``named``, the participant's area (an attribute) naming a village redacted later."""
     (tmp_path / "in").mkdir()
-    story = STORY.replace("kom i tisdags.", "kom i tisdags till Västerby.")
+    story = NAMED_STORY.replace("kom i tisdags.", "kom i tisdags till Västerby.")
     (tmp_path / "in" / "intervju.txt").write_text(story, encoding="utf-8")
     (tmp_path / "people.csv").write_text("file,area\nintervju.txt,Västerby\n", encoding="utf-8")
     project = workbench.init(tmp_path / "study")
