@@ -41,6 +41,7 @@ import workbench
 from workbench.codebook import builtin_codebook
 from workbench.ingest._model import Segment, Transcript
 from workbench.widgets import DocumentView
+from workbench.widgets._document_view import DocumentPane
 
 ROOT = Path(__file__).resolve().parents[1]
 WIDGETS = ROOT / "workbench" / "widgets"
@@ -217,7 +218,7 @@ function stubModel(state) {
 
 def bare_page(state: dict[str, Any]) -> str:
     """A page that draws ``state`` with ``document_view.js`` and a stub of anywidget's model."""
-    js = (WIDGETS / "document_view.js").read_text(encoding="utf-8")
+    js = str(DocumentPane._esm)  # the widgets' shared helpers, then document_view.js
     css = (WIDGETS / "document_view.css").read_text(encoding="utf-8")
     data = json.dumps(state).replace("</", "<\\/")
     return f"""<!doctype html><html><head><meta charset="utf-8"><style>{css}</style></head>

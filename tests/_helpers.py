@@ -147,3 +147,11 @@ def suggest_project(folder: Path) -> Project:
         for text in group[:2]:
             project.code(ids[texts.index(text)], code, coder="anna")
     return project
+
+
+def node_module(widget: Any, folder: Path) -> str:
+    """``widget``'s front-end module as the browser gets it (the shared helpers, then its own
+    script) written to ``folder``: its URI, for Node to ``import`` its exported functions."""
+    path = folder / f"{widget.__name__}.mjs"
+    path.write_text(str(widget._esm), encoding="utf-8")
+    return path.as_uri()

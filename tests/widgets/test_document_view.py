@@ -11,13 +11,19 @@ from typing import Any
 
 import pytest
 import traitlets
+from _helpers import node_module
 
 from workbench.errors import UnknownItem
 from workbench.i18n import text
 from workbench.i18n._document import STRINGS
 from workbench.project._project import Project
 from workbench.widgets import DocumentView, Tagger
-from workbench.widgets._document_view import document_payload, find_document, visible
+from workbench.widgets._document_view import (
+    DocumentPane,
+    document_payload,
+    find_document,
+    visible,
+)
 
 JS = Path(__file__).resolve().parents[2] / "workbench" / "widgets" / "document_view.js"
 KAFFE = "Kaffe 👩\u200d🍳 och e\u0301n smörgås, tack."
@@ -314,14 +320,14 @@ def test_document_view_front_end_files_are_shipped() -> None:
     assert "innerHTML" not in JS.read_text(encoding="utf-8")  # text is never parsed as HTML
 
 
-def test_document_view_js_cuts_and_filters_as_python_does(study: Project) -> None:
+def test_document_view_js_cuts_and_filters_as_python_does(study: Project, tmp_path: Path) -> None:
     node = shutil.which("node")
     if node is None:
         pytest.skip("node is not installed")
     coded(study)
     view = DocumentView(study, "a.txt")
     script = f"""
-        import {{ pieces, visibleCodings }} from {json.dumps(JS.as_uri())};
+        import {{ pieces, visibleCodings }} from {json.dumps(node_module(DocumentPane, tmp_path))};
         const [turns, codings, filters] = JSON.parse(process.argv[1]);
         const out = {{ pieces: [], visible: [] }};
         turns.forEach((t, i) => {{

@@ -277,7 +277,9 @@ def test_tagger_coder_from_environment(study: Project, monkeypatch: pytest.Monke
 def test_tagger_front_end_files_are_shipped() -> None:
     tagger_js = Path(workbench.__file__).parent / "widgets" / "tagger" / "tagger.js"
     assert "export default" in tagger_js.read_text(encoding="utf-8")
-    assert str(Tagger._esm) == tagger_js.read_text(encoding="utf-8")
+    common_js = tagger_js.parents[1] / "common.js"
+    source = str(Tagger._esm)  # the widgets' shared helpers, then the tagger's own script
+    assert source == "\n".join(p.read_text(encoding="utf-8") for p in (common_js, tagger_js))
     assert ".vt-root" in str(Tagger._css)
 
 

@@ -9,8 +9,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from _helpers import node_module
 
-JS = Path(__file__).resolve().parents[2] / "workbench" / "widgets" / "tagger" / "tagger.js"
+from workbench.widgets import Tagger
+
 PIECES = ["a", "å", "Ö", "e\u0301", "👩\u200d🍳", "😀", "🇸🇪", " ", "\n", "—", "ß", "𝔘", "\u200b"]
 
 
@@ -18,14 +20,14 @@ def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def test_tagger_js_offsets_match_python_code_points() -> None:
+def test_tagger_js_offsets_match_python_code_points(tmp_path: Path) -> None:
     node = shutil.which("node")
     if node is None:
         pytest.skip("node is not installed")
     rng = random.Random(5)
     texts = ["".join(rng.choices(PIECES, k=rng.randint(0, 25))) for _ in range(200)]
     script = f"""
-        import {{ utf16ToCodePoints, codePointsToUtf16 }} from {json.dumps(JS.as_uri())};
+        import {{ utf16ToCodePoints, codePointsToUtf16 }} from {json.dumps(node_module(Tagger, tmp_path))};
         const texts = JSON.parse(process.argv[1]);
         const out = texts.map((t) => {{
             const toUnits = [];

@@ -33,7 +33,7 @@ from workbench.errors import InvalidCode, UnknownItem, WorkbenchError
 from workbench.i18n import LANGS, attribute_name, text, value_name
 from workbench.i18n._document import STRINGS
 from workbench.project._workspace import default_lang
-from workbench.widgets._shared import TextWatch, default_coder, tagger_for
+from workbench.widgets._shared import TextWatch, default_coder, esm, tagger_for
 from workbench.widgets.tagger import Tagger
 from workbench.widgets.tagger._payload import clock
 
@@ -275,7 +275,7 @@ def _text(value: object) -> str:
 class DocumentPane(anywidget.AnyWidget):  # type: ignore[misc]
     """The drawn transcript (``document_view.js``); :class:`DocumentView` fills its traits."""
 
-    _esm = _HERE / "document_view.js"
+    _esm = esm("common.js", "document_view.js")
     _css = _HERE / "document_view.css"
 
     lang = traitlets.Unicode("en").tag(sync=True)

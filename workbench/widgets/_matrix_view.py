@@ -353,7 +353,7 @@ class MatrixView(anywidget.AnyWidget):  # type: ignore[misc]
     >>> p.matrix_view()                       # doctest: +SKIP
     """
 
-    _esm = esm("retrieve_common.js", "matrix_view.js")
+    _esm = esm("common.js", "retrieve_common.js", "matrix_view.js")
     _css = _HERE / "retrieve.css"
 
     lang = traitlets.Unicode("en").tag(sync=True)

@@ -37,6 +37,7 @@ from workbench.widgets._shared import (
     check_text,
     connect,
     default_coder,
+    esm,
     listen_to_memos,
     memos_changed,
     show_tagger,
@@ -299,7 +300,7 @@ def _check_lang(lang: str) -> str:
 class MemoPanel(anywidget.AnyWidget):  # type: ignore[misc]
     """The browser side of the memo browser: renders the session's state, reports events."""
 
-    _esm = _HERE / "memo_browser.js"
+    _esm = esm("common.js", "memo_browser.js")
     _css = _HERE / "memo_browser.css"
 
     lang = traitlets.Unicode("en").tag(sync=True)

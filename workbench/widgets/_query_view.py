@@ -663,7 +663,7 @@ class QuerySession:
 class QueryPanel(anywidget.AnyWidget):  # type: ignore[misc]
     """The browser side of the query view: renders the session's state, reports clicks."""
 
-    _esm = esm("retrieve_common.js", "query_view.js")
+    _esm = esm("common.js", "retrieve_common.js", "query_view.js")
     _css = _HERE / "retrieve.css"
 
     lang = traitlets.Unicode("en").tag(sync=True)

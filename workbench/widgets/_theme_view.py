@@ -773,7 +773,7 @@ def _segments_of(typical: Sequence[str], segments: Sequence[int], texts: pd.Seri
 class ThemePanel(anywidget.AnyWidget):  # type: ignore[misc]
     """The browser side of the theme view: renders the session's state, reports clicks."""
 
-    _esm = esm("retrieve_common.js", "theme_view.js")
+    _esm = esm("common.js", "retrieve_common.js", "theme_view.js")
     _css = esm("retrieve.css", "theme_view.css")
 
     lang = traitlets.Unicode("en").tag(sync=True)

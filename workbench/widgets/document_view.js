@@ -6,33 +6,6 @@
 // A click on a participant's turn sends {type: "open", segment} to Python.  Text is always
 // inserted as text nodes, never as HTML.  Offsets arrive as code points into the turn's text.
 
-/** Create an element: h("div", {class: "x"}, child, "text"); strings become text nodes. */
-function h(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-    else node.setAttribute(key, value === true ? "" : String(value));
-  }
-  for (const child of children.flat()) {
-    if (child === null || child === undefined || child === false) continue;
-    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return node;
-}
-
-/** UTF-16 units in the first `points` code points of `text`. */
-export function codePointsToUtf16(text, points) {
-  let n = 0;
-  let u = 0;
-  for (const ch of text) {
-    if (n >= points) break;
-    u += ch.length;
-    n += 1;
-  }
-  return u;
-}
-
 /** The codings a filter shows (the rule of workbench.widgets._document_view.visible). */
 export function visibleCodings(codings, layer, code) {
   return codings.filter((c) => c.layers.includes(layer) && (!code || c.code === code));
@@ -61,12 +34,6 @@ export function pieces(text, spans) {
     out.push({ from, to, cover });
   }
   return out;
-}
-
-function rgba(hex, alpha) {
-  const m = /^#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex || "");
-  if (!m) return `rgba(136,136,136,${alpha})`;
-  return `rgba(${parseInt(m[1], 16)},${parseInt(m[2], 16)},${parseInt(m[3], 16)},${alpha})`;
 }
 
 function fill(template, values) {

@@ -5,33 +5,6 @@
 
 const TEXT_INPUTS = "textarea, input, select";
 
-/** Create an element: h("div", {class: "x", onclick: fn}, child, "text"). */
-function h(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-    else node.setAttribute(key, value === true ? "" : String(value));
-  }
-  for (const child of children.flat()) {
-    if (child === null || child === undefined || child === false) continue;
-    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return node;
-}
-
-/** UTF-16 units in the first `points` code points of `text`. */
-function codePointsToUtf16(text, points) {
-  let n = 0;
-  let u = 0;
-  for (const ch of text) {
-    if (n >= points) break;
-    u += ch.length;
-    n += 1;
-  }
-  return u;
-}
-
 /** `text` with the code-point spans `marks` wrapped in <mark>. */
 function marked(text, marks) {
   const out = [];
@@ -48,11 +21,8 @@ function marked(text, marks) {
 }
 
 function render({ model, el }) {
-  /** The interface string `key` in the browser's language, `{name}` filled from `values`. */
-  function t(key, values = {}) {
-    const template = (model.get("strings") || {})[key] ?? key;
-    return template.replace(/\{(\w+)\}/g, (all, name) => (name in values ? String(values[name]) : all));
-  }
+  // The interface string `key` in the browser's language, `{name}` filled from `values`.
+  const t = translator(model);
 
   // ---- skeleton ----------------------------------------------------------------------------
   const title = h("strong", { class: "vm-title" });

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import anywidget
 import traitlets
 
-from workbench.widgets._shared import connect, remember_tagger
+from workbench.widgets._shared import connect, esm, remember_tagger
 from workbench.widgets.tagger._session import LANGS, CodingSession, Suggest
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
     >>> p.tagger(coder="anna")                    # doctest: +SKIP
     """
 
-    _esm = _HERE / "tagger.js"
+    _esm = esm("common.js", "tagger/tagger.js")
     _css = _HERE / "tagger.css"
 
     coder = traitlets.Unicode("").tag(sync=True)

@@ -8,65 +8,6 @@ const TEXT_INPUTS = "textarea, input, select, [contenteditable=''], [contentedit
 // A memo is saved this long after typing stops (and at once on blur or when the page goes).
 const MEMO_DELAY = 300;
 
-/** Create an element: h("div", {class: "x", onclick: fn}, child, "text"). */
-function h(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-    else if (key === "style" && typeof value === "object") {
-      for (const [prop, v] of Object.entries(value)) {
-        if (prop.startsWith("--")) node.style.setProperty(prop, v);
-        else node.style[prop] = v;
-      }
-    }
-    else node.setAttribute(key, value === true ? "" : String(value));
-  }
-  for (const child of children.flat()) {
-    if (child === null || child === undefined || child === false) continue;
-    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return node;
-}
-
-/** Code points in the first `units` UTF-16 units of `text`. */
-export function utf16ToCodePoints(text, units) {
-  let n = 0;
-  let u = 0;
-  for (const ch of text) {
-    if (u >= units) break;
-    u += ch.length;
-    n += 1;
-  }
-  return n;
-}
-
-/** UTF-16 units in the first `points` code points of `text`. */
-export function codePointsToUtf16(text, points) {
-  let n = 0;
-  let u = 0;
-  for (const ch of text) {
-    if (n >= points) break;
-    u += ch.length;
-    n += 1;
-  }
-  return u;
-}
-
-function rgba(hex, alpha) {
-  const m = /^#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex || "");
-  if (!m) return `rgba(136,136,136,${alpha})`;
-  return `rgba(${parseInt(m[1], 16)},${parseInt(m[2], 16)},${parseInt(m[3], 16)},${alpha})`;
-}
-
-function inkOn(hex) {
-  const m = /^#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex || "");
-  if (!m) return "#fff";
-  const [r, g, b] = [m[1], m[2], m[3]].map((x) => parseInt(x, 16) / 255);
-  const lum = 0.2126 * r + 0.7152 * g + 0.0722 * b;
-  return lum > 0.6 ? "#1b1d21" : "#ffffff";
-}
-
 function keyName(event) {
   const k = event.key;
   if (event.ctrlKey || event.metaKey) return (event.shiftKey ? "ctrl+shift+" : "ctrl+") + k.toLowerCase();
@@ -92,13 +33,8 @@ function percent(part, whole) {
 }
 
 function render({ model, el }) {
-  /** The interface string `key` in the tagger's language, `{name}` filled from `values`. */
   // A string in the tagger's language; with `n` 1 its singular form (`key_one`) if it has one.
-  function t(key, values = {}) {
-    const strings = model.get("strings") || {};
-    const template = (values.n === 1 ? strings[`${key}_one`] : undefined) ?? strings[key] ?? key;
-    return template.replace(/\{(\w+)\}/g, (all, name) => (name in values ? String(values[name]) : all));
-  }
+  const t = translator(model);
   const labelled = []; // [node, what, key]: static texts set again when the language changes
   function say(node, what, key) {
     labelled.push([node, what, key]);
