@@ -37,6 +37,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any, Literal
 
+from _browser import CHROMIUM, CHROMIUM_ARGS
+
 import workbench
 from workbench.codebook import builtin_codebook
 from workbench.ingest._model import Segment, Transcript
@@ -44,17 +46,6 @@ from workbench.widgets import DocumentView
 from workbench.widgets._document_view import DocumentPane
 
 ROOT = Path(__file__).resolve().parents[1]
-WIDGETS = ROOT / "workbench" / "widgets"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 DOCUMENT = "intervju-0001.txt"
 QUESTIONS = [
     "Hur börjar en vanlig dag för dig?",
@@ -219,7 +210,7 @@ function stubModel(state) {
 def bare_page(state: dict[str, Any]) -> str:
     """A page that draws ``state`` with ``document_view.js`` and a stub of anywidget's model."""
     js = str(DocumentPane._esm)  # the widgets' shared helpers, then document_view.js
-    css = (WIDGETS / "document_view.css").read_text(encoding="utf-8")
+    css = str(DocumentPane._css)  # the widgets' shared stylesheet, then document_view.css
     data = json.dumps(state).replace("</", "<\\/")
     return f"""<!doctype html><html><head><meta charset="utf-8"><style>{css}</style></head>
 <body style="margin:16px;background:#fff"><div id="host"></div>

@@ -17,7 +17,6 @@ decided here too: each coding carries the layers it belongs to (:func:`visible`)
 from __future__ import annotations
 
 import math
-import pathlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -40,7 +39,6 @@ from workbench.widgets.tagger._payload import clock
 if TYPE_CHECKING:
     from workbench.project._project import Project
 
-_HERE = pathlib.Path(__file__).parent
 
 #: The layer of every coder's codings.
 ALL = "all"
@@ -276,7 +274,7 @@ class DocumentPane(anywidget.AnyWidget):  # type: ignore[misc]
     """The drawn transcript (``document_view.js``); :class:`DocumentView` fills its traits."""
 
     _esm = esm("common.js", "document_view.js")
-    _css = _HERE / "document_view.css"
+    _css = esm("common.css", "document_view.css")
 
     lang = traitlets.Unicode("en").tag(sync=True)
     strings = traitlets.Dict().tag(sync=True)

@@ -8,7 +8,6 @@ are — and is driven from Python in tests; :class:`MatrixView` is the widget
 
 from __future__ import annotations
 
-import pathlib
 from collections.abc import Callable, Mapping
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -38,8 +37,6 @@ from workbench.widgets._shared import TextWatch, connect, esm
 
 if TYPE_CHECKING:
     from workbench.project._project import Project
-
-_HERE = pathlib.Path(__file__).parent
 
 
 class Kind(StrEnum):
@@ -354,7 +351,7 @@ class MatrixView(anywidget.AnyWidget):  # type: ignore[misc]
     """
 
     _esm = esm("common.js", "retrieve_common.js", "matrix_view.js")
-    _css = _HERE / "retrieve.css"
+    _css = esm("common.css", "retrieve.css")
 
     lang = traitlets.Unicode("en").tag(sync=True)
     strings = traitlets.Dict().tag(sync=True)

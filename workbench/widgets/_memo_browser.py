@@ -19,7 +19,6 @@ typed, so a reloaded page never overwrites an entry with an empty box.
 from __future__ import annotations
 
 import datetime as dt
-import pathlib
 import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -48,7 +47,6 @@ from workbench.widgets._shared import (
 if TYPE_CHECKING:
     from workbench.project._project import Project
 
-_HERE = pathlib.Path(__file__).parent
 #: Memos sent to the browser at most (the newest that match the filters).
 SHOWN = 300
 #: The prefix of the memo browser's interface strings in the catalogue.
@@ -301,7 +299,7 @@ class MemoPanel(anywidget.AnyWidget):  # type: ignore[misc]
     """The browser side of the memo browser: renders the session's state, reports events."""
 
     _esm = esm("common.js", "memo_browser.js")
-    _css = _HERE / "memo_browser.css"
+    _css = esm("common.css", "memo_browser.css")
 
     lang = traitlets.Unicode("en").tag(sync=True)
     strings = traitlets.Dict().tag(sync=True)

@@ -39,7 +39,6 @@ if TYPE_CHECKING:
     from workbench.codebook import Codebook
     from workbench.project._project import Project
 
-_HERE = pathlib.Path(__file__).parent
 #: Quote cards sent to the browser at first; "show more" adds as many again.
 PAGE = 50
 #: The export's file name when the user gives none.
@@ -664,7 +663,7 @@ class QueryPanel(anywidget.AnyWidget):  # type: ignore[misc]
     """The browser side of the query view: renders the session's state, reports clicks."""
 
     _esm = esm("common.js", "retrieve_common.js", "query_view.js")
-    _css = _HERE / "retrieve.css"
+    _css = esm("common.css", "retrieve.css")
 
     lang = traitlets.Unicode("en").tag(sync=True)
     strings = traitlets.Dict().tag(sync=True)

@@ -774,7 +774,7 @@ class ThemePanel(anywidget.AnyWidget):  # type: ignore[misc]
     """The browser side of the theme view: renders the session's state, reports clicks."""
 
     _esm = esm("common.js", "retrieve_common.js", "theme_view.js")
-    _css = esm("retrieve.css", "theme_view.css")
+    _css = esm("common.css", "retrieve.css", "theme_view.css")
 
     lang = traitlets.Unicode("en").tag(sync=True)
     strings = traitlets.Dict().tag(sync=True)

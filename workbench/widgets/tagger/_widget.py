@@ -8,7 +8,6 @@ The last tagger made for a project is the one the other views open turns in (see
 
 from __future__ import annotations
 
-import pathlib
 from typing import TYPE_CHECKING, Any
 
 import anywidget
@@ -19,8 +18,6 @@ from workbench.widgets.tagger._session import LANGS, CodingSession, Suggest
 
 if TYPE_CHECKING:
     from workbench.project._project import Project
-
-_HERE = pathlib.Path(__file__).parent
 
 
 class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
@@ -35,7 +32,7 @@ class Tagger(anywidget.AnyWidget):  # type: ignore[misc]
     """
 
     _esm = esm("common.js", "tagger/tagger.js")
-    _css = _HERE / "tagger.css"
+    _css = esm("common.css", "tagger/tagger.css")
 
     coder = traitlets.Unicode("").tag(sync=True)
     lang = traitlets.Unicode("en").tag(sync=True)
