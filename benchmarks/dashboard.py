@@ -39,20 +39,13 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from _browser import CHROMIUM, CHROMIUM_ARGS
+
 import workbench
 from workbench.dashboards import DashboardData, Filters
 from workbench.ingest._model import Segment, Transcript
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 WORDS = [
     "we",
     "usually",
@@ -316,7 +309,7 @@ def floor_times(tmp: Path, loads: int, warm: float) -> list[float]:
     ]
     times = []
     with Server(command, env, tmp / "floor.log") as url, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for _ in range(loads):
             time.sleep(warm)
             page = browser.new_page(viewport={"width": 1280, "height": 1000})
@@ -342,7 +335,7 @@ def browser_times(
     seen: list[float] = []
     server = Server(command, env, folder.parent / "voila.log", token="benchmark")
     with server as url, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for i in range(loads):
             time.sleep(warm)  # a viewer arrives after the preheated kernel is ready
             page = browser.new_page(viewport={"width": 1280, "height": 1000})
@@ -462,7 +455,7 @@ def estimate_times(folder: Path, warm: float) -> tuple[list[float], list[float]]
     seen: list[float] = []
     server = Server(command, env, folder.parent / "voila-estimate.log", token="benchmark")
     with server as url, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         time.sleep(warm)
         page = browser.new_page(viewport={"width": 1280, "height": 1000})
         # The demo is a Swedish study (it opens in Swedish): the steps name English labels.
