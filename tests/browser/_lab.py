@@ -87,3 +87,38 @@ def run_notebook(page: Any, lab: Lab, path: str, *, timeout: float = 45_000) -> 
         timeout=timeout,
     )
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+
+
+def notebook(*cells: str | list[str]) -> str:
+    """A notebook of code ``cells`` (each its source: a string or a list of lines), as JSON."""
+    return json.dumps(
+        {
+            "cells": [
+                {
+                    "cell_type": "code",
+                    "execution_count": None,
+                    "id": f"c{i}",
+                    "metadata": {},
+                    "outputs": [],
+                    "source": source,
+                }
+                for i, source in enumerate(cells)
+            ],
+            "metadata": {
+                "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}
+            },
+            "nbformat": 4,
+            "nbformat_minor": 5,
+        }
+    )
+
+
+def write_notebook(path: Path, *cells: str | list[str]) -> None:
+    """Write a notebook of code ``cells`` to ``path``."""
+    path.write_text(notebook(*cells), encoding="utf-8")
+
+
+def run_tagger(page: Any, lab: Lab, path: str, *, timeout: float = 45_000) -> None:
+    """Run the notebook ``path`` and wait for the tagger it shows to draw its text."""
+    run_notebook(page, lab, path)
+    page.wait_for_selector(".vt-root .vt-text", timeout=timeout)

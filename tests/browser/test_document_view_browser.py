@@ -6,7 +6,6 @@ text.  Screenshots go to ``screenshots/docview-*.png``."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,7 @@ import workbench
 from workbench.codebook import Code, Codebook
 from workbench.i18n import text
 
-from ._lab import SCREENSHOTS, Lab, run_notebook
+from ._lab import SCREENSHOTS, Lab, notebook, run_notebook
 
 pytestmark = pytest.mark.browser
 
@@ -118,29 +117,6 @@ def study(folder: Path) -> list[int]:
             )
     project.close()
     return ids
-
-
-def notebook(*cells: str) -> str:
-    return json.dumps(
-        {
-            "cells": [
-                {
-                    "cell_type": "code",
-                    "execution_count": None,
-                    "id": f"c{i}",
-                    "metadata": {},
-                    "outputs": [],
-                    "source": source,
-                }
-                for i, source in enumerate(cells)
-            ],
-            "metadata": {
-                "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}
-            },
-            "nbformat": 4,
-            "nbformat_minor": 5,
-        }
-    )
 
 
 def drawn(page: Any, render: int = 1) -> None:

@@ -8,7 +8,6 @@ participants and two coders; screenshots land in ``screenshots/retrieve-*.png``.
 from __future__ import annotations
 
 import csv
-import json
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,7 @@ from _helpers import numbered, transcript
 
 import workbench
 
-from ._lab import SCREENSHOTS, Lab, run_notebook, screenshot
+from ._lab import SCREENSHOTS, Lab, notebook, run_notebook, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -53,29 +52,10 @@ CODINGS = [  # (document, turn, code, coder)
     ("cia.txt", 0, "bp-needs", "anna"),
 ]
 
-NOTEBOOK = {
-    "cells": [
-        {
-            "cell_type": "code",
-            "execution_count": None,
-            "id": f"c{i}",
-            "metadata": {},
-            "outputs": [],
-            "source": source,
-        }
-        for i, source in enumerate(
-            [
-                ["import workbench\n", "p = workbench.open('retrieve-study')\n", "p.query_view()"],
-                ["p.matrix_view()"],
-            ]
-        )
-    ],
-    "metadata": {
-        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}
-    },
-    "nbformat": 4,
-    "nbformat_minor": 5,
-}
+NOTEBOOK = notebook(
+    ["import workbench\n", "p = workbench.open('retrieve-study')\n", "p.query_view()"],
+    ["p.matrix_view()"],
+)
 
 
 def study(folder: Path) -> None:
@@ -123,7 +103,7 @@ def quotes_shown(page: Any, root: str) -> list[str]:
 
 def test_retrieve_browser_query_export_tagger_and_matrix(page: Any, lab: Lab) -> None:
     study(lab.root / "retrieve-study")
-    (lab.root / "retrieve.ipynb").write_text(json.dumps(NOTEBOOK), encoding="utf-8")
+    (lab.root / "retrieve.ipynb").write_text(NOTEBOOK, encoding="utf-8")
     run_notebook(page, lab, "retrieve.ipynb")
     query = ".vr-query-view"
     page.wait_for_selector(f"{query} button.vr-code[data-code='bp-needs']", timeout=60_000)

@@ -20,7 +20,7 @@ from workbench.codebook import Code, Codebook
 from workbench.i18n import text
 from workbench.store import TEXT_VERSION, Origin
 
-from ._lab import ROOT, SCREENSHOTS, Lab, run_notebook, screenshot
+from ._lab import ROOT, SCREENSHOTS, Lab, notebook, run_tagger, screenshot, write_notebook
 
 pytestmark = pytest.mark.browser
 
@@ -151,8 +151,7 @@ def test_tagger_browser_codes_spans_memos_and_undo(page: Any, lab: Lab) -> None:
     (lab.root / "notebooks").mkdir()
     shutil.copy(ROOT / "notebooks" / "02-code.ipynb", lab.root / "notebooks" / "02-code.ipynb")
 
-    run_notebook(page, lab, "notebooks/02-code.ipynb")
-    page.wait_for_selector(".vt-root .vt-text", timeout=45_000)
+    run_tagger(page, lab, "notebooks/02-code.ipynb")
     page.wait_for_function(
         "(t) => document.querySelector('.vt-text').textContent === t", arg=FIRST, timeout=10_000
     )
@@ -255,26 +254,15 @@ def test_tagger_browser_memos_survive_a_reload(page: Any, lab: Lab) -> None:
     reload keeps both versions in the audit."""
     folder = lab.root / "memo-study"
     study(folder)
-    (lab.root / "memo.ipynb").write_text(
-        json.dumps(
-            {
-                **NOTEBOOK,
-                "cells": [
-                    {
-                        **NOTEBOOK["cells"][0],  # type: ignore[index]
-                        "source": [
-                            "import workbench\n",
-                            f"p = workbench.open({str(folder)!r}, coder='anna')\n",
-                            "p.tagger(suggest=None)",
-                        ],
-                    }
-                ],
-            }
-        ),
-        encoding="utf-8",
+    write_notebook(
+        lab.root / "memo.ipynb",
+        [
+            "import workbench\n",
+            f"p = workbench.open({str(folder)!r}, coder='anna')\n",
+            "p.tagger(suggest=None)",
+        ],
     )
-    run_notebook(page, lab, "memo.ipynb")
-    page.wait_for_selector(".vt-root .vt-text", timeout=45_000)
+    run_tagger(page, lab, "memo.ipynb")
     page.locator(".vt-memo-segment").click()
     page.keyboard.type("Första tanken")
     page.locator(".vt-memo-document").click()
@@ -314,30 +302,16 @@ def test_tagger_browser_memos_survive_a_reload(page: Any, lab: Lab) -> None:
     assert versions == ["Lugn intervju", "Lugn intervju, men lång"]
 
 
-NOTEBOOK = {
-    "cells": [
-        {
-            "cell_type": "code",
-            "execution_count": None,
-            "id": "a1",
-            "metadata": {},
-            "outputs": [],
-            "source": [
-                "import workbench\n",
-                "\n",
-                "def suggest(text):\n",
-                "    return [('needs', 0.41, \"the word 'behöver'\"), ('trust', 0.82, \"the word 'litar'\")]\n",
-                "\n",
-                "workbench.open('compare-study').tagger(coder='anna', suggest=suggest)",
-            ],
-        }
-    ],
-    "metadata": {
-        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}
-    },
-    "nbformat": 4,
-    "nbformat_minor": 5,
-}
+NOTEBOOK = notebook(
+    [
+        "import workbench\n",
+        "\n",
+        "def suggest(text):\n",
+        "    return [('needs', 0.41, \"the word 'behöver'\"), ('trust', 0.82, \"the word 'litar'\")]\n",
+        "\n",
+        "workbench.open('compare-study').tagger(coder='anna', suggest=suggest)",
+    ]
+)
 
 
 def test_tagger_browser_compare_suggestions_and_filters(page: Any, lab: Lab) -> None:
@@ -348,10 +322,9 @@ def test_tagger_browser_compare_suggestions_and_filters(page: Any, lab: Lab) -> 
     project.code(int(first.segment), "gap", start=at, end=at + len("smörgås"))
     project.code(int(first.segment), "needs", origin=Origin.THEME)  # bo adopted a theme
     project.close()
-    (lab.root / "compare.ipynb").write_text(json.dumps(NOTEBOOK), encoding="utf-8")
+    (lab.root / "compare.ipynb").write_text(NOTEBOOK, encoding="utf-8")
 
-    run_notebook(page, lab, "compare.ipynb")
-    page.wait_for_selector(".vt-root .vt-text", timeout=45_000)
+    run_tagger(page, lab, "compare.ipynb")
     page.wait_for_selector(".vt-suggestion")
     labels = page.locator(".vt-suggestion-label").all_inner_texts()
     assert labels == ["Tillit", "Behov"]  # ranked by confidence
@@ -428,15 +401,9 @@ def test_tagger_browser_compare_suggestions_and_filters(page: Any, lab: Lab) -> 
     assert mine == [("trust", "suggestion")] and theirs == [("gap", "smörgås")]
 
 
-REVIEW_NOTEBOOK = {
-    **NOTEBOOK,
-    "cells": [
-        {
-            **NOTEBOOK["cells"][0],  # type: ignore[index]
-            "source": ["import workbench\n", "workbench.open('review-study').tagger(coder='anna')"],
-        }
-    ],
-}
+REVIEW_NOTEBOOK = notebook(
+    ["import workbench\n", "workbench.open('review-study').tagger(coder='anna')"]
+)
 
 
 def test_tagger_browser_review_mode_accepts_and_rejects(page: Any, lab: Lab) -> None:
@@ -452,10 +419,9 @@ def test_tagger_browser_review_mode_accepts_and_rejects(page: Any, lab: Lab) -> 
         user="bo",
     )
     project.close()
-    (lab.root / "review.ipynb").write_text(json.dumps(REVIEW_NOTEBOOK), encoding="utf-8")
+    (lab.root / "review.ipynb").write_text(REVIEW_NOTEBOOK, encoding="utf-8")
 
-    run_notebook(page, lab, "review.ipynb")
-    page.wait_for_selector(".vt-root .vt-text", timeout=45_000)
+    run_tagger(page, lab, "review.ipynb")
     page.locator(".vt-review-toggle").click()
     position = "(t) => document.querySelector('.vt-position').textContent === t"
     page.wait_for_function(
@@ -505,26 +471,15 @@ def test_tagger_browser_colleagues_memo_search_cleared_and_nothing_saved_first(
     with workbench.open(folder, coder="anna") as project:
         first = int(project.segments(role="interviewee")["segment"].iloc[0])
         project.memo("segment", first, "Hon menar personalen", coder="anna")
-    (lab.root / "colleague.ipynb").write_text(
-        json.dumps(
-            {
-                **NOTEBOOK,
-                "cells": [
-                    {
-                        **NOTEBOOK["cells"][0],  # type: ignore[index]
-                        "source": [
-                            "import workbench\n",
-                            f"p = workbench.open({str(folder)!r}, coder='root')\n",
-                            f"p.tagger(coder='lena', suggest=None, start={first})",
-                        ],
-                    }
-                ],
-            }
-        ),
-        encoding="utf-8",
+    write_notebook(
+        lab.root / "colleague.ipynb",
+        [
+            "import workbench\n",
+            f"p = workbench.open({str(folder)!r}, coder='root')\n",
+            f"p.tagger(coder='lena', suggest=None, start={first})",
+        ],
     )
-    run_notebook(page, lab, "colleague.ipynb")
-    page.wait_for_selector(".vt-root .vt-text", timeout=45_000)
+    run_tagger(page, lab, "colleague.ipynb")
     others = page.locator(".vt-memos-others")
     others.wait_for(state="visible", timeout=10_000)
     assert others.inner_text() == "anna: Hon menar personalen"

@@ -5,7 +5,6 @@ adopt again; Swedish throughout, then English.  Screenshots: ``screenshots/theme
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
@@ -15,7 +14,7 @@ from workbench.codebook import builtin_codebook
 from workbench.i18n import text
 from workbench.project import build_demo
 
-from ._lab import SCREENSHOTS, Lab, run_notebook, screenshot
+from ._lab import SCREENSHOTS, Lab, notebook, run_notebook, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -29,24 +28,6 @@ CELLS = [
     ],
     ["p.codebook_editor(lang='sv')"],
 ]
-NOTEBOOK = {
-    "cells": [
-        {
-            "cell_type": "code",
-            "execution_count": None,
-            "id": f"c{i}",
-            "metadata": {},
-            "outputs": [],
-            "source": source,
-        }
-        for i, source in enumerate(CELLS)
-    ],
-    "metadata": {
-        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}
-    },
-    "nbformat": 4,
-    "nbformat_minor": 5,
-}
 GAPS = builtin_codebook().get("bp-information-gaps")
 LABEL = "Avgifter och fakturor"
 DEFINITION = "Vad avgiften och fakturan avser, och hur timavgiften räknas."
@@ -79,7 +60,7 @@ def run_cell(page: Any, index: int) -> None:
 def test_theme_view_browser_rename_merge_adopt_undo(page: Any, lab: Lab) -> None:
     page.set_viewport_size({"width": 1440, "height": 2200})  # room for the cards in shots
     build_demo(lab.root / "demo-study", progress=False)
-    (lab.root / "themes.ipynb").write_text(json.dumps(NOTEBOOK), encoding="utf-8")
+    (lab.root / "themes.ipynb").write_text(notebook(*CELLS), encoding="utf-8")
     run_notebook(page, lab, "themes.ipynb")
     page.wait_for_selector(f"{VIEW} .vt-card", timeout=90_000)
     view = page.locator(VIEW)
@@ -207,17 +188,6 @@ def test_theme_view_browser_rename_merge_adopt_undo(page: Any, lab: Lab) -> None
     screenshot(page, "themes-english")
 
 
-def _notebook(cells: list[list[str]]) -> str:
-    return json.dumps(
-        {
-            **NOTEBOOK,
-            "cells": [
-                {**NOTEBOOK["cells"][0], "id": f"i{i}", "source": c} for i, c in enumerate(cells)
-            ],
-        }
-    )
-
-
 def in_view(page: Any, locator: Any) -> bool:
     """Whether the element is on screen (not above or below the viewport)."""
     box = locator.bounding_box()
@@ -238,7 +208,7 @@ def test_theme_view_browser_says_refusals_beside_the_card(page: Any, lab: Lab) -
         "p = workbench.open('demo-issues')\n",
         "p.theme_view('bp-information-gaps', lang='sv')",
     ]]  # fmt: skip
-    (lab.root / "issues.ipynb").write_text(_notebook(cells), encoding="utf-8")
+    (lab.root / "issues.ipynb").write_text(notebook(*cells), encoding="utf-8")
     run_notebook(page, lab, "issues.ipynb")
     page.wait_for_selector(f"{VIEW} .vt-card", timeout=90_000)
     view = page.locator(VIEW)
@@ -347,7 +317,7 @@ def test_theme_view_browser_a_split_by_language_is_said_plainly(page: Any, lab: 
         "p = workbench.open('demo-split')\n",
         "p.theme_view('val-negative', lang='sv')",
     ]]  # fmt: skip
-    (lab.root / "split.ipynb").write_text(_notebook(cells), encoding="utf-8")
+    (lab.root / "split.ipynb").write_text(notebook(*cells), encoding="utf-8")
     run_notebook(page, lab, "split.ipynb")
     page.wait_for_selector(f"{VIEW} .vt-card", timeout=90_000)
     view = page.locator(VIEW)

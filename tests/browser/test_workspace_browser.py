@@ -21,7 +21,7 @@ import workbench
 from workbench.i18n import STRINGS, text
 from workbench.project import build_demo
 
-from ._lab import SCREENSHOTS, Lab, run_notebook, screenshot
+from ._lab import SCREENSHOTS, Lab, run_notebook, run_tagger, screenshot, write_notebook
 from .test_tagger_browser import BOOK, saved, select_text, sv
 
 pytestmark = pytest.mark.browser
@@ -53,37 +53,6 @@ def study(folder: Path) -> None:
     project.close()
 
 
-def notebook(path: Path, *cells: str) -> None:
-    """Write a notebook of code ``cells``."""
-    path.write_text(
-        json.dumps(
-            {
-                "cells": [
-                    {
-                        "cell_type": "code",
-                        "execution_count": None,
-                        "id": f"c{i}",
-                        "metadata": {},
-                        "outputs": [],
-                        "source": source,
-                    }
-                    for i, source in enumerate(cells)
-                ],
-                "metadata": {
-                    "kernelspec": {
-                        "display_name": "Python 3",
-                        "language": "python",
-                        "name": "python3",
-                    }
-                },
-                "nbformat": 4,
-                "nbformat_minor": 5,
-            }
-        ),
-        encoding="utf-8",
-    )
-
-
 def page_shot(name: str) -> Path:
     """Where an element's screenshot ``name`` goes (the folder is git-ignored)."""
     SCREENSHOTS.mkdir(exist_ok=True)
@@ -106,13 +75,12 @@ def shown(page: Any, words: str) -> None:
 def test_workspace_browser_search_hits_coded_as_a_span(page: Any, lab: Lab) -> None:
     folder = lab.root / "search-study"
     study(folder)
-    notebook(
+    write_notebook(
         lab.root / "search.ipynb",
         f"import workbench\np = workbench.open({str(folder)!r}, coder='anna')\n"
         "p.tagger(suggest=None)",
     )
-    run_notebook(page, lab, "search.ipynb")
-    page.wait_for_selector(".vt-root .vt-text", timeout=45_000)
+    run_tagger(page, lab, "search.ipynb")
     shown(page, FIRST)
 
     box = page.locator(".vt-search-input")
@@ -164,13 +132,12 @@ def test_workspace_browser_search_hits_coded_as_a_span(page: Any, lab: Lab) -> N
 def test_workspace_browser_new_code_and_in_vivo(page: Any, lab: Lab) -> None:
     folder = lab.root / "new-code-study"
     study(folder)
-    notebook(
+    write_notebook(
         lab.root / "new-code.ipynb",
         f"import workbench\np = workbench.open({str(folder)!r}, coder='anna')\n"
         "p.tagger(suggest=None)",
     )
-    run_notebook(page, lab, "new-code.ipynb")
-    page.wait_for_selector(".vt-root .vt-text", timeout=45_000)
+    run_tagger(page, lab, "new-code.ipynb")
     shown(page, FIRST)
     with workbench.open(folder, read_only=True) as p:
         version = p.codebook_version
@@ -230,7 +197,7 @@ def test_workspace_browser_memo_browser_journal_survives_a_reload(page: Any, lab
     ids = segment_ids(folder)
     with workbench.open(folder, coder="erik") as p:
         p.memo("segment", ids[1], "Avgiften: samma lucka som hos P03?")
-    notebook(
+    write_notebook(
         lab.root / "memos.ipynb",
         f"import workbench\np = workbench.open({str(folder)!r}, coder='anna')\n"
         "p.memo_browser(lang='en')",
@@ -364,7 +331,7 @@ def test_workspace_browser_swedish_interface(page: Any, lab: Lab) -> None:
         p.memo("code", "gap", "Det de inte fick veta")
         p.memo("project", "2026-11-02", "Första dagen")
         p.code(ids[0], "needs", coder="erik")
-    notebook(
+    write_notebook(
         lab.root / "swedish.ipynb",
         f"import workbench\np = workbench.open({str(folder)!r}, coder='anna')\n"
         "def suggest(text):\n    return [('needs', 0.7, 'behöver'), ('trust', 0.4, 'litar')]\n"
@@ -372,8 +339,7 @@ def test_workspace_browser_swedish_interface(page: Any, lab: Lab) -> None:
         "p.memo_browser(lang='sv')",
         "p.codebook_editor(lang='sv')",
     )
-    run_notebook(page, lab, "swedish.ipynb")
-    page.wait_for_selector(".vt-root .vt-text", timeout=45_000)
+    run_tagger(page, lab, "swedish.ipynb")
     page.wait_for_selector(".vm-root .vm-memo", timeout=30_000)
     page.wait_for_selector(".wb-codebook-editor .wb-cb-row", timeout=30_000)
     roots = [".vt-root", ".vm-root", ".wb-codebook-editor"]
@@ -486,13 +452,12 @@ def test_workspace_browser_coding_loop_fits_1440x900(
 ) -> None:
     page.set_viewport_size({"width": 1440, "height": 900})
     name = f"layout-{lang}.ipynb"
-    notebook(
+    write_notebook(
         lab.root / name,
         f"import workbench\np = workbench.open({str(demo)!r}, coder='anna')\n"
         f"t = p.tagger(lang={lang!r})\nt.session.go(5)\nt",
     )
-    run_notebook(page, lab, name)
-    page.wait_for_selector(".vt-root .vt-text", timeout=60_000)
+    run_tagger(page, lab, name, timeout=60_000)
     page.wait_for_selector(".vt-suggestion", timeout=30_000)
     m = page.evaluate(MEASURE, [0, True])
     view = m["view"]
@@ -536,13 +501,12 @@ def test_workspace_browser_coding_loop_fits_1440x900(
 
 def test_workspace_browser_review_queue_fits_1440x900(page: Any, lab: Lab, demo: Path) -> None:
     page.set_viewport_size({"width": 1440, "height": 900})
-    notebook(
+    write_notebook(
         lab.root / "layout-review.ipynb",
         f"import workbench\np = workbench.open({str(demo)!r}, coder='anna')\n"
         "t = p.tagger(lang='sv')\nt",
     )
-    run_notebook(page, lab, "layout-review.ipynb")
-    page.wait_for_selector(".vt-root .vt-text", timeout=60_000)
+    run_tagger(page, lab, "layout-review.ipynb", timeout=60_000)
     page.locator(".vt-review-toggle").click()
     page.wait_for_selector(".vt-queue-hint")  # the demo's queue is empty: how to fill it
     hint = page.locator(".vt-queue-hint").inner_text()
@@ -622,13 +586,12 @@ def test_workspace_browser_search_hit_is_dismissed(page: Any, lab: Lab) -> None:
     key then codes the whole turn.  A turn without a time shows no time (never "null")."""
     folder = lab.root / "hit-study"
     untimed_study(folder)
-    notebook(
+    write_notebook(
         lab.root / "hit.ipynb",
         f"import workbench\np = workbench.open({str(folder)!r}, coder='anna')\n"
         "p.tagger(suggest=None)",
     )
-    run_notebook(page, lab, "hit.ipynb")
-    page.wait_for_selector(".vt-root .vt-text", timeout=45_000)
+    run_tagger(page, lab, "hit.ipynb")
     shown(page, FIRST)
     assert "null" not in page.locator(".vt-current .vt-speaker").inner_text()
     assert page.locator(".vt-current .vt-time").count() == 0
@@ -685,13 +648,12 @@ def test_workspace_browser_memos_typed_right_before_a_reload(page: Any, lab: Lab
     folder = lab.root / "reload-study"
     study(folder)
     sid = segment_ids(folder)[0]
-    notebook(
+    write_notebook(
         lab.root / "reload.ipynb",
         f"import workbench\np = workbench.open({str(folder)!r}, coder='anna')\n"
         "t = p.tagger(suggest=None)\nb = p.memo_browser()\ndisplay(t, b)",
     )
-    run_notebook(page, lab, "reload.ipynb")
-    page.wait_for_selector(".vt-root .vt-text", timeout=45_000)
+    run_tagger(page, lab, "reload.ipynb")
     page.wait_for_selector(".vm-root .vm-journal-text", timeout=45_000)
     page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
     page.wait_for_function(  # saved: a reload shows the live widgets again
@@ -717,14 +679,13 @@ def test_workspace_browser_views_open_turns_in_the_researchers_tagger(page: Any,
     turn and brings it into sight; no second tagger appears."""
     folder = lab.root / "one-tagger-study"
     study(folder)
-    notebook(
+    write_notebook(
         lab.root / "one-tagger.ipynb",
         f"import workbench\np = workbench.open({str(folder)!r}, coder='root')\n"
         "p.tagger(coder='lena', lang='sv', suggest=None)",
         "p.document_view('morgon.txt', lang='en')",
     )
-    run_notebook(page, lab, "one-tagger.ipynb")
-    page.wait_for_selector(".vt-root .vt-text", timeout=45_000)
+    run_tagger(page, lab, "one-tagger.ipynb")
     page.wait_for_selector(".dv-root .dv-turn", timeout=45_000)
     shown(page, FIRST)
     page.locator(".dv-turn", has_text=THIRD).click()
@@ -745,13 +706,12 @@ def test_workspace_browser_status_filters_and_new_code_form_fit(
     filter panel keeps the navigation on the screen, a taken label keeps the New code form open
     with its label and says why, and "Under" follows the code last applied."""
     page.set_viewport_size({"width": 1440, "height": 900})
-    notebook(
+    write_notebook(
         lab.root / "fit.ipynb",
         f"import workbench\np = workbench.open({str(demo)!r}, coder='anna')\n"
         "t = p.tagger(lang='sv')\nt.session.go(5)\nt",
     )
-    run_notebook(page, lab, "fit.ipynb")
-    page.wait_for_selector(".vt-root .vt-text", timeout=60_000)
+    run_tagger(page, lab, "fit.ipynb", timeout=60_000)
     page.locator(".vt-filter-toggle").click()
     page.locator(".vt-filters").wait_for(state="visible")
     m = page.evaluate(MEASURE, [0, True])
