@@ -7,22 +7,7 @@ function render({ model, el }) {
   const t = translator(model);
   const send = (message) => model.send(message);
 
-  const title = h("span", { class: "vr-title" });
-  const status = h("span", { class: "vr-status", role: "status", "aria-live": "polite" });
-  const refresh = h("button", { class: "vr-btn vr-ghost vr-refresh", type: "button", onclick: () => send({ type: "refresh" }) });
-  const lang = h(
-    "select",
-    { class: "vr-lang", onchange: (e) => send({ type: "lang", lang: e.target.value }) },
-    h("option", { value: "sv" }, "sv"),
-    h("option", { value: "en" }, "en"),
-  );
-  const top = h(
-    "header",
-    { class: "vr-top" },
-    h("div", { class: "vr-brand" }, h("strong", {}, "Vardag"), title),
-    h("div", { class: "vr-tools" }, refresh, lang),
-    status,
-  );
+  const { top, status, setTexts } = topBar(model);
 
   function control(cls, message) {
     const label = h("span");
@@ -51,11 +36,7 @@ function render({ model, el }) {
   function drawControls() {
     const options = model.get("options");
     const choices = model.get("choices");
-    title.textContent = t("matrix_title");
-    refresh.textContent = t("refresh");
-    refresh.title = t("refresh_hint");
-    lang.title = t("language");
-    lang.value = model.get("lang");
+    setTexts(t, t("matrix_title"));
     kind.label.textContent = t("kind");
     columns.label.textContent = t("columns");
     value.label.textContent = t("value");

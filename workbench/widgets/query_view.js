@@ -11,22 +11,7 @@ function render({ model, el }) {
   const uid = Math.random().toString(36).slice(2);
 
   // ---- skeleton ----------------------------------------------------------------------------
-  const title = h("span", { class: "vr-title" });
-  const status = h("span", { class: "vr-status", role: "status", "aria-live": "polite" });
-  const refresh = h("button", { class: "vr-btn vr-ghost vr-refresh", type: "button", onclick: () => send({ type: "refresh" }) });
-  const lang = h(
-    "select",
-    { class: "vr-lang", onchange: (e) => send({ type: "lang", lang: e.target.value }) },
-    h("option", { value: "sv" }, "sv"),
-    h("option", { value: "en" }, "en"),
-  );
-  const top = h(
-    "header",
-    { class: "vr-top" },
-    h("div", { class: "vr-brand" }, h("strong", {}, "Vardag"), title),
-    h("div", { class: "vr-tools" }, refresh, lang),
-    status,
-  );
+  const { top, status, setTexts } = topBar(model);
 
   const codeFilter = h("input", {
     type: "search",
@@ -123,11 +108,7 @@ function render({ model, el }) {
 
   // ---- drawing -----------------------------------------------------------------------------
   function drawTexts() {
-    title.textContent = t("query_title");
-    refresh.textContent = t("refresh");
-    refresh.title = t("refresh_hint");
-    lang.title = t("language");
-    lang.value = model.get("lang");
+    setTexts(t, t("query_title"));
     codesHead.textContent = t("codes");
     codeFilter.placeholder = t("code_filter");
     modeHead.textContent = t("mode");

@@ -34,3 +34,37 @@ function showStatus(node, status) {
   node.dataset.state = (status && status.state) || "idle";
   node.textContent = (status && status.text) || "";
 }
+
+/** The top bar: "Vardag" and the view's title, a refresh button (unless `refresh` is false),
+ * the language menu and the status line.  `setTexts(t, heading)` writes its texts. */
+function topBar(model, { refresh = true } = {}) {
+  const send = (message) => model.send(message);
+  const title = h("span", { class: "vr-title" });
+  const status = h("span", { class: "vr-status", role: "status", "aria-live": "polite" });
+  const again = refresh
+    ? h("button", { class: "vr-btn vr-ghost vr-refresh", type: "button", onclick: () => send({ type: "refresh" }) })
+    : null;
+  const lang = h(
+    "select",
+    { class: "vr-lang", onchange: (e) => send({ type: "lang", lang: e.target.value }) },
+    h("option", { value: "sv" }, "sv"),
+    h("option", { value: "en" }, "en"),
+  );
+  const top = h(
+    "header",
+    { class: "vr-top" },
+    h("div", { class: "vr-brand" }, h("strong", {}, "Vardag"), title),
+    h("div", { class: "vr-tools" }, again, lang),
+    status,
+  );
+  function setTexts(t, heading) {
+    title.textContent = heading;
+    if (again) {
+      again.textContent = t("refresh");
+      again.title = t("refresh_hint");
+    }
+    lang.title = t("language");
+    lang.value = model.get("lang");
+  }
+  return { top, status, setTexts };
+}

@@ -17,21 +17,7 @@ function render({ model, el }) {
     t(key, { quotes: t("n_quotes", { n: quotes }), participants: t("n_people", { n: people }) });
 
   // ---- skeleton ----------------------------------------------------------------------------
-  const title = h("span", { class: "vr-title" });
-  const status = h("span", { class: "vr-status", role: "status", "aria-live": "polite" });
-  const lang = h(
-    "select",
-    { class: "vr-lang", onchange: (e) => send({ type: "lang", lang: e.target.value }) },
-    h("option", { value: "sv" }, "sv"),
-    h("option", { value: "en" }, "en"),
-  );
-  const top = h(
-    "header",
-    { class: "vr-top" },
-    h("div", { class: "vr-brand" }, h("strong", {}, "Vardag"), title),
-    h("div", { class: "vr-tools" }, lang),
-    status,
-  );
+  const { top, status, setTexts } = topBar(model, { refresh: false });
 
   const codeChip = h("span", { class: "vt-code-chip" });
   const summary = h("span", { class: "vt-summary" });
@@ -338,9 +324,7 @@ function render({ model, el }) {
   function drawTexts() {
     const code = model.get("code") || {};
     const s = model.get("summary") || {};
-    title.textContent = t("title");
-    lang.title = t("language");
-    lang.value = model.get("lang");
+    setTexts(t, t("title"));
     codeChip.textContent = code.path || "";
     codeChip.style.setProperty("--c", code.color || "#888");
     summary.textContent = counts(s.quotes ?? 0, s.participants ?? 0, "summary");
