@@ -157,7 +157,9 @@ def build(folder: Path, codings: int, seed: int = 1) -> Path:
     themes = {parent: [f"{parent}-t{i + 1}" for i in range(n)] for parent, n in THEMES}
     project = workbench.init(folder, codebook=book)
     segments_wanted = max(codings // 5, 10)
-    documents = max(segments_wanted // 100, 2)
+    # At least three people in every role and user type: the dashboards never show a group
+    # smaller than that (small-cell suppression), and the benchmark filters by them.
+    documents = max(segments_wanted // 100, 3 * len(ROLES))
     transcripts, attributes = [], []
     for d in range(documents):
         who = f"Person {d}"
@@ -180,7 +182,7 @@ def build(folder: Path, codings: int, seed: int = 1) -> Path:
                 participant=who,
             )
         )
-        role = rng.choice(ROLES)
+        role = ROLES[d % len(ROLES)]
         attributes.append(
             (
                 d + 2,
