@@ -25,7 +25,7 @@ from workbench.analysis._frames import EVERYDAY, GROUPS
 from workbench.dashboards import _estimate as est
 from workbench.dashboards import _html as h
 from workbench.dashboards._chart import Chart, PlotlyLoader, UrlState
-from workbench.dashboards._figures import PALETTE, bars_figure, quality_figure
+from workbench.dashboards._figures import PALETTE, Figure, bars_figure, quality_figure
 from workbench.dashboards._model import (
     GROUP_ATTRIBUTE,
     TYPE_ATTRIBUTE,
@@ -497,6 +497,20 @@ class Dashboard:
         by = f.by if f.by and f.by != est.BESIDE else None
         groups = {v: PALETTE[i % len(PALETTE)] for i, v in enumerate(views.groups)} if by else None
         sizes = views.groups if by else None
+
+        def bars(frame: pd.DataFrame, key: str) -> Figure:
+            """``frame``'s bars for this page: its language, groups and total."""
+            return bars_figure(
+                frame,
+                key=key,
+                lang=lang,
+                by=by,
+                total=total,
+                group_colors=groups,
+                group_sizes=sizes,
+                source=views.source,
+            )
+
         rows = []
         for name, entry in views.categories.items():
             row: dict[str, Any] = {
@@ -509,16 +523,7 @@ class Dashboard:
                 row[f"{by}={value}"] = n
             rows.append(row)
         frame = pd.DataFrame(rows).fillna(0)
-        overview = bars_figure(
-            _every_group(frame, by, views.groups) if by else frame,
-            key="key",
-            lang=lang,
-            by=by,
-            total=total,
-            group_colors=groups,
-            group_sizes=sizes,
-            source=views.source,
-        )
+        overview = bars(_every_group(frame, by, views.groups) if by else frame, "key")
         if by:
             start = h.where_to_start_by(
                 views.priorities_by, views.groups, lang, people=views.people
@@ -545,20 +550,7 @@ class Dashboard:
                 )
             if source is not None and by:
                 source = _every_group(source, by, views.groups)
-            figure = (
-                bars_figure(
-                    source,
-                    key="theme",
-                    lang=lang,
-                    by=by,
-                    total=total,
-                    group_colors=groups,
-                    group_sizes=sizes,
-                    source=views.source,
-                )
-                if source is not None
-                else None
-            )
+            figure = bars(source, "theme") if source is not None else None
             # Nobody raised it: say so; raised, but in no theme: the headline says so.
             nobody = found is None or not found.participants
             sections[name] = _Section(
